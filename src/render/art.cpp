@@ -1,0 +1,236 @@
+#include "render/art.h"
+
+#include "render/plan.h"
+#include "render/text_template.h"
+
+#include <pango/pangocairo.h>
+
+#include <cmath>
+#include <numbers>
+
+namespace sanfang::render {
+
+namespace {
+
+std::optional<std::string> copy_property(std::string_view name, const LayoutSpec& layout, const CopySpec& copy) {
+  if (name == "copy.label") return copy.label;
+  if (name == "copy.number") return std::to_string(copy.number);
+  if (name.rfind("party.", 0) == 0) {
+    auto it = layout.parties.find(std::string(name.substr(6)));
+    if (it != layout.parties.end()) return it->second;
+  }
+  return std::nullopt;
+}
+
+SurfacePtr new_recording(double width, double height) {
+  cairo_rectangle_t extents{0, 0, width, height};
+  return SurfacePtr(cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents));
+}
+
+void set_color(cairo_t* cr, const Rgb& c) { cairo_set_source_rgb(cr, c.r, c.g, c.b); }
+
+class PanelRecorder {
+ public:
+  PanelRecorder(Composer& composer, const LayoutSpec& layout, const CopySpec& copy, cairo_t* cr)
+      : m_composer(composer), m_layout(layout), m_copy(copy), m_cr(cr) {}
+
+  Status draw(const std::vector<Block>& blocks, const std::string& path) {
+    for (std::size_t i = 0; i < blocks.size(); ++i) {
+      TRY(draw(blocks[i], path + "[" + std::to_string(i) + "]"));
+    }
+    return {};
+  }
+
+ private:
+  Result<std::string> expand(const std::string& text, const std::string& path) {
+    auto expanded = expand_template(text, [&](std::string_view name) { return copy_property(name, m_layout, m_copy); });
+    if (!expanded) return Error::invalid(path, "layout: " + expanded.error().describe());
+    return expanded;
+  }
+
+  Status text(const std::string& raw, const Box& box, const std::string& style, Align align, Fit fit, bool vcenter,
+              const std::string& path) {
+    auto names = TRY(template_placeholders(raw));
+    if (!is_static_template(names)) return {};  // drawn per agreement
+    const std::string text = TRY(expand(raw, path));
+    auto fitted = m_composer.fit(text, box, style, align, fit, vcenter, path);
+    if (!fitted) return Error::invalid(path, "layout: static text does not fit: " + fitted.error().message);
+    draw_fitted(m_cr, *fitted, resolve_color(m_layout.styles.at(style).color, m_copy));
+    return {};
+  }
+
+  Status paragraphs(const ParagraphsBlock& block, const std::string& path) {
+    const TextStyle& style = m_layout.styles.at(block.style);
+    // Lay every item out with unbounded height, then stack; too tall in total is a layout error.
+    Box unbounded{block.box.x, 0, block.box.w, 1e6};
+    double y = block.box.y;
+    for (const auto& item : block.items) {
+      const std::string text = TRY(expand(item, path));
+      auto fitted = TRY(m_composer.fit(text, unbounded, block.style, Align::Justify, Fit::Wrap, false, path));
+      PangoRectangle logical;
+      pango_layout_get_extents(fitted.layout.get(), nullptr, &logical);
+      fitted.y = y;
+      y += logical.height / double(PANGO_SCALE) + block.gap;
+      if (y - block.gap > block.box.y + block.box.h) {
+        return Error::invalid(path, "layout: paragraphs overflow their box");
+      }
+      draw_fitted(m_cr, fitted, resolve_color(style.color, m_copy));
+    }
+    return {};
+  }
+
+  Status grid(const GridBlock& g, const std::string& path) {
+    const auto cells = grid_cells(g);
+    for (const auto& c : cells) {
+      std::optional<ColorRef> fill = !c.cell ? g.section_fill : (!c.cell->label.empty() ? g.label_fill : std::nullopt);
+      if (fill) {
+        cairo_rectangle(m_cr, c.box.x, c.box.y, c.box.w, c.box.h);
+        set_color(m_cr, resolve_color(*fill, m_copy));
+        cairo_fill(m_cr);
+      }
+    }
+    for (const auto& c : cells) cairo_rectangle(m_cr, c.box.x, c.box.y, c.box.w, c.box.h);
+    cairo_set_line_width(m_cr, g.rule_width);
+    set_color(m_cr, resolve_color(g.rule_color, m_copy));
+    cairo_stroke(m_cr);
+    for (const auto& c : cells) {
+      const double pad = g.padding;
+      Box inner{c.box.x + pad, c.box.y + pad / 2, c.box.w - 2 * pad, c.box.h - pad};
+      if (!c.cell) {
+        TRY(text(c.row->section, inner, g.section_style, Align::Left, Fit::Line, true, path));
+      } else if (!c.cell->label.empty()) {
+        const std::string& style = c.cell->style.empty() ? g.label_style : c.cell->style;
+        TRY(text(c.cell->label, inner, style, c.cell->align, c.cell->fit, true, path));
+      }
+    }
+    return {};
+  }
+
+  Status draw(const Block& b, const std::string& path) {
+    switch (b.kind) {
+      case Block::Kind::Text:
+        return text(b.text.text, b.text.box, b.text.style, b.text.align, b.text.fit, b.text.vcenter, path);
+      case Block::Kind::Paragraphs: return paragraphs(b.paragraphs, path);
+      case Block::Kind::Grid: return grid(b.grid, path);
+      case Block::Kind::Line:
+        cairo_move_to(m_cr, b.line.x1, b.line.y1);
+        cairo_line_to(m_cr, b.line.x2, b.line.y2);
+        cairo_set_line_width(m_cr, b.line.width);
+        set_color(m_cr, resolve_color(b.line.color, m_copy));
+        cairo_stroke(m_cr);
+        return {};
+      case Block::Kind::Rect:
+        cairo_rectangle(m_cr, b.rect.box.x, b.rect.box.y, b.rect.box.w, b.rect.box.h);
+        if (b.rect.fill) {
+          set_color(m_cr, resolve_color(*b.rect.fill, m_copy));
+          b.rect.stroke ? cairo_fill_preserve(m_cr) : cairo_fill(m_cr);
+        }
+        if (b.rect.stroke) {
+          cairo_set_line_width(m_cr, b.rect.width);
+          set_color(m_cr, resolve_color(*b.rect.stroke, m_copy));
+          cairo_stroke(m_cr);
+        }
+        return {};
+      case Block::Kind::Qr: return {};  // per agreement
+    }
+    return {};
+  }
+
+  Composer& m_composer;
+  const LayoutSpec& m_layout;
+  const CopySpec& m_copy;
+  cairo_t* m_cr;
+};
+
+Result<SurfacePtr> record_watermark(Composer& composer, const LayoutSpec& layout) {
+  SurfacePtr surface = new_recording(layout.panel_width, layout.panel_height);
+  CairoPtr cr(cairo_create(surface.get()));
+  const Watermark& wm = layout.watermark;
+  Box unbounded{0, 0, 1e6, 1e6};
+  auto fitted = TRY(composer.fit(wm.text, unbounded, wm.style, Align::Left, Fit::Line, false, "$.watermark"));
+  PangoRectangle logical;
+  pango_layout_get_extents(fitted.layout.get(), nullptr, &logical);
+  cairo_translate(cr.get(), layout.panel_width / 2, layout.panel_height / 2);
+  cairo_rotate(cr.get(), wm.angle_degrees * std::numbers::pi / 180);
+  cairo_move_to(cr.get(), -logical.width / 2.0 / PANGO_SCALE, -logical.height / 2.0 / PANGO_SCALE);
+  // Constant opacity is a PDF graphics-state alpha, not a transparency group: no rasterised
+  // fallback regions.
+  cairo_set_source_rgba(cr.get(), wm.color.r, wm.color.g, wm.color.b, wm.opacity);
+  pango_cairo_show_layout(cr.get(), fitted.layout.get());
+  return surface;
+}
+
+SurfacePtr record_marks(const LayoutSpec& layout) {
+  SurfacePtr surface = new_recording(layout.sheet_width, layout.sheet_height);
+  CairoPtr cr(cairo_create(surface.get()));
+  const Marks& m = layout.marks;
+  const double w = layout.sheet_width, h = layout.sheet_height, in = m.inset;
+  cairo_set_source_rgb(cr.get(), 0, 0, 0);
+  cairo_set_line_width(cr.get(), m.width);
+  // Crop marks in the margin outside the trim box (the sheet inset by `inset`), one pair per corner.
+  for (double x : {in, w - in}) {
+    for (double y : {in, h - in}) {
+      double toward_edge_x = x < w / 2 ? -1 : 1, toward_edge_y = y < h / 2 ? -1 : 1;
+      cairo_move_to(cr.get(), x + toward_edge_x * (in - m.length), y + toward_edge_y * in);
+      cairo_line_to(cr.get(), x + toward_edge_x * (in - m.length), y + toward_edge_y * (in - m.length));
+      cairo_move_to(cr.get(), x + toward_edge_x * in, y + toward_edge_y * (in - m.length));
+      cairo_line_to(cr.get(), x + toward_edge_x * (in - m.length), y + toward_edge_y * (in - m.length));
+    }
+  }
+  cairo_stroke(cr.get());
+  // Fold marks: dashed ticks on the centre line, top and bottom margins.
+  const double dashes[] = {2.0, 2.0};
+  cairo_set_dash(cr.get(), dashes, 2, 0);
+  cairo_move_to(cr.get(), w / 2, 0);
+  cairo_line_to(cr.get(), w / 2, in);
+  cairo_move_to(cr.get(), w / 2, h - in);
+  cairo_line_to(cr.get(), w / 2, h);
+  cairo_stroke(cr.get());
+  return surface;
+}
+
+}  // namespace
+
+Rgb resolve_color(const ColorRef& color, const CopySpec& copy) {
+  if (!color.accent) return color.rgb;
+  auto lighten = [&](double c) { return c + (1 - c) * color.tint; };
+  return {lighten(copy.accent.r), lighten(copy.accent.g), lighten(copy.accent.b)};
+}
+
+void draw_fitted(cairo_t* cr, const FittedText& text, const Rgb& color) {
+  cairo_move_to(cr, text.x, text.y);
+  cairo_set_source_rgb(cr, color.r, color.g, color.b);
+  pango_cairo_show_layout(cr, text.layout.get());
+}
+
+Result<StaticArt> StaticArt::record(Composer& composer, const LayoutSpec& layout) {
+  StaticArt art;
+  art.m_layout = &layout;
+  for (const auto& copy : layout.copies) {
+    std::vector<SurfacePtr> panels;
+    for (const auto& panel : layout.panels) {
+      SurfacePtr surface = new_recording(layout.panel_width, layout.panel_height);
+      CairoPtr cr(cairo_create(surface.get()));
+      PanelRecorder recorder(composer, layout, copy, cr.get());
+      TRY(recorder.draw(panel.blocks, "$.panels." + std::to_string(panel.number)));
+      TRY(recorder.draw(layout.every_panel, "$.every_panel"));
+      if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) {
+        return Error::make(ErrorKind::Render, std::string("recording static art: ") + cairo_status_to_string(cairo_status(cr.get())));
+      }
+      panels.push_back(std::move(surface));
+    }
+    art.m_panels.push_back(std::move(panels));
+  }
+  art.m_watermark = TRY(record_watermark(composer, layout));
+  art.m_marks = record_marks(layout);
+  return art;
+}
+
+cairo_surface_t* StaticArt::panel(std::size_t copy_index, int panel_number) const {
+  for (std::size_t i = 0; i < m_layout->panels.size(); ++i) {
+    if (m_layout->panels[i].number == panel_number) return m_panels[copy_index][i].get();
+  }
+  return nullptr;
+}
+
+}  // namespace sanfang::render

@@ -1,0 +1,158 @@
+#include "render/compose.h"
+
+#include <pango/pangocairo.h>
+
+#include <cmath>
+
+namespace sanfang::render {
+
+namespace {
+
+constexpr double kShrinkStep = 0.25;  // points; finer steps buy nothing visible
+
+struct Extent {
+  double width = 0, height = 0;
+};
+
+Extent measure(PangoLayout* layout) {
+  PangoRectangle logical;
+  pango_layout_get_extents(layout, nullptr, &logical);
+  return {logical.width / double(PANGO_SCALE), logical.height / double(PANGO_SCALE)};
+}
+
+void set_size(PangoLayout* layout, const PangoFontDescription* base, double size) {
+  FontDescriptionPtr font(pango_font_description_copy(base));
+  pango_font_description_set_size(font.get(), static_cast<gint>(std::lround(size * PANGO_SCALE)));
+  pango_layout_set_font_description(layout, font.get());
+}
+
+void set_wrapping(PangoLayout* layout, double width) {
+  pango_layout_set_width(layout, static_cast<int>(width * PANGO_SCALE));
+  pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+}
+
+}  // namespace
+
+std::string make_spaces_unexpandable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == ' ') {
+      out += "\u2009";
+    } else if (static_cast<unsigned char>(text[i]) == 0xC2 && i + 1 < text.size() &&
+               static_cast<unsigned char>(text[i + 1]) == 0xA0) {  // U+00A0 NO-BREAK SPACE
+      out += "\u2009";
+      ++i;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+Composer::Composer(FontContext& fonts, const LayoutSpec& layout) : m_fonts(fonts), m_layout(layout) {}
+
+const PangoFontDescription* Composer::font_for(const std::string& style_name) {
+  auto it = m_font_cache.find(style_name);
+  if (it != m_font_cache.end()) return it->second.get();
+  const TextStyle& style = m_layout.styles.at(style_name);
+  // An explicit family list: the style's face first, then the rare-character fallbacks, so
+  // Pango never has to guess among the private config's fonts.
+  std::string families = style.family;
+  for (const auto& f : m_fonts.fonts().fallback_families()) families += "," + f;
+  FontDescriptionPtr font(pango_font_description_new());
+  pango_font_description_set_family(font.get(), families.c_str());
+  pango_font_description_set_weight(font.get(), style.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+  pango_font_description_set_size(font.get(), static_cast<gint>(std::lround(style.size * PANGO_SCALE)));
+  return m_font_cache.emplace(style_name, std::move(font)).first->second.get();
+}
+
+PangoLayoutPtr Composer::new_layout(std::string_view text, const TextStyle& style, Align align) {
+  PangoLayoutPtr layout(pango_layout_new(m_fonts.pango()));
+  pango_layout_set_text(layout.get(), text.data(), static_cast<int>(text.size()));
+  pango_layout_set_line_spacing(layout.get(), static_cast<float>(style.line_spacing));
+  switch (align) {
+    case Align::Left: pango_layout_set_alignment(layout.get(), PANGO_ALIGN_LEFT); break;
+    case Align::Center: pango_layout_set_alignment(layout.get(), PANGO_ALIGN_CENTER); break;
+    case Align::Right: pango_layout_set_alignment(layout.get(), PANGO_ALIGN_RIGHT); break;
+    case Align::Justify:
+      pango_layout_set_alignment(layout.get(), PANGO_ALIGN_LEFT);
+      pango_layout_set_justify(layout.get(), TRUE);
+      break;
+  }
+  return layout;
+}
+
+Result<FittedText> Composer::fit(std::string_view raw_text, const Box& box, const std::string& style_name,
+                                 Align align, Fit fit, bool vcenter, std::string_view field) {
+  const TextStyle& style = m_layout.styles.at(style_name);
+  const PangoFontDescription* font = font_for(style_name);
+  const std::string text = align == Align::Justify ? make_spaces_unexpandable(raw_text) : std::string(raw_text);
+  PangoLayoutPtr layout = new_layout(text, style, align);
+
+  FittedText fitted;
+  fitted.size = style.size;
+  bool wrapped = false;
+  auto overflow = [&] {
+    return Error::make(ErrorKind::Overflow, "内容过长，缩小到 " + std::to_string(int(style.min_size * 10) / 10.0).substr(0, 4) +
+                                                " 磅并换行后仍放不下", std::string(field));
+  };
+
+  if (fit == Fit::Line) {
+    set_size(layout.get(), font, style.size);
+    Extent e = measure(layout.get());
+    if (e.width > box.w) {
+      // Glyph advances scale linearly with size (unhinted metrics), so one division finds the
+      // size that fits; the loop only absorbs rounding.
+      double size = std::floor(style.size * box.w / e.width / kShrinkStep) * kShrinkStep;
+      while (size >= style.min_size) {
+        set_size(layout.get(), font, size);
+        e = measure(layout.get());
+        if (e.width <= box.w) break;
+        size -= kShrinkStep;
+      }
+      if (size >= style.min_size && e.height <= box.h) {
+        fitted.size = size;
+      } else {
+        set_size(layout.get(), font, style.min_size);
+        set_wrapping(layout.get(), box.w);
+        fitted.size = style.min_size;
+        wrapped = true;
+        if (measure(layout.get()).height > box.h) return overflow();
+      }
+    } else if (e.height > box.h) {
+      return overflow();
+    }
+  } else {
+    set_wrapping(layout.get(), box.w);
+    wrapped = true;
+    double size = style.size;
+    for (;;) {
+      set_size(layout.get(), font, size);
+      if (measure(layout.get()).height <= box.h) break;
+      if (size <= style.min_size) return overflow();
+      size = std::max(style.min_size, size - kShrinkStep * 2);
+    }
+    fitted.size = size;
+  }
+
+  // Safety net behind the coverage check: a glyph Pango could not find in any font.
+  if (int unknown = pango_layout_get_unknown_glyphs_count(layout.get()); unknown > 0) {
+    return Error::make(ErrorKind::FontCoverage, "有 " + std::to_string(unknown) + " 个字符无法显示", std::string(field));
+  }
+
+  Extent e = measure(layout.get());
+  if (!wrapped && align != Align::Left && align != Align::Justify) {
+    // An unwrapped layout has no width to align within; place it ourselves.
+    double slack = box.w - e.width;
+    fitted.x = box.x + (align == Align::Center ? slack / 2 : slack);
+  } else {
+    if (!wrapped) set_wrapping(layout.get(), box.w);
+    fitted.x = box.x;
+  }
+  fitted.y = vcenter ? box.y + (box.h - e.height) / 2 : box.y;
+  fitted.layout = std::move(layout);
+  return fitted;
+}
+
+}  // namespace sanfang::render

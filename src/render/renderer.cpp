@@ -1,0 +1,266 @@
+#include "render/renderer.h"
+
+#include "render/art.h"
+#include "render/compose.h"
+#include "render/plan.h"
+#include "render/qr.h"
+#include "render/text_template.h"
+
+#include <cairo-pdf.h>
+
+#include <algorithm>
+
+namespace sanfang::render {
+
+struct Renderer::Impl {
+  std::shared_ptr<const FontSet> fonts;
+  std::shared_ptr<const LayoutSpec> layout;
+  RenderOptions options;
+  FontContext font_context;
+  Composer composer;
+  LayoutPlan plan;
+  StaticArt art;
+  bool streaming = false;
+
+  Impl(std::shared_ptr<const FontSet> f, std::shared_ptr<const LayoutSpec> l, RenderOptions o)
+      : fonts(std::move(f)), layout(std::move(l)), options(std::move(o)), font_context(fonts),
+        composer(font_context, *layout) {}
+};
+
+namespace {
+
+std::string reprint_mark(int times_printed_before) {
+  if (times_printed_before <= 0) return {};
+  return "补打（第 " + std::to_string(times_printed_before) + " 次）";
+}
+
+// The "break lines" stage for one agreement: every dynamic text fitted, once — or once per copy
+// when its template names a copy property. Index: [text][copy or 0].
+struct ComposedAgreement {
+  std::vector<std::vector<FittedText>> texts;
+  std::vector<std::optional<QrSymbol>> qr_by_copy;
+  std::vector<std::string> url_by_copy;
+};
+
+cairo_status_t write_to_sink(void* closure, const unsigned char* data, unsigned int length) {
+  auto* sink = static_cast<ByteSink*>(closure);
+  return (*sink)(std::string_view(reinterpret_cast<const char*>(data), length)) ? CAIRO_STATUS_SUCCESS
+                                                                                 : CAIRO_STATUS_WRITE_ERROR;
+}
+
+// cairo tag attributes are single-quoted; escape quote and backslash (tech-notes §2.3).
+std::string tag_uri(const std::string& url) {
+  std::string escaped;
+  for (char c : url) {
+    if (c == '\'' || c == '\\') escaped += '\\';
+    escaped += c;
+  }
+  return "uri='" + escaped + "'";
+}
+
+}  // namespace
+
+struct PdfStream::Impl {
+  Renderer::Impl& renderer;
+  ByteSink sink;
+  std::string title;
+  SurfacePtr surface;
+  CairoPtr cr;
+  int pages = 0;
+  int agreements = 0;
+  std::string first_serial, last_serial;
+  std::string latest_timestamp;
+  bool finished = false;
+
+  Impl(Renderer::Impl& r, ByteSink s) : renderer(r), sink(std::move(s)) {}
+  ~Impl() { renderer.streaming = false; }
+
+  Result<ComposedAgreement> compose(const AgreementDocument& doc, std::span<const int> reprints) {
+    const LayoutSpec& layout = *renderer.layout;
+    for (const auto& [path, value] : doc.values) TRY(renderer.fonts->check_coverage(value, path));
+
+    ComposedAgreement out;
+    out.texts.resize(renderer.plan.texts.size());
+    for (std::size_t i = 0; i < renderer.plan.texts.size(); ++i) {
+      const DynamicText& d = renderer.plan.texts[i];
+      const std::size_t variants = d.per_copy ? layout.copies.size() : 1;
+      for (std::size_t c = 0; c < variants; ++c) {
+        const CopySpec& copy = layout.copies[c];
+        auto text = TRY(expand_template(d.text, [&](std::string_view name) -> std::optional<std::string> {
+          if (name == kReprintPlaceholder) return reprint_mark(c < reprints.size() ? reprints[c] : 0);
+          if (name == "copy.label") return copy.label;
+          if (name == "copy.number") return std::to_string(copy.number);
+          if (name.rfind("party.", 0) == 0) {
+            auto it = layout.parties.find(std::string(name.substr(6)));
+            return it == layout.parties.end() ? std::nullopt : std::optional<std::string>(it->second);
+          }
+          return std::string(doc.value(name));
+        }));
+        out.texts[i].push_back(TRY(renderer.composer.fit(text, d.box, d.style, d.align, d.fit, d.vcenter, d.field)));
+      }
+    }
+
+    out.qr_by_copy.resize(layout.copies.size());
+    out.url_by_copy.resize(layout.copies.size());
+    if (doc.serial && !renderer.plan.qrs.empty()) {
+      if (!renderer.options.key) return Error::make(ErrorKind::Internal, "a verification key is needed to print a serial");
+      for (std::size_t c = 0; c < layout.copies.size(); ++c) {
+        auto token = core::make_verification_token(*renderer.options.key, *doc.serial, layout.copies[c].number, doc.content_hash);
+        out.url_by_copy[c] = core::verification_url(renderer.options.public_base_url, token);
+        out.qr_by_copy[c] = TRY(encode_qr(out.url_by_copy[c]));
+      }
+    }
+    return out;
+  }
+
+  void draw_panel(const AgreementDocument& doc, const ComposedAgreement& composed, std::size_t copy_index, int panel) {
+    const LayoutSpec& layout = *renderer.layout;
+    const CopySpec& copy = layout.copies[copy_index];
+    cairo_t* c = cr.get();
+    cairo_set_source_surface(c, renderer.art.panel(copy_index, panel), 0, 0);
+    cairo_paint(c);
+    for (std::size_t i = 0; i < renderer.plan.texts.size(); ++i) {
+      const DynamicText& d = renderer.plan.texts[i];
+      if (d.panel != panel && d.panel != 0) continue;
+      const FittedText& fitted = composed.texts[i][d.per_copy ? copy_index : 0];
+      draw_fitted(c, fitted, resolve_color(layout.styles.at(d.style).color, copy));
+    }
+    for (const DynamicQr& q : renderer.plan.qrs) {
+      if (q.panel != panel || !composed.qr_by_copy[copy_index]) continue;
+      // The QR is also a link, for whoever holds the PDF rather than the paper.
+      cairo_tag_begin(c, CAIRO_TAG_LINK, tag_uri(composed.url_by_copy[copy_index]).c_str());
+      draw_qr(c, *composed.qr_by_copy[copy_index], q.box.x, q.box.y, q.box.w);
+      cairo_tag_end(c, CAIRO_TAG_LINK);
+    }
+    if (doc.is_preview()) {
+      cairo_set_source_surface(c, renderer.art.watermark(), 0, 0);
+      cairo_paint(c);
+    }
+  }
+
+  void draw_face(const AgreementDocument& doc, const ComposedAgreement& composed, std::size_t copy_index,
+                 const std::vector<int>& face, const char* side) {
+    const LayoutSpec& layout = *renderer.layout;
+    cairo_t* c = cr.get();
+    std::string label = (doc.serial ? *doc.serial + " " : std::string()) + layout.copies[copy_index].label + " " + side;
+    cairo_pdf_surface_set_page_label(surface.get(), label.c_str());
+    for (std::size_t slot = 0; slot < face.size(); ++slot) {
+      cairo_save(c);
+      cairo_translate(c, slot * layout.panel_width, 0);
+      cairo_rectangle(c, 0, 0, layout.panel_width, layout.panel_height);
+      cairo_clip(c);
+      draw_panel(doc, composed, copy_index, face[slot]);
+      cairo_restore(c);
+    }
+    cairo_set_source_surface(c, renderer.art.marks(), 0, 0);
+    cairo_paint(c);
+    cairo_show_page(c);
+    ++pages;
+  }
+
+  Status add(const AgreementDocument& doc, std::span<const int> reprints) {
+    if (finished) return Error::make(ErrorKind::Internal, "PDF stream already finished");
+    ComposedAgreement composed = TRY(compose(doc, reprints));
+    const LayoutSpec& layout = *renderer.layout;
+    for (std::size_t copy = 0; copy < layout.copies.size(); ++copy) {
+      draw_face(doc, composed, copy, layout.outside_face, "外");
+      draw_face(doc, composed, copy, layout.inside_face, "内");
+    }
+    if (cairo_status_t status = cairo_status(cr.get()); status != CAIRO_STATUS_SUCCESS) {
+      return Error::make(status == CAIRO_STATUS_WRITE_ERROR ? ErrorKind::Io : ErrorKind::Render,
+                         std::string("PDF output: ") + cairo_status_to_string(status));
+    }
+    ++agreements;
+    if (doc.serial) {
+      if (first_serial.empty()) first_serial = *doc.serial;
+      last_serial = *doc.serial;
+    }
+    latest_timestamp = std::max(latest_timestamp, doc.timestamp_utc);
+    return {};
+  }
+
+  Status finish() {
+    if (finished) return {};
+    finished = true;
+    std::string subject;
+    if (agreements == 1) {
+      subject = first_serial.empty() ? "预览" : first_serial;
+    } else {
+      subject = std::to_string(agreements) + " 份协议";
+      if (!first_serial.empty()) subject += " " + first_serial + "–" + last_serial;
+    }
+    cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE, title.c_str());
+    cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_SUBJECT, subject.c_str());
+    cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "sanfang");
+    const std::string date = latest_timestamp.empty() ? "1970-01-01T00:00:00Z" : latest_timestamp;
+    cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATE_DATE, date.c_str());
+    cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_MOD_DATE, date.c_str());
+    cr.reset();
+    cairo_surface_finish(surface.get());
+    cairo_status_t status = cairo_surface_status(surface.get());
+    surface.reset();
+    if (status != CAIRO_STATUS_SUCCESS) {
+      return Error::make(status == CAIRO_STATUS_WRITE_ERROR ? ErrorKind::Io : ErrorKind::Render,
+                         std::string("PDF output: ") + cairo_status_to_string(status));
+    }
+    return {};
+  }
+};
+
+Renderer::Renderer(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Renderer::~Renderer() = default;
+
+Result<std::unique_ptr<Renderer>> Renderer::create(std::shared_ptr<const FontSet> fonts,
+                                                   std::shared_ptr<const LayoutSpec> layout, RenderOptions options) {
+  for (const auto& [name, style] : layout->styles) {
+    bool known = std::any_of(fonts->faces().begin(), fonts->faces().end(),
+                             [&](const FontFace& f) { return f.family == style.family; });
+    if (!known) return Error::invalid("$.styles." + name, "layout: family \"" + style.family + "\" is not in fonts.json");
+  }
+  auto impl = std::make_unique<Impl>(std::move(fonts), std::move(layout), std::move(options));
+  impl->plan = TRY(make_plan(*impl->layout));
+  impl->art = TRY(StaticArt::record(impl->composer, *impl->layout));
+  return std::unique_ptr<Renderer>(new Renderer(std::move(impl)));
+}
+
+const LayoutSpec& Renderer::layout() const { return *m_impl->layout; }
+
+Result<std::unique_ptr<PdfStream>> Renderer::begin(ByteSink sink, std::string_view title_suffix) {
+  if (m_impl->streaming) return Error::make(ErrorKind::Internal, "a PDF stream is already open on this renderer");
+  auto impl = std::make_unique<PdfStream::Impl>(*m_impl, std::move(sink));
+  m_impl->streaming = true;
+  impl->title = m_impl->layout->title;
+  if (!title_suffix.empty()) impl->title += " " + std::string(title_suffix);
+  impl->surface.reset(cairo_pdf_surface_create_for_stream(write_to_sink, &impl->sink, m_impl->layout->sheet_width,
+                                                          m_impl->layout->sheet_height));
+  impl->cr.reset(cairo_create(impl->surface.get()));
+  if (cairo_status(impl->cr.get()) != CAIRO_STATUS_SUCCESS) {
+    return Error::make(ErrorKind::Render, "cannot create a PDF surface");
+  }
+  return std::unique_ptr<PdfStream>(new PdfStream(std::move(impl)));
+}
+
+Status Renderer::render(std::span<const AgreementDocument> documents, ByteSink sink) {
+  auto stream = TRY(begin(std::move(sink)));
+  for (const auto& doc : documents) TRY(stream->add(doc));
+  return stream->finish();
+}
+
+Result<std::string> Renderer::render_to_string(std::span<const AgreementDocument> documents) {
+  std::string pdf;
+  TRY(render(documents, [&](std::string_view bytes) {
+    pdf.append(bytes);
+    return true;
+  }));
+  return pdf;
+}
+
+PdfStream::PdfStream(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+PdfStream::~PdfStream() = default;
+Status PdfStream::add(const AgreementDocument& document, std::span<const int> reprints) {
+  return m_impl->add(document, reprints);
+}
+Status PdfStream::finish() { return m_impl->finish(); }
+int PdfStream::pages() const { return m_impl->pages; }
+
+}  // namespace sanfang::render
