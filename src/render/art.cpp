@@ -143,20 +143,24 @@ class PanelRecorder {
 };
 
 Result<SurfacePtr> record_watermark(Composer& composer, const LayoutSpec& layout) {
-  SurfacePtr surface = new_recording(layout.panel_width, layout.panel_height);
+  SurfacePtr surface = new_recording(layout.sheet_width, layout.sheet_height);
   CairoPtr cr(cairo_create(surface.get()));
   const Watermark& wm = layout.watermark;
   Box unbounded{0, 0, 1e6, 1e6};
   auto fitted = TRY(composer.fit(wm.text, unbounded, wm.style, Align::Left, Fit::Line, false, "$.watermark"));
   PangoRectangle logical;
   pango_layout_get_extents(fitted.layout.get(), nullptr, &logical);
-  cairo_translate(cr.get(), layout.panel_width / 2, layout.panel_height / 2);
-  cairo_rotate(cr.get(), wm.angle_degrees * std::numbers::pi / 180);
-  cairo_move_to(cr.get(), -logical.width / 2.0 / PANGO_SCALE, -logical.height / 2.0 / PANGO_SCALE);
   // Constant opacity is a PDF graphics-state alpha, not a transparency group: no rasterised
   // fallback regions.
   cairo_set_source_rgba(cr.get(), wm.color.r, wm.color.g, wm.color.b, wm.opacity);
-  pango_cairo_show_layout(cr.get(), fitted.layout.get());
+  for (int slot = 0; slot < 2; ++slot) {
+    cairo_save(cr.get());
+    cairo_translate(cr.get(), (slot + 0.5) * layout.panel_width, layout.panel_height / 2);
+    cairo_rotate(cr.get(), wm.angle_degrees * std::numbers::pi / 180);
+    cairo_move_to(cr.get(), -logical.width / 2.0 / PANGO_SCALE, -logical.height / 2.0 / PANGO_SCALE);
+    pango_cairo_show_layout(cr.get(), fitted.layout.get());
+    cairo_restore(cr.get());
+  }
   return surface;
 }
 

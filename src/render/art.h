@@ -24,7 +24,7 @@ class StaticArt {
   static Result<StaticArt> record(Composer& composer, const LayoutSpec& layout);
 
   cairo_surface_t* panel(std::size_t copy_index, int panel_number) const;
-  cairo_surface_t* watermark() const { return m_watermark.get(); }  // one panel, preview only
+  cairo_surface_t* watermark() const { return m_watermark.get(); }  // one sheet, preview only
   cairo_surface_t* marks() const { return m_marks.get(); }          // one sheet: fold and crop marks
 
  private:

@@ -38,7 +38,9 @@ std::string reprint_mark(int times_printed_before) {
 // when its template names a copy property. Index: [text][copy or 0].
 struct ComposedAgreement {
   std::vector<std::vector<FittedText>> texts;
-  std::vector<std::optional<QrSymbol>> qr_by_copy;
+  // [copy][qr block]: one symbol per placement. cairo 1.16 lists a surface used twice on one
+  // page twice in the page's resources (a duplicated dictionary key), so each use gets its own.
+  std::vector<std::vector<QrSymbol>> qr_by_copy;
   std::vector<std::string> url_by_copy;
 };
 
@@ -107,13 +109,15 @@ struct PdfStream::Impl {
       for (std::size_t c = 0; c < layout.copies.size(); ++c) {
         auto token = core::make_verification_token(*renderer.options.key, *doc.serial, layout.copies[c].number, doc.content_hash);
         out.url_by_copy[c] = core::verification_url(renderer.options.public_base_url, token);
-        out.qr_by_copy[c] = TRY(encode_qr(out.url_by_copy[c]));
+        for (std::size_t q = 0; q < renderer.plan.qrs.size(); ++q) {
+          out.qr_by_copy[c].push_back(TRY(encode_qr(out.url_by_copy[c])));
+        }
       }
     }
     return out;
   }
 
-  void draw_panel(const AgreementDocument& doc, const ComposedAgreement& composed, std::size_t copy_index, int panel) {
+  void draw_panel(const ComposedAgreement& composed, std::size_t copy_index, int panel) {
     const LayoutSpec& layout = *renderer.layout;
     const CopySpec& copy = layout.copies[copy_index];
     cairo_t* c = cr.get();
@@ -125,16 +129,14 @@ struct PdfStream::Impl {
       const FittedText& fitted = composed.texts[i][d.per_copy ? copy_index : 0];
       draw_fitted(c, fitted, resolve_color(layout.styles.at(d.style).color, copy));
     }
-    for (const DynamicQr& q : renderer.plan.qrs) {
-      if (q.panel != panel || !composed.qr_by_copy[copy_index]) continue;
+    const auto& symbols = composed.qr_by_copy[copy_index];
+    for (std::size_t q = 0; q < renderer.plan.qrs.size() && q < symbols.size(); ++q) {
+      const DynamicQr& qr = renderer.plan.qrs[q];
+      if (qr.panel != panel) continue;
       // The QR is also a link, for whoever holds the PDF rather than the paper.
       cairo_tag_begin(c, CAIRO_TAG_LINK, tag_uri(composed.url_by_copy[copy_index]).c_str());
-      draw_qr(c, *composed.qr_by_copy[copy_index], q.box.x, q.box.y, q.box.w);
+      draw_qr(c, symbols[q], qr.box.x, qr.box.y, qr.box.w);
       cairo_tag_end(c, CAIRO_TAG_LINK);
-    }
-    if (doc.is_preview()) {
-      cairo_set_source_surface(c, renderer.art.watermark(), 0, 0);
-      cairo_paint(c);
     }
   }
 
@@ -149,8 +151,12 @@ struct PdfStream::Impl {
       cairo_translate(c, slot * layout.panel_width, 0);
       cairo_rectangle(c, 0, 0, layout.panel_width, layout.panel_height);
       cairo_clip(c);
-      draw_panel(doc, composed, copy_index, face[slot]);
+      draw_panel(composed, copy_index, face[slot]);
       cairo_restore(c);
+    }
+    if (doc.is_preview()) {
+      cairo_set_source_surface(c, renderer.art.watermark(), 0, 0);
+      cairo_paint(c);
     }
     cairo_set_source_surface(c, renderer.art.marks(), 0, 0);
     cairo_paint(c);
@@ -195,6 +201,7 @@ struct PdfStream::Impl {
     const std::string date = latest_timestamp.empty() ? "1970-01-01T00:00:00Z" : latest_timestamp;
     cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATE_DATE, date.c_str());
     cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_MOD_DATE, date.c_str());
+    cairo_tag_end(cr.get(), "Document");
     cr.reset();
     cairo_surface_finish(surface.get());
     cairo_status_t status = cairo_surface_status(surface.get());
@@ -234,6 +241,11 @@ Result<std::unique_ptr<PdfStream>> Renderer::begin(ByteSink sink, std::string_vi
   impl->surface.reset(cairo_pdf_surface_create_for_stream(write_to_sink, &impl->sink, m_impl->layout->sheet_width,
                                                           m_impl->layout->sheet_height));
   impl->cr.reset(cairo_create(impl->surface.get()));
+  // One structure element around the whole file. Without any, cairo 1.16 still reserves
+  // structure-tree objects for link annotations but never writes them, leaving xref entries
+  // that point at the wrong objects; with it the tree is written and the file is well-formed
+  // (and tagged).
+  cairo_tag_begin(impl->cr.get(), "Document", "");
   if (cairo_status(impl->cr.get()) != CAIRO_STATUS_SUCCESS) {
     return Error::make(ErrorKind::Render, "cannot create a PDF surface");
   }
