@@ -171,14 +171,16 @@ SurfacePtr record_marks(const LayoutSpec& layout) {
   const double w = layout.sheet_width, h = layout.sheet_height, in = m.inset;
   cairo_set_source_rgb(cr.get(), 0, 0, 0);
   cairo_set_line_width(cr.get(), m.width);
-  // Crop marks in the margin outside the trim box (the sheet inset by `inset`), one pair per corner.
-  for (double x : {in, w - in}) {
-    for (double y : {in, h - in}) {
-      double toward_edge_x = x < w / 2 ? -1 : 1, toward_edge_y = y < h / 2 ? -1 : 1;
-      cairo_move_to(cr.get(), x + toward_edge_x * (in - m.length), y + toward_edge_y * in);
-      cairo_line_to(cr.get(), x + toward_edge_x * (in - m.length), y + toward_edge_y * (in - m.length));
-      cairo_move_to(cr.get(), x + toward_edge_x * in, y + toward_edge_y * (in - m.length));
-      cairo_line_to(cr.get(), x + toward_edge_x * (in - m.length), y + toward_edge_y * (in - m.length));
+  // Crop marks: the trim box is the sheet inset by `inset`; at each corner two marks continue
+  // its edges outwards, `length` long and ending at the sheet edge, so nothing is drawn inside
+  // the trim.
+  for (double corner_x : {in, w - in}) {
+    for (double corner_y : {in, h - in}) {
+      const double out_x = corner_x < w / 2 ? -1 : 1, out_y = corner_y < h / 2 ? -1 : 1;
+      cairo_move_to(cr.get(), corner_x + out_x * (in - m.length), corner_y);  // horizontal mark
+      cairo_line_to(cr.get(), corner_x + out_x * in, corner_y);
+      cairo_move_to(cr.get(), corner_x, corner_y + out_y * (in - m.length));  // vertical mark
+      cairo_line_to(cr.get(), corner_x, corner_y + out_y * in);
     }
   }
   cairo_stroke(cr.get());

@@ -140,8 +140,10 @@ Status check_email(std::string_view text, std::string_view field) {
 
 // Converts RFC 3339 ("2026-05-20T10:00:00+08:00" or "...Z") to a time_t.
 Result<std::time_t> parse_timestamp(const std::string& text) {
+  static const std::regex kRfc3339(R"(^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})$)");
   int y, mo, d, h, mi, s, consumed = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &consumed) != 6) {
+  if (!std::regex_match(text, kRfc3339) ||
+      std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &consumed) != 6) {
     return Error::invalid("signed_at", "签署时间格式应为 RFC 3339，例如 2026-05-20T10:00:00+08:00");
   }
   std::string zone = text.substr(consumed);
@@ -151,8 +153,7 @@ Result<std::time_t> parse_timestamp(const std::string& text) {
   } else {
     int zh = 0, zm = 0;
     char sign = 0;
-    if (zone.size() != 6 || std::sscanf(zone.c_str(), "%c%2d:%2d", &sign, &zh, &zm) != 3 ||
-        (sign != '+' && sign != '-') || zh > 14 || zm > 59) {
+    if (std::sscanf(zone.c_str(), "%c%2d:%2d", &sign, &zh, &zm) != 3 || zh > 14 || zm > 59) {
       return Error::invalid("signed_at", "签署时间须带时区，例如 +08:00 或 Z");
     }
     offset_minutes = (sign == '-' ? -1 : 1) * (zh * 60 + zm);
@@ -253,18 +254,17 @@ Result<std::string> prepare_value(const FieldRule& rule, const std::string& raw,
 // Cross-field rules: the resident ID carries the birth date (digits 7–14) and the sex (digit
 // 17: odd = male), GB 11643-1999 §5; 定向/委培 students name the unit they are bound to.
 Status check_consistency(const json& input, AgreementDocument& doc) {
-  const json* id = lookup(input, "student.id_number");
-  std::string normalised_id(doc.value("student.id_number"));
-  if (const json* birth = lookup(input, "student.birth_date"); birth && id) {
-    std::string digits = birth->get<std::string>();
+  const std::string normalised_id(doc.value("student.id_number"));
+  if (doc.values.count("student.birth_date")) {
+    std::string digits = lookup(input, "student.birth_date")->get<std::string>();
     digits.erase(std::remove(digits.begin(), digits.end(), '-'), digits.end());
     if (normalised_id.substr(6, 8) != digits) {
       return Error::invalid("student.birth_date", "出生日期与身份证号不一致");
     }
   }
-  if (const json* gender = lookup(input, "student.gender"); gender) {
-    std::string code = gender->get<std::string>();
-    bool odd = (normalised_id[16] - '0') % 2 == 1;
+  if (doc.values.count("student.gender")) {
+    const std::string code = lookup(input, "student.gender")->get<std::string>();
+    const bool odd = (normalised_id[16] - '0') % 2 == 1;
     if ((code == "1" && !odd) || (code == "2" && odd)) {
       return Error::invalid("student.gender", "性别与身份证号不一致");
     }

@@ -332,11 +332,11 @@ Status check_blocks(const LayoutSpec& spec, const std::vector<Block>& blocks, co
         e.y + e.h > spec.panel_height + kTolerance) {
       return layout_error(block_path, "lies outside the panel");
     }
-    if (panel_number != 0) {
-      bool near_fold = fold_on_left ? e.x < spec.safe_fold_margin - kTolerance
-                                    : e.x + e.w > spec.panel_width - spec.safe_fold_margin + kTolerance;
-      if (near_fold) return layout_error(block_path, "lies within the fold margin");
-    }
+    // Furniture drawn on every panel (panel 0) meets the fold on both sides.
+    const bool left_near = e.x < spec.safe_fold_margin - kTolerance;
+    const bool right_near = e.x + e.w > spec.panel_width - spec.safe_fold_margin + kTolerance;
+    const bool near_fold = panel_number == 0 ? (left_near || right_near) : (fold_on_left ? left_near : right_near);
+    if (near_fold) return layout_error(block_path, "lies within the fold margin");
   }
   return {};
 }

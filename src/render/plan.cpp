@@ -55,6 +55,12 @@ Status collect(const std::vector<Block>& blocks, int panel, const std::string& p
         break;
       case Block::Kind::Grid:
         for (const auto& cell : grid_cells(block.grid)) {
+          // Labels and section headings are static art: only copy and party properties.
+          const std::string& fixed_text = !cell.cell ? cell.row->section : cell.cell->label;
+          auto fixed_names = TRY(template_placeholders(fixed_text));
+          if (!is_static_template(fixed_names)) {
+            return Error::invalid(block_path, "layout: grid labels and sections may name only {copy.*} and {party.*}");
+          }
           if (!cell.cell || cell.cell->value.empty()) continue;
           const double pad = block.grid.padding;
           Box inner{cell.box.x + pad, cell.box.y + pad / 2, cell.box.w - 2 * pad, cell.box.h - pad};

@@ -85,6 +85,24 @@ TEST_CASE("layout errors name the JSON path", "[layout]") {
     REQUIRE_FALSE(result);
     CHECK(result.error().field.find("$.panels.3[1].rows[1]") == 0);
   }
+  SECTION("a grid label naming a document value, which static art cannot print") {
+    auto layout = default_layout();
+    for (auto& block : layout["panels"]["3"]) {
+      if (block["type"] == "grid") block["rows"][1]["cells"][0]["label"] = "{student.name}";
+    }
+    auto parsed = load_modified(layout);
+    REQUIRE(parsed);
+    auto plan = make_plan(*parsed);
+    REQUIRE_FALSE(plan);
+    CHECK(plan.error().field == "$.panels.3[1]");
+  }
+  SECTION("furniture on every panel within the fold margin of either side") {
+    auto layout = default_layout();
+    layout["every_panel"][2]["x"] = 120;  // ends at 204 mm, past 210 - 12
+    auto result = load_modified(layout);
+    REQUIRE_FALSE(result);
+    CHECK(result.error().field == "$.every_panel[2]");
+  }
   SECTION("an unknown placeholder") {
     auto layout = default_layout();
     layout["every_panel"][1]["text"] = "编号：{serial_number}";
