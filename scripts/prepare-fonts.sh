@@ -4,7 +4,8 @@
 # The stock Noto CJK fonts are CFF collections whose glyphs share global subroutines; a PDF subset
 # of them carries ~500 KB of subroutines however few glyphs it uses. Extracting the SC face and
 # desubroutinizing it (hb-subset, keeping every code point, layout feature and name) lets cairo
-# embed only the glyphs a document uses: a whole agreement stays under 100 KB.
+# embed only the glyphs a document uses. Hints are dropped too: they only steer low-resolution
+# screen rasterisers, and a print-ready PDF is rasterised at printer resolution.
 # HanaMin A/B are TrueType (no subroutines) and are linked as they are.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,7 +21,7 @@ extract_sc() {   # source collection, output file
   if [ ! -s "$dst" ] || [ "$src" -nt "$dst" ]; then
     echo "prepare-fonts: extracting SC face of $(basename "$src")"
     hb-subset --face-index=$sc_face --unicodes='*' --layout-features='*' --name-IDs='*' \
-      --desubroutinize --output-file="$dst.tmp" "$src"
+      --desubroutinize --no-hinting --output-file="$dst.tmp" "$src"
     mv "$dst.tmp" "$dst"
   fi
 }
