@@ -1,0 +1,98 @@
+#include "store/blob_store.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "core/atomic_file.h"
+#include "store/secrets.h"
+
+namespace sanfang::store {
+namespace {
+
+Error io_error(const std::string& what, const std::filesystem::path& path) {
+  return Error::make(ErrorKind::Io, what + " " + path.string() + ": " + std::strerror(errno));
+}
+
+// A new fan-out folder must itself be durable, or a crash could lose the entry naming it.
+Status fsync_directory(const std::filesystem::path& directory) {
+  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return io_error("cannot open folder", directory);
+  const bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  if (!synced) return io_error("cannot fsync folder", directory);
+  return {};
+}
+
+bool is_sha256_hex(std::string_view text) {
+  if (text.size() != 64) return false;
+  for (char c : text)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+}  // namespace
+
+Result<workflow::MediaType> sniff_media_type(std::string_view bytes) {
+  if (bytes.starts_with(std::string_view("\xFF\xD8\xFF", 3))) return workflow::MediaType::Jpeg;
+  if (bytes.starts_with(std::string_view("\x89PNG\r\n\x1A\n", 8))) return workflow::MediaType::Png;
+  if (bytes.starts_with("%PDF-")) return workflow::MediaType::Pdf;
+  return Error::invalid("file", "附件只能是JPEG、PNG图片或PDF文件");
+}
+
+Result<BlobStore> BlobStore::open(BlobStoreOptions options) {
+  std::error_code ec;
+  std::filesystem::create_directories(options.directory, ec);
+  if (ec)
+    return Error::make(ErrorKind::Io,
+                       "cannot create folder " + options.directory.string() + ": " + ec.message());
+  return BlobStore(std::move(options));
+}
+
+std::filesystem::path BlobStore::path_of(std::string_view sha256) const {
+  // Two-character fan-out keeps folders small.
+  return m_options.directory / std::string(sha256.substr(0, 2)) / std::string(sha256);
+}
+
+Result<StoredBlob> BlobStore::put(std::string_view bytes) const {
+  if (bytes.empty()) return Error::invalid("file", "附件为空");
+  if (static_cast<std::int64_t>(bytes.size()) > m_options.max_bytes)
+    return Error::make(ErrorKind::TooLarge,
+                       "附件不能超过" + std::to_string(m_options.max_bytes / (1024 * 1024)) + " MB",
+                       "file");
+  const workflow::MediaType media_type = TRY(sniff_media_type(bytes));
+  StoredBlob blob{sha256_hex(bytes), media_type, static_cast<std::int64_t>(bytes.size())};
+
+  const std::filesystem::path final_path = path_of(blob.sha256);
+  const std::filesystem::path folder = final_path.parent_path();
+  std::error_code ec;
+  if (std::filesystem::exists(final_path, ec)) return blob;  // same content, already durable
+
+  const bool folder_is_new = !std::filesystem::exists(folder, ec);
+  std::filesystem::create_directories(folder, ec);
+  if (ec) return Error::make(ErrorKind::Io, "cannot create folder " + folder.string());
+  if (folder_is_new) TRY(fsync_directory(m_options.directory));
+
+  // core::AtomicFile writes a temporary beside the target, fsyncs it, renames it into place and
+  // fsyncs the folder: the file is either absent or whole and durable.
+  auto file = TRY(core::AtomicFile::create(final_path));
+  if (!file.write(bytes)) return Error::make(ErrorKind::Io, "cannot write " + final_path.string());
+  TRY(file.commit());
+  return blob;
+}
+
+Result<std::string> BlobStore::read(std::string_view sha256) const {
+  if (!is_sha256_hex(sha256)) return Error::invalid("sha256", "附件编号无效");
+  std::ifstream in(path_of(sha256), std::ios::binary);
+  if (!in) return Error::make(ErrorKind::NotFound, "附件不存在");
+  std::ostringstream content;
+  content << in.rdbuf();
+  return std::move(content).str();
+}
+
+}  // namespace sanfang::store

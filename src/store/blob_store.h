@@ -1,0 +1,50 @@
+// Content-addressed files for attachments (SPEC "Storage"): a file's name is the sha256 of its
+// bytes, so the same upload is stored once and a reference can never point at changed content.
+// put() makes the bytes durable (temp file, fsync, rename, fsync of the folder) before it returns,
+// so a database transaction that references the blob commits only after the file is safe.
+//
+// The type is sniffed from the leading bytes (JPEG, PNG, PDF magic), never taken from a file name
+// or a Content-Type header. This is a first gate only: fully decoding images and opening PDFs with
+// Poppler to refuse files that merely start right is still to be added (issue 3).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+#include "workflow/entities.h"
+
+namespace sanfang::store {
+
+struct BlobStoreOptions {
+  std::filesystem::path directory;
+  std::int64_t max_bytes = 10 * 1024 * 1024;  // SPEC/issue 3: at most 10 MB per upload
+};
+
+struct StoredBlob {
+  std::string sha256;
+  workflow::MediaType media_type = workflow::MediaType::Pdf;
+  std::int64_t size = 0;
+};
+
+// JPEG (FF D8 FF), PNG (the 8-byte signature) or PDF ("%PDF-"); anything else is InvalidInput.
+Result<workflow::MediaType> sniff_media_type(std::string_view bytes);
+
+class BlobStore {
+ public:
+  // Creates the directory when missing.
+  static Result<BlobStore> open(BlobStoreOptions options);
+
+  // Refuses empty or oversized content (TooLarge) and unknown types (InvalidInput), then writes.
+  Result<StoredBlob> put(std::string_view bytes) const;
+  Result<std::string> read(std::string_view sha256) const;
+
+ private:
+  explicit BlobStore(BlobStoreOptions options) : m_options(std::move(options)) {}
+  std::filesystem::path path_of(std::string_view sha256) const;
+  BlobStoreOptions m_options;
+};
+
+}  // namespace sanfang::store

@@ -1,0 +1,220 @@
+#include "store/migrations.h"
+
+#include <string>
+#include <vector>
+
+namespace sanfang::store {
+namespace {
+
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+// Append only: a shipped migration is never edited, a change is a new entry.
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> kMigrations{
+      {1, R"sql(
+CREATE TABLE colleges (
+  code TEXT PRIMARY KEY,
+  name TEXT NOT NULL
+);
+
+CREATE TABLE students (
+  student_no      TEXT PRIMARY KEY,
+  name            TEXT NOT NULL,
+  id_number       TEXT NOT NULL,
+  gender          TEXT NOT NULL,
+  college_code    TEXT NOT NULL REFERENCES colleges(code),
+  major           TEXT NOT NULL,
+  degree          TEXT NOT NULL,
+  graduation_year INTEGER NOT NULL
+);
+
+CREATE TABLE employers (
+  id      INTEGER PRIMARY KEY,
+  name    TEXT NOT NULL,
+  uscc    TEXT NOT NULL UNIQUE,
+  profile TEXT NOT NULL,
+  vetted  INTEGER NOT NULL DEFAULT 0,
+  version INTEGER NOT NULL
+);
+
+CREATE TABLE source_infos (
+  student_no    TEXT PRIMARY KEY REFERENCES students(student_no),
+  sections      TEXT NOT NULL,
+  state         TEXT NOT NULL CHECK (state IN ('draft','submitted','verified','rejected')),
+  reject_reason TEXT NOT NULL,
+  updated_at    INTEGER NOT NULL,
+  version       INTEGER NOT NULL
+);
+
+CREATE TABLE blobs (
+  sha256     TEXT PRIMARY KEY,
+  media_type TEXT NOT NULL,
+  size       INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE agreements (
+  id              INTEGER PRIMARY KEY,
+  origin          TEXT NOT NULL CHECK (origin IN ('invitation','student_initiated')),
+  state           TEXT NOT NULL,
+  student_no      TEXT NOT NULL REFERENCES students(student_no),
+  employer_id     INTEGER NOT NULL REFERENCES employers(id),
+  college_code    TEXT NOT NULL,
+  graduation_year INTEGER NOT NULL,
+  content         TEXT NOT NULL,
+  snapshot        TEXT,
+  serial          TEXT UNIQUE,
+  review_chain    TEXT NOT NULL,
+  review_step     INTEGER NOT NULL,
+  last_reason     TEXT NOT NULL,
+  sent_at         INTEGER,
+  signed_at       INTEGER,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  version         INTEGER NOT NULL,
+  -- issue 3: no agreement is signed without a serial or holds a serial without being signed.
+  CHECK ((serial IS NOT NULL) = (state IN ('signed','termination_requested','terminated')))
+);
+CREATE INDEX agreements_by_state ON agreements(state);
+CREATE INDEX agreements_by_student ON agreements(student_no);
+-- SPEC: at most one live agreement per student.
+CREATE UNIQUE INDEX agreements_one_live_per_student ON agreements(student_no)
+  WHERE state IN ('accepted','in_review','signed','termination_requested');
+-- SPEC: no second invitation from an employer while one of its invitations to the student is open.
+CREATE UNIQUE INDEX agreements_one_open_invitation ON agreements(employer_id, student_no)
+  WHERE origin = 'invitation' AND state IN
+    ('invited','returned','rejected','accepted','in_review','signed','termination_requested');
+-- SPEC: a signed agreement never changes (state moves on; content, snapshot, serial do not).
+CREATE TRIGGER agreements_signed_never_change BEFORE UPDATE ON agreements
+  WHEN OLD.serial IS NOT NULL AND (
+    NEW.serial IS NOT OLD.serial OR NEW.content IS NOT OLD.content OR
+    NEW.snapshot IS NOT OLD.snapshot OR NEW.student_no IS NOT OLD.student_no OR
+    NEW.employer_id IS NOT OLD.employer_id OR NEW.signed_at IS NOT OLD.signed_at)
+BEGIN
+  SELECT RAISE(ABORT, 'a signed agreement never changes');
+END;
+
+CREATE TABLE agreement_attachments (
+  agreement_id INTEGER NOT NULL REFERENCES agreements(id),
+  position     INTEGER NOT NULL,
+  sha256       TEXT NOT NULL REFERENCES blobs(sha256),
+  purpose      TEXT NOT NULL,
+  PRIMARY KEY (agreement_id, position)
+);
+
+CREATE TABLE terminations (
+  id            INTEGER PRIMARY KEY,
+  agreement_id  INTEGER NOT NULL REFERENCES agreements(id),
+  student_no    TEXT NOT NULL REFERENCES students(student_no),
+  explanation   TEXT NOT NULL,
+  state         TEXT NOT NULL CHECK (state IN ('pending','approved','rejected')),
+  review_chain  TEXT NOT NULL,
+  review_step   INTEGER NOT NULL,
+  reject_reason TEXT NOT NULL,
+  requested_at  INTEGER NOT NULL,
+  decided_at    INTEGER
+);
+-- SPEC: one termination per student, ever (a rejected request did not terminate anything).
+CREATE UNIQUE INDEX terminations_one_per_student ON terminations(student_no)
+  WHERE state IN ('pending','approved');
+
+CREATE TABLE termination_material (
+  termination_id INTEGER NOT NULL REFERENCES terminations(id),
+  position       INTEGER NOT NULL,
+  sha256         TEXT NOT NULL REFERENCES blobs(sha256),
+  purpose        TEXT NOT NULL,
+  PRIMARY KEY (termination_id, position)
+);
+
+-- SPEC "Serial numbers": per school code and graduation year; only ever counts up.
+CREATE TABLE serial_counters (
+  school_code     TEXT NOT NULL,
+  graduation_year INTEGER NOT NULL,
+  last_sequence   INTEGER NOT NULL,
+  PRIMARY KEY (school_code, graduation_year)
+);
+
+-- SPEC: append-only, hash-chained: hash = sha256(prev_hash || canonical event).
+CREATE TABLE audit_log (
+  id               INTEGER PRIMARY KEY,
+  entity           TEXT NOT NULL,
+  entity_id        TEXT NOT NULL,
+  action           TEXT NOT NULL,
+  actor_account_id INTEGER NOT NULL,
+  actor_role       TEXT NOT NULL,
+  at               INTEGER NOT NULL,
+  from_state       TEXT NOT NULL,
+  to_state         TEXT NOT NULL,
+  reason           TEXT NOT NULL,
+  prev_hash        TEXT NOT NULL,
+  hash             TEXT NOT NULL
+);
+CREATE INDEX audit_log_by_entity ON audit_log(entity, entity_id, id);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+
+CREATE TABLE accounts (
+  id                   INTEGER PRIMARY KEY,
+  username             TEXT NOT NULL UNIQUE,
+  password_hash        TEXT NOT NULL,
+  role                 TEXT NOT NULL,
+  student_no           TEXT REFERENCES students(student_no),
+  employer_id          INTEGER REFERENCES employers(id),
+  college_code         TEXT,
+  must_change_password INTEGER NOT NULL,
+  created_at           INTEGER NOT NULL
+);
+
+CREATE TABLE login_failures (
+  username     TEXT PRIMARY KEY,
+  failures     INTEGER NOT NULL,
+  locked_until INTEGER
+);
+
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_by_account ON sessions(account_id);
+)sql"},
+  };
+  return kMigrations;
+}
+
+}  // namespace
+
+int latest_schema_version() { return migrations().back().version; }
+
+Status migrate(sqlite::Database& db) {
+  auto transaction = TRY(sqlite::WriteTransaction::begin(db));
+  TRY(db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations ("
+      " version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL DEFAULT (unixepoch()))"));
+  auto current_query = TRY(db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+  TRY(current_query.step());
+  const auto current = current_query.int64(0);
+  if (current > latest_schema_version())
+    return Error::make(ErrorKind::Storage, "database schema version " + std::to_string(current) +
+                                               " is newer than this build knows (" +
+                                               std::to_string(latest_schema_version()) + ")");
+  for (const Migration& migration : migrations()) {
+    if (migration.version <= current) continue;
+    TRY(db.exec(migration.sql));
+    auto record = TRY(db.prepare("INSERT INTO schema_migrations(version) VALUES (?)"));
+    TRY(record.bind(1, migration.version).run());
+  }
+  return transaction.commit();
+}
+
+}  // namespace sanfang::store

@@ -1,0 +1,60 @@
+#include "store/secrets.h"
+
+#include <array>
+#include <memory>
+
+#include <openssl/evp.h>
+#include <sodium.h>
+
+namespace sanfang::store {
+namespace {
+
+std::string to_hex(const unsigned char* data, std::size_t size) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex(size * 2, '0');
+  for (std::size_t i = 0; i < size; ++i) {
+    hex[2 * i] = kDigits[data[i] >> 4];
+    hex[2 * i + 1] = kDigits[data[i] & 0x0f];
+  }
+  return hex;
+}
+
+Status ensure_sodium() {
+  // sodium_init is idempotent and thread-safe; it returns 1 when already initialised.
+  if (sodium_init() < 0) return Error::make(ErrorKind::Internal, "libsodium failed to initialise");
+  return {};
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view bytes) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, EVP_sha256(), nullptr);
+  return to_hex(digest.data(), length);
+}
+
+Result<std::string> hash_password(std::string_view password) {
+  TRY(ensure_sodium());
+  std::array<char, crypto_pwhash_STRBYTES> out{};
+  if (crypto_pwhash_str_alg(out.data(), password.data(), password.size(),
+                            crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0)
+    return Error::make(ErrorKind::Internal, "password hashing ran out of memory");
+  return std::string(out.data());
+}
+
+bool password_matches(std::string_view stored_hash, std::string_view password) {
+  if (!ensure_sodium().ok()) return false;
+  const std::string hash(stored_hash);
+  return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
+Result<std::string> random_token() {
+  TRY(ensure_sodium());
+  std::array<unsigned char, 32> bytes{};
+  randombytes_buf(bytes.data(), bytes.size());
+  return to_hex(bytes.data(), bytes.size());
+}
+
+}  // namespace sanfang::store

@@ -1,0 +1,23 @@
+// Hashing and secrets for the store: SHA-256 (content addresses, the audit chain, session token
+// digests), Argon2id password hashes (SPEC "Accounts") and random bearer tokens.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace sanfang::store {
+
+// Lower-case hex SHA-256 of `bytes`.
+std::string sha256_hex(std::string_view bytes);
+
+// Argon2id (libsodium crypto_pwhash_str, interactive limits); the result carries its own salt
+// and parameters.
+Result<std::string> hash_password(std::string_view password);
+bool password_matches(std::string_view stored_hash, std::string_view password);
+
+// 256 random bits as 64 hex characters: an opaque bearer token. Only its sha256 is stored.
+Result<std::string> random_token();
+
+}  // namespace sanfang::store

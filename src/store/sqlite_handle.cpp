@@ -1,0 +1,121 @@
+#include "store/sqlite_handle.h"
+
+#include <string>
+
+namespace sanfang::store::sqlite {
+
+Result<Database> Database::open(const std::filesystem::path& file,
+                                std::chrono::milliseconds busy_timeout) {
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(file.c_str(), &raw,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  Database db(raw);  // owns the handle even when opening failed
+  if (rc != SQLITE_OK)
+    return Error::make(ErrorKind::Storage,
+                       "cannot open database " + file.string() + ": " + sqlite3_errstr(rc));
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, static_cast<int>(busy_timeout.count()));
+  TRY(db.exec("PRAGMA journal_mode=WAL"));
+  TRY(db.exec("PRAGMA synchronous=FULL"));
+  TRY(db.exec("PRAGMA foreign_keys=ON"));
+  return db;
+}
+
+Status Database::exec(std::string_view sql) {
+  const std::string text(sql);
+  if (sqlite3_exec(m_db.get(), text.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
+    return last_error("exec");
+  return {};
+}
+
+Result<Statement> Database::prepare(std::string_view sql) {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(m_db.get(), sql.data(), static_cast<int>(sql.size()), &raw, nullptr) !=
+      SQLITE_OK)
+    return last_error("prepare");
+  return Statement(raw, this);
+}
+
+Error Database::last_error(std::string_view what) const {
+  const int code = sqlite3_extended_errcode(m_db.get());
+  const std::string message = sqlite3_errmsg(m_db.get());
+  const bool schema_refused = code == SQLITE_CONSTRAINT_UNIQUE ||
+                              code == SQLITE_CONSTRAINT_PRIMARYKEY ||
+                              code == SQLITE_CONSTRAINT_TRIGGER || code == SQLITE_CONSTRAINT_CHECK;
+  return Error::make(schema_refused ? ErrorKind::Conflict : ErrorKind::Storage,
+                     "sqlite " + std::string(what) + ": " + message);
+}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+  if (m_bind_error == SQLITE_OK) m_bind_error = sqlite3_bind_int64(m_statement.get(), index, value);
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view value) {
+  if (m_bind_error == SQLITE_OK)
+    m_bind_error = sqlite3_bind_text64(m_statement.get(), index, value.data(), value.size(),
+                                       SQLITE_TRANSIENT, SQLITE_UTF8);
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::optional<std::int64_t> value) {
+  return value ? bind(index, *value) : bind_null(index);
+}
+
+Statement& Statement::bind_null(int index) {
+  if (m_bind_error == SQLITE_OK) m_bind_error = sqlite3_bind_null(m_statement.get(), index);
+  return *this;
+}
+
+Result<bool> Statement::step() {
+  if (m_bind_error != SQLITE_OK)
+    return Error::make(ErrorKind::Internal,
+                       std::string("sqlite bind: ") + sqlite3_errstr(m_bind_error));
+  const int rc = sqlite3_step(m_statement.get());
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return m_owner->last_error("step");
+}
+
+Status Statement::run() {
+  TRY(step());
+  return {};
+}
+
+std::string Statement::text(int column) const {
+  const auto* bytes = sqlite3_column_text(m_statement.get(), column);
+  if (bytes == nullptr) return {};
+  return std::string(reinterpret_cast<const char*>(bytes),
+                     static_cast<std::size_t>(sqlite3_column_bytes(m_statement.get(), column)));
+}
+
+Result<WriteTransaction> WriteTransaction::begin(Database& db) {
+  TRY(db.exec("BEGIN IMMEDIATE"));
+  return WriteTransaction(&db);
+}
+
+WriteTransaction::~WriteTransaction() {
+  if (m_db != nullptr) (void)m_db->exec("ROLLBACK");
+}
+
+Status WriteTransaction::commit() {
+  Database* db = m_db;
+  m_db = nullptr;
+  if (auto committed = db->exec("COMMIT"); !committed.ok()) {
+    (void)db->exec("ROLLBACK");
+    return committed;
+  }
+  return {};
+}
+
+Result<ReadTransaction> ReadTransaction::begin(Database& db) {
+  TRY(db.exec("BEGIN"));
+  return ReadTransaction(&db);
+}
+
+ReadTransaction::~ReadTransaction() {
+  if (m_db != nullptr) (void)m_db->exec("COMMIT");
+}
+
+}  // namespace sanfang::store::sqlite

@@ -1,0 +1,111 @@
+// The embedded store: one SQLite file and a blob folder inside a data folder (SPEC "Storage").
+// One SqliteStore is one connection; its methods are serialised by an internal mutex, so it may be
+// shared, but threads that want to work in parallel open their own (SQLite's WAL lets readers run
+// beside the one writer; writers queue on the busy timeout).
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "store/blob_store.h"
+#include "store/sqlite_handle.h"
+#include "store/store.h"
+
+namespace sanfang::store {
+
+struct SqliteStoreOptions {
+  std::filesystem::path data_dir;  // created when missing; holds sanfang.sqlite3 and blobs/
+  std::string school_code;         // 院校代码, the first 5 digits of every serial
+  std::chrono::milliseconds busy_timeout{10'000};
+  std::int64_t max_attachment_bytes = 10 * 1024 * 1024;
+  std::chrono::seconds session_lifetime = std::chrono::hours{12};
+  int failures_before_lock = 10;                      // SPEC "Accounts": after 10 ...
+  std::chrono::seconds lock_duration = std::chrono::minutes{15};  // ... locked for 15 minutes
+};
+
+class SqliteStore final : public Store {
+ public:
+  // Creates the data folder, opens the database and applies pending migrations.
+  static Result<std::unique_ptr<SqliteStore>> open(SqliteStoreOptions options);
+
+  static std::filesystem::path database_path(const std::filesystem::path& data_dir) {
+    return data_dir / "sanfang.sqlite3";
+  }
+
+  Status put_college(const workflow::College& college) override;
+  Status put_student(const workflow::Student& student) override;
+  Result<workflow::Student> student(std::string_view student_no) override;
+  Result<workflow::Employer> insert_employer(const workflow::Employer& employer) override;
+  Result<workflow::Employer> employer(std::int64_t id) override;
+  Result<workflow::Employer> apply_employer_change(const workflow::EmployerChange& change,
+                                                   std::int64_t expected_version) override;
+
+  Result<workflow::SourceInfo> source_info(std::string_view student_no) override;
+  Result<workflow::SourceInfo> apply_source_info_change(const workflow::SourceInfoChange& change,
+                                                        std::int64_t expected_version) override;
+
+  Result<workflow::Agreement> agreement(std::int64_t id) override;
+  Result<std::vector<workflow::Agreement>> agreements_in_state(
+      workflow::AgreementState state) override;
+  Result<std::vector<workflow::Agreement>> agreements_of_student(
+      std::string_view student_no) override;
+  Result<workflow::Parties> parties_for(std::string_view student_no, std::int64_t employer_id,
+                                        std::int64_t agreement_id) override;
+  Result<workflow::Agreement> insert_agreement(const workflow::AgreementChange& change) override;
+  Result<workflow::Agreement> apply_agreement_change(const workflow::AgreementChange& change,
+                                                     std::int64_t expected_version) override;
+  Result<workflow::TerminationRequest> pending_termination(std::int64_t agreement_id) override;
+
+  Result<workflow::Attachment> store_attachment(std::string_view bytes,
+                                                workflow::AttachmentPurpose purpose) override;
+  Result<std::string> attachment_bytes(std::string_view sha256) override;
+
+  Result<std::vector<AuditRecord>> audit_trail(std::string_view entity,
+                                               std::string_view entity_id) override;
+  Result<AuditChainReport> verify_audit_chain() override;
+
+  Result<workflow::Account> create_account(const NewAccount& account,
+                                           workflow::Timestamp now) override;
+  Result<workflow::Account> account_by_username(std::string_view username) override;
+  Result<workflow::Account> check_login(std::string_view username, std::string_view password,
+                                        workflow::Timestamp now) override;
+  Result<LoginThrottle> login_throttle(std::string_view username, workflow::Timestamp now) override;
+  Status change_password(std::int64_t account_id, std::string_view old_password,
+                         std::string_view new_password) override;
+  Result<std::string> create_session(std::int64_t account_id, workflow::Timestamp now) override;
+  Result<workflow::Account> account_for_session(std::string_view token,
+                                                workflow::Timestamp now) override;
+  Status end_session(std::string_view token) override;
+
+ private:
+  SqliteStore(SqliteStoreOptions options, sqlite::Database db, BlobStore blobs)
+      : m_options(std::move(options)), m_db(std::move(db)), m_blobs(std::move(blobs)) {}
+
+  // Unlocked helpers: the caller holds m_mutex (and a transaction where it matters).
+  Result<workflow::Agreement> load_agreement(std::int64_t id);
+  Result<std::vector<workflow::Agreement>> load_agreements(std::string_view where_clause,
+                                                           std::string_view parameter);
+  Result<std::vector<workflow::Attachment>> load_attachments(std::string_view table,
+                                                             std::string_view owner_column,
+                                                             std::int64_t owner_id);
+  Status write_attachments(std::string_view table, std::string_view owner_column,
+                           std::int64_t owner_id, const std::vector<workflow::Attachment>& list);
+  Status write_termination(const workflow::TerminationRequest& termination);
+  Result<std::string> allocate_serial(int graduation_year);
+  Status append_audit_events(const std::vector<workflow::AuditEvent>& events,
+                             const std::string& entity_id_for_new);
+  Result<workflow::Account> load_account_by_id(std::int64_t id);
+  Result<workflow::Student> load_student(std::string_view student_no);
+  Result<workflow::Employer> load_employer(std::int64_t id);
+  Result<workflow::SourceInfo> load_source_info(std::string_view student_no);
+
+  SqliteStoreOptions m_options;
+  std::mutex m_mutex;
+  sqlite::Database m_db;
+  BlobStore m_blobs;
+};
+
+}  // namespace sanfang::store

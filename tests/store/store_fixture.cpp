@@ -1,0 +1,95 @@
+#include "store_fixture.h"
+
+#include <cstdlib>
+#include <system_error>
+
+#include "workflow/source_info_rules.h"
+
+namespace sanfang::test {
+
+TempDir::TempDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "sanfang-store-XXXXXX").string();
+  REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+  m_path = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(m_path, ec);
+}
+
+StoreFixture::StoreFixture() {
+  db = ok(store::SqliteStore::open(options()));
+  ok(db->put_college({"CS", "计算机与通信学院"}));
+  workflow::Employer unit;
+  unit.name = "兰州某某科技有限公司";
+  unit.uscc = "91350100M000100Y43";
+  unit.vetted = true;
+  employer_id = ok(db->insert_employer(unit)).id;
+}
+
+store::SqliteStoreOptions StoreFixture::options() const {
+  store::SqliteStoreOptions o;
+  o.data_dir = dir.path() / "data";
+  o.school_code = kSchoolCode;
+  o.busy_timeout = std::chrono::seconds{60};
+  return o;
+}
+
+std::unique_ptr<store::SqliteStore> StoreFixture::open_another() const {
+  return ok(store::SqliteStore::open(options()));
+}
+
+void StoreFixture::add_verified_student(const std::string& student_no) {
+  ok(db->put_student({student_no, "张三", "11010519491231002X", "男", "CS", "软件工程", "本科", 2026}));
+  workflow::SourceSections sections;
+  sections.basic = {{"name", "张三"}};
+  sections.contact = {{"mobile", "13800138000"}};
+  sections.enrolment = {{"major", "软件工程"}};
+  sections.archive = {{"unit", "学校档案馆"}};
+  auto info = ok(db->source_info(student_no));
+  info = ok(db->apply_source_info_change(
+      ok(workflow::edit_source_info(info, student(student_no), sections, kStart)), info.version));
+  info = ok(db->apply_source_info_change(ok(workflow::submit_source_info(info, student(student_no), kStart)),
+                                         info.version));
+  info = ok(db->apply_source_info_change(
+      ok(workflow::review_source_info(info, college(), workflow::ReviewDecision::Approve, "", kStart)),
+      info.version));
+  REQUIRE(info.state == workflow::SourceInfoState::Verified);
+}
+
+workflow::Parties StoreFixture::parties(const std::string& student_no, std::int64_t agreement_id) {
+  return ok(db->parties_for(student_no, employer_id, agreement_id));
+}
+
+workflow::Agreement StoreFixture::apply(const Result<workflow::AgreementChange>& change,
+                                        const workflow::Agreement& before) {
+  INFO((change.ok() ? std::string() : change.error().describe()));
+  REQUIRE(change.ok());
+  return ok(db->apply_agreement_change(change.value(), before.version));
+}
+
+workflow::Agreement StoreFixture::invite(const std::string& student_no) {
+  auto p = parties(student_no);
+  auto draft = ok(db->insert_agreement(
+      ok(workflow::create_invitation(employer(), p, {{"job", "开发工程师"}}, kStart))));
+  return apply(workflow::send_invitation(draft, employer(), parties(student_no, draft.id), kStart), draft);
+}
+
+workflow::Agreement StoreFixture::accept(const workflow::Agreement& invited) {
+  return apply(workflow::accept_invitation(invited, student(invited.student_no),
+                                           parties(invited.student_no, invited.id), rules, kStart),
+               invited);
+}
+
+workflow::Agreement StoreFixture::approve(const workflow::Agreement& in_review,
+                                          const workflow::Actor& reviewer) {
+  return apply(workflow::review_agreement(in_review, reviewer, workflow::ReviewDecision::Approve, "", kStart),
+               in_review);
+}
+
+workflow::Agreement StoreFixture::sign(const std::string& student_no) {
+  return approve(approve(accept(invite(student_no)), college()), school());
+}
+
+}  // namespace sanfang::test
