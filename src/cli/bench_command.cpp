@@ -1,2 +1,116 @@
 #include "cli/commands.h"
-int sanfang::cli::bench_command(const std::vector<std::string>&) { return 0; }
+#include "cli/resources.h"
+#include "core/validate.h"
+#include "render/document.h"
+#include "render/renderer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace sanfang::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double elapsed_ms(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+// N distinct signed agreements from samples/typical.json: serials 1..N, names varied so the
+// batch uses a realistic spread of glyphs.
+Result<std::vector<render::AgreementDocument>> make_agreements(int count, const core::CodeLists& codes) {
+  std::ifstream in(share_dir() / "samples" / "typical.json");
+  if (!in) return Error::make(ErrorKind::Io, "samples/typical.json not found");
+  nlohmann::json base = nlohmann::json::parse(in, nullptr, false);
+  static const char* kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱"};
+  static const char* kGiven[] = {"伟", "芳", "娜", "敏", "静", "磊", "洋", "艳", "勇", "军", "杰", "涛", "明", "超"};
+  std::vector<render::AgreementDocument> docs;
+  for (int i = 0; i < count; ++i) {
+    nlohmann::json input = base;
+    input["serial"] = TRY(core::make_serial("10731", 2026, i + 1));
+    input["student"]["name"] = std::string(kSurnames[i % 14]) + kGiven[(i / 14) % 14] + kGiven[(i / 196) % 14];
+    input["student"]["student_no"] = "2201" + std::to_string(10000000 + i);
+    docs.push_back(TRY(render::make_document(input, codes)));
+  }
+  return docs;
+}
+
+}  // namespace
+
+int bench_command(const std::vector<std::string>& raw_args) {
+  auto parsed = parse_args(raw_args, {"--agreements", "--runs", "--layout", "--fonts"}, {});
+  if (!parsed) {
+    std::fprintf(stderr, "sanfang bench: %s\n", parsed.error().describe().c_str());
+    return 2;
+  }
+  auto batch_size = parsed->get_int("--agreements", 1000);
+  auto runs = parsed->get_int("--runs", 5);
+  if (!batch_size || !runs || *batch_size < 1 || *runs < 1) {
+    std::fputs("sanfang bench: --agreements and --runs take positive whole numbers\n", stderr);
+    return 2;
+  }
+  auto fail = [](const Error& e) {
+    std::fprintf(stderr, "sanfang bench: %s\n", e.describe().c_str());
+    return 1;
+  };
+
+  auto start = Clock::now();
+  auto resources = load_resources(*parsed);
+  if (!resources) return fail(resources.error());
+  render::RenderOptions options;
+  options.key = core::VerificationKey::from_bytes({});
+  auto renderer = render::Renderer::create(resources->fonts, resources->layout, options);
+  if (!renderer) return fail(renderer.error());
+  const double startup_ms = elapsed_ms(start);
+  auto docs = make_agreements(*batch_size, *resources->codes);
+  if (!docs) return fail(docs.error());
+
+  std::vector<double> single_ms;
+  std::size_t single_bytes = 0;
+  const int single_runs = std::max(*runs * 10, 20);
+  for (int i = 0; i < single_runs; ++i) {
+    start = Clock::now();
+    auto pdf = (*renderer)->render_to_string(std::span(docs->data(), 1));
+    single_ms.push_back(elapsed_ms(start));
+    if (!pdf) return fail(pdf.error());
+    single_bytes = pdf->size();
+  }
+
+  std::vector<double> batch_ms;
+  std::size_t batch_bytes = 0;
+  for (int i = 0; i < *runs; ++i) {
+    batch_bytes = 0;
+    start = Clock::now();
+    auto status = (*renderer)->render(*docs, [&](std::string_view bytes) {
+      batch_bytes += bytes.size();
+      return true;
+    });
+    batch_ms.push_back(elapsed_ms(start));
+    if (!status) return fail(status.error());
+  }
+
+  const double n = *batch_size;
+  std::printf("sanfang render benchmark (one thread, fonts loaded once)\n");
+  std::printf("  start-up (fonts, layout, static art):   %8.1f ms\n", startup_ms);
+  std::printf("  one agreement, median of %d:            %8.2f ms   %7.1f KB\n", single_runs, median(single_ms),
+              single_bytes / 1024.0);
+  std::printf("  %d agreements in one PDF, median of %d:  %8.1f ms   %7.1f KB\n", *batch_size, *runs, median(batch_ms),
+              batch_bytes / 1024.0);
+  std::printf("  per agreement in the batch:             %8.2f ms   %7.1f KB\n", median(batch_ms) / n,
+              batch_bytes / 1024.0 / n);
+  return 0;
+}
+
+}  // namespace sanfang::cli
