@@ -5,6 +5,7 @@
 
 #include <pango/pangocairo.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -29,10 +30,21 @@ SurfacePtr new_recording(double width, double height) {
 
 void set_color(cairo_t* cr, const Rgb& c) { cairo_set_source_rgb(cr, c.r, c.g, c.b); }
 
+// Static art is recorded in two layers so that the three copies share what they have in
+// common: the shared layer (black text, grid labels, terms — most of the ink, recorded once per
+// panel) and the copy layer (anything in the copy's accent colour or naming {copy.*}, recorded
+// per copy). A one-agreement PDF then embeds the terms once instead of three times.
+enum class Layer { Shared, Copy };
+
+bool names_copy(const std::string& text) {
+  auto names = template_placeholders(text);
+  return names && std::any_of(names->begin(), names->end(), [](const std::string& n) { return n.rfind("copy.", 0) == 0; });
+}
+
 class PanelRecorder {
  public:
-  PanelRecorder(Composer& composer, const LayoutSpec& layout, const CopySpec& copy, cairo_t* cr)
-      : m_composer(composer), m_layout(layout), m_copy(copy), m_cr(cr) {}
+  PanelRecorder(Composer& composer, const LayoutSpec& layout, const CopySpec& copy, Layer layer, cairo_t* cr)
+      : m_composer(composer), m_layout(layout), m_copy(copy), m_layer(layer), m_cr(cr) {}
 
   Status draw(const std::vector<Block>& blocks, const std::string& path) {
     for (std::size_t i = 0; i < blocks.size(); ++i) {
@@ -48,10 +60,16 @@ class PanelRecorder {
     return expanded;
   }
 
+  bool in_layer(const ColorRef& color) const { return color.accent == (m_layer == Layer::Copy); }
+  bool in_layer(const ColorRef& color, const std::string& text) const {
+    return (color.accent || names_copy(text)) == (m_layer == Layer::Copy);
+  }
+
   Status text(const std::string& raw, const Box& box, const std::string& style, Align align, Fit fit, bool vcenter,
               const std::string& path) {
     auto names = TRY(template_placeholders(raw));
     if (!is_static_template(names)) return {};  // drawn per agreement
+    if (!in_layer(m_layout.styles.at(style).color, raw)) return {};
     const std::string text = TRY(expand(raw, path));
     auto fitted = m_composer.fit(text, box, style, align, fit, vcenter, path);
     if (!fitted) return Error::invalid(path, "layout: static text does not fit: " + fitted.error().message);
@@ -61,6 +79,8 @@ class PanelRecorder {
 
   Status paragraphs(const ParagraphsBlock& block, const std::string& path) {
     const TextStyle& style = m_layout.styles.at(block.style);
+    bool any_copy = std::any_of(block.items.begin(), block.items.end(), names_copy);
+    if ((style.color.accent || any_copy) != (m_layer == Layer::Copy)) return {};
     // Lay every item out with unbounded height, then stack; too tall in total is a layout error.
     Box unbounded{block.box.x, 0, block.box.w, 1e6};
     double y = block.box.y;
@@ -83,16 +103,18 @@ class PanelRecorder {
     const auto cells = grid_cells(g);
     for (const auto& c : cells) {
       std::optional<ColorRef> fill = !c.cell ? g.section_fill : (!c.cell->label.empty() ? g.label_fill : std::nullopt);
-      if (fill) {
+      if (fill && in_layer(*fill)) {
         cairo_rectangle(m_cr, c.box.x, c.box.y, c.box.w, c.box.h);
         set_color(m_cr, resolve_color(*fill, m_copy));
         cairo_fill(m_cr);
       }
     }
-    for (const auto& c : cells) cairo_rectangle(m_cr, c.box.x, c.box.y, c.box.w, c.box.h);
-    cairo_set_line_width(m_cr, g.rule_width);
-    set_color(m_cr, resolve_color(g.rule_color, m_copy));
-    cairo_stroke(m_cr);
+    if (in_layer(g.rule_color)) {
+      for (const auto& c : cells) cairo_rectangle(m_cr, c.box.x, c.box.y, c.box.w, c.box.h);
+      cairo_set_line_width(m_cr, g.rule_width);
+      set_color(m_cr, resolve_color(g.rule_color, m_copy));
+      cairo_stroke(m_cr);
+    }
     for (const auto& c : cells) {
       const double pad = g.padding;
       Box inner{c.box.x + pad, c.box.y + pad / 2, c.box.w - 2 * pad, c.box.h - pad};
@@ -113,6 +135,7 @@ class PanelRecorder {
       case Block::Kind::Paragraphs: return paragraphs(b.paragraphs, path);
       case Block::Kind::Grid: return grid(b.grid, path);
       case Block::Kind::Line:
+        if (!in_layer(b.line.color)) return {};
         cairo_move_to(m_cr, b.line.x1, b.line.y1);
         cairo_line_to(m_cr, b.line.x2, b.line.y2);
         cairo_set_line_width(m_cr, b.line.width);
@@ -120,12 +143,13 @@ class PanelRecorder {
         cairo_stroke(m_cr);
         return {};
       case Block::Kind::Rect:
-        cairo_rectangle(m_cr, b.rect.box.x, b.rect.box.y, b.rect.box.w, b.rect.box.h);
-        if (b.rect.fill) {
+        if (b.rect.fill && in_layer(*b.rect.fill)) {
+          cairo_rectangle(m_cr, b.rect.box.x, b.rect.box.y, b.rect.box.w, b.rect.box.h);
           set_color(m_cr, resolve_color(*b.rect.fill, m_copy));
-          b.rect.stroke ? cairo_fill_preserve(m_cr) : cairo_fill(m_cr);
+          cairo_fill(m_cr);
         }
-        if (b.rect.stroke) {
+        if (b.rect.stroke && in_layer(*b.rect.stroke)) {
+          cairo_rectangle(m_cr, b.rect.box.x, b.rect.box.y, b.rect.box.w, b.rect.box.h);
           cairo_set_line_width(m_cr, b.rect.width);
           set_color(m_cr, resolve_color(*b.rect.stroke, m_copy));
           cairo_stroke(m_cr);
@@ -139,8 +163,22 @@ class PanelRecorder {
   Composer& m_composer;
   const LayoutSpec& m_layout;
   const CopySpec& m_copy;
+  Layer m_layer;
   cairo_t* m_cr;
 };
+
+Result<SurfacePtr> record_panel(Composer& composer, const LayoutSpec& layout, const CopySpec& copy, Layer layer,
+                                const Panel& panel) {
+  SurfacePtr surface = new_recording(layout.panel_width, layout.panel_height);
+  CairoPtr cr(cairo_create(surface.get()));
+  PanelRecorder recorder(composer, layout, copy, layer, cr.get());
+  TRY(recorder.draw(panel.blocks, "$.panels." + std::to_string(panel.number)));
+  TRY(recorder.draw(layout.every_panel, "$.every_panel"));
+  if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) {
+    return Error::make(ErrorKind::Render, std::string("recording static art: ") + cairo_status_to_string(cairo_status(cr.get())));
+  }
+  return surface;
+}
 
 Result<SurfacePtr> record_watermark(Composer& composer, const LayoutSpec& layout) {
   SurfacePtr surface = new_recording(layout.sheet_width, layout.sheet_height);
@@ -212,31 +250,36 @@ void draw_fitted(cairo_t* cr, const FittedText& text, const Rgb& color) {
 Result<StaticArt> StaticArt::record(Composer& composer, const LayoutSpec& layout) {
   StaticArt art;
   art.m_layout = &layout;
+  for (const auto& panel : layout.panels) {
+    // The shared layer holds nothing copy-specific, so any copy can stand in for recording it.
+    art.m_shared.push_back(TRY(record_panel(composer, layout, layout.copies.front(), Layer::Shared, panel)));
+  }
   for (const auto& copy : layout.copies) {
     std::vector<SurfacePtr> panels;
     for (const auto& panel : layout.panels) {
-      SurfacePtr surface = new_recording(layout.panel_width, layout.panel_height);
-      CairoPtr cr(cairo_create(surface.get()));
-      PanelRecorder recorder(composer, layout, copy, cr.get());
-      TRY(recorder.draw(panel.blocks, "$.panels." + std::to_string(panel.number)));
-      TRY(recorder.draw(layout.every_panel, "$.every_panel"));
-      if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) {
-        return Error::make(ErrorKind::Render, std::string("recording static art: ") + cairo_status_to_string(cairo_status(cr.get())));
-      }
-      panels.push_back(std::move(surface));
+      panels.push_back(TRY(record_panel(composer, layout, copy, Layer::Copy, panel)));
     }
-    art.m_panels.push_back(std::move(panels));
+    art.m_copy_layers.push_back(std::move(panels));
   }
   art.m_watermark = TRY(record_watermark(composer, layout));
   art.m_marks = record_marks(layout);
   return art;
 }
 
-cairo_surface_t* StaticArt::panel(std::size_t copy_index, int panel_number) const {
+std::size_t StaticArt::panel_index(int panel_number) const {
   for (std::size_t i = 0; i < m_layout->panels.size(); ++i) {
-    if (m_layout->panels[i].number == panel_number) return m_panels[copy_index][i].get();
+    if (m_layout->panels[i].number == panel_number) return i;
   }
-  return nullptr;
+  return 0;
+}
+
+void StaticArt::paint_panel(cairo_t* cr, std::size_t copy_index, int panel_number) const {
+  const std::size_t i = panel_index(panel_number);
+  // Copy layer first: it holds the tinted fills the shared labels sit on.
+  cairo_set_source_surface(cr, m_copy_layers[copy_index][i].get(), 0, 0);
+  cairo_paint(cr);
+  cairo_set_source_surface(cr, m_shared[i].get(), 0, 0);
+  cairo_paint(cr);
 }
 
 }  // namespace sanfang::render

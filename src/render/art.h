@@ -23,13 +23,17 @@ class StaticArt {
   // its layout path, found once here rather than on every render.
   static Result<StaticArt> record(Composer& composer, const LayoutSpec& layout);
 
-  cairo_surface_t* panel(std::size_t copy_index, int panel_number) const;
+  // Paints a panel's static art for one copy at the current origin.
+  void paint_panel(cairo_t* cr, std::size_t copy_index, int panel_number) const;
   cairo_surface_t* watermark() const { return m_watermark.get(); }  // one sheet, preview only
   cairo_surface_t* marks() const { return m_marks.get(); }          // one sheet: fold and crop marks
 
  private:
+  std::size_t panel_index(int panel_number) const;
+
   const LayoutSpec* m_layout = nullptr;
-  std::vector<std::vector<SurfacePtr>> m_panels;  // [copy][index into layout.panels]
+  std::vector<SurfacePtr> m_shared;                     // [index into layout.panels]
+  std::vector<std::vector<SurfacePtr>> m_copy_layers;  // [copy][index into layout.panels]
   SurfacePtr m_watermark;
   SurfacePtr m_marks;
 };

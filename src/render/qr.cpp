@@ -2,6 +2,7 @@
 
 #include <qrencode.h>
 
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -36,6 +37,19 @@ Result<QrSymbol> encode_qr(std::string_view payload) {
   }
   cairo_surface_mark_dirty(symbol.stencil.get());
   return symbol;
+}
+
+QrSymbol duplicate_qr(const QrSymbol& symbol) {
+  QrSymbol copy;
+  copy.modules = symbol.modules;
+  copy.stencil.reset(cairo_image_surface_create(CAIRO_FORMAT_A1, symbol.modules, symbol.modules));
+  cairo_surface_flush(copy.stencil.get());
+  cairo_surface_flush(symbol.stencil.get());
+  const int stride = cairo_image_surface_get_stride(symbol.stencil.get());
+  std::memcpy(cairo_image_surface_get_data(copy.stencil.get()), cairo_image_surface_get_data(symbol.stencil.get()),
+              static_cast<std::size_t>(stride) * symbol.modules);
+  cairo_surface_mark_dirty(copy.stencil.get());
+  return copy;
 }
 
 void draw_qr(cairo_t* cr, const QrSymbol& symbol, double x, double y, double size) {

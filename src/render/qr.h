@@ -23,6 +23,10 @@ struct QrSymbol {
 // the input when told the text is case-insensitive: tech-notes §4).
 Result<QrSymbol> encode_qr(std::string_view payload);
 
+// A second stencil of the same symbol: a surface painted twice on one page is listed twice in
+// the page's resources by cairo 1.16 (a duplicated dictionary key), so each placement gets its own.
+QrSymbol duplicate_qr(const QrSymbol& symbol);
+
 // Paints the symbol in the square `size` points wide at (x, y): white quiet zone, black modules.
 void draw_qr(cairo_t* cr, const QrSymbol& symbol, double x, double y, double size);
 

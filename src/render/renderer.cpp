@@ -9,6 +9,7 @@
 #include <cairo-pdf.h>
 
 #include <algorithm>
+#include <map>
 
 namespace sanfang::render {
 
@@ -38,9 +39,10 @@ std::string reprint_mark(int times_printed_before) {
 // when its template names a copy property. Index: [text][copy or 0].
 struct ComposedAgreement {
   std::vector<std::vector<FittedText>> texts;
-  // [copy][qr block]: one symbol per placement. cairo 1.16 lists a surface used twice on one
-  // page twice in the page's resources (a duplicated dictionary key), so each use gets its own.
-  std::vector<std::vector<QrSymbol>> qr_by_copy;
+  std::vector<std::vector<QrSymbol>> qr_by_copy;  // [copy][qr block]: one stencil per placement
+  // Per panel: this agreement's values that look the same on every copy, recorded once and
+  // painted on all copies, so the PDF carries their text once (as a form XObject).
+  std::map<int, SurfacePtr> shared_values;
   std::vector<std::string> url_by_copy;
 };
 
@@ -109,23 +111,44 @@ struct PdfStream::Impl {
       for (std::size_t c = 0; c < layout.copies.size(); ++c) {
         auto token = core::make_verification_token(*renderer.options.key, *doc.serial, layout.copies[c].number, doc.content_hash);
         out.url_by_copy[c] = core::verification_url(renderer.options.public_base_url, token);
-        for (std::size_t q = 0; q < renderer.plan.qrs.size(); ++q) {
-          out.qr_by_copy[c].push_back(TRY(encode_qr(out.url_by_copy[c])));
-        }
+        QrSymbol symbol = TRY(encode_qr(out.url_by_copy[c]));
+        for (std::size_t q = 1; q < renderer.plan.qrs.size(); ++q) out.qr_by_copy[c].push_back(duplicate_qr(symbol));
+        out.qr_by_copy[c].push_back(std::move(symbol));
       }
     }
+    record_shared_values(out);
     return out;
+  }
+
+  bool is_shared(const DynamicText& d) const {
+    return !d.per_copy && !renderer.layout->styles.at(d.style).color.accent;
+  }
+
+  void record_shared_values(ComposedAgreement& composed) const {
+    const LayoutSpec& layout = *renderer.layout;
+    for (const auto& panel : layout.panels) {
+      cairo_rectangle_t extents{0, 0, layout.panel_width, layout.panel_height};
+      SurfacePtr surface(cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents));
+      CairoPtr recorder(cairo_create(surface.get()));
+      for (std::size_t i = 0; i < renderer.plan.texts.size(); ++i) {
+        const DynamicText& d = renderer.plan.texts[i];
+        if ((d.panel != panel.number && d.panel != 0) || !is_shared(d)) continue;
+        draw_fitted(recorder.get(), composed.texts[i][0], layout.styles.at(d.style).color.rgb);
+      }
+      composed.shared_values[panel.number] = std::move(surface);
+    }
   }
 
   void draw_panel(const ComposedAgreement& composed, std::size_t copy_index, int panel) {
     const LayoutSpec& layout = *renderer.layout;
     const CopySpec& copy = layout.copies[copy_index];
     cairo_t* c = cr.get();
-    cairo_set_source_surface(c, renderer.art.panel(copy_index, panel), 0, 0);
+    renderer.art.paint_panel(c, copy_index, panel);
+    cairo_set_source_surface(c, composed.shared_values.at(panel).get(), 0, 0);
     cairo_paint(c);
     for (std::size_t i = 0; i < renderer.plan.texts.size(); ++i) {
       const DynamicText& d = renderer.plan.texts[i];
-      if (d.panel != panel && d.panel != 0) continue;
+      if ((d.panel != panel && d.panel != 0) || is_shared(d)) continue;
       const FittedText& fitted = composed.texts[i][d.per_copy ? copy_index : 0];
       draw_fitted(c, fitted, resolve_color(layout.styles.at(d.style).color, copy));
     }
