@@ -8,6 +8,7 @@
 namespace sanfang::cli {
 
 int render_command(const std::vector<std::string>& args);
+int serve_command(const std::vector<std::string>& args);
 int bench_command(const std::vector<std::string>& args);
 
 }  // namespace sanfang::cli

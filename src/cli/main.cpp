@@ -13,6 +13,8 @@ commands:
   render IN.json [IN2.json ...] -o OUT.pdf [--png OUT.png --page N] [--dpi D]
          [--layout FILE] [--fonts DIR] [--data DIR | --key FILE] [--public-base URL]
                  render agreements (render input JSON) into one print-ready PDF
+  serve [--data DIR] [--listen HOST:PORT] [--config FILE] [--public-base URL]
+                 the HTTP service (SQLite in DIR, default ./data; 127.0.0.1:8080)
   bench [--agreements N] [--runs R]
                  rendering benchmark: one agreement, and N agreements into one PDF
 )";
@@ -30,6 +32,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "render") return sanfang::cli::render_command(args);
   if (command == "bench") return sanfang::cli::bench_command(args);
+  if (command == "serve") return sanfang::cli::serve_command(args);
   if (command == "help" || command == "--help" || command == "-h") {
     std::fputs(kUsage, stdout);
     return 0;

@@ -164,6 +164,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(SqliteStoreOptions option
 
 // ---- colleges, students, employers -----------------------------------------------------------
 
+Status SqliteStore::ping() {
+  std::lock_guard lock(m_mutex);
+  auto statement = TRY(m_db.prepare("SELECT 1"));
+  TRY(statement.step());
+  return {};
+}
+
 Status SqliteStore::put_college(const workflow::College& college) {
   std::lock_guard lock(m_mutex);
   auto statement = TRY(m_db.prepare(

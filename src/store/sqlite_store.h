@@ -35,6 +35,7 @@ class SqliteStore final : public Store {
     return data_dir / "sanfang.sqlite3";
   }
 
+  Status ping() override;
   Status put_college(const workflow::College& college) override;
   Status put_student(const workflow::Student& student) override;
   Result<workflow::Student> student(std::string_view student_no) override;

@@ -56,6 +56,9 @@ class Store {
  public:
   virtual ~Store() = default;
 
+  // Readiness: the database answers a trivial query.
+  virtual Status ping() = 0;
+
   // ---- colleges, students, employers ----
   virtual Status put_college(const workflow::College& college) = 0;
   // Insert or update (student import runs again with corrected data).

@@ -1,0 +1,41 @@
+// App: what every request handler may use — the store, the clock, the workflow options, the
+// render pool, the verification key and the service configuration. Built once by `sanfang serve`
+// (or a test) and shared by all I/O threads; everything in it is safe to use concurrently.
+#pragma once
+
+#include "api/metrics.h"
+#include "core/code_lists.h"
+#include "core/verification_token.h"
+#include "jobs/render_pool.h"
+#include "store/store.h"
+#include "workflow/agreement_rules.h"
+#include "workflow/clock.h"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace sanfang::api {
+
+struct ApiConfig {
+  std::filesystem::path data_dir = "data";
+  std::filesystem::path share_dir;  // holds api/openapi.yaml, layouts/, fonts/
+  std::string host = "127.0.0.1";
+  int port = 8080;            // 0: any free port (tests)
+  int io_threads = 2;         // Pistache reactor threads; handlers run on them
+  std::string public_base;    // printed in QR codes; defaults to http://HOST:PORT
+  std::size_t max_body_bytes = 11 * 1024 * 1024;  // attachments are at most 10 MB
+};
+
+struct App {
+  ApiConfig config;
+  store::Store* store = nullptr;
+  workflow::Clock* clock = nullptr;
+  workflow::WorkflowOptions workflow;
+  std::shared_ptr<const core::CodeLists> codes;
+  jobs::RenderPool* renders = nullptr;
+  core::VerificationKey key;
+  Metrics metrics;
+};
+
+}  // namespace sanfang::api

@@ -1,0 +1,20 @@
+// Who is calling: the bearer token of `Authorization: Bearer …` (a session token from login, or
+// an API key of a portal or print-room service account) resolved to an account. Unknown,
+// expired and malformed tokens get the same 401, so a token's existence never leaks.
+#pragma once
+
+#include "api/app.h"
+#include "api/http.h"
+#include "core/result.h"
+#include "workflow/entities.h"
+
+#include <string>
+
+namespace sanfang::api {
+
+// The token from the Authorization header, or an Unauthorized error.
+Result<std::string> bearer_token(const HttpRequest& request);
+
+Result<workflow::Account> authenticate(App& app, const std::string& token);
+
+}  // namespace sanfang::api

@@ -1,0 +1,48 @@
+#include "api/http.h"
+
+#include <cstdio>
+
+namespace sanfang::api {
+
+std::optional<std::string> HttpRequest::header(const std::string& lower_case_name) const {
+  auto it = headers.find(lower_case_name);
+  if (it == headers.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::string> HttpRequest::query_value(const std::string& name) const {
+  auto it = query.find(name);
+  if (it == query.end()) return std::nullopt;
+  return it->second;
+}
+
+HttpResponse json_response(int status, const std::string& json_text) {
+  HttpResponse response;
+  response.status = status;
+  response.body = json_text;
+  return response;
+}
+
+HttpResponse bytes_response(int status, std::string content_type, std::string body) {
+  HttpResponse response;
+  response.status = status;
+  response.content_type = std::move(content_type);
+  response.body = std::move(body);
+  return response;
+}
+
+std::string attachment_disposition(const std::string& ascii_fallback, const std::string& utf8_name) {
+  std::string encoded;
+  for (unsigned char c : utf8_name) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      encoded += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      encoded += buf;
+    }
+  }
+  return "attachment; filename=\"" + ascii_fallback + "\"; filename*=UTF-8''" + encoded;
+}
+
+}  // namespace sanfang::api

@@ -1,0 +1,44 @@
+// The HTTP layer's own request and response values. Handlers see these, never Pistache types,
+// so route code reads as plain functions and tests can call handlers without a socket.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace sanfang::api {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // without the query string
+  std::map<std::string, std::string> params;  // route parameters, without the ':' ("id" → "42")
+  std::map<std::string, std::string> query;
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+  std::string route;  // the matched route pattern, for metrics ("/api/v1/agreements/:id")
+
+  std::optional<std::string> header(const std::string& lower_case_name) const;
+  std::optional<std::string> query_value(const std::string& name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers (ETag, Content-Disposition, ...)
+
+  HttpResponse& with_header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+};
+
+HttpResponse json_response(int status, const std::string& json_text);
+HttpResponse bytes_response(int status, std::string content_type, std::string body);
+
+// RFC 6266/5987 attachment disposition for a UTF-8 (Chinese) file name, with an ASCII fallback.
+std::string attachment_disposition(const std::string& ascii_fallback, const std::string& utf8_name);
+
+}  // namespace sanfang::api

@@ -1,0 +1,50 @@
+#include "api/json_body.h"
+
+namespace sanfang::api {
+
+Result<JsonBody> JsonBody::parse(std::string_view body, std::initializer_list<const char*> allowed) {
+  JsonBody parsed;
+  parsed.m_json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (parsed.m_json.is_discarded()) return Error::invalid("$", "请求体不是有效的 JSON");
+  if (!parsed.m_json.is_object()) return Error::invalid("$", "请求体应为 JSON 对象");
+  const std::set<std::string_view> names(allowed.begin(), allowed.end());
+  for (auto it = parsed.m_json.begin(); it != parsed.m_json.end(); ++it) {
+    if (!names.count(it.key())) return Error::invalid(it.key(), "未知字段");
+  }
+  return parsed;
+}
+
+const nlohmann::json* JsonBody::member(const char* name) const {
+  auto it = m_json.find(name);
+  if (it == m_json.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+Result<std::optional<std::string>> JsonBody::optional_string(const char* name) const {
+  const nlohmann::json* v = member(name);
+  if (!v) return std::optional<std::string>();
+  if (!v->is_string()) return Error::invalid(name, "应为字符串");
+  return std::optional<std::string>(v->get<std::string>());
+}
+
+Result<std::string> JsonBody::string(const char* name) const {
+  auto value = TRY(optional_string(name));
+  if (!value || value->empty()) return Error::invalid(name, "必填");
+  return *value;
+}
+
+Result<std::optional<std::int64_t>> JsonBody::optional_integer(const char* name) const {
+  const nlohmann::json* v = member(name);
+  if (!v) return std::optional<std::int64_t>();
+  if (!v->is_number_integer()) return Error::invalid(name, "应为整数");
+  return std::optional<std::int64_t>(v->get<std::int64_t>());
+}
+
+Result<std::optional<bool>> JsonBody::optional_boolean(const char* name) const {
+  const nlohmann::json* v = member(name);
+  if (!v) return std::optional<bool>();
+  if (!v->is_boolean()) return Error::invalid(name, "应为 true 或 false");
+  return std::optional<bool>(v->get<bool>());
+}
+
+}  // namespace sanfang::api

@@ -1,0 +1,34 @@
+// Reading JSON request bodies strictly: malformed JSON, a body that is not an object, an unknown
+// member (a misspelt field would otherwise be silently ignored) and a member of the wrong type
+// are all InvalidInput errors naming the member — 400 with the field, and nothing changed.
+#pragma once
+
+#include "core/result.h"
+
+#include <nlohmann/json.hpp>
+
+#include <initializer_list>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+namespace sanfang::api {
+
+class JsonBody {
+ public:
+  // Parses `body` and refuses members outside `allowed`.
+  static Result<JsonBody> parse(std::string_view body, std::initializer_list<const char*> allowed);
+
+  Result<std::string> string(const char* name) const;  // required, non-empty
+  Result<std::optional<std::string>> optional_string(const char* name) const;
+  Result<std::optional<std::int64_t>> optional_integer(const char* name) const;
+  Result<std::optional<bool>> optional_boolean(const char* name) const;
+  const nlohmann::json* member(const char* name) const;  // nullptr when absent or null
+  const nlohmann::json& json() const { return m_json; }
+
+ private:
+  nlohmann::json m_json;
+};
+
+}  // namespace sanfang::api

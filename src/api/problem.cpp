@@ -1,0 +1,68 @@
+#include "api/problem.h"
+
+#include <nlohmann/json.hpp>
+
+namespace sanfang::api {
+
+int http_status(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::InvalidInput: return 400;
+    case ErrorKind::FontCoverage:
+    case ErrorKind::Overflow: return 422;
+    case ErrorKind::Unauthorized: return 401;
+    case ErrorKind::Forbidden: return 403;
+    case ErrorKind::NotFound: return 404;
+    case ErrorKind::Conflict: return 409;
+    case ErrorKind::TooLarge: return 413;
+    case ErrorKind::Storage:
+    case ErrorKind::Io:
+    case ErrorKind::Render:
+    case ErrorKind::Internal: return 500;
+  }
+  return 500;
+}
+
+namespace {
+
+const char* title_for(int status) {
+  switch (status) {
+    case 400: return "请求有误";
+    case 401: return "未登录或登录已失效";
+    case 403: return "无权进行此操作";
+    case 404: return "未找到";
+    case 409: return "状态冲突";
+    case 413: return "请求内容过大";
+    case 422: return "内容无法打印";
+    default: return "服务器内部错误";
+  }
+}
+
+}  // namespace
+
+HttpResponse problem_response(int status, const std::string& type, const std::string& detail,
+                              const std::string& field) {
+  nlohmann::json body = {{"type", type}, {"title", title_for(status)}, {"status", status}, {"detail", detail}};
+  if (!field.empty()) body["field"] = field;
+  HttpResponse response;
+  response.status = status;
+  response.content_type = "application/problem+json";
+  response.body = body.dump();
+  return response;
+}
+
+HttpResponse problem_response(const Error& error, const std::map<std::string, std::string>& extensions) {
+  HttpResponse response = problem_response(error);
+  nlohmann::json body = nlohmann::json::parse(response.body);
+  for (const auto& [key, value] : extensions) body[key] = value;
+  response.body = body.dump();
+  return response;
+}
+
+HttpResponse problem_response(const Error& error) {
+  const int status = http_status(error.kind);
+  // Internal details (SQL, file paths, library messages) stay in the server log.
+  const std::string detail = status == 500 ? "服务器内部错误，请稍后重试" : error.message;
+  return problem_response(status, to_string(error.kind), detail, status == 500 ? std::string() : error.field);
+}
+
+}  // namespace sanfang::api

@@ -1,0 +1,57 @@
+#include "api/service.h"
+
+#include "render/fonts.h"
+#include "render/layout_spec.h"
+#include "store/sqlite_store.h"
+
+namespace sanfang::api {
+
+Result<std::unique_ptr<Service>> Service::start(ServiceOptions options) {
+  std::unique_ptr<Service> service(new Service());
+  App& app = service->m_app;
+  app.config.data_dir = options.data_dir;
+  app.config.share_dir = options.share_dir;
+  app.config.host = options.host;
+  app.config.port = options.port;
+  app.config.io_threads = options.io_threads;
+  app.clock = options.clock ? options.clock : &service->m_system_clock;
+
+  store::SqliteStoreOptions store_options;
+  store_options.data_dir = options.data_dir;
+  store_options.school_code = options.school_code;
+  service->m_store = TRY(store::SqliteStore::open(store_options));
+  app.store = service->m_store.get();
+
+  app.key = TRY(core::VerificationKey::load_or_create(options.data_dir / "verification.key"));
+  app.codes = std::make_shared<const core::CodeLists>(TRY(core::CodeLists::load(options.share_dir / "layouts" / "codes")));
+  auto fonts = TRY(render::FontSet::load(options.share_dir / "fonts"));
+  auto layout = std::make_shared<const render::LayoutSpec>(TRY(render::load_layout(options.share_dir / "layouts" / "default.json")));
+
+  // The server must be listening before the public base is known when the port is chosen by
+  // the system; the render pool is created after, with the final base.
+  app.config.public_base = options.public_base;
+  service->m_server = TRY(Server::start(app, all_routes()));
+  if (app.config.public_base.empty()) app.config.public_base = service->base_url();
+
+  render::RenderOptions render_options;
+  render_options.public_base_url = app.config.public_base;
+  render_options.key = app.key;
+  service->m_renders = TRY(jobs::RenderPool::create(fonts, layout, render_options, {options.render_threads}));
+  app.renders = service->m_renders.get();
+  service->m_server->open();
+  return service;
+}
+
+Service::~Service() { stop(); }
+
+std::string Service::base_url() const {
+  return "http://" + m_app.config.host + ":" + std::to_string(port());
+}
+
+void Service::stop() {
+  if (m_server) m_server->stop();
+  m_server.reset();
+  m_renders.reset();
+}
+
+}  // namespace sanfang::api

@@ -1,0 +1,52 @@
+// Service: a running sanfang service — store, render pool and HTTP server over one data folder.
+// `sanfang serve` and `sanfang demo` run one; HTTP tests start one on a loopback port with a
+// manual clock. Start-up loads fonts once and creates the data folder, database and
+// verification key on first start.
+#pragma once
+
+#include "api/app.h"
+#include "api/server.h"
+#include "core/result.h"
+#include "jobs/render_pool.h"
+#include "store/store.h"
+#include "workflow/clock.h"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace sanfang::api {
+
+struct ServiceOptions {
+  std::filesystem::path data_dir = "data";
+  std::filesystem::path share_dir;  // layouts/, fonts/, api/
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0: any free port
+  std::string public_base;  // default http://HOST:PORT
+  std::string school_code = "10731";
+  int io_threads = 2;
+  int render_threads = 0;  // 0: one per core
+  workflow::Clock* clock = nullptr;  // default: the system clock
+};
+
+class Service {
+ public:
+  static Result<std::unique_ptr<Service>> start(ServiceOptions options);
+  ~Service();
+
+  App& app() { return m_app; }
+  int port() const { return m_server->port(); }
+  std::string base_url() const;
+  // Graceful stop: refuse new requests, finish those in flight, stop background work.
+  void stop();
+
+ private:
+  Service() = default;
+  workflow::SystemClock m_system_clock;
+  std::unique_ptr<store::Store> m_store;
+  std::unique_ptr<jobs::RenderPool> m_renders;
+  App m_app;
+  std::unique_ptr<Server> m_server;
+};
+
+}  // namespace sanfang::api

@@ -1,0 +1,106 @@
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "cli/resources.h"
+#include "api/service.h"
+
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+
+namespace sanfang::cli {
+
+namespace {
+
+// --listen HOST:PORT
+Status parse_listen(const std::string& text, api::ServiceOptions& options) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos) return Error::invalid("--listen", "expects HOST:PORT");
+  options.host = text.substr(0, colon);
+  try {
+    options.port = std::stoi(text.substr(colon + 1));
+  } catch (const std::exception&) {
+    return Error::invalid("--listen", "expects HOST:PORT");
+  }
+  if (options.port < 0 || options.port > 65535) return Error::invalid("--listen", "port out of range");
+  return {};
+}
+
+// --config FILE: {"school_code", "public_base", "io_threads", "render_threads"}; command-line
+// options win over the file.
+Status read_config(const std::string& path, api::ServiceOptions& options) {
+  std::ifstream in(path);
+  if (!in) return Error::make(ErrorKind::Io, "cannot read " + path);
+  auto config = nlohmann::json::parse(in, nullptr, false);
+  if (!config.is_object()) return Error::invalid(path, "not a JSON object");
+  for (auto it = config.begin(); it != config.end(); ++it) {
+    const std::string& key = it.key();
+    if (key == "school_code" && it->is_string()) options.school_code = it->get<std::string>();
+    else if (key == "public_base" && it->is_string()) options.public_base = it->get<std::string>();
+    else if (key == "io_threads" && it->is_number_integer()) options.io_threads = it->get<int>();
+    else if (key == "render_threads" && it->is_number_integer()) options.render_threads = it->get<int>();
+    else return Error::invalid(path + ": " + key, "unknown setting or wrong type");
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<api::ServiceOptions> service_options(const ParsedArgs& args) {
+  api::ServiceOptions options;
+  options.share_dir = share_dir();
+  options.data_dir = args.get("--data", "data");
+  if (args.has("--config")) TRY(read_config(args.get("--config"), options));
+  if (args.has("--listen")) TRY(parse_listen(args.get("--listen"), options));
+  if (args.has("--public-base")) options.public_base = args.get("--public-base");
+  return options;
+}
+
+int run_until_signalled(api::Service& service) {
+  // Block SIGTERM/SIGINT in this thread (service threads inherit the mask set before they start
+  // only if set earlier; main blocks them before starting the service) and wait for one.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  int received = 0;
+  sigwait(&signals, &received);
+  std::fprintf(stderr, "sanfang: %s received, finishing requests in flight\n", received == SIGTERM ? "SIGTERM" : "SIGINT");
+  service.stop();
+  std::fprintf(stderr, "sanfang: stopped\n");
+  return 0;
+}
+
+void block_termination_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
+int serve_command(const std::vector<std::string>& raw_args) {
+  auto args = parse_args(raw_args, {"--data", "--listen", "--config", "--public-base"}, {});
+  if (!args) {
+    std::fprintf(stderr, "sanfang serve: %s\n", args.error().describe().c_str());
+    return 2;
+  }
+  auto options = service_options(*args);
+  if (!options) {
+    std::fprintf(stderr, "sanfang serve: %s\n", options.error().describe().c_str());
+    return 2;
+  }
+  block_termination_signals();  // before any thread starts, so that only sigwait sees them
+  auto service = api::Service::start(*options);
+  if (!service) {
+    std::fprintf(stderr, "sanfang serve: %s\n", service.error().describe().c_str());
+    return 1;
+  }
+  std::printf("sanfang: serving %s on %s (data: %s)\n", (*service)->app().config.public_base.c_str(),
+              (*service)->base_url().c_str(), options->data_dir.c_str());
+  std::fflush(stdout);
+  return run_until_signalled(**service);
+}
+
+}  // namespace sanfang::cli

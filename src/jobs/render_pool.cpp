@@ -1,0 +1,72 @@
+#include "jobs/render_pool.h"
+
+namespace sanfang::jobs {
+
+Result<std::unique_ptr<RenderPool>> RenderPool::create(std::shared_ptr<const render::FontSet> fonts,
+                                                       std::shared_ptr<const render::LayoutSpec> layout,
+                                                       render::RenderOptions render_options,
+                                                       RenderPoolOptions options) {
+  int count = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+  if (count < 1) count = 1;
+  std::unique_ptr<RenderPool> pool(new RenderPool());
+  for (int i = 0; i < count; ++i) {
+    // Each renderer is built on the thread that will use it.
+    std::promise<Status> started;
+    auto started_future = started.get_future();
+    pool->m_threads.emplace_back([&, raw = pool.get()] {
+      auto renderer = render::Renderer::create(fonts, layout, render_options);
+      if (!renderer) {
+        started.set_value(renderer.take_error());
+        return;
+      }
+      started.set_value({});
+      raw->run(std::move(*renderer));
+    });
+    Status status = started_future.get();
+    if (!status) return status.take_error();  // the destructor joins the threads started so far
+  }
+  return pool;
+}
+
+RenderPool::~RenderPool() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_stopping = true;
+  }
+  m_ready.notify_all();
+  for (auto& t : m_threads) t.join();
+}
+
+void RenderPool::submit(Task task, bool interactive) {
+  {
+    std::lock_guard lock(m_mutex);
+    (interactive ? m_interactive : m_batch).push_back(std::move(task));
+  }
+  m_ready.notify_one();
+}
+
+void RenderPool::run(std::unique_ptr<render::Renderer> renderer) {
+  for (;;) {
+    Task task;
+    {
+      std::unique_lock lock(m_mutex);
+      m_ready.wait(lock, [&] { return m_stopping || !m_interactive.empty() || !m_batch.empty(); });
+      if (m_interactive.empty() && m_batch.empty()) return;  // stopping, and nothing left to do
+      auto& queue = m_interactive.empty() ? m_batch : m_interactive;
+      task = std::move(queue.front());
+      queue.pop_front();
+    }
+    task(*renderer);
+  }
+}
+
+Result<std::string> RenderPool::render(std::vector<render::AgreementDocument> documents) {
+  auto result = std::make_shared<std::promise<Result<std::string>>>();
+  auto future = result->get_future();
+  submit([result, docs = std::move(documents)](render::Renderer& renderer) {
+    result->set_value(renderer.render_to_string(docs));
+  });
+  return future.get();
+}
+
+}  // namespace sanfang::jobs

@@ -1,0 +1,101 @@
+#include "service_fixture.h"
+
+#include <catch2/catch.hpp>
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace sanfang::testing {
+
+namespace {
+
+std::size_t append_body(char* data, std::size_t size, std::size_t count, void* out) {
+  static_cast<std::string*>(out)->append(data, size * count);
+  return size * count;
+}
+
+std::size_t append_header(char* data, std::size_t size, std::size_t count, void* out) {
+  std::string line(data, size * count);
+  auto colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon);
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::string value = line.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(' '));
+    value.erase(value.find_last_not_of("\r\n ") + 1);
+    (*static_cast<std::map<std::string, std::string>*>(out))[name] = value;
+  }
+  return size * count;
+}
+
+}  // namespace
+
+nlohmann::json HttpResult::json() const {
+  auto parsed = nlohmann::json::parse(body, nullptr, false);
+  if (parsed.is_discarded()) FAIL("response is not JSON: " << body);
+  return parsed;
+}
+
+std::string HttpResult::header(const std::string& name) const {
+  auto it = headers.find(name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+HttpClient::HttpClient(std::string base_url) : m_base(std::move(base_url)), m_curl(curl_easy_init()) {}
+HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(m_curl)); }
+
+HttpResult HttpClient::request(const std::string& method, const std::string& path, const std::string& body,
+                               const std::map<std::string, std::string>& headers) {
+  CURL* curl = static_cast<CURL*>(m_curl);
+  curl_easy_reset(curl);
+  HttpResult result;
+  const std::string url = m_base + path;
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
+  if (method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  }
+  curl_slist* list = nullptr;
+  list = curl_slist_append(list, "Expect:");  // Pistache 0.0.5 has no 100-continue
+  for (const auto& [name, value] : headers) list = curl_slist_append(list, (name + ": " + value).c_str());
+  if (!m_token.empty()) list = curl_slist_append(list, ("Authorization: Bearer " + m_token).c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, append_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &result.headers);
+  CURLcode code = curl_easy_perform(curl);
+  curl_slist_free_all(list);
+  if (code != CURLE_OK) FAIL(method << " " << path << ": " << curl_easy_strerror(code));
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
+  return result;
+}
+
+ServiceFixture::ServiceFixture() : m_clock(workflow::from_unix_seconds(1'780'000'000)) {
+  std::string pattern = (std::filesystem::temp_directory_path() / "sanfang-api-XXXXXX").string();
+  if (!mkdtemp(pattern.data())) FAIL("mkdtemp failed");
+  m_data_dir = pattern;
+  api::ServiceOptions options;
+  options.data_dir = m_data_dir;
+  options.share_dir = SANFANG_SOURCE_DIR;
+  options.port = 0;
+  options.io_threads = 2;
+  options.render_threads = 1;
+  options.clock = &m_clock;
+  auto service = api::Service::start(options);
+  if (!service) FAIL("service did not start: " << service.error().describe());
+  m_service = std::move(*service);
+}
+
+ServiceFixture::~ServiceFixture() {
+  m_service.reset();
+  std::error_code ec;
+  std::filesystem::remove_all(m_data_dir, ec);
+}
+
+}  // namespace sanfang::testing

@@ -1,0 +1,67 @@
+// HTTP test support: a real sanfang service on a loopback port over a fresh data folder, with a
+// manual clock, and a small libcurl client (keep-alive, one connection per client).
+#pragma once
+
+#include "api/service.h"
+#include "workflow/clock.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace sanfang::testing {
+
+struct HttpResult {
+  long status = 0;
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+
+  nlohmann::json json() const;  // the body parsed (fails the test when it is not JSON)
+  std::string header(const std::string& lower_case_name) const;
+};
+
+class HttpClient {
+ public:
+  explicit HttpClient(std::string base_url);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+
+  // Bearer token sent with every request from now on (empty: none).
+  void set_token(std::string token) { m_token = std::move(token); }
+
+  HttpResult request(const std::string& method, const std::string& path, const std::string& body = {},
+                     const std::map<std::string, std::string>& headers = {});
+  HttpResult get(const std::string& path, const std::map<std::string, std::string>& headers = {}) {
+    return request("GET", path, {}, headers);
+  }
+  HttpResult post_json(const std::string& path, const nlohmann::json& body) {
+    return request("POST", path, body.dump(), {{"Content-Type", "application/json"}});
+  }
+
+ private:
+  std::string m_base;
+  std::string m_token;
+  void* m_curl;
+};
+
+class ServiceFixture {
+ public:
+  ServiceFixture();
+  ~ServiceFixture();
+
+  api::Service& service() { return *m_service; }
+  api::App& app() { return m_service->app(); }
+  workflow::ManualClock& clock() { return m_clock; }
+  std::string base_url() const { return m_service->base_url(); }
+  const std::filesystem::path& data_dir() const { return m_data_dir; }
+
+ private:
+  std::filesystem::path m_data_dir;
+  workflow::ManualClock m_clock;
+  std::unique_ptr<api::Service> m_service;
+};
+
+}  // namespace sanfang::testing
