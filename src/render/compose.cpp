@@ -67,9 +67,8 @@ const PangoFontDescription* Composer::font_for(const std::string& style_name) {
   return m_font_cache.emplace(style_name, std::move(font)).first->second.get();
 }
 
-PangoLayoutPtr Composer::new_layout(std::string_view text, const TextStyle& style, Align align) {
+PangoLayoutPtr Composer::new_layout(const TextStyle& style, Align align) {
   PangoLayoutPtr layout(pango_layout_new(m_fonts.pango()));
-  pango_layout_set_text(layout.get(), text.data(), static_cast<int>(text.size()));
   pango_layout_set_line_spacing(layout.get(), static_cast<float>(style.line_spacing));
   switch (align) {
     case Align::Left: pango_layout_set_alignment(layout.get(), PANGO_ALIGN_LEFT); break;
@@ -83,14 +82,42 @@ PangoLayoutPtr Composer::new_layout(std::string_view text, const TextStyle& styl
   return layout;
 }
 
-Result<FittedText> Composer::fit(std::string_view raw_text, const Box& box, const std::string& style_name,
-                                 Align align, Fit fit, bool vcenter, std::string_view field) {
+Result<FittedText> Composer::fit(std::string_view text, const Box& box, const std::string& style_name, Align align,
+                                 Fit fit, bool vcenter, std::string_view field) {
+  FittedText fitted;
+  fitted.layout = new_layout(m_layout.styles.at(style_name), align);
+  TRY(fit_into(fitted.layout.get(), text, box, style_name, align, fit, vcenter, field, fitted));
+  return fitted;
+}
+
+Result<SlotFit> Composer::fit_slot(std::size_t slot_index, std::string_view text, const Box& box,
+                                   const std::string& style_name, Align align, Fit fit, bool vcenter,
+                                   std::string_view field) {
+  if (slot_index >= m_slots.size()) m_slots.resize(slot_index + 1);
+  Slot& slot = m_slots[slot_index];
+  if (slot.valid && slot.text == text) return SlotFit{text.empty() ? nullptr : &slot.fitted, false};
+  slot.valid = false;
+  slot.text.assign(text);
+  if (text.empty()) {
+    // Nothing to shape or draw; an empty value cannot overflow a box sized for its style.
+    slot.valid = true;
+    return SlotFit{nullptr, true};
+  }
+  if (!slot.fitted.layout) slot.fitted.layout = new_layout(m_layout.styles.at(style_name), align);
+  TRY(fit_into(slot.fitted.layout.get(), text, box, style_name, align, fit, vcenter, field, slot.fitted));
+  slot.valid = true;
+  return SlotFit{&slot.fitted, true};
+}
+
+Status Composer::fit_into(PangoLayout* layout, std::string_view raw_text, const Box& box, const std::string& style_name,
+                          Align align, Fit fit, bool vcenter, std::string_view field, FittedText& fitted) {
   const TextStyle& style = m_layout.styles.at(style_name);
   const PangoFontDescription* font = font_for(style_name);
   const std::string text = align == Align::Justify ? make_spaces_unexpandable(raw_text) : std::string(raw_text);
-  PangoLayoutPtr layout = new_layout(text, style, align);
+  // A reused layout keeps the wrapping width of its previous text; start unwrapped.
+  pango_layout_set_width(layout, -1);
+  pango_layout_set_text(layout, text.data(), static_cast<int>(text.size()));
 
-  FittedText fitted;
   fitted.size = style.size;
   bool wrapped = false;
   auto overflow = [&] {
@@ -99,37 +126,37 @@ Result<FittedText> Composer::fit(std::string_view raw_text, const Box& box, cons
   };
 
   if (fit == Fit::Line) {
-    set_size(layout.get(), font, style.size);
-    Extent e = measure(layout.get());
+    set_size(layout, font, style.size);
+    Extent e = measure(layout);
     if (e.width > box.w) {
       // Glyph advances scale linearly with size (unhinted metrics), so one division finds the
       // size that fits; the loop only absorbs rounding.
       double size = std::floor(style.size * box.w / e.width / kShrinkStep) * kShrinkStep;
       while (size >= style.min_size) {
-        set_size(layout.get(), font, size);
-        e = measure(layout.get());
+        set_size(layout, font, size);
+        e = measure(layout);
         if (e.width <= box.w) break;
         size -= kShrinkStep;
       }
       if (size >= style.min_size && e.height <= box.h) {
         fitted.size = size;
       } else {
-        set_size(layout.get(), font, style.min_size);
-        set_wrapping(layout.get(), box.w);
+        set_size(layout, font, style.min_size);
+        set_wrapping(layout, box.w);
         fitted.size = style.min_size;
         wrapped = true;
-        if (measure(layout.get()).height > box.h) return overflow();
+        if (measure(layout).height > box.h) return overflow();
       }
     } else if (e.height > box.h) {
       return overflow();
     }
   } else {
-    set_wrapping(layout.get(), box.w);
+    set_wrapping(layout, box.w);
     wrapped = true;
     double size = style.size;
     for (;;) {
-      set_size(layout.get(), font, size);
-      if (measure(layout.get()).height <= box.h) break;
+      set_size(layout, font, size);
+      if (measure(layout).height <= box.h) break;
       if (size <= style.min_size) return overflow();
       size = std::max(style.min_size, size - kShrinkStep * 2);
     }
@@ -137,22 +164,21 @@ Result<FittedText> Composer::fit(std::string_view raw_text, const Box& box, cons
   }
 
   // Safety net behind the coverage check: a glyph Pango could not find in any font.
-  if (int unknown = pango_layout_get_unknown_glyphs_count(layout.get()); unknown > 0) {
+  if (int unknown = pango_layout_get_unknown_glyphs_count(layout); unknown > 0) {
     return Error::make(ErrorKind::FontCoverage, "有 " + std::to_string(unknown) + " 个字符无法显示", std::string(field));
   }
 
-  Extent e = measure(layout.get());
+  Extent e = measure(layout);
   if (!wrapped && align != Align::Left && align != Align::Justify) {
     // An unwrapped layout has no width to align within; place it ourselves.
     double slack = box.w - e.width;
     fitted.x = box.x + (align == Align::Center ? slack / 2 : slack);
   } else {
-    if (!wrapped) set_wrapping(layout.get(), box.w);
+    if (!wrapped) set_wrapping(layout, box.w);
     fitted.x = box.x;
   }
   fitted.y = vcenter ? box.y + (box.h - e.height) / 2 : box.y;
-  fitted.layout = std::move(layout);
-  return fitted;
+  return {};
 }
 
 }  // namespace sanfang::render

@@ -12,6 +12,8 @@
 #include "render/handles.h"
 #include "render/layout_spec.h"
 
+#include <deque>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 
@@ -23,6 +25,13 @@ struct FittedText {
   double size = 0;      // the font size finally used
 };
 
+// What fit_slot() hands back: the slot's fitted text (null for an empty value, which draws
+// nothing) and whether it differs from what the slot held before.
+struct SlotFit {
+  const FittedText* fitted = nullptr;
+  bool changed = true;
+};
+
 class Composer {
  public:
   Composer(FontContext& fonts, const LayoutSpec& layout);
@@ -31,13 +40,34 @@ class Composer {
   Result<FittedText> fit(std::string_view text, const Box& box, const std::string& style, Align align, Fit fit,
                          bool vcenter, std::string_view field);
 
+  // Like fit(), for a value that is fitted again for every agreement at the same place: `slot`
+  // names that place (the caller numbers its dynamic texts, copy variants included) and the box,
+  // style, alignment and fit must be the same on every call for a slot. The slot keeps its
+  // PangoLayout and last result, so a value equal to the previous one (the school's fields in a
+  // school's batch, the coded values) is neither shaped nor measured again, and a changed one
+  // reuses the layout object. Trade-off: one live layout per slot for the Composer's lifetime
+  // (about 60 for the default layout, a few hundred kilobytes with their glyph runs) instead of
+  // some 50 layouts created and freed per agreement. The result is valid until the slot's next call.
+  Result<SlotFit> fit_slot(std::size_t slot, std::string_view text, const Box& box, const std::string& style,
+                           Align align, Fit fit, bool vcenter, std::string_view field);
+
  private:
+  struct Slot {
+    FittedText fitted;
+    std::string text;
+    bool valid = false;  // false until a fit succeeds, and after one fails
+  };
+
   const PangoFontDescription* font_for(const std::string& style);
-  PangoLayoutPtr new_layout(std::string_view text, const TextStyle& style, Align align);
+  PangoLayoutPtr new_layout(const TextStyle& style, Align align);
+  // Fits `text` into `layout`, whose alignment and spacing new_layout() has set for `style`.
+  Status fit_into(PangoLayout* layout, std::string_view text, const Box& box, const std::string& style, Align align,
+                  Fit fit, bool vcenter, std::string_view field, FittedText& fitted);
 
   FontContext& m_fonts;
   const LayoutSpec& m_layout;
   std::unordered_map<std::string, FontDescriptionPtr> m_font_cache;
+  std::deque<Slot> m_slots;  // a deque: growing it keeps the fitted texts already handed out in place
 };
 
 // Justified CJK text spreads its slack between ideographs only when a line has no expandable

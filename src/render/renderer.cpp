@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace sanfang::render {
 
@@ -22,6 +23,14 @@ struct Renderer::Impl {
   LayoutPlan plan;
   StaticArt art;
   bool streaming = false;
+  // Per panel: the recording of the latest agreement's copy-independent values, painted on all
+  // copies (the PDF carries their text once, as a form XObject). Kept across agreements and
+  // streams: while none of a panel's values changes (a batch's school fields), the same
+  // recording is painted again and cairo writes its form once per file. Memory: one recording
+  // per panel. `stale` marks panels whose values changed since their recording was made; it
+  // survives a failed compose so a half-updated agreement never leaves a stale recording behind.
+  std::map<int, SurfacePtr> shared_values;
+  std::set<int> stale;
 
   Impl(std::shared_ptr<const FontSet> f, std::shared_ptr<const LayoutSpec> l, RenderOptions o)
       : fonts(std::move(f)), layout(std::move(l)), options(std::move(o)), font_context(fonts),
@@ -36,13 +45,11 @@ std::string reprint_mark(int times_printed_before) {
 }
 
 // The "break lines" stage for one agreement: every dynamic text fitted, once — or once per copy
-// when its template names a copy property. Index: [text][copy or 0].
+// when its template names a copy property. Index: [text][copy or 0]; null for an empty value.
+// The fitted texts live in the Composer's slots, valid until the next agreement is composed.
 struct ComposedAgreement {
-  std::vector<std::vector<FittedText>> texts;
+  std::vector<std::vector<const FittedText*>> texts;
   std::vector<std::vector<QrSymbol>> qr_by_copy;  // [copy][qr block]: one stencil per placement
-  // Per panel: this agreement's values that look the same on every copy, recorded once and
-  // painted on all copies, so the PDF carries their text once (as a form XObject).
-  std::map<int, SurfacePtr> shared_values;
   std::vector<std::string> url_by_copy;
 };
 
@@ -100,7 +107,10 @@ struct PdfStream::Impl {
           }
           return std::string(doc.value(name));
         }));
-        out.texts[i].push_back(TRY(renderer.composer.fit(text, d.box, d.style, d.align, d.fit, d.vcenter, d.field)));
+        const std::size_t slot = i * layout.copies.size() + c;
+        SlotFit fitted = TRY(renderer.composer.fit_slot(slot, text, d.box, d.style, d.align, d.fit, d.vcenter, d.field));
+        out.texts[i].push_back(fitted.fitted);
+        if (fitted.changed && is_shared(d)) mark_stale(d.panel);
       }
     }
 
@@ -120,22 +130,32 @@ struct PdfStream::Impl {
     return out;
   }
 
+  void mark_stale(int panel) {
+    if (panel != 0) {
+      renderer.stale.insert(panel);
+      return;
+    }
+    for (const auto& p : renderer.layout->panels) renderer.stale.insert(p.number);
+  }
+
   bool is_shared(const DynamicText& d) const {
     return !d.per_copy && !renderer.layout->styles.at(d.style).color.accent;
   }
 
-  void record_shared_values(ComposedAgreement& composed) const {
+  void record_shared_values(const ComposedAgreement& composed) {
     const LayoutSpec& layout = *renderer.layout;
     for (const auto& panel : layout.panels) {
+      if (renderer.shared_values.count(panel.number) && !renderer.stale.count(panel.number)) continue;
       cairo_rectangle_t extents{0, 0, layout.panel_width, layout.panel_height};
       SurfacePtr surface(cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents));
       CairoPtr recorder(cairo_create(surface.get()));
       for (std::size_t i = 0; i < renderer.plan.texts.size(); ++i) {
         const DynamicText& d = renderer.plan.texts[i];
-        if ((d.panel != panel.number && d.panel != 0) || !is_shared(d)) continue;
-        draw_fitted(recorder.get(), composed.texts[i][0], layout.styles.at(d.style).color.rgb);
+        if ((d.panel != panel.number && d.panel != 0) || !is_shared(d) || !composed.texts[i][0]) continue;
+        draw_fitted(recorder.get(), *composed.texts[i][0], layout.styles.at(d.style).color.rgb);
       }
-      composed.shared_values[panel.number] = std::move(surface);
+      renderer.shared_values[panel.number] = std::move(surface);
+      renderer.stale.erase(panel.number);
     }
   }
 
@@ -144,13 +164,13 @@ struct PdfStream::Impl {
     const CopySpec& copy = layout.copies[copy_index];
     cairo_t* c = cr.get();
     renderer.art.paint_panel(c, copy_index, panel);
-    cairo_set_source_surface(c, composed.shared_values.at(panel).get(), 0, 0);
+    cairo_set_source_surface(c, renderer.shared_values.at(panel).get(), 0, 0);
     cairo_paint(c);
     for (std::size_t i = 0; i < renderer.plan.texts.size(); ++i) {
       const DynamicText& d = renderer.plan.texts[i];
       if ((d.panel != panel && d.panel != 0) || is_shared(d)) continue;
-      const FittedText& fitted = composed.texts[i][d.per_copy ? copy_index : 0];
-      draw_fitted(c, fitted, resolve_color(layout.styles.at(d.style).color, copy));
+      const FittedText* fitted = composed.texts[i][d.per_copy ? copy_index : 0];
+      if (fitted) draw_fitted(c, *fitted, resolve_color(layout.styles.at(d.style).color, copy));
     }
     const auto& symbols = composed.qr_by_copy[copy_index];
     for (std::size_t q = 0; q < renderer.plan.qrs.size() && q < symbols.size(); ++q) {
