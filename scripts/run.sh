@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: installs what is missing, builds, and renders every sample agreement into
-# out/ — one PDF per sample, a print-room batch of all of them, and a PNG of each cover.
+# out/ — one PDF per sample, a print-room batch of all of them, and a PNG of each cover — then
+# serves the demo data (sanfang demo over demo-data/) until Ctrl-C.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 "$here/scripts/setup.sh"
@@ -16,3 +17,4 @@ done
 "$sanfang" render "$here"/samples/*.json -o "$out/all-samples.pdf" --data "$here/data"
 echo "rendered $out/all-samples.pdf (every sample, each starting on a new sheet)"
 "$sanfang" bench --agreements 200 --runs 3
+exec "$sanfang" demo --data "$here/demo-data" --listen 127.0.0.1:8080

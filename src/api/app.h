@@ -7,11 +7,14 @@
 #include "core/code_lists.h"
 #include "core/verification_token.h"
 #include "jobs/render_pool.h"
+#include "render/fonts.h"
 #include "store/store.h"
+#include "workflow/agreement_document.h"
 #include "workflow/agreement_rules.h"
 #include "workflow/clock.h"
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -36,6 +39,17 @@ struct App {
   jobs::RenderPool* renders = nullptr;
   core::VerificationKey key;
   Metrics metrics;
+  // Called after a transition made an agreement `signed` (its serial is assigned and committed),
+  // so that the signed PDF can be rendered and stored once (issue 3). Unset: nothing happens.
+  std::function<void(const workflow::Agreement&)> on_signed;
+  // The school's own block of the form (丙方), from the serve configuration.
+  workflow::SchoolProfile school;
+  // accounts area: the project's fonts (the captcha is drawn with them), the secret that signs
+  // WeChat binding callbacks (DATA/wechat.secret), and the captcha text source — empty means
+  // random (captcha.h); tests set it so that they know the answer.
+  std::shared_ptr<const render::FontSet> fonts;
+  std::string wechat_secret;
+  std::function<std::string()> captcha_text;
 };
 
 }  // namespace sanfang::api

@@ -21,6 +21,11 @@ Result<workflow::Account> authenticate(App& app, const std::string& token) {
   auto account = app.store->account_for_session(token, app.clock->now());
   if (!account) {
     if (account.error().kind == ErrorKind::Storage || account.error().kind == ErrorKind::Internal) return account;
+    // Not a live session: it may be the API key of a portal or print-room service account.
+    account = app.store->account_for_api_key(token);
+  }
+  if (!account) {
+    if (account.error().kind == ErrorKind::Storage || account.error().kind == ErrorKind::Internal) return account;
     return unauthorized();
   }
   return account;

@@ -16,6 +16,14 @@ void RouteTable::add(std::string method, std::string pattern, Access access, Han
 RouteTable all_routes() {
   RouteTable table;
   register_ops_routes(table);
+  register_student_routes(table);
+  register_employer_routes(table);
+  register_agreement_routes(table);
+  register_documents_routes(table);
+  register_verify_routes(table);
+  register_auth_routes(table);
+  register_admin_routes(table);
+  register_wechat_routes(table);
   return table;
 }
 

@@ -51,6 +51,14 @@ class RouteTable {
 
 // Every route group registers itself here (one function per file under src/api/routes_*.cpp).
 void register_ops_routes(RouteTable& table);
+void register_student_routes(RouteTable& table);
+void register_employer_routes(RouteTable& table);
+void register_agreement_routes(RouteTable& table);
+void register_documents_routes(RouteTable& table);
+void register_verify_routes(RouteTable& table);
+void register_auth_routes(RouteTable& table);
+void register_admin_routes(RouteTable& table);
+void register_wechat_routes(RouteTable& table);
 RouteTable all_routes();
 
 // Runs one request through authentication and the handler: exceptions and errors become

@@ -1,5 +1,7 @@
 #include "api/service.h"
 
+#include "api/documents.h"
+#include "api/wechat_signature.h"
 #include "render/fonts.h"
 #include "render/layout_spec.h"
 #include "store/sqlite_store.h"
@@ -15,6 +17,8 @@ Result<std::unique_ptr<Service>> Service::start(ServiceOptions options) {
   app.config.port = options.port;
   app.config.io_threads = options.io_threads;
   app.clock = options.clock ? options.clock : &service->m_system_clock;
+  app.school = options.school;
+  app.school.code = options.school_code;
 
   store::SqliteStoreOptions store_options;
   store_options.data_dir = options.data_dir;
@@ -23,8 +27,10 @@ Result<std::unique_ptr<Service>> Service::start(ServiceOptions options) {
   app.store = service->m_store.get();
 
   app.key = TRY(core::VerificationKey::load_or_create(options.data_dir / "verification.key"));
+  app.wechat_secret = TRY(load_or_create_wechat_secret(options.data_dir / "wechat.secret"));
   app.codes = std::make_shared<const core::CodeLists>(TRY(core::CodeLists::load(options.share_dir / "layouts" / "codes")));
   auto fonts = TRY(render::FontSet::load(options.share_dir / "fonts"));
+  app.fonts = fonts;
   auto layout = std::make_shared<const render::LayoutSpec>(TRY(render::load_layout(options.share_dir / "layouts" / "default.json")));
 
   // The server must be listening before the public base is known when the port is chosen by
@@ -38,6 +44,11 @@ Result<std::unique_ptr<Service>> Service::start(ServiceOptions options) {
   render_options.key = app.key;
   service->m_renders = TRY(jobs::RenderPool::create(fonts, layout, render_options, {options.render_threads}));
   app.renders = service->m_renders.get();
+  // SPEC "Serial numbers": the signed PDF is rendered once, when the agreement becomes signed.
+  app.on_signed = [&app](const workflow::Agreement& agreement) { store_signed_document(app, agreement); };
+  service->m_sweeper = std::make_unique<jobs::ExpirySweeper>(*app.store, *app.clock, app.workflow,
+                                                             options.expiry_sweep_interval);
+  service->m_sweeper->start();
   service->m_server->open();
   return service;
 }
@@ -49,6 +60,7 @@ std::string Service::base_url() const {
 }
 
 void Service::stop() {
+  if (m_sweeper) m_sweeper->stop();
   if (m_server) m_server->stop();
   m_server.reset();
   m_renders.reset();

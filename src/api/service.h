@@ -7,10 +7,13 @@
 #include "api/app.h"
 #include "api/server.h"
 #include "core/result.h"
+#include "jobs/expiry_sweeper.h"
 #include "jobs/render_pool.h"
 #include "store/store.h"
+#include "workflow/agreement_document.h"
 #include "workflow/clock.h"
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -24,9 +27,12 @@ struct ServiceOptions {
   int port = 8080;  // 0: any free port
   std::string public_base;  // default http://HOST:PORT
   std::string school_code = "10731";
+  workflow::SchoolProfile school;  // printed 丙方 block; its code is set from school_code
   int io_threads = 2;
   int render_threads = 0;  // 0: one per core
   workflow::Clock* clock = nullptr;  // default: the system clock
+  // How often the invitation expiry sweeper wakes up (SPEC: expiry happens on time).
+  std::chrono::milliseconds expiry_sweep_interval = std::chrono::seconds{30};
 };
 
 class Service {
@@ -37,6 +43,8 @@ class Service {
   App& app() { return m_app; }
   int port() const { return m_server->port(); }
   std::string base_url() const;
+  // The sweeper that expires invitations; tests call run_once() after moving a ManualClock.
+  jobs::ExpirySweeper& expiry_sweeper() { return *m_sweeper; }
   // Graceful stop: refuse new requests, finish those in flight, stop background work.
   void stop();
 
@@ -47,6 +55,7 @@ class Service {
   std::unique_ptr<jobs::RenderPool> m_renders;
   App m_app;
   std::unique_ptr<Server> m_server;
+  std::unique_ptr<jobs::ExpirySweeper> m_sweeper;
 };
 
 }  // namespace sanfang::api

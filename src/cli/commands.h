@@ -2,6 +2,10 @@
 // process exit status: 0 success, 1 failure (one line on stderr naming the field), 2 usage.
 #pragma once
 
+#include "api/service.h"
+#include "cli/options.h"
+#include "core/result.h"
+
 #include <string>
 #include <vector>
 
@@ -10,5 +14,16 @@ namespace sanfang::cli {
 int render_command(const std::vector<std::string>& args);
 int serve_command(const std::vector<std::string>& args);
 int bench_command(const std::vector<std::string>& args);
+int audit_command(const std::vector<std::string>& args);
+int demo_command(const std::vector<std::string>& args);
+
+// Shared by serve and demo (serve_command.cpp): options from --data/--config/--listen/
+// --public-base, signals blocked before any thread starts, and the wait for SIGTERM/SIGINT.
+Result<api::ServiceOptions> service_options(const ParsedArgs& args);
+void block_termination_signals();
+int run_until_signalled(api::Service& service);
+
+int import_command(const std::vector<std::string>& args);
+int user_command(const std::vector<std::string>& args);
 
 }  // namespace sanfang::cli

@@ -15,8 +15,20 @@ commands:
                  render agreements (render input JSON) into one print-ready PDF
   serve [--data DIR] [--listen HOST:PORT] [--config FILE] [--public-base URL]
                  the HTTP service (SQLite in DIR, default ./data; 127.0.0.1:8080)
+  demo [--data DIR] [--no-serve] [--listen HOST:PORT]
+                 a fresh data folder with sample data in every state, then serves it
+  audit verify [--data DIR]
+                 check the hash chain of the audit log; names the first broken link
   bench [--agreements N] [--runs R]
                  rendering benchmark: one agreement, and N agreements into one PDF
+  import FILE.csv [--data DIR]
+                 import or update students from the student-records CSV; prints a per-line
+                 report and exits 1 if any line failed
+  user add --data DIR --role ROLE --username U [--password P] [--college CODE] [--employer-id N]
+                 create a staff account (school, college, employer: --password) or a service
+                 account (portal, print: prints its API key once)
+  user revoke-key --data DIR --username U
+                 revoke the API keys of a service account
 )";
 
 }  // namespace
@@ -33,6 +45,10 @@ int main(int argc, char** argv) {
   if (command == "render") return sanfang::cli::render_command(args);
   if (command == "bench") return sanfang::cli::bench_command(args);
   if (command == "serve") return sanfang::cli::serve_command(args);
+  if (command == "audit") return sanfang::cli::audit_command(args);
+  if (command == "demo") return sanfang::cli::demo_command(args);
+  if (command == "import") return sanfang::cli::import_command(args);
+  if (command == "user") return sanfang::cli::user_command(args);
   if (command == "help" || command == "--help" || command == "-h") {
     std::fputs(kUsage, stdout);
     return 0;

@@ -27,8 +27,9 @@ Status parse_listen(const std::string& text, api::ServiceOptions& options) {
   return {};
 }
 
-// --config FILE: {"school_code", "public_base", "io_threads", "render_threads"}; command-line
-// options win over the file.
+// --config FILE: {"school_code", "public_base", "io_threads", "render_threads", and the school's
+// printed 丙方 block: "school_name", "school_department", "school_address", "school_postcode",
+// "school_contact", "school_phone"}; command-line options win over the file.
 Status read_config(const std::string& path, api::ServiceOptions& options) {
   std::ifstream in(path);
   if (!in) return Error::make(ErrorKind::Io, "cannot read " + path);
@@ -40,6 +41,12 @@ Status read_config(const std::string& path, api::ServiceOptions& options) {
     else if (key == "public_base" && it->is_string()) options.public_base = it->get<std::string>();
     else if (key == "io_threads" && it->is_number_integer()) options.io_threads = it->get<int>();
     else if (key == "render_threads" && it->is_number_integer()) options.render_threads = it->get<int>();
+    else if (key == "school_name" && it->is_string()) options.school.name = it->get<std::string>();
+    else if (key == "school_department" && it->is_string()) options.school.department = it->get<std::string>();
+    else if (key == "school_address" && it->is_string()) options.school.address = it->get<std::string>();
+    else if (key == "school_postcode" && it->is_string()) options.school.postcode = it->get<std::string>();
+    else if (key == "school_contact" && it->is_string()) options.school.contact = it->get<std::string>();
+    else if (key == "school_phone" && it->is_string()) options.school.phone = it->get<std::string>();
     else return Error::invalid(path + ": " + key, "unknown setting or wrong type");
   }
   return {};

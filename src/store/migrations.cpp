@@ -188,6 +188,80 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_by_account ON sessions(account_id);
 )sql"},
+      // accounts area: captchas, API keys of service accounts, WeChat binding.
+      {2, R"sql(
+CREATE TABLE captchas (
+  id            TEXT PRIMARY KEY,
+  answer_digest TEXT NOT NULL,
+  expires_at    INTEGER NOT NULL
+);
+
+CREATE TABLE api_keys (
+  key_hash   TEXT PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE INDEX api_keys_by_account ON api_keys(account_id);
+
+CREATE TABLE wechat_binding_tokens (
+  token_hash TEXT PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  expires_at INTEGER NOT NULL,
+  used_at    INTEGER
+);
+
+CREATE TABLE wechat_nonces (
+  nonce   TEXT PRIMARY KEY,
+  seen_at INTEGER NOT NULL
+);
+
+-- One WeChat user is bound to at most one account, and one account to at most one WeChat user.
+CREATE TABLE wechat_bindings (
+  account_id INTEGER PRIMARY KEY REFERENCES accounts(id),
+  openid     TEXT NOT NULL UNIQUE,
+  bound_at   INTEGER NOT NULL
+);
+)sql"},
+      // Workflow over HTTP: uploads get ids so that a termination request can name its material.
+      {3, R"sql(
+CREATE TABLE agreement_uploads (
+  id           INTEGER PRIMARY KEY,
+  agreement_id INTEGER NOT NULL REFERENCES agreements(id),
+  account_id   INTEGER NOT NULL,
+  sha256       TEXT NOT NULL REFERENCES blobs(sha256),
+  purpose      TEXT NOT NULL,
+  uploaded_at  INTEGER NOT NULL
+);
+CREATE INDEX agreement_uploads_by_agreement ON agreement_uploads(agreement_id, id);
+CREATE INDEX agreements_by_employer ON agreements(employer_id);
+CREATE INDEX agreements_by_college ON agreements(college_code, state);
+)sql"},
+      // documents area: the signed PDF of each agreement, and the log of verification scans.
+      {4, R"sql(
+-- SPEC "The document": rendered once at signing and never changed afterwards.
+CREATE TABLE signed_documents (
+  agreement_id INTEGER PRIMARY KEY REFERENCES agreements(id),
+  serial       TEXT NOT NULL UNIQUE,
+  sha256       TEXT NOT NULL REFERENCES blobs(sha256),
+  content_hash TEXT NOT NULL,
+  created_at   INTEGER NOT NULL
+);
+CREATE TRIGGER signed_documents_never_change BEFORE UPDATE ON signed_documents
+BEGIN
+  SELECT RAISE(ABORT, 'a signed document never changes');
+END;
+
+CREATE TABLE verifications (
+  id             INTEGER PRIMARY KEY,
+  at             INTEGER NOT NULL,
+  token          TEXT NOT NULL,
+  serial         TEXT,
+  answer         TEXT NOT NULL CHECK (answer IN ('valid','terminated','invalid')),
+  client_address TEXT NOT NULL
+);
+CREATE INDEX verifications_by_serial ON verifications(serial, id);
+)sql"},
   };
   return kMigrations;
 }

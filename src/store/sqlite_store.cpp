@@ -844,4 +844,234 @@ Status SqliteStore::end_session(std::string_view token) {
   return remove.bind(1, sha256_hex(token)).run();
 }
 
+// ---- workflow-over-HTTP area ------------------------------------------------------------------
+
+namespace {
+
+// LIKE treats % and _ as wildcards; a unit name that contains them is searched for literally.
+std::string like_pattern(std::string_view text) {
+  std::string pattern = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  return pattern + "%";
+}
+
+}  // namespace
+
+Result<std::vector<workflow::Employer>> SqliteStore::search_employers(std::string_view name_part,
+                                                                      int limit) {
+  std::lock_guard lock(m_mutex);
+  auto rows = TRY(m_db.prepare(
+      "SELECT id FROM employers WHERE name LIKE ? ESCAPE '\\'"
+      " ORDER BY vetted DESC, name, id LIMIT ?"));
+  rows.bind(1, like_pattern(name_part)).bind(2, limit);
+  std::vector<std::int64_t> ids;
+  while (TRY(rows.step())) ids.push_back(rows.int64(0));
+  std::vector<workflow::Employer> found;
+  for (std::int64_t id : ids) found.push_back(TRY(load_employer(id)));
+  return found;
+}
+
+Result<workflow::Employer> SqliteStore::register_employer(
+    const workflow::Employer& employer, std::int64_t bind_account_id,
+    const std::vector<workflow::AuditEvent>& events) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+  auto insert = TRY(m_db.prepare(
+      "INSERT INTO employers(name, uscc, profile, vetted, version) VALUES (?, ?, ?, ?, 1)"));
+  insert.bind(1, employer.name)
+      .bind(2, employer.uscc)
+      .bind(3, employer.profile.dump())
+      .bind(4, employer.vetted ? 1 : 0);
+  if (auto inserted = insert.run(); !inserted.ok()) return explain_conflict(inserted.take_error());
+  const std::int64_t id = m_db.last_insert_rowid();
+  if (bind_account_id != 0) {
+    // SPEC roles: an employer account is the HR account of one unit, so it binds only once.
+    auto bind = TRY(m_db.prepare(
+        "UPDATE accounts SET employer_id = ? WHERE id = ? AND role = 'employer'"
+        " AND employer_id IS NULL"));
+    TRY(bind.bind(1, id).bind(2, bind_account_id).run());
+    if (m_db.changes() == 0)
+      return Error::make(ErrorKind::Conflict, "该账户已绑定用人单位", "account");
+  }
+  TRY(append_audit_events(events, std::to_string(id)));
+  TRY(transaction.commit());
+  return load_employer(id);
+}
+
+Result<std::vector<Agreement>> SqliteStore::list_agreements(const AgreementQuery& query) {
+  std::string where = "WHERE 1 = 1";
+  if (query.state) where += " AND state = ?";
+  if (query.student_no) where += " AND student_no = ?";
+  if (query.employer_id) where += " AND employer_id = ?";
+  if (query.origin) where += " AND origin = ?";
+  if (query.college_code) where += " AND college_code = ?";
+  if (query.exclude_drafts) where += " AND state != 'draft'";
+  if (query.exclude_unsent_invitations) where += " AND NOT (origin = 'invitation' AND sent_at IS NULL)";
+
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::ReadTransaction::begin(m_db));
+  auto rows = TRY(m_db.prepare(std::string(kAgreementColumns) + where + " ORDER BY id LIMIT ? OFFSET ?"));
+  int index = 1;
+  if (query.state) rows.bind(index++, workflow::to_string(*query.state));
+  if (query.student_no) rows.bind(index++, *query.student_no);
+  if (query.employer_id) rows.bind(index++, *query.employer_id);
+  if (query.origin) rows.bind(index++, workflow::to_string(*query.origin));
+  if (query.college_code) rows.bind(index++, *query.college_code);
+  rows.bind(index++, query.limit).bind(index++, query.offset);
+  std::vector<Agreement> list;
+  while (TRY(rows.step())) list.push_back(TRY(agreement_from_row(rows)));
+  for (auto& agreement : list)
+    agreement.attachments =
+        TRY(load_attachments("agreement_attachments", "agreement_id", agreement.id));
+  return list;
+}
+
+Result<AgreementUpload> SqliteStore::record_upload(std::int64_t agreement_id,
+                                                   std::int64_t account_id,
+                                                   const workflow::Attachment& attachment,
+                                                   Timestamp at) {
+  std::lock_guard lock(m_mutex);
+  auto insert = TRY(m_db.prepare(
+      "INSERT INTO agreement_uploads(agreement_id, account_id, sha256, purpose, uploaded_at)"
+      " VALUES (?, ?, ?, ?, ?)"));
+  TRY(insert.bind(1, agreement_id)
+          .bind(2, account_id)
+          .bind(3, attachment.sha256)
+          .bind(4, workflow::to_string(attachment.purpose))
+          .bind(5, workflow::to_unix_seconds(at))
+          .run());
+  return AgreementUpload{m_db.last_insert_rowid(), agreement_id, account_id, attachment, at};
+}
+
+Result<std::vector<AgreementUpload>> SqliteStore::uploads_of(std::int64_t agreement_id) {
+  std::lock_guard lock(m_mutex);
+  auto rows = TRY(m_db.prepare(
+      "SELECT u.id, u.account_id, u.sha256, b.media_type, b.size, u.purpose, u.uploaded_at"
+      " FROM agreement_uploads u JOIN blobs b ON b.sha256 = u.sha256"
+      " WHERE u.agreement_id = ? ORDER BY u.id"));
+  rows.bind(1, agreement_id);
+  std::vector<AgreementUpload> uploads;
+  while (TRY(rows.step())) {
+    AgreementUpload upload;
+    upload.id = rows.int64(0);
+    upload.agreement_id = agreement_id;
+    upload.account_id = rows.int64(1);
+    upload.attachment = workflow::Attachment{
+        rows.text(2), TRY(workflow::parse_media_type(rows.text(3))), rows.int64(4),
+        TRY(workflow::parse_attachment_purpose(rows.text(5)))};
+    upload.uploaded_at = workflow::from_unix_seconds(rows.int64(6));
+    uploads.push_back(std::move(upload));
+  }
+  return uploads;
+}
+
+// ---- documents area ------------------------------------------------------------------------------
+
+Result<std::string> SqliteStore::college_name(std::string_view college_code) {
+  std::lock_guard lock(m_mutex);
+  auto row = TRY(m_db.prepare("SELECT name FROM colleges WHERE code = ?"));
+  row.bind(1, college_code);
+  if (!TRY(row.step())) return Error::make(ErrorKind::NotFound, "学院不存在", "college_code");
+  return row.text(0);
+}
+
+Result<workflow::Agreement> SqliteStore::agreement_by_serial(std::string_view serial) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::ReadTransaction::begin(m_db));
+  auto row = TRY(m_db.prepare("SELECT id FROM agreements WHERE serial = ?"));
+  row.bind(1, serial);
+  if (!TRY(row.step())) return Error::make(ErrorKind::NotFound, "没有这个编号的协议", "serial");
+  return load_agreement(row.int64(0));
+}
+
+Result<SignedDocument> SqliteStore::load_signed_document(std::int64_t agreement_id) {
+  auto row = TRY(m_db.prepare(
+      "SELECT agreement_id, serial, sha256, content_hash, created_at FROM signed_documents"
+      " WHERE agreement_id = ?"));
+  row.bind(1, agreement_id);
+  if (!TRY(row.step())) return Error::make(ErrorKind::NotFound, "协议文件尚未生成");
+  return SignedDocument{row.int64(0), row.text(1), row.text(2), row.text(3),
+                        workflow::from_unix_seconds(row.int64(4))};
+}
+
+Result<SignedDocument> SqliteStore::put_signed_document(const SignedDocument& document,
+                                                        std::string_view pdf) {
+  // Bytes first (fsync'd), then the rows: a committed record always finds its file.
+  const StoredBlob blob = TRY(m_blobs.put(pdf));
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+  auto blob_row = TRY(m_db.prepare(
+      "INSERT INTO blobs(sha256, media_type, size, created_at) VALUES (?, ?, ?, ?)"
+      " ON CONFLICT(sha256) DO NOTHING"));
+  TRY(blob_row.bind(1, blob.sha256)
+          .bind(2, workflow::to_string(blob.media_type))
+          .bind(3, blob.size)
+          .bind(4, workflow::to_unix_seconds(document.created_at))
+          .run());
+  // Two first downloads may race to store the same document; the first record stays.
+  auto insert = TRY(m_db.prepare(
+      "INSERT INTO signed_documents(agreement_id, serial, sha256, content_hash, created_at)"
+      " VALUES (?, ?, ?, ?, ?) ON CONFLICT(agreement_id) DO NOTHING"));
+  TRY(insert.bind(1, document.agreement_id)
+          .bind(2, document.serial)
+          .bind(3, blob.sha256)
+          .bind(4, document.content_hash)
+          .bind(5, workflow::to_unix_seconds(document.created_at))
+          .run());
+  TRY(transaction.commit());
+  return load_signed_document(document.agreement_id);
+}
+
+Result<SignedDocument> SqliteStore::signed_document(std::int64_t agreement_id) {
+  std::lock_guard lock(m_mutex);
+  return load_signed_document(agreement_id);
+}
+
+Result<std::string> SqliteStore::blob_bytes(std::string_view sha256) { return m_blobs.read(sha256); }
+
+Status SqliteStore::record_verification(const VerificationRecord& record) {
+  std::lock_guard lock(m_mutex);
+  auto insert = TRY(m_db.prepare(
+      "INSERT INTO verifications(at, token, serial, answer, client_address) VALUES (?, ?, ?, ?, ?)"));
+  insert.bind(1, workflow::to_unix_seconds(record.at)).bind(2, record.token);
+  if (record.serial)
+    insert.bind(3, *record.serial);
+  else
+    insert.bind_null(3);
+  return insert.bind(4, record.answer).bind(5, record.client_address).run();
+}
+
+Result<VerificationSummary> SqliteStore::verifications(std::string_view serial, int recent_limit) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::ReadTransaction::begin(m_db));
+  const std::string where = serial.empty() ? " WHERE ?1 = ''" : " WHERE serial = ?1";
+  VerificationSummary summary;
+  auto counts = TRY(m_db.prepare("SELECT answer, COUNT(*) FROM verifications" + where + " GROUP BY answer"));
+  counts.bind(1, serial);
+  while (TRY(counts.step())) {
+    const std::string answer = counts.text(0);
+    if (answer == "valid") summary.valid = counts.int64(1);
+    else if (answer == "terminated") summary.terminated = counts.int64(1);
+    else summary.invalid = counts.int64(1);
+  }
+  auto recent = TRY(m_db.prepare(
+      "SELECT id, at, token, serial, answer, client_address FROM verifications" + where +
+      " ORDER BY id DESC LIMIT ?2"));
+  recent.bind(1, serial).bind(2, recent_limit);
+  while (TRY(recent.step())) {
+    VerificationRecord record;
+    record.id = recent.int64(0);
+    record.at = workflow::from_unix_seconds(recent.int64(1));
+    record.token = recent.text(2);
+    if (!recent.is_null(3)) record.serial = recent.text(3);
+    record.answer = recent.text(4);
+    record.client_address = recent.text(5);
+    summary.recent.push_back(std::move(record));
+  }
+  return summary;
+}
+
 }  // namespace sanfang::store

@@ -81,6 +81,50 @@ class SqliteStore final : public Store {
                                                 workflow::Timestamp now) override;
   Status end_session(std::string_view token) override;
 
+  // ---- workflow-over-HTTP area ----
+  Result<std::vector<workflow::Employer>> search_employers(std::string_view name_part,
+                                                           int limit) override;
+  Result<workflow::Employer> register_employer(const workflow::Employer& employer,
+                                               std::int64_t bind_account_id,
+                                               const std::vector<workflow::AuditEvent>& events) override;
+  Result<std::vector<workflow::Agreement>> list_agreements(const AgreementQuery& query) override;
+  Result<AgreementUpload> record_upload(std::int64_t agreement_id, std::int64_t account_id,
+                                        const workflow::Attachment& attachment,
+                                        workflow::Timestamp at) override;
+  Result<std::vector<AgreementUpload>> uploads_of(std::int64_t agreement_id) override;
+
+  // ---- accounts area ----
+  Result<StudentImportOutcome> import_student(const workflow::College& college,
+                                              const workflow::Student& student,
+                                              std::string_view initial_password,
+                                              workflow::Timestamp now) override;
+  Status create_captcha(std::string_view captcha_id, std::string_view answer_digest,
+                        workflow::Timestamp expires_at, workflow::Timestamp now) override;
+  Result<bool> consume_captcha(std::string_view captcha_id, std::string_view answer_digest,
+                               workflow::Timestamp now) override;
+  Result<std::string> create_api_key(std::int64_t account_id, workflow::Timestamp now) override;
+  Result<workflow::Account> account_for_api_key(std::string_view key) override;
+  Result<int> revoke_api_keys(std::int64_t account_id, workflow::Timestamp now) override;
+  Result<std::string> create_wechat_binding_token(std::int64_t account_id,
+                                                  workflow::Timestamp expires_at,
+                                                  workflow::Timestamp now) override;
+  Status record_wechat_nonce(std::string_view nonce, workflow::Timestamp now,
+                             workflow::Timestamp forget_before) override;
+  Result<workflow::Account> complete_wechat_binding(std::string_view binding_token,
+                                                    std::string_view openid,
+                                                    workflow::Timestamp now) override;
+  Result<bool> wechat_bound(std::int64_t account_id) override;
+
+  // ---- documents area ----
+  Result<std::string> college_name(std::string_view college_code) override;
+  Result<workflow::Agreement> agreement_by_serial(std::string_view serial) override;
+  Result<SignedDocument> put_signed_document(const SignedDocument& document,
+                                             std::string_view pdf) override;
+  Result<SignedDocument> signed_document(std::int64_t agreement_id) override;
+  Result<std::string> blob_bytes(std::string_view sha256) override;
+  Status record_verification(const VerificationRecord& record) override;
+  Result<VerificationSummary> verifications(std::string_view serial, int recent_limit) override;
+
  private:
   SqliteStore(SqliteStoreOptions options, sqlite::Database db, BlobStore blobs)
       : m_options(std::move(options)), m_db(std::move(db)), m_blobs(std::move(blobs)) {}
@@ -102,6 +146,7 @@ class SqliteStore final : public Store {
   Result<workflow::Student> load_student(std::string_view student_no);
   Result<workflow::Employer> load_employer(std::int64_t id);
   Result<workflow::SourceInfo> load_source_info(std::string_view student_no);
+  Result<SignedDocument> load_signed_document(std::int64_t agreement_id);
 
   SqliteStoreOptions m_options;
   std::mutex m_mutex;

@@ -52,6 +52,66 @@ struct AuditChainReport {
   bool intact() const { return !first_broken_id.has_value(); }
 };
 
+// ---- workflow-over-HTTP area ----
+// Which agreements a list request may see: the API fills in the caller's scope (a student's
+// number, an employer's unit, a reviewer's college) so that paging counts only visible rows.
+struct AgreementQuery {
+  std::optional<workflow::AgreementState> state;
+  std::optional<std::string> student_no;
+  std::optional<std::int64_t> employer_id;
+  std::optional<workflow::AgreementOrigin> origin;
+  std::optional<std::string> college_code;
+  bool exclude_drafts = false;              // a draft is private to its originator
+  bool exclude_unsent_invitations = false;  // a student sees an invitation once it was sent
+  int limit = 100;
+  int offset = 0;
+};
+
+// A file uploaded to an agreement, numbered so that a later request (a termination) can refer to
+// it by id; the bytes live in the blob store under attachment.sha256.
+struct AgreementUpload {
+  std::int64_t id = 0;
+  std::int64_t agreement_id = 0;
+  std::int64_t account_id = 0;
+  workflow::Attachment attachment;
+  workflow::Timestamp uploaded_at{};
+};
+
+// ---- accounts area ----
+// What importing one student line did (SPEC "Accounts": students come from the records system).
+enum class StudentImportOutcome { Imported, Updated };
+
+// ---- documents area ----
+// The PDF of a signed agreement, rendered once when it was signed (SPEC "The document": the PDF
+// is a pure function of its inputs) and kept content-addressed in the blob store. content_hash is
+// the render input's hash that the QR codes' MACs bind, so verification keeps working even if
+// the school's configuration changes later.
+struct SignedDocument {
+  std::int64_t agreement_id = 0;
+  std::string serial;
+  std::string sha256;        // of the PDF bytes, lower-case hex
+  std::string content_hash;  // of the render input, lower-case hex
+  workflow::Timestamp created_at{};
+};
+
+// One scan of a verification QR code: when, which token, what the page answered and who asked
+// (the client address a proxy reports, empty when none), so the school sees forgeries being tried.
+struct VerificationRecord {
+  std::int64_t id = 0;
+  workflow::Timestamp at{};
+  std::string token;
+  std::optional<std::string> serial;  // the serial the token claims, when it parses
+  std::string answer;                 // "valid" | "terminated" | "invalid"
+  std::string client_address;
+};
+
+struct VerificationSummary {
+  std::int64_t valid = 0;
+  std::int64_t terminated = 0;
+  std::int64_t invalid = 0;
+  std::vector<VerificationRecord> recent;  // newest first
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -124,6 +184,77 @@ class Store {
   virtual Result<workflow::Account> account_for_session(std::string_view token,
                                                         workflow::Timestamp now) = 0;
   virtual Status end_session(std::string_view token) = 0;
+
+  // ---- workflow-over-HTTP area ----
+  // Units whose name contains `name_part` (all units when empty), vetted ones first.
+  virtual Result<std::vector<workflow::Employer>> search_employers(std::string_view name_part,
+                                                                   int limit) = 0;
+  // Stores a new unit with its audit events; when `bind_account_id` is not 0 the employer HR
+  // account is bound to the unit in the same transaction (Conflict if it already keeps one).
+  virtual Result<workflow::Employer> register_employer(
+      const workflow::Employer& employer, std::int64_t bind_account_id,
+      const std::vector<workflow::AuditEvent>& events) = 0;
+  virtual Result<std::vector<workflow::Agreement>> list_agreements(const AgreementQuery& query) = 0;
+  virtual Result<AgreementUpload> record_upload(std::int64_t agreement_id, std::int64_t account_id,
+                                                const workflow::Attachment& attachment,
+                                                workflow::Timestamp at) = 0;
+  virtual Result<std::vector<AgreementUpload>> uploads_of(std::int64_t agreement_id) = 0;
+
+  // ---- accounts area ----
+  // One imported line, all or nothing: the college (created or renamed), the student record and,
+  // for a new student, a student account named after the student number with `initial_password`
+  // and a forced change. An existing account keeps its password (a re-import only corrects data).
+  // Conflict naming student_no when the user name belongs to another account.
+  virtual Result<StudentImportOutcome> import_student(const workflow::College& college,
+                                                      const workflow::Student& student,
+                                                      std::string_view initial_password,
+                                                      workflow::Timestamp now) = 0;
+
+  // Captchas: only a digest of the answer is kept; checking one deletes it (single use), and
+  // expired ones are pruned when new ones are made.
+  virtual Status create_captcha(std::string_view captcha_id, std::string_view answer_digest,
+                                workflow::Timestamp expires_at, workflow::Timestamp now) = 0;
+  // True when the captcha exists, has not expired and its digest matches.
+  virtual Result<bool> consume_captcha(std::string_view captcha_id, std::string_view answer_digest,
+                                       workflow::Timestamp now) = 0;
+
+  // API keys of service accounts (portal, print room): returned once, only the sha256 is stored;
+  // they never expire but can be revoked.
+  virtual Result<std::string> create_api_key(std::int64_t account_id, workflow::Timestamp now) = 0;
+  virtual Result<workflow::Account> account_for_api_key(std::string_view key) = 0;
+  // Revokes every live key of the account; returns how many were revoked.
+  virtual Result<int> revoke_api_keys(std::int64_t account_id, workflow::Timestamp now) = 0;
+
+  // WeChat binding (SPEC "Accounts"): a one-time token for the account, stored hashed.
+  virtual Result<std::string> create_wechat_binding_token(std::int64_t account_id,
+                                                          workflow::Timestamp expires_at,
+                                                          workflow::Timestamp now) = 0;
+  // Remembers a callback nonce; Conflict when it was seen before (a replayed callback). Nonces
+  // older than `forget_before` are dropped: callbacks that old are refused by their timestamp.
+  virtual Status record_wechat_nonce(std::string_view nonce, workflow::Timestamp now,
+                                     workflow::Timestamp forget_before) = 0;
+  // Uses the binding token (once) and binds `openid` to its account. InvalidInput naming
+  // binding_token when it is unknown or expired, Conflict when it was used already or the openid
+  // is bound to another account.
+  virtual Result<workflow::Account> complete_wechat_binding(std::string_view binding_token,
+                                                            std::string_view openid,
+                                                            workflow::Timestamp now) = 0;
+  virtual Result<bool> wechat_bound(std::int64_t account_id) = 0;
+
+  // ---- documents area ----
+  virtual Result<std::string> college_name(std::string_view college_code) = 0;
+  virtual Result<workflow::Agreement> agreement_by_serial(std::string_view serial) = 0;
+  // Writes the PDF durably to the blob store, then records it under the sha256 of its bytes
+  // (document.sha256 is ignored). A document is recorded once per agreement: a second call keeps
+  // the first record and returns it.
+  virtual Result<SignedDocument> put_signed_document(const SignedDocument& document,
+                                                     std::string_view pdf) = 0;
+  // NotFound when the agreement has no stored document yet.
+  virtual Result<SignedDocument> signed_document(std::int64_t agreement_id) = 0;
+  virtual Result<std::string> blob_bytes(std::string_view sha256) = 0;
+  virtual Status record_verification(const VerificationRecord& record) = 0;
+  // Counts and the `recent_limit` newest checks; of one serial, or of all when `serial` is empty.
+  virtual Result<VerificationSummary> verifications(std::string_view serial, int recent_limit) = 0;
 };
 
 }  // namespace sanfang::store

@@ -1,0 +1,32 @@
+// The login captcha (SPEC "Accounts": required after 3 failed logins): a short random text from an
+// alphabet without look-alike characters, drawn by the service as a PNG with Cairo and Pango over
+// the project's own fonts, with noise lines. The answer is kept only as a digest, for 5 minutes,
+// and can be checked once.
+#pragma once
+
+#include "core/result.h"
+#include "render/fonts.h"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace sanfang::api::captcha {
+
+// No 0/O, 1/I/L, 2/Z, 5/S, 8/B: letters a reader could confuse are left out.
+inline constexpr std::string_view kAlphabet = "ACDEFGHJKMNPQRTUVWXY34679";
+inline constexpr std::chrono::minutes kLifetime{5};
+
+// 4 or 5 characters of kAlphabet, from libsodium's CSPRNG.
+std::string random_text();
+
+// What the store keeps of an answer: sha256 over the captcha id and the answer with surrounding
+// spaces removed and letters upper-cased (the image shows capitals; typing lower case is fine).
+std::string answer_digest(std::string_view captcha_id, std::string_view answer);
+
+// The text drawn as a 160×60 PNG: each character in its own colour and angle, over noise lines
+// and dots (positions from libsodium's CSPRNG).
+Result<std::string> render_png(std::shared_ptr<const render::FontSet> fonts, std::string_view text);
+
+}  // namespace sanfang::api::captcha

@@ -1,0 +1,105 @@
+#include "api/documents.h"
+
+#include "workflow/agreement_document.h"
+
+#include <chrono>
+#include <cstdio>
+#include <utility>
+#include <vector>
+
+namespace sanfang::api {
+
+namespace {
+
+// Renders through the render pool (never on an I/O thread) and counts the render in /metrics.
+Result<std::string> render_counted(App& app, render::AgreementDocument document) {
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<render::AgreementDocument> documents;
+  documents.push_back(std::move(document));
+  auto pdf = app.renders->render(std::move(documents));
+  app.metrics.record_render(pdf.ok(),
+                            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return pdf;
+}
+
+Result<store::SignedDocument> render_and_store(App& app, const workflow::Agreement& agreement) {
+  if (!agreement.serial)
+    return Error::make(ErrorKind::Conflict, "协议尚未签约，没有正式文本", "state");
+  render::AgreementDocument document = TRY(agreement_document(app, agreement));
+  store::SignedDocument record;
+  record.agreement_id = agreement.id;
+  record.serial = *agreement.serial;
+  record.content_hash = hex_encode(document.content_hash);
+  record.created_at = app.clock->now();
+  const std::string pdf = TRY(render_counted(app, std::move(document)));
+  return app.store->put_signed_document(record, pdf);
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string hex_encode(const core::ContentHash& hash) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned char byte : hash) {
+    hex += kDigits[byte >> 4];
+    hex += kDigits[byte & 0x0F];
+  }
+  return hex;
+}
+
+Result<core::ContentHash> hex_decode_hash(std::string_view hex) {
+  core::ContentHash hash{};
+  if (hex.size() != hash.size() * 2) return Error::make(ErrorKind::Storage, "stored content hash is damaged");
+  for (std::size_t i = 0; i < hash.size(); ++i) {
+    const int high = hex_value(hex[2 * i]), low = hex_value(hex[2 * i + 1]);
+    if (high < 0 || low < 0) return Error::make(ErrorKind::Storage, "stored content hash is damaged");
+    hash[i] = static_cast<unsigned char>(high * 16 + low);
+  }
+  return hash;
+}
+
+Result<render::AgreementDocument> agreement_document(App& app, const workflow::Agreement& agreement) {
+  const std::string college = TRY(app.store->college_name(agreement.college_code));
+  const nlohmann::json input = TRY(workflow::render_input(agreement, app.school, college));
+  return render::make_document(input, *app.codes);
+}
+
+void store_signed_document(App& app, const workflow::Agreement& agreement) {
+  auto stored = render_and_store(app, agreement);
+  if (!stored) {
+    std::fprintf(stderr, "sanfang: PDF of signed agreement %lld not rendered at signing (%s); it will be rendered on first request\n",
+                 static_cast<long long>(agreement.id), stored.error().describe().c_str());
+  }
+}
+
+Result<store::SignedDocument> signed_document(App& app, const workflow::Agreement& agreement) {
+  if (!agreement.serial)
+    return Error::make(ErrorKind::Conflict, "协议尚未签约，没有正式文本", "state");
+  auto stored = app.store->signed_document(agreement.id);
+  if (stored || stored.error().kind != ErrorKind::NotFound) return stored;
+  return render_and_store(app, agreement);
+}
+
+Result<Pdf> signed_pdf(App& app, const workflow::Agreement& agreement) {
+  const store::SignedDocument record = TRY(signed_document(app, agreement));
+  return Pdf{TRY(app.store->blob_bytes(record.sha256)), record.sha256};
+}
+
+Result<Pdf> preview_pdf(App& app, const workflow::Agreement& agreement) {
+  if (agreement.serial) return Error::make(ErrorKind::Conflict, "协议已签约，请下载正式文本", "state");
+  render::AgreementDocument document = TRY(agreement_document(app, agreement));
+  const std::string hash = hex_encode(document.content_hash);
+  return Pdf{TRY(render_counted(app, std::move(document))), hash};
+}
+
+Result<Pdf> current_pdf(App& app, const workflow::Agreement& agreement) {
+  return agreement.serial ? signed_pdf(app, agreement) : preview_pdf(app, agreement);
+}
+
+}  // namespace sanfang::api

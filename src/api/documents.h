@@ -1,0 +1,49 @@
+// Agreement documents: the signed PDF, rendered once when an agreement becomes signed and kept
+// content-addressed (SPEC "Serial numbers and verification", "The document"), and the
+// watermarked preview of an agreement that is still in review. Both are rendered from the
+// agreement's snapshot with the configured school profile, so the file depends only on what was
+// agreed and never on later edits.
+#pragma once
+
+#include "api/app.h"
+#include "core/result.h"
+#include "core/verification_token.h"
+#include "render/document.h"
+#include "store/store.h"
+#include "workflow/entities.h"
+
+#include <string>
+#include <string_view>
+
+namespace sanfang::api {
+
+// The agreement as the renderer sees it (render input from the snapshot, the school profile and
+// the name of the student's college). Conflict when the agreement has no snapshot yet.
+Result<render::AgreementDocument> agreement_document(App& app, const workflow::Agreement& agreement);
+
+// App::on_signed: renders and stores the PDF of a freshly signed agreement. The signing has
+// committed already and must never be lost, so a failure is only logged; the PDF is then rendered
+// on its first request instead (signed_pdf()).
+void store_signed_document(App& app, const workflow::Agreement& agreement);
+
+// The stored record of a signed agreement's PDF, rendering and storing it first when the render
+// at signing did not happen. Conflict when the agreement has no serial.
+Result<store::SignedDocument> signed_document(App& app, const workflow::Agreement& agreement);
+
+struct Pdf {
+  std::string bytes;
+  std::string etag_hash;  // signed: sha256 of the file; preview: hash of the render input
+};
+
+// The signed agreement's stored PDF (byte-identical on every download).
+Result<Pdf> signed_pdf(App& app, const workflow::Agreement& agreement);
+// A freshly rendered preview of an agreement without serial: diagonal 预览 watermark, no serial,
+// no QR code.
+Result<Pdf> preview_pdf(App& app, const workflow::Agreement& agreement);
+// The signed PDF when the agreement has a serial, else the preview.
+Result<Pdf> current_pdf(App& app, const workflow::Agreement& agreement);
+
+std::string hex_encode(const core::ContentHash& hash);
+Result<core::ContentHash> hex_decode_hash(std::string_view hex);
+
+}  // namespace sanfang::api

@@ -1,0 +1,149 @@
+// Document routes (SPEC "HTTP API"): an agreement's PDF — the stored signed file, or a
+// watermarked preview before signing — its page images, and the signed PDF by serial for the
+// portal and the print room.
+#include "api/documents.h"
+#include "api/problem.h"
+#include "api/routes.h"
+#include "core/validate.h"
+#include "render/preview.h"
+
+#include <charconv>
+#include <string>
+#include <string_view>
+
+namespace sanfang::api {
+
+namespace {
+
+using workflow::Role;
+
+Error not_found() { return Error::make(ErrorKind::NotFound, "协议不存在"); }
+
+// Who may see an agreement's document: its student, the reviewers of its college, the school
+// and the portal. Everyone else gets 404, so that existence does not leak (SPEC "Bad input").
+bool may_see(const workflow::Account& account, const workflow::Agreement& agreement) {
+  switch (account.role) {
+    case Role::Student:
+      // An invitation the employer has not sent yet is not the student's to see.
+      return account.student_no == agreement.student_no &&
+             !(agreement.origin == workflow::AgreementOrigin::Invitation &&
+               agreement.state == workflow::AgreementState::Draft);
+    case Role::College: return account.college_code == agreement.college_code;
+    case Role::School:
+    case Role::Portal: return true;
+    default: return false;
+  }
+}
+
+Result<workflow::Agreement> visible_agreement(RouteContext& context) {
+  const std::string& text = context.request.params.at("id");
+  std::int64_t id = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0)
+    return Error::invalid("id", "协议编号应为正整数");
+  auto agreement = context.app.store->agreement(id);
+  if (!agreement) return agreement.error().kind == ErrorKind::NotFound ? not_found() : agreement.take_error();
+  if (!context.account || !may_see(*context.account, *agreement)) return not_found();
+  return agreement;
+}
+
+// A 409 that names the agreement's current state, for an agreement that has nothing printable.
+HttpResponse nothing_to_print(const workflow::Agreement& agreement) {
+  return problem_response(Error::make(ErrorKind::Conflict, "协议尚未进入审核，没有可打印的内容", "state"),
+                          {{"current_state", workflow::to_string(agreement.state)}});
+}
+
+// RFC 9110 §13.1.2: If-None-Match holds "*" or a comma-separated list of (weak) entity tags.
+bool etag_matches(const HttpRequest& request, const std::string& etag) {
+  const auto header = request.header("if-none-match");
+  if (!header) return false;
+  std::string_view list = *header;
+  while (!list.empty()) {
+    const std::size_t comma = list.find(',');
+    std::string_view item = list.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.starts_with("W/")) item.remove_prefix(2);
+    if (item == "*" || item == etag) return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+std::string student_name(const workflow::Agreement& agreement) {
+  const auto& student = agreement.snapshot.at("student");
+  return student.value("name", std::string());
+}
+
+HttpResponse pdf_response(const HttpRequest& request, Pdf pdf, const std::string& etag_prefix,
+                          const std::string& ascii_name, const std::string& chinese_name) {
+  const std::string etag = "\"" + etag_prefix + pdf.etag_hash + "\"";
+  HttpResponse response = etag_matches(request, etag) ? bytes_response(304, "application/pdf", {})
+                                                      : bytes_response(200, "application/pdf", std::move(pdf.bytes));
+  response.with_header("ETag", etag).with_header("Cache-Control", "private, no-cache");
+  if (response.status == 200)
+    response.with_header("Content-Disposition", attachment_disposition(ascii_name, chinese_name));
+  return response;
+}
+
+Result<HttpResponse> agreement_pdf(RouteContext& context) {
+  const workflow::Agreement agreement = TRY(visible_agreement(context));
+  if (!agreement.snapshot.is_object()) return nothing_to_print(agreement);
+  const std::string name = student_name(agreement);
+  if (agreement.serial) {
+    // SPEC "The document": the signed file never changes, so its sha256 is a strong ETag.
+    Pdf pdf = TRY(signed_pdf(context.app, agreement));
+    return pdf_response(context.request, std::move(pdf), "", "agreement-" + *agreement.serial + ".pdf",
+                        "就业协议书-" + *agreement.serial + "-" + name + ".pdf");
+  }
+  // A preview is rendered afresh; its ETag is the render input's hash, so an unchanged agreement
+  // still answers 304 without sending the file again.
+  Pdf pdf = TRY(preview_pdf(context.app, agreement));
+  return pdf_response(context.request, std::move(pdf), "preview-",
+                      "agreement-" + std::to_string(agreement.id) + "-preview.pdf",
+                      "就业协议书-预览-" + name + ".pdf");
+}
+
+Result<int> page_number(const HttpRequest& request) {
+  const auto text = request.query_value("page");
+  if (!text) return 1;
+  int page = 0;
+  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), page);
+  if (ec != std::errc() || end != text->data() + text->size() || page < 1)
+    return Error::invalid("page", "页码应为正整数");
+  return page;
+}
+
+Result<HttpResponse> agreement_preview_png(RouteContext& context) {
+  const int page = TRY(page_number(context.request));
+  const workflow::Agreement agreement = TRY(visible_agreement(context));
+  if (!agreement.snapshot.is_object()) return nothing_to_print(agreement);
+  const Pdf pdf = TRY(current_pdf(context.app, agreement));
+  // Poppler renders are serialised inside render_page_png (tech-notes §5).
+  std::string png = TRY(render::render_page_png(pdf.bytes, page, 96));
+  return bytes_response(200, "image/png", std::move(png)).with_header("Cache-Control", "private, no-cache");
+}
+
+// The portal and the print room fetch signed agreements by the serial printed on them.
+Result<HttpResponse> serial_pdf(RouteContext& context) {
+  const Role role = context.account->role;
+  if (role != Role::Portal && role != Role::Print)
+    return Error::make(ErrorKind::Forbidden, "只有门户系统和打印室可以按编号获取协议");
+  const std::string serial = TRY(core::validate_serial(context.request.params.at("serial"), "serial"));
+  auto agreement = context.app.store->agreement_by_serial(serial);
+  if (!agreement) return agreement.take_error();
+  Pdf pdf = TRY(signed_pdf(context.app, *agreement));
+  return pdf_response(context.request, std::move(pdf), "", "agreement-" + serial + ".pdf",
+                      "就业协议书-" + serial + "-" + student_name(*agreement) + ".pdf");
+}
+
+}  // namespace
+
+void register_documents_routes(RouteTable& table) {
+  table.add("GET", "/api/v1/agreements/:id/pdf", Access::Account, agreement_pdf);
+  table.add("GET", "/api/v1/agreements/:id/preview.png", Access::Account, agreement_preview_png);
+  table.add("GET", "/api/v1/serials/:serial/pdf", Access::Account, serial_pdf);
+}
+
+}  // namespace sanfang::api

@@ -1,0 +1,50 @@
+#include "jobs/expiry_sweeper.h"
+
+#include <cstdio>
+
+namespace sanfang::jobs {
+
+ExpirySweeper::ExpirySweeper(store::Store& store, const workflow::Clock& clock,
+                             const workflow::WorkflowOptions& options,
+                             std::chrono::milliseconds interval)
+    : m_store(store), m_clock(clock), m_options(options), m_interval(interval) {}
+
+ExpirySweeper::~ExpirySweeper() { stop(); }
+
+void ExpirySweeper::start() {
+  std::lock_guard lock(m_mutex);
+  if (m_thread.joinable()) return;
+  m_stopping = false;
+  m_thread = std::thread([this] { loop(); });
+}
+
+void ExpirySweeper::stop() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_stopping = true;
+  }
+  m_wake.notify_all();
+  if (m_thread.joinable()) m_thread.join();
+}
+
+Result<store::ExpirySweep> ExpirySweeper::run_once() {
+  return store::expire_due_invitations(m_store, m_options, m_clock.now());
+}
+
+void ExpirySweeper::loop() {
+  std::unique_lock lock(m_mutex);
+  while (!m_stopping) {
+    lock.unlock();
+    auto sweep = run_once();
+    if (!sweep) {
+      // The next pass retries; nothing was half-done because each expiry is its own transaction.
+      std::fprintf(stderr, "sanfang: expiry sweep failed: %s\n", sweep.error().describe().c_str());
+    } else if (sweep->expired > 0) {
+      std::fprintf(stderr, "sanfang: expired %d invitation(s)\n", sweep->expired);
+    }
+    lock.lock();
+    m_wake.wait_for(lock, m_interval, [this] { return m_stopping; });
+  }
+}
+
+}  // namespace sanfang::jobs

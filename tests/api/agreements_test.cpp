@@ -1,0 +1,350 @@
+// The agreement lifecycle over HTTP against a real server (SPEC "Agreement lifecycle", issue 3
+// "Tests"): both ways in, termination, expiry, and a table of bad inputs that change nothing.
+#include "workflow_test_support.h"
+
+#include <catch2/catch.hpp>
+
+#include <mutex>
+#include <vector>
+
+using namespace sanfang;
+using namespace sanfang::testing;
+using nlohmann::json;
+
+namespace {
+
+std::string at(std::int64_t id, const std::string& suffix = {}) {
+  return "/api/v1/agreements/" + std::to_string(id) + suffix;
+}
+
+json expect(const HttpResult& result, long status) {
+  INFO(result.body);
+  REQUIRE(result.status == status);
+  return result.json();
+}
+
+// College then school approve an agreement in review; returns it signed.
+json approve_to_signed(WorkflowWorld& world, std::int64_t id) {
+  expect(world.college->post_json(at(id, "/review"), {{"decision", "approve"}}), 200);
+  json signed_agreement = expect(world.school->post_json(at(id, "/review"), {{"decision", "approve"}}), 200);
+  REQUIRE(signed_agreement["state"] == "signed");
+  return signed_agreement;
+}
+
+std::int64_t upload(HttpClient& client, std::int64_t id, const std::string& purpose, const std::string& bytes,
+                    const std::string& content_type) {
+  auto result = client.request("POST", at(id, "/attachments?purpose=" + purpose), bytes, {{"Content-Type", content_type}});
+  return expect(result, 201)["id"].get<std::int64_t>();
+}
+
+std::vector<std::string> actions(HttpClient& client, std::int64_t id) {
+  std::vector<std::string> list;
+  const json history = expect(client.get(at(id, "/history")), 200);
+  for (const auto& item : history["items"]) list.push_back(item["action"]);
+  return list;
+}
+
+}  // namespace
+
+TEST_CASE("an invitation is returned with a reason, resent, accepted and approved by college then school into a serial",
+          "[api][agreements]") {
+  WorkflowWorld world;
+  std::mutex mutex;
+  std::vector<std::int64_t> signed_ids;
+  world.fixture().app().on_signed = [&](const workflow::Agreement& a) {
+    std::lock_guard lock(mutex);
+    signed_ids.push_back(a.id);
+  };
+  world.add_student("2022001");
+  world.verify_source_info("2022001");
+  Party student = world.student("2022001");
+
+  const std::int64_t id = send_invitation(*world.employer, "2022001");
+  json listed = expect(student->get("/api/v1/agreements?state=invited"), 200);
+  REQUIRE(listed["items"].size() == 1);
+  CHECK(listed["items"][0]["id"] == id);
+  CHECK(listed["items"][0]["state_label"].get<std::string>().size() > 0);
+  CHECK(listed["items"][0]["expires_at"].is_string());
+
+  json returned = expect(student->post_json(at(id, "/return"), {{"reason", "岗位与面谈时所说不符"}}), 200);
+  CHECK(returned["state"] == "returned");
+  CHECK(returned["last_reason"] == "岗位与面谈时所说不符");
+
+  json content = sample_content();
+  content["job"]["position"] = "后端开发工程师";
+  json edited = expect(world.employer->request("PATCH", at(id), json{{"content", content}, {"version", returned["version"]}}.dump(),
+                                               {{"Content-Type", "application/json"}}),
+                       200);
+  CHECK(edited["content"]["job"]["position"] == "后端开发工程师");
+  CHECK(expect(world.employer->post_json(at(id, "/send"), json::object()), 200)["state"] == "invited");
+
+  json accepted = expect(student->post_json(at(id, "/accept"), json::object()), 200);
+  CHECK(accepted["state"] == "in_review");
+  CHECK(accepted["review"]["pending"] == "college");
+  CHECK(accepted["snapshot"]["student"]["name"] == "张三");
+
+  // The school's turn comes after the college's.
+  CHECK(world.school->post_json(at(id, "/review"), {{"decision", "approve"}}).status == 403);
+  json signed_agreement = approve_to_signed(world, id);
+  const std::string serial = signed_agreement["serial"];
+  CHECK(serial.size() == 16);
+  CHECK(serial.rfind("107312026", 0) == 0);
+  CHECK(signed_agreement["signed_at"].is_string());
+  {
+    std::lock_guard lock(mutex);
+    CHECK(signed_ids == std::vector<std::int64_t>{id});
+  }
+
+  const auto trail = actions(*student, id);
+  CHECK(trail == std::vector<std::string>{"create", "send", "return", "edit", "send", "accept", "enter_review",
+                                          "review.approve.college", "review.approve.school"});
+  json history = expect(world.college->get(at(id, "/history")), 200);
+  CHECK(history["items"][2]["actor_role"] == "student");
+  CHECK(history["items"][2]["reason"] == "岗位与面谈时所说不符");
+  CHECK(expect(world.employer->get("/api/v1/agreements?state=signed"), 200)["items"].size() == 1);
+}
+
+TEST_CASE("a student-initiated signing needs an uploaded proof before review and is signed after both reviews",
+          "[api][agreements]") {
+  WorkflowWorld world;
+  world.add_student("2022002");
+  world.verify_source_info("2022002");
+  Party student = world.student("2022002");
+
+  json draft = expect(student->post_json("/api/v1/agreements",
+                                         {{"employer_id", world.vetted_employer_id}, {"content", sample_content()}}),
+                      201);
+  const std::int64_t id = draft["id"];
+  CHECK(draft["origin"] == "student_initiated");
+  CHECK(draft["state"] == "draft");
+
+  json refused = expect(student->post_json(at(id, "/submit"), json::object()), 400);
+  CHECK(refused["field"] == "attachments");
+
+  upload(*student, id, "proof", png_bytes(40, 30), "image/png");
+  upload(*student, id, "other", jpeg_bytes(32, 24), "image/jpeg");
+  json with_files = expect(student->get(at(id)), 200);
+  REQUIRE(with_files["attachments"].size() == 2);
+  CHECK(with_files["attachments"][0]["media_type"] == "image/png");
+  CHECK(with_files["attachments"][1]["media_type"] == "image/jpeg");
+
+  CHECK(expect(student->post_json(at(id, "/submit"), json::object()), 200)["state"] == "in_review");
+  json signed_agreement = approve_to_signed(world, id);
+  CHECK(signed_agreement["serial"].is_string());
+  CHECK(signed_agreement["serial_display"].get<std::string>().size() > 16);
+}
+
+TEST_CASE("acceptance needs verified source info and a student holds at most one live agreement", "[api][agreements]") {
+  WorkflowWorld world;
+  world.add_student("2022003");
+  Party student = world.student("2022003");
+  const std::int64_t first = send_invitation(*world.employer, "2022003");
+
+  json refused = expect(student->post_json(at(first, "/accept"), json::object()), 409);
+  CHECK(refused["field"] == "source_info");
+  CHECK(refused["current_state"] == "invited");
+  json initiated = expect(student->post_json("/api/v1/agreements", {{"employer_id", world.vetted_employer_id}}), 409);
+  CHECK(initiated["field"] == "source_info");
+
+  world.verify_source_info("2022003");
+  workflow::Employer second_unit;
+  second_unit.name = "厦门第二软件有限公司";
+  second_unit.uscc = uscc_with_check("91350200MA2XYW001");
+  second_unit.profile = valid_employer_profile();
+  second_unit.vetted = true;
+  auto stored_unit = world.store().insert_employer(second_unit);
+  REQUIRE(stored_unit.ok());
+  Party second_hr = world.sign_in(workflow::Role::Employer, "hr2", {}, stored_unit->id);
+  const std::int64_t second = send_invitation(*second_hr, "2022003");
+
+  CHECK(expect(student->post_json(at(first, "/accept"), json::object()), 200)["state"] == "in_review");
+  json second_refused = expect(student->post_json(at(second, "/accept"), json::object()), 409);
+  CHECK(second_refused["field"] == "student_no");
+  CHECK(second_refused["current_state"] == "invited");
+  // The other invitation stays visible.
+  CHECK(expect(student->get("/api/v1/agreements"), 200)["items"].size() == 2);
+}
+
+TEST_CASE("a termination with both letters passes college and school, the student signs again, and a second termination is refused",
+          "[api][agreements][termination]") {
+  WorkflowWorld world;
+  world.add_student("2022004");
+  world.verify_source_info("2022004");
+  Party student = world.student("2022004");
+
+  const std::int64_t first = send_invitation(*world.employer, "2022004");
+  expect(student->post_json(at(first, "/accept"), json::object()), 200);
+  const std::string first_serial = approve_to_signed(world, first)["serial"];
+
+  const std::int64_t release = upload(*student, first, "release_letter", png_bytes(60, 80), "image/png");
+  const std::int64_t acceptance = upload(*student, first, "acceptance_letter", jpeg_bytes(60, 80), "image/jpeg");
+  // An employer cannot upload termination material for the student.
+  CHECK(world.employer->request("POST", at(first, "/attachments?purpose=release_letter"), png_bytes(10, 10),
+                                {{"Content-Type", "image/png"}}).status == 403);
+
+  json no_explanation = expect(student->post_json(at(first, "/termination"), {{"attachment_ids", {release, acceptance}}}), 400);
+  CHECK(no_explanation["field"] == "explanation");
+  json one_letter = expect(student->post_json(at(first, "/termination"),
+                                              {{"explanation", "已与新单位签约"}, {"attachment_ids", {release}}}),
+                           400);
+  CHECK(one_letter["field"] == "attachments");
+  CHECK(expect(student->get(at(first)), 200)["state"] == "signed");
+
+  json requested = expect(student->post_json(at(first, "/termination"),
+                                             {{"explanation", "已与新单位签约"}, {"attachment_ids", {release, acceptance}}}),
+                          200);
+  CHECK(requested["state"] == "termination_requested");
+  CHECK(expect(student->get(at(first)), 200)["termination"]["material"].size() == 2);
+
+  CHECK(world.school->post_json(at(first, "/termination/review"), {{"decision", "approve"}}).status == 403);
+  CHECK(expect(world.college->post_json(at(first, "/termination/review"), {{"decision", "approve"}}), 200)["state"] ==
+        "termination_requested");
+  json terminated = expect(world.school->post_json(at(first, "/termination/review"), {{"decision", "approve"}}), 200);
+  CHECK(terminated["state"] == "terminated");
+  CHECK(terminated["serial"] == first_serial);
+
+  const std::int64_t second = send_invitation(*world.employer, "2022004");
+  expect(student->post_json(at(second, "/accept"), json::object()), 200);
+  const std::string second_serial = approve_to_signed(world, second)["serial"];
+  CHECK(second_serial != first_serial);
+
+  const std::int64_t release2 = upload(*student, second, "release_letter", png_bytes(61, 80), "image/png");
+  const std::int64_t acceptance2 = upload(*student, second, "acceptance_letter", png_bytes(62, 80), "image/png");
+  json again = expect(student->post_json(at(second, "/termination"),
+                                         {{"explanation", "再次解约"}, {"attachment_ids", {release2, acceptance2}}}),
+                      409);
+  CHECK(again["field"] == "student_no");
+  CHECK(again["current_state"] == "signed");
+  CHECK(again["detail"].get<std::string>().find("一次") != std::string::npos);
+  CHECK(expect(student->get(at(first)), 200)["state"] == "terminated");
+}
+
+TEST_CASE("an invitation expires 14 days after it was last sent", "[api][agreements][expiry]") {
+  WorkflowWorld world;
+  world.add_student("2022005");
+  world.verify_source_info("2022005");
+  Party student = world.student("2022005");
+  auto& clock = world.fixture().clock();
+  auto& sweeper = world.fixture().service().expiry_sweeper();
+
+  const std::int64_t id = send_invitation(*world.employer, "2022005");
+  clock.advance(std::chrono::days{1});
+  world.renew_session(student);
+  expect(student->post_json(at(id, "/return"), {{"reason", "请补充薪资"}}), 200);
+  clock.advance(std::chrono::days{9});
+  world.renew_session(world.employer);
+  expect(world.employer->post_json(at(id, "/send"), json::object()), 200);  // day 10: the clock restarts
+
+  clock.advance(std::chrono::days{14} - std::chrono::seconds{1});
+  world.renew_session(student);  // sessions last hours, not weeks
+  world.renew_session(world.employer);
+  REQUIRE(sweeper.run_once().ok());
+  CHECK(expect(student->get(at(id)), 200)["state"] == "invited");
+
+  clock.advance(std::chrono::seconds{1});
+  world.renew_session(student);
+  world.renew_session(world.employer);
+  REQUIRE(sweeper.run_once().ok());
+  CHECK(expect(student->get(at(id)), 200)["state"] == "expired");
+  json late = expect(student->post_json(at(id, "/accept"), json::object()), 409);
+  CHECK(late["current_state"] == "expired");
+  CHECK(actions(*world.employer, id).back() == "expire");
+}
+
+TEST_CASE("bad inputs get a problem naming the field and change nothing", "[api][agreements][bad-input]") {
+  WorkflowWorld world;
+  world.add_student("2022006");
+  world.verify_source_info("2022006");
+  world.add_student("2022007");
+  Party student = world.student("2022006");
+  Party other_student = world.student("2022007");
+  const std::int64_t id = send_invitation(*world.employer, "2022006");
+
+  const json before = expect(world.employer->get(at(id)), 200);
+  const auto history_before = actions(*world.employer, id);
+  const json source_before = expect(student->get("/api/v1/students/2022006/source-info"), 200);
+  const auto library_before = expect(world.school->get("/api/v1/employers"), 200)["items"].size();
+
+  std::string fake_png("\x89PNG\r\n\x1a\n", 8);
+  fake_png += std::string(200, 'x');
+  std::string truncated_jpeg = jpeg_bytes(64, 64);
+  truncated_jpeg.resize(truncated_jpeg.size() / 2);
+  json bad_mobile = valid_sections();
+  bad_mobile["contact"]["mobile"] = "12345";
+  bad_mobile["version"] = source_before["version"];
+  Party no_token{0, std::make_unique<HttpClient>(world.fixture().base_url())};
+  const std::map<std::string, std::string> as_json{{"Content-Type", "application/json"}};
+
+  struct Case {
+    const char* what;
+    HttpClient* client;
+    std::string method;
+    std::string path;
+    std::string body;
+    std::map<std::string, std::string> headers;
+    long status;
+    std::string field;  // empty: not checked
+  };
+  const std::vector<Case> cases{
+      {"malformed JSON", student.client.get(), "POST", at(id, "/return"), "{\"reason\":", as_json, 400, "$"},
+      {"unknown field", student.client.get(), "POST", at(id, "/return"), R"({"reason":"x","extra":1})", as_json, 400, "extra"},
+      {"wrong type", student.client.get(), "POST", at(id, "/return"), R"({"reason":5})", as_json, 400, "reason"},
+      {"missing reason", student.client.get(), "POST", at(id, "/return"), "{}", as_json, 400, "reason"},
+      {"blank reason", student.client.get(), "POST", at(id, "/return"), R"({"reason":"　 "})", as_json, 400, "reason"},
+      {"oversized JSON body", student.client.get(), "POST", at(id, "/return"),
+       json{{"reason", std::string(70 * 1024, 'a')}}.dump(), as_json, 413, ""},
+      {"fake PNG", world.employer.client.get(), "POST", at(id, "/attachments?purpose=other"), fake_png,
+       {{"Content-Type", "image/png"}}, 400, "body"},
+      {"truncated JPEG", world.employer.client.get(), "POST", at(id, "/attachments?purpose=other"), truncated_jpeg,
+       {{"Content-Type", "image/jpeg"}}, 400, "body"},
+      {"type header contradicts the bytes", world.employer.client.get(), "POST", at(id, "/attachments?purpose=other"),
+       png_bytes(8, 8), {{"Content-Type", "image/jpeg"}}, 400, "Content-Type"},
+      {"upload without purpose", world.employer.client.get(), "POST", at(id, "/attachments"), png_bytes(8, 8),
+       {{"Content-Type", "image/png"}}, 400, "purpose"},
+      {"upload over 10 MB", world.employer.client.get(), "POST", at(id, "/attachments?purpose=other"),
+       std::string(10 * 1024 * 1024 + 1, 'a'), {{"Content-Type", "image/png"}}, 413, ""},
+      {"upload in the wrong state", world.employer.client.get(), "POST", at(id, "/attachments?purpose=other"),
+       png_bytes(8, 8), {{"Content-Type", "image/png"}}, 409, ""},
+      {"invalid uscc", student.client.get(), "POST", "/api/v1/employers",
+       json{{"name", "某某公司"}, {"uscc", "91350100M000100Y44"}, {"profile", valid_employer_profile()}}.dump(), as_json,
+       400, "uscc"},
+      {"bad mobile", student.client.get(), "PUT", "/api/v1/students/2022006/source-info", bad_mobile.dump(), as_json, 400,
+       "contact.mobile"},
+      {"unknown content member", world.employer.client.get(), "PATCH", at(id),
+       json{{"content", {{"bonus", "x"}}}, {"version", before["version"]}}.dump(), as_json, 400, "content.bonus"},
+      {"unknown state filter", student.client.get(), "GET", "/api/v1/agreements?state=bogus", "", {}, 400, "state"},
+      {"unknown decision", world.college.client.get(), "POST", at(id, "/review"), R"({"decision":"maybe"})", as_json, 400,
+       "decision"},
+      {"other student's agreement", other_student.client.get(), "GET", at(id), "", {}, 404, ""},
+      {"other student's accept", other_student.client.get(), "POST", at(id, "/accept"), "{}", as_json, 404, ""},
+      {"other student's source info", other_student.client.get(), "GET", "/api/v1/students/2022006/source-info", "", {},
+       404, "student_no"},
+      {"other college's agreement", world.other_college.client.get(), "GET", at(id), "", {}, 404, ""},
+      {"other college's source info", world.other_college.client.get(), "GET", "/api/v1/students/2022006/source-info", "",
+       {}, 404, "student_no"},
+      {"wrong state", world.employer.client.get(), "POST", at(id, "/send"), "{}", as_json, 409, ""},
+      {"staff cannot accept for a student", world.college.client.get(), "POST", at(id, "/accept"), "{}", as_json, 403, ""},
+      {"not a number id", student.client.get(), "GET", "/api/v1/agreements/abc", "", {}, 404, ""},
+      {"no token", no_token.client.get(), "GET", at(id), "", {}, 401, ""},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    const HttpResult result = c.client->request(c.method, c.path, c.body, c.headers);
+    INFO(result.body.substr(0, 400));
+    CHECK(result.status == c.status);
+    CHECK(result.header("content-type") == "application/problem+json");
+    if (!c.field.empty()) CHECK(result.json()["field"] == c.field);
+    if (c.status == 409 && std::string(c.what) == "wrong state") CHECK(result.json()["current_state"] == "invited");
+  }
+
+  const json after = expect(world.employer->get(at(id)), 200);
+  CHECK(after["version"] == before["version"]);
+  CHECK(after["state"] == "invited");
+  CHECK(after["attachments"].empty());
+  CHECK(actions(*world.employer, id) == history_before);
+  CHECK(expect(student->get("/api/v1/students/2022006/source-info"), 200) == source_before);
+  CHECK(expect(world.school->get("/api/v1/employers"), 200)["items"].size() == library_before);
+  auto uploads = world.store().uploads_of(id);
+  REQUIRE(uploads.ok());
+  CHECK(uploads->empty());
+}

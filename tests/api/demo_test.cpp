@@ -1,0 +1,140 @@
+#include "core/validate.h"
+#include "documents_support.h"
+#include "service_fixture.h"
+
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <sys/wait.h>
+
+using namespace sanfang;
+using sanfang::testing::HttpClient;
+using sanfang::testing::require_ok;
+
+namespace {
+
+struct CommandResult {
+  int exit_status = -1;
+  std::string output;
+};
+
+CommandResult run_demo(const std::string& arguments) {
+  const std::string command = std::string(SANFANG_BINARY_DIR) + "/src/cli/sanfang demo " + arguments + " 2>&1";
+  std::unique_ptr<FILE, decltype(&pclose)> pipe(popen(command.c_str(), "r"), &pclose);
+  REQUIRE(pipe);
+  CommandResult result;
+  std::array<char, 512> buffer{};
+  while (std::fgets(buffer.data(), buffer.size(), pipe.get())) result.output += buffer.data();
+  const int status = pclose(pipe.release());
+  result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+struct TempFolder {
+  std::filesystem::path path;
+  TempFolder() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "sanfang-demo-XXXXXX").string();
+    REQUIRE(mkdtemp(pattern.data()));
+    path = pattern;
+  }
+  ~TempFolder() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
+nlohmann::json read_json(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  REQUIRE(in);
+  return nlohmann::json::parse(in);
+}
+
+const nlohmann::json* find_account(const nlohmann::json& accounts, const std::string& key, const std::string& value) {
+  for (const auto& account : accounts)
+    if (account.value(key, std::string()) == value) return &account;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("sanfang demo --no-serve seeds every role and situation and the signed PDF can be fetched", "[cli][demo]") {
+  TempFolder tmp;
+  const auto dir = tmp.path / "demo";
+  const auto run = run_demo("--no-serve --data " + dir.string());
+  INFO(run.output);
+  REQUIRE(run.exit_status == 0);
+  CHECK(run.output.find("/V/") != std::string::npos);
+
+  const auto accounts = read_json(dir / "demo-accounts.json")["accounts"];
+  std::set<std::string> roles, situations;
+  for (const auto& account : accounts) {
+    roles.insert(account["role"].get<std::string>());
+    CHECK(account.contains("username"));
+    CHECK((account.contains("password") || account.contains("api_key")));
+    if (account["role"] == "student") {
+      CHECK(account.contains("student_no"));
+      situations.insert(account["situation"].get<std::string>());
+    }
+  }
+  CHECK(roles == std::set<std::string>{"student", "employer", "college", "school", "print", "portal"});
+  for (const char* needed : {"invited", "signed", "unverified"}) CHECK(situations.count(needed) == 1);
+
+  api::ServiceOptions options;
+  options.data_dir = dir;
+  options.share_dir = SANFANG_SOURCE_DIR;
+  options.port = 0;
+  options.render_threads = 1;
+  auto service = require_ok(api::Service::start(options));
+  api::App& app = service->app();
+
+  // Every state of the lifecycle is there.
+  std::set<std::string> states;
+  for (const auto& account : accounts)
+    if (account["role"] == "student")
+      for (const auto& agreement : require_ok(app.store->agreements_of_student(account["student_no"].get<std::string>())))
+        states.insert(workflow::to_string(agreement.state));
+  CHECK(states == std::set<std::string>{"draft", "invited", "returned", "in_review", "signed", "rejected", "expired",
+                                        "withdrawn", "termination_requested", "terminated"});
+  CHECK(require_ok(app.store->verify_audit_chain()).intact());
+
+  const auto* signed_student = find_account(accounts, "situation", "signed");
+  REQUIRE(signed_student);
+  HttpClient client(service->base_url());
+  const auto login = client.post_json("/api/v1/auth/login", {{"username", (*signed_student)["username"]},
+                                                             {"password", (*signed_student)["password"]}});
+  REQUIRE(login.status == 200);
+  client.set_token(login.json()["token"].get<std::string>());
+  const auto agreements = require_ok(app.store->agreements_of_student((*signed_student)["student_no"].get<std::string>()));
+  REQUIRE(agreements.size() == 1);
+  const auto pdf = client.get("/api/v1/agreements/" + std::to_string(agreements[0].id) + "/pdf");
+  CHECK(pdf.status == 200);
+  CHECK(pdf.body.rfind("%PDF-", 0) == 0);
+  CHECK(pdf.header("etag") == "\"" + require_ok(app.store->signed_document(agreements[0].id)).sha256 + "\"");
+
+  const auto* portal = find_account(accounts, "role", "portal");
+  REQUIRE(portal);
+  client.set_token((*portal)["api_key"].get<std::string>());
+  CHECK(client.get("/api/v1/serials/" + *agreements[0].serial + "/pdf").body == pdf.body);
+}
+
+TEST_CASE("sanfang demo refuses a non-empty folder that is not a previous demo", "[cli][demo]") {
+  TempFolder tmp;
+  std::ofstream(tmp.path / "precious.txt") << "keep me";
+  const auto run = run_demo("--no-serve --data " + tmp.path.string());
+  CHECK(run.exit_status == 1);
+  CHECK(run.output.find("not a previous demo folder") != std::string::npos);
+  CHECK(std::filesystem::exists(tmp.path / "precious.txt"));
+}
+
+TEST_CASE("sanfang demo replaces a previous demo folder with fresh data", "[cli][demo]") {
+  TempFolder tmp;
+  const auto dir = tmp.path / "demo";
+  REQUIRE(run_demo("--no-serve --data " + dir.string()).exit_status == 0);
+  const auto again = run_demo("--no-serve --data " + dir.string());
+  CHECK(again.exit_status == 0);
+  CHECK(again.output.find("replacing the previous demo data") != std::string::npos);
+}

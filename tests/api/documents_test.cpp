@@ -1,0 +1,241 @@
+#include "core/validate.h"
+#include "documents_support.h"
+#include "service_fixture.h"
+
+#include <poppler/cpp/poppler-document.h>
+#include <poppler/cpp/poppler-page.h>
+
+#include <catch2/catch.hpp>
+
+#include <cctype>
+#include <memory>
+#include <vector>
+
+using namespace sanfang;
+using sanfang::testing::DocumentsWorld;
+using sanfang::testing::HttpClient;
+using sanfang::testing::require_ok;
+using sanfang::testing::ServiceFixture;
+using workflow::Role;
+
+namespace {
+
+struct PdfText {
+  int pages = 0;
+  std::string text;                // every page, raw order, without white space
+  std::vector<std::string> pages_text;
+};
+
+// Spaces, thin spaces (U+2009) and line breaks removed: the serial is printed in groups.
+std::string without_spaces(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text.compare(i, 3, "\u2009") == 0) {
+      i += 2;
+    } else if (!std::isspace(static_cast<unsigned char>(text[i]))) {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+PdfText read_pdf(const std::string& bytes) {
+  std::unique_ptr<poppler::document> doc(
+      poppler::document::load_from_raw_data(bytes.data(), static_cast<int>(bytes.size())));
+  REQUIRE(doc);
+  PdfText out;
+  out.pages = doc->pages();
+  for (int i = 0; i < out.pages; ++i) {
+    std::unique_ptr<poppler::page> page(doc->create_page(i));
+    const auto utf8 = page->text(poppler::rectf(), poppler::page::raw_order_layout).to_utf8();
+    out.pages_text.push_back(without_spaces(std::string(utf8.begin(), utf8.end())));
+    out.text += out.pages_text.back();
+  }
+  return out;
+}
+
+std::string path_of(const workflow::Agreement& a, const std::string& what) {
+  return "/api/v1/agreements/" + std::to_string(a.id) + "/" + what;
+}
+
+}  // namespace
+
+TEST_CASE("a signed agreement's PDF is stored at signing and served with its serial", "[api][documents]") {
+  ServiceFixture fixture;
+  DocumentsWorld world(fixture.app());
+  world.add_verified_student("2022001", "张三丰");
+  const auto agreement = world.sign(world.in_review("2022001"));
+  REQUIRE(agreement.serial);
+
+  // Rendered once, at signing, through App::on_signed.
+  const auto stored = require_ok(fixture.app().store->signed_document(agreement.id));
+  CHECK(stored.serial == *agreement.serial);
+
+  HttpClient client(fixture.base_url());
+  client.set_token(world.token(Role::Student, "2022001"));
+  const auto pdf = client.get(path_of(agreement, "pdf"));
+  REQUIRE(pdf.status == 200);
+  CHECK(pdf.header("content-type") == "application/pdf");
+  CHECK(pdf.header("etag") == "\"" + stored.sha256 + "\"");
+  const PdfText text = read_pdf(pdf.body);
+  REQUIRE(text.pages == 6);
+  for (const auto& page : text.pages_text) CHECK(page.find(*agreement.serial) != std::string::npos);
+  CHECK(text.text.find("预览") == std::string::npos);
+  // A pure function of its inputs: the next download is the very same file.
+  CHECK(client.get(path_of(agreement, "pdf")).body == pdf.body);
+}
+
+TEST_CASE("the signed PDF answers 304 to a matching If-None-Match and names the file in Chinese", "[api][documents]") {
+  ServiceFixture fixture;
+  DocumentsWorld world(fixture.app());
+  world.add_verified_student("2022001", "张三");
+  const auto agreement = world.sign(world.in_review("2022001"));
+  HttpClient client(fixture.base_url());
+  client.set_token(world.token(Role::School));
+  const auto first = client.get(path_of(agreement, "pdf"));
+  REQUIRE(first.status == 200);
+  const std::string etag = first.header("etag");
+  CHECK(first.header("content-disposition") ==
+        api::attachment_disposition("agreement-" + *agreement.serial + ".pdf",
+                                    "就业协议书-" + *agreement.serial + "-张三.pdf"));
+  CHECK(first.header("content-disposition").find("filename*=UTF-8''%E5%B0%B1%E4%B8%9A") != std::string::npos);
+
+  const auto again = client.get(path_of(agreement, "pdf"), {{"If-None-Match", etag}});
+  CHECK(again.status == 304);
+  CHECK(again.body.empty());
+  CHECK(client.get(path_of(agreement, "pdf"), {{"If-None-Match", "\"something-else\""}}).status == 200);
+}
+
+TEST_CASE("a signed agreement whose render at signing did not happen is rendered on first request", "[api][documents]") {
+  ServiceFixture fixture;
+  fixture.app().on_signed = nullptr;  // as if the render at signing had failed
+  DocumentsWorld world(fixture.app());
+  world.add_verified_student("2022001", "张三");
+  const auto agreement = world.sign(world.in_review("2022001"));
+  CHECK(fixture.app().store->signed_document(agreement.id).error().kind == ErrorKind::NotFound);
+
+  HttpClient client(fixture.base_url());
+  client.set_token(world.token(Role::Portal));
+  const auto pdf = client.get(path_of(agreement, "pdf"));
+  REQUIRE(pdf.status == 200);
+  CHECK(read_pdf(pdf.body).pages == 6);
+  CHECK(fixture.app().store->signed_document(agreement.id).ok());
+}
+
+TEST_CASE("before signing the PDF is a watermarked preview without serial", "[api][documents]") {
+  ServiceFixture fixture;
+  DocumentsWorld world(fixture.app());
+  world.add_verified_student("2022001", "张三");
+  const auto agreement = world.in_review("2022001");
+  HttpClient client(fixture.base_url());
+  client.set_token(world.token(Role::College, "CS"));
+  const auto preview = client.get(path_of(agreement, "pdf"));
+  REQUIRE(preview.status == 200);
+  const PdfText text = read_pdf(preview.body);
+  CHECK(text.pages == 6);
+  CHECK(text.text.find("预览") != std::string::npos);
+  CHECK(text.text.find("107312026") == std::string::npos);
+  CHECK(preview.header("etag").rfind("\"preview-", 0) == 0);
+  CHECK(preview.header("content-disposition").find("%E9%A2%84%E8%A7%88") != std::string::npos);  // 预览
+  CHECK(client.get(path_of(agreement, "pdf"), {{"If-None-Match", preview.header("etag")}}).status == 304);
+}
+
+TEST_CASE("an agreement without a snapshot has nothing to print: 409 with its state", "[api][documents]") {
+  ServiceFixture fixture;
+  DocumentsWorld world(fixture.app());
+  world.add_verified_student("2022001", "张三");
+  const auto in_review = world.in_review("2022001");
+  // A rejected agreement drops its snapshot until it is resubmitted.
+  const auto rejected = require_ok(fixture.app().store->apply_agreement_change(
+      require_ok(workflow::review_agreement(in_review, {Role::College, 0, "", 0, "CS"},
+                                            workflow::ReviewDecision::Reject, "信息有误", fixture.clock().now())),
+      in_review.version));
+  HttpClient client(fixture.base_url());
+  client.set_token(world.token(Role::School));
+  const auto answer = client.get(path_of(rejected, "pdf"));
+  CHECK(answer.status == 409);
+  CHECK(answer.header("content-type") == "application/problem+json");
+  CHECK(answer.json()["current_state"] == "rejected");
+}
+
+TEST_CASE("agreement documents are 404 outside the caller's scope", "[api][documents]") {
+  ServiceFixture fixture;
+  DocumentsWorld world(fixture.app());
+  world.add_verified_student("2022001", "张三");
+  world.add_verified_student("2022002", "李四");
+  const auto agreement = world.sign(world.in_review("2022001"));
+  HttpClient client(fixture.base_url());
+  for (const auto& token : {world.token(Role::Student, "2022002"), world.token(Role::College, "EE"),
+                            world.token(Role::Employer), world.token(Role::Print)}) {
+    client.set_token(token);
+    const auto answer = client.get(path_of(agreement, "pdf"));
+    CHECK(answer.status == 404);
+    CHECK(answer.header("content-type") == "application/problem+json");
+    CHECK(client.get(path_of(agreement, "preview.png")).status == 404);
+  }
+  client.set_token(world.token(Role::School));
+  CHECK(client.get("/api/v1/agreements/999999/pdf").status == 404);
+  const auto bad_id = client.get("/api/v1/agreements/abc/pdf");
+  CHECK(bad_id.status == 400);
+  CHECK(bad_id.json()["field"] == "id");
+  client.set_token("");
+  CHECK(client.get(path_of(agreement, "pdf")).status == 401);
+}
+
+TEST_CASE("page previews are PNG images of the requested page", "[api][documents]") {
+  ServiceFixture fixture;
+  DocumentsWorld world(fixture.app());
+  world.add_verified_student("2022001", "张三");
+  const auto agreement = world.in_review("2022001");
+  HttpClient client(fixture.base_url());
+  client.set_token(world.token(Role::Student, "2022001"));
+  for (const std::string query : {"", "?page=6"}) {
+    const auto png = client.get(path_of(agreement, "preview.png") + query);
+    REQUIRE(png.status == 200);
+    CHECK(png.header("content-type") == "image/png");
+    CHECK(png.body.rfind("\x89PNG\r\n\x1a\n", 0) == 0);
+  }
+  for (const std::string bad : {"0", "7", "x", "-1", "2.5"}) {
+    const auto answer = client.get(path_of(agreement, "preview.png") + "?page=" + bad);
+    CHECK(answer.status == 400);
+    CHECK(answer.json()["field"] == "page");
+  }
+}
+
+TEST_CASE("the portal and the print room fetch signed PDFs by serial", "[api][documents]") {
+  ServiceFixture fixture;
+  DocumentsWorld world(fixture.app());
+  world.add_verified_student("2022001", "张三");
+  const auto agreement = world.sign(world.in_review("2022001"));
+  const std::string serial = *agreement.serial;
+  HttpClient client(fixture.base_url());
+  for (Role role : {Role::Portal, Role::Print}) {
+    client.set_token(world.token(role));
+    const auto pdf = client.get("/api/v1/serials/" + serial + "/pdf");
+    REQUIRE(pdf.status == 200);
+    CHECK(read_pdf(pdf.body).text.find(serial) != std::string::npos);
+  }
+  // A wrong check character is a typo, not an unknown agreement.
+  std::string typo = serial;
+  typo.back() = typo.back() == '0' ? '1' : '0';
+  const auto bad = client.get("/api/v1/serials/" + typo + "/pdf");
+  CHECK(bad.status == 400);
+  CHECK(bad.json()["field"] == "serial");
+  const std::string unknown = require_ok(core::make_serial("10731", 2026, 999));
+  CHECK(client.get("/api/v1/serials/" + unknown + "/pdf").status == 404);
+  // Other roles may not use the route at all.
+  for (const auto& token : {world.token(Role::Student, "2022001"), world.token(Role::School)}) {
+    client.set_token(token);
+    CHECK(client.get("/api/v1/serials/" + serial + "/pdf").status == 403);
+  }
+}
+
+TEST_CASE("renders are counted in the metrics", "[api][documents]") {
+  ServiceFixture fixture;
+  DocumentsWorld world(fixture.app());
+  world.add_verified_student("2022001", "张三");
+  world.sign(world.in_review("2022001"));
+  HttpClient client(fixture.base_url());
+  const auto metrics = client.get("/metrics");
+  CHECK(metrics.body.find("sanfang_renders_total{outcome=\"ok\"} 1\n") != std::string::npos);
+}

@@ -1,0 +1,124 @@
+// 生源核查 over HTTP (SPEC "Source-info verification"): the student edits and submits, a reviewer
+// of the student's college verifies or rejects; everyone else is out of scope.
+#include "workflow_test_support.h"
+
+#include <catch2/catch.hpp>
+
+using namespace sanfang;
+using namespace sanfang::testing;
+using nlohmann::json;
+
+namespace {
+
+const std::string kPath = "/api/v1/students/2023001/source-info";
+
+json expect(const HttpResult& result, long status) {
+  INFO(result.body);
+  REQUIRE(result.status == status);
+  return result.json();
+}
+
+HttpResult put(HttpClient& client, const json& body) {
+  return client.request("PUT", kPath, body.dump(), {{"Content-Type", "application/json"}});
+}
+
+}  // namespace
+
+TEST_CASE("a student fills in and submits source info, the college rejects with a reason, then verifies the resubmission",
+          "[api][source-info]") {
+  WorkflowWorld world;
+  world.add_student("2023001");
+  Party student = world.student("2023001");
+
+  json fresh = expect(student->get(kPath), 200);
+  CHECK(fresh["state"] == "draft");
+  CHECK(fresh["version"] == 0);
+  CHECK(fresh["name"] == "张三");
+
+  json body = valid_sections();
+  body["version"] = 0;
+  json saved = expect(put(*student, body), 200);
+  CHECK(saved["version"] == 1);
+  CHECK(saved["contact"]["mobile"] == "13800138000");
+
+  // A second tab still holding version 0 loses.
+  json stale = expect(put(*student, body), 409);
+  CHECK(stale["field"] == "version");
+  CHECK(stale["current_state"] == "draft");
+
+  CHECK(expect(student->post_json(kPath + "/submit", json::object()), 200)["state"] == "submitted");
+  body["version"] = 2;
+  CHECK(expect(put(*student, body), 409)["current_state"] == "submitted");
+
+  // Only a reviewer of the student's own college decides; the school is not a source-info reviewer.
+  CHECK(world.other_college->post_json(kPath + "/review", {{"decision", "approve"}}).status == 404);
+  CHECK(world.school->post_json(kPath + "/review", {{"decision", "approve"}}).status == 403);
+  CHECK(student->post_json(kPath + "/review", {{"decision", "approve"}}).status == 403);
+  CHECK(expect(world.college->post_json(kPath + "/review", {{"decision", "reject"}}), 400)["field"] == "reason");
+  CHECK(expect(student->get(kPath), 200)["state"] == "submitted");
+
+  json rejected = expect(world.college->post_json(kPath + "/review", {{"decision", "reject"}, {"reason", "档案所在地填写有误"}}), 200);
+  CHECK(rejected["state"] == "rejected");
+  CHECK(rejected["reject_reason"] == "档案所在地填写有误");
+
+  body = valid_sections();
+  body["archive"]["origin_region"] = "350200";
+  body["version"] = rejected["version"];
+  expect(put(*student, body), 200);
+  expect(student->post_json(kPath + "/submit", json::object()), 200);
+  json verified = expect(world.college->post_json(kPath + "/review", {{"decision", "approve"}}), 200);
+  CHECK(verified["state"] == "verified");
+  CHECK(verified["archive"]["origin_region"] == "350200");
+  CHECK(expect(world.school->get(kPath), 200)["state"] == "verified");
+}
+
+TEST_CASE("source info refuses bad sections, other students and other colleges, and changes nothing", "[api][source-info]") {
+  WorkflowWorld world;
+  world.add_student("2023001");
+  world.add_student("2023002");
+  Party student = world.student("2023001");
+  Party other = world.student("2023002");
+  json body = valid_sections();
+  body["version"] = 0;
+  expect(put(*student, body), 200);
+  const json before = expect(student->get(kPath), 200);
+
+  struct Case {
+    const char* what;
+    json change;  // merged into a valid body
+    std::string field;
+  };
+  const std::vector<Case> cases{
+      {"bad mobile", {{"contact", {{"mobile", "1380013800"}}}}, "contact.mobile"},
+      {"bad email", {{"contact", {{"email", "no-at-sign"}}}}, "contact.email"},
+      {"unknown ethnicity code", {{"basic", {{"ethnicity", "77"}}}}, "basic.ethnicity"},
+      {"bad birth date", {{"basic", {{"birth_date", "2003/05/17"}}}}, "basic.birth_date"},
+      {"unknown section member", {{"archive", {{"desk", "A1"}}}}, "archive.desk"},
+      {"section of the wrong type", {{"enrolment", "本科"}}, "enrolment"},
+      {"bidi override in an address", {{"contact", {{"home_address", "福州\u202e市"}}}}, "contact.home_address"},
+      {"unknown top-level field", {{"photo", "x"}}, "photo"},
+      {"version of the wrong type", {{"version", "1"}}, "version"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    json bad = valid_sections();
+    bad["version"] = 1;
+    bad.merge_patch(c.change);
+    auto result = put(*student, bad);
+    INFO(result.body);
+    CHECK(result.status == 400);
+    CHECK(result.json()["field"] == c.field);
+  }
+  auto malformed = student->request("PUT", kPath, "{\"basic\": {", {{"Content-Type", "application/json"}});
+  CHECK(malformed.status == 400);
+  CHECK(malformed.json()["field"] == "$");
+
+  CHECK(other->get(kPath).status == 404);
+  CHECK(put(*other, body).status == 404);
+  CHECK(other->post_json(kPath + "/submit", json::object()).status == 404);
+  CHECK(world.other_college->get(kPath).status == 404);
+  CHECK(world.college->get("/api/v1/students/9999999/source-info").status == 404);
+  CHECK(world.employer->get(kPath).status == 403);
+
+  CHECK(expect(student->get(kPath), 200) == before);
+}
