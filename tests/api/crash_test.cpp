@@ -1,0 +1,179 @@
+// kill -9 during a signing load, then restart: the audit chain still verifies, and no agreement
+// is signed without a serial or holds a serial without being signed (issue "Approval workflow":
+// serial allocation and audit append share the signing transaction).
+#include "documents_support.h"
+#include "service_fixture.h"
+
+#include "store/sqlite_store.h"
+
+#include <curl/curl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <ctime>
+#include <set>
+#include <thread>
+
+extern char** environ;
+
+using namespace sanfang;
+using sanfang::testing::DocumentsWorld;
+using sanfang::testing::require_ok;
+using sanfang::testing::ServiceFixture;
+
+namespace {
+
+int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t length = sizeof address;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+pid_t spawn(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  REQUIRE(posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) == 0);
+  return pid;
+}
+
+std::size_t discard(char*, std::size_t size, std::size_t count, void*) { return size * count; }
+
+// A request that reports a dead server as 0 instead of failing the test: the load threads run
+// on while the server is killed under them.
+long post(const std::string& url, const std::string& token, const std::string& body) {
+  CURL* curl = curl_easy_init();
+  curl_slist* headers = nullptr;
+  headers = curl_slist_append(headers, "Content-Type: application/json");
+  headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+  long status = 0;
+  if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  return status;
+}
+
+void wait_until_healthy(const std::string& base) {
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    CURL* curl = curl_easy_init();
+    const std::string url = base + "/healthz";
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    long status = 0;
+    if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(curl);
+    if (status == 200) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  FAIL("server at " << base << " did not become healthy");
+}
+
+int run(const std::vector<std::string>& args) {
+  pid_t pid = spawn(args);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace
+
+TEST_CASE("kill -9 during a signing load loses nothing: audit chain intact, serials only on signed agreements",
+          "[api][crash]") {
+  constexpr int kAgreements = 40;
+  std::filesystem::path data_dir;
+  std::vector<std::int64_t> ids;
+  std::string college_token, school_token;
+  {
+    ServiceFixture fixture;
+    // Sessions must still be valid for the child server, which runs on the system clock.
+    fixture.clock().set(workflow::from_unix_seconds(std::time(nullptr)));
+    DocumentsWorld world(fixture.app());
+    for (int i = 0; i < kAgreements; ++i) {
+      const std::string student_no = "2201" + std::to_string(100000 + i);
+      world.add_verified_student(student_no, "学生" + std::to_string(i));
+      ids.push_back(world.in_review(student_no).id);
+    }
+    college_token = world.token(workflow::Role::College, "CS");
+    school_token = world.token(workflow::Role::School);
+    fixture.service().stop();
+    // Keep the data folder: copy it out before the fixture removes its own.
+    data_dir = std::filesystem::temp_directory_path() / ("sanfang-crash-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(data_dir);
+    std::filesystem::copy(fixture.data_dir(), data_dir, std::filesystem::copy_options::recursive);
+  }
+
+  const int port = free_port();
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+  const std::vector<std::string> serve = {SANFANG_BIN, "serve", "--data", data_dir.string(), "--listen",
+                                          "127.0.0.1:" + std::to_string(port)};
+  pid_t server = spawn(serve);
+  wait_until_healthy(base);
+
+  std::atomic<int> signed_count{0};
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> load;
+  for (int t = 0; t < 4; ++t) {
+    load.emplace_back([&, t] {
+      for (int i = t; i < kAgreements && !stop; i += 4) {
+        const std::string review = base + "/api/v1/agreements/" + std::to_string(ids[i]) + "/review";
+        if (post(review, college_token, R"({"decision":"approve"})") != 200) continue;
+        if (post(review, school_token, R"({"decision":"approve"})") == 200) ++signed_count;
+      }
+    });
+  }
+  while (signed_count < kAgreements / 4) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ::kill(server, SIGKILL);
+  ::waitpid(server, nullptr, 0);
+  stop = true;
+  for (auto& thread : load) thread.join();
+  INFO("signed before the kill: " << signed_count.load());
+
+  // Restart on the same folder: it serves again, and the data is consistent.
+  server = spawn(serve);
+  wait_until_healthy(base);
+  ::kill(server, SIGTERM);
+  int status = 0;
+  ::waitpid(server, &status, 0);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+
+  CHECK(run({SANFANG_BIN, "audit", "verify", "--data", data_dir.string()}) == 0);
+
+  store::SqliteStoreOptions options;
+  options.data_dir = data_dir;
+  options.school_code = "10731";
+  auto store = require_ok(store::SqliteStore::open(options));
+  std::set<std::string> serials;
+  int signed_agreements = 0;
+  for (std::int64_t id : ids) {
+    auto agreement = require_ok(store->agreement(id));
+    const bool is_signed = agreement.state == workflow::AgreementState::Signed;
+    INFO("agreement " << id << " state " << workflow::to_string(agreement.state));
+    CHECK(is_signed == agreement.serial.has_value());
+    if (agreement.serial) CHECK(serials.insert(*agreement.serial).second);
+    signed_agreements += is_signed;
+  }
+  CHECK(signed_agreements >= kAgreements / 4);
+  store.reset();
+  std::filesystem::remove_all(data_dir);
+}
