@@ -12,28 +12,11 @@
 #include <sys/wait.h>
 
 using namespace sanfang;
+using sanfang::testing::run_sanfang;
 using sanfang::testing::DocumentsWorld;
 using sanfang::testing::ServiceFixture;
 
 namespace {
-
-struct CommandResult {
-  int exit_status = -1;
-  std::string output;
-};
-
-// Runs the built sanfang binary and collects its standard output.
-CommandResult run_sanfang(const std::string& arguments) {
-  const std::string command = std::string(SANFANG_BINARY_DIR) + "/src/cli/sanfang " + arguments + " 2>&1";
-  std::unique_ptr<FILE, decltype(&pclose)> pipe(popen(command.c_str(), "r"), &pclose);
-  REQUIRE(pipe);
-  CommandResult result;
-  std::array<char, 512> buffer{};
-  while (std::fgets(buffer.data(), buffer.size(), pipe.get())) result.output += buffer.data();
-  const int status = pclose(pipe.release());
-  result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
 
 int exec_directly(const std::filesystem::path& file, const std::string& sql) {
   sqlite3* raw = nullptr;

@@ -14,6 +14,7 @@
 #include <memory>
 
 using namespace sanfang;
+using sanfang::testing::run_sanfang;
 using namespace sanfang::testing;
 using nlohmann::json;
 
@@ -47,24 +48,6 @@ json captcha_solution(HttpClient& client, const std::string& answer) {
 
 // A valid GB 11643 resident ID from its first 17 digits.
 std::string resident_id(const std::string& first17) { return first17 + core::iso7064_mod11_2(first17); }
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;
-};
-
-// Runs the built sanfang binary with a shell command line; stdout and stderr together.
-CommandResult run_sanfang(const std::string& arguments) {
-  CommandResult result;
-  const std::string command = std::string(SANFANG_BIN) + " " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 512> buffer{};
-  while (std::fgets(buffer.data(), buffer.size(), pipe)) result.output += buffer.data();
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
 
 }  // namespace
 
@@ -278,18 +261,18 @@ TEST_CASE("sanfang user add makes staff accounts and refuses incomplete ones", "
   const std::string data = " --data " + fixture.data_dir().string();
 
   auto missing_college = run_sanfang("user add" + data + " --role college --username reviewer --password long-enough");
-  CHECK(missing_college.exit_code == 1);
+  CHECK(missing_college.exit_status == 1);
   CHECK(missing_college.output.find("--college") != std::string::npos);
   auto short_password = run_sanfang("user add" + data + " --role school --username centre --password short");
-  CHECK(short_password.exit_code == 1);
+  CHECK(short_password.exit_status == 1);
   CHECK(short_password.output.find("--password") != std::string::npos);
   auto student = run_sanfang("user add" + data + " --role student --username s1 --password long-enough");
-  CHECK(student.exit_code == 1);
+  CHECK(student.exit_status == 1);
   CHECK_FALSE(fixture.app().store->account_by_username("reviewer").ok());
   CHECK_FALSE(fixture.app().store->account_by_username("centre").ok());
 
   auto reviewer = run_sanfang("user add" + data + " --role college --username reviewer --password long-enough --college 01");
-  CHECK(reviewer.exit_code == 0);
+  CHECK(reviewer.exit_status == 0);
   HttpClient client(fixture.base_url());
   auto logged_in = login(client, "reviewer", "long-enough");
   REQUIRE(logged_in.status == 200);
@@ -297,20 +280,20 @@ TEST_CASE("sanfang user add makes staff accounts and refuses incomplete ones", "
   CHECK(logged_in.json()["must_change_password"] == false);
 
   auto again = run_sanfang("user add" + data + " --role school --username reviewer --password long-enough");
-  CHECK(again.exit_code == 1);
+  CHECK(again.exit_status == 1);
 }
 
 TEST_CASE("an API key from sanfang user add works as a bearer token until it is revoked", "[api][auth][cli]") {
   ServiceFixture fixture;
   const std::string data = " --data " + fixture.data_dir().string();
   auto added = run_sanfang("user add" + data + " --role portal --username portal");
-  REQUIRE(added.exit_code == 0);
+  REQUIRE(added.exit_status == 0);
   const std::string marker = "API key (shown once, keep it safe): ";
   const auto at = added.output.find(marker);
   REQUIRE(at != std::string::npos);
   const std::string key = added.output.substr(at + marker.size(), 64);
 
-  CHECK(run_sanfang("user add" + data + " --role print --username printer --password long-enough").exit_code == 1);
+  CHECK(run_sanfang("user add" + data + " --role print --username printer --password long-enough").exit_status == 1);
 
   HttpClient client(fixture.base_url());
   client.set_token(key);
@@ -320,8 +303,8 @@ TEST_CASE("an API key from sanfang user add works as a bearer token until it is 
   CHECK(me.json()["username"] == "portal");
 
   auto revoked = run_sanfang("user revoke-key" + data + " --username portal");
-  CHECK(revoked.exit_code == 0);
+  CHECK(revoked.exit_status == 0);
   CHECK(client.get("/api/v1/auth/me").status == 401);
-  CHECK(run_sanfang("user revoke-key" + data + " --username portal").exit_code == 1);
-  CHECK(run_sanfang("user revoke-key" + data + " --username nobody").exit_code == 1);
+  CHECK(run_sanfang("user revoke-key" + data + " --username portal").exit_status == 1);
+  CHECK(run_sanfang("user revoke-key" + data + " --username nobody").exit_status == 1);
 }

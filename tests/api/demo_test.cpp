@@ -12,27 +12,11 @@
 #include <sys/wait.h>
 
 using namespace sanfang;
+using sanfang::testing::run_sanfang;
 using sanfang::testing::HttpClient;
 using sanfang::testing::require_ok;
 
 namespace {
-
-struct CommandResult {
-  int exit_status = -1;
-  std::string output;
-};
-
-CommandResult run_demo(const std::string& arguments) {
-  const std::string command = std::string(SANFANG_BINARY_DIR) + "/src/cli/sanfang demo " + arguments + " 2>&1";
-  std::unique_ptr<FILE, decltype(&pclose)> pipe(popen(command.c_str(), "r"), &pclose);
-  REQUIRE(pipe);
-  CommandResult result;
-  std::array<char, 512> buffer{};
-  while (std::fgets(buffer.data(), buffer.size(), pipe.get())) result.output += buffer.data();
-  const int status = pclose(pipe.release());
-  result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
 
 struct TempFolder {
   std::filesystem::path path;
@@ -64,7 +48,7 @@ const nlohmann::json* find_account(const nlohmann::json& accounts, const std::st
 TEST_CASE("sanfang demo --no-serve seeds every role and situation and the signed PDF can be fetched", "[cli][demo]") {
   TempFolder tmp;
   const auto dir = tmp.path / "demo";
-  const auto run = run_demo("--no-serve --data " + dir.string());
+  const auto run = run_sanfang("demo --no-serve --data " + dir.string());
   INFO(run.output);
   REQUIRE(run.exit_status == 0);
   CHECK(run.output.find("/V/") != std::string::npos);
@@ -124,7 +108,7 @@ TEST_CASE("sanfang demo --no-serve seeds every role and situation and the signed
 TEST_CASE("sanfang demo refuses a non-empty folder that is not a previous demo", "[cli][demo]") {
   TempFolder tmp;
   std::ofstream(tmp.path / "precious.txt") << "keep me";
-  const auto run = run_demo("--no-serve --data " + tmp.path.string());
+  const auto run = run_sanfang("demo --no-serve --data " + tmp.path.string());
   CHECK(run.exit_status == 1);
   CHECK(run.output.find("not a previous demo folder") != std::string::npos);
   CHECK(std::filesystem::exists(tmp.path / "precious.txt"));
@@ -133,8 +117,8 @@ TEST_CASE("sanfang demo refuses a non-empty folder that is not a previous demo",
 TEST_CASE("sanfang demo replaces a previous demo folder with fresh data", "[cli][demo]") {
   TempFolder tmp;
   const auto dir = tmp.path / "demo";
-  REQUIRE(run_demo("--no-serve --data " + dir.string()).exit_status == 0);
-  const auto again = run_demo("--no-serve --data " + dir.string());
+  REQUIRE(run_sanfang("demo --no-serve --data " + dir.string()).exit_status == 0);
+  const auto again = run_sanfang("demo --no-serve --data " + dir.string());
   CHECK(again.exit_status == 0);
   CHECK(again.output.find("replacing the previous demo data") != std::string::npos);
 }

@@ -13,6 +13,7 @@
 #include <fstream>
 
 using namespace sanfang;
+using sanfang::testing::run_sanfang;
 using namespace sanfang::testing;
 using nlohmann::json;
 
@@ -48,22 +49,6 @@ bool has_error(const json& report, int line, const std::string& field) {
   for (const auto& error : report["errors"])
     if (error["line"] == line && error["field"] == field) return true;
   return false;
-}
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;
-};
-
-CommandResult run_sanfang(const std::string& arguments) {
-  CommandResult result;
-  FILE* pipe = popen((std::string(SANFANG_BIN) + " " + arguments + " 2>&1").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 512> buffer{};
-  while (std::fgets(buffer.data(), buffer.size(), pipe)) result.output += buffer.data();
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
 }
 
 }  // namespace
@@ -212,7 +197,7 @@ TEST_CASE("sanfang import imports a file and exits 1 naming the lines that faile
         << "20260002,李四," << kBadCheckId << ",男,01,计算机学院,软件工程,本科,2026\r\n";
   }
   auto run = run_sanfang("import " + file.string() + " --data " + fixture.data_dir().string());
-  CHECK(run.exit_code == 1);
+  CHECK(run.exit_status == 1);
   CHECK(run.output.find("imported 1, updated 0, failed 1") != std::string::npos);
   CHECK(run.output.find("line 3: id_number") != std::string::npos);
   CHECK(fixture.app().store->student("20260001").ok());
@@ -222,5 +207,5 @@ TEST_CASE("sanfang import imports a file and exits 1 naming the lines that faile
   CHECK(again.output.find("imported 0, updated 1, failed 1") != std::string::npos);
   CHECK(run_sanfang("import " + (fixture.data_dir() / "missing.csv").string() + " --data " +
                     fixture.data_dir().string())
-            .exit_code == 1);
+            .exit_status == 1);
 }

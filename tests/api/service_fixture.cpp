@@ -3,7 +3,12 @@
 #include <catch2/catch.hpp>
 #include <curl/curl.h>
 
+#include <sys/wait.h>
+
 #include <algorithm>
+#include <array>
+#include <cstdio>
+#include <memory>
 #include <cstdlib>
 
 namespace sanfang::testing {
@@ -73,6 +78,18 @@ HttpResult HttpClient::request(const std::string& method, const std::string& pat
   curl_slist_free_all(list);
   if (code != CURLE_OK) FAIL(method << " " << path << ": " << curl_easy_strerror(code));
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
+  return result;
+}
+
+CommandResult run_sanfang(const std::string& arguments) {
+  const std::string command = std::string(SANFANG_BINARY_DIR) + "/src/cli/sanfang " + arguments + " 2>&1";
+  std::unique_ptr<FILE, decltype(&pclose)> pipe(popen(command.c_str(), "r"), &pclose);
+  REQUIRE(pipe);
+  CommandResult result;
+  std::array<char, 512> buffer{};
+  while (std::fgets(buffer.data(), buffer.size(), pipe.get())) result.output += buffer.data();
+  const int status = pclose(pipe.release());
+  result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
 }
 

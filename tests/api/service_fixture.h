@@ -47,6 +47,14 @@ class HttpClient {
   void* m_curl;
 };
 
+struct CommandResult {
+  int exit_status = -1;
+  std::string output;  // standard output and standard error together
+};
+
+// Runs the built sanfang binary with `arguments` (a shell command line).
+CommandResult run_sanfang(const std::string& arguments);
+
 class ServiceFixture {
  public:
   ServiceFixture();
