@@ -173,6 +173,10 @@ Status SqliteStore::ping() {
 
 Status SqliteStore::put_college(const workflow::College& college) {
   std::lock_guard lock(m_mutex);
+  return write_college(college);
+}
+
+Status SqliteStore::write_college(const workflow::College& college) {
   auto statement = TRY(m_db.prepare(
       "INSERT INTO colleges(code, name) VALUES (?, ?)"
       " ON CONFLICT(code) DO UPDATE SET name = excluded.name"));
@@ -181,6 +185,10 @@ Status SqliteStore::put_college(const workflow::College& college) {
 
 Status SqliteStore::put_student(const workflow::Student& s) {
   std::lock_guard lock(m_mutex);
+  return write_student(s);
+}
+
+Status SqliteStore::write_student(const workflow::Student& s) {
   auto statement = TRY(m_db.prepare(
       "INSERT INTO students(student_no, name, id_number, gender, college_code, major, degree,"
       " graduation_year) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"

@@ -130,6 +130,8 @@ class SqliteStore final : public Store {
       : m_options(std::move(options)), m_db(std::move(db)), m_blobs(std::move(blobs)) {}
 
   // Unlocked helpers: the caller holds m_mutex (and a transaction where it matters).
+  Status write_college(const workflow::College& college);
+  Status write_student(const workflow::Student& student);
   Result<workflow::Agreement> load_agreement(std::int64_t id);
   Result<std::vector<workflow::Agreement>> load_agreements(std::string_view where_clause,
                                                            std::string_view parameter);

@@ -32,27 +32,8 @@ Result<StudentImportOutcome> SqliteStore::import_student(const workflow::College
   known.bind(1, student.student_no);
   const bool existed = TRY(known.step());
 
-  auto put_college = TRY(m_db.prepare(
-      "INSERT INTO colleges(code, name) VALUES (?, ?)"
-      " ON CONFLICT(code) DO UPDATE SET name = excluded.name"));
-  TRY(put_college.bind(1, college.code).bind(2, college.name).run());
-
-  auto put_student = TRY(m_db.prepare(
-      "INSERT INTO students(student_no, name, id_number, gender, college_code, major, degree,"
-      " graduation_year) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-      " ON CONFLICT(student_no) DO UPDATE SET name = excluded.name,"
-      " id_number = excluded.id_number, gender = excluded.gender,"
-      " college_code = excluded.college_code, major = excluded.major, degree = excluded.degree,"
-      " graduation_year = excluded.graduation_year"));
-  TRY(put_student.bind(1, student.student_no)
-          .bind(2, student.name)
-          .bind(3, student.id_number)
-          .bind(4, student.gender)
-          .bind(5, student.college_code)
-          .bind(6, student.major)
-          .bind(7, student.degree)
-          .bind(8, student.graduation_year)
-          .run());
+  TRY(write_college(college));
+  TRY(write_student(student));
 
   auto account = TRY(m_db.prepare("SELECT role, student_no FROM accounts WHERE username = ?"));
   account.bind(1, student.student_no);
