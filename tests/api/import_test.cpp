@@ -30,17 +30,6 @@ const std::string kWomanId = resident_id("11010520040202002");
 // kManId with a wrong check character.
 const std::string kBadCheckId = kManId.substr(0, 17) + (kManId[17] == '0' ? "1" : "0");
 
-std::string school_token(ServiceFixture& fixture, HttpClient& client) {
-  store::NewAccount account;
-  account.username = "centre";
-  account.password = "correct-horse";
-  account.role = workflow::Role::School;
-  REQUIRE(fixture.app().store->create_account(account, fixture.clock().now()).ok());
-  auto login = client.post_json("/api/v1/auth/login", {{"username", "centre"}, {"password", "correct-horse"}});
-  REQUIRE(login.status == 200);
-  return login.json()["token"];
-}
-
 HttpResult post_csv(HttpClient& client, const std::string& csv) {
   return client.request("POST", "/api/v1/admin/students/import", csv, {{"Content-Type", "text/csv; charset=utf-8"}});
 }
@@ -56,7 +45,7 @@ bool has_error(const json& report, int line, const std::string& field) {
 TEST_CASE("an import reports bad lines by number and field and imports only the good ones", "[api][import]") {
   ServiceFixture fixture;
   HttpClient client(fixture.base_url());
-  client.set_token(school_token(fixture, client));
+  client.set_token(sanfang::testing::sign_in_as_school(fixture, client));
   const std::string csv =
       std::string(kHeader) + "\r\n" +
       "20260001,张三," + kManId + ",男,01,\"计算机学院, 软件学院\",软件工程,本科,2026\r\n" +  // 2: good (quoted comma)
@@ -106,7 +95,7 @@ TEST_CASE("an import reports bad lines by number and field and imports only the 
 TEST_CASE("a re-import updates student data and keeps a changed password", "[api][import]") {
   ServiceFixture fixture;
   HttpClient client(fixture.base_url());
-  client.set_token(school_token(fixture, client));
+  client.set_token(sanfang::testing::sign_in_as_school(fixture, client));
   REQUIRE(post_csv(client, std::string(kHeader) + "\n20260001,张三," + kManId + ",男,01,计算机学院,软件工程,本科,2026\n")
               .json()["imported"] == 1);
 
@@ -134,7 +123,7 @@ TEST_CASE("a re-import updates student data and keeps a changed password", "[api
 TEST_CASE("a line whose student number is another account's user name changes nothing", "[api][import]") {
   ServiceFixture fixture;
   HttpClient client(fixture.base_url());
-  client.set_token(school_token(fixture, client));
+  client.set_token(sanfang::testing::sign_in_as_school(fixture, client));
   store::NewAccount staff;
   staff.username = "20269999";
   staff.password = "correct-horse";
@@ -156,7 +145,7 @@ TEST_CASE("an import that is not CSV, has the wrong header or comes from the wro
   const std::string good_line = "\n20260001,张三," + kManId + ",男,01,计算机学院,软件工程,本科,2026\n";
   CHECK(post_csv(client, std::string(kHeader) + good_line).status == 401);
 
-  client.set_token(school_token(fixture, client));
+  client.set_token(sanfang::testing::sign_in_as_school(fixture, client));
   struct Bad {
     std::string body;
     const char* field;

@@ -1,5 +1,7 @@
 #include "service_fixture.h"
 
+#include "store/store.h"
+
 #include <catch2/catch.hpp>
 #include <curl/curl.h>
 
@@ -113,6 +115,17 @@ ServiceFixture::~ServiceFixture() {
   m_service.reset();
   std::error_code ec;
   std::filesystem::remove_all(m_data_dir, ec);
+}
+
+std::string sign_in_as_school(ServiceFixture& fixture, HttpClient& client) {
+  store::NewAccount account;
+  account.username = "centre";
+  account.password = "correct-horse";
+  account.role = workflow::Role::School;
+  REQUIRE(fixture.app().store->create_account(account, fixture.clock().now()).ok());
+  auto login = client.post_json("/api/v1/auth/login", {{"username", "centre"}, {"password", "correct-horse"}});
+  REQUIRE(login.status == 200);
+  return login.json()["token"];
 }
 
 }  // namespace sanfang::testing

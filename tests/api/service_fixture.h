@@ -72,4 +72,7 @@ class ServiceFixture {
   std::unique_ptr<api::Service> m_service;
 };
 
+// Creates a school account ("centre") and signs in through the login route; returns its token.
+std::string sign_in_as_school(ServiceFixture& fixture, HttpClient& client);
+
 }  // namespace sanfang::testing

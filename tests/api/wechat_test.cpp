@@ -24,18 +24,6 @@ std::string read_secret(const ServiceFixture& fixture) {
   return secret;
 }
 
-// A client signed in as a school account.
-std::string sign_in(ServiceFixture& fixture, HttpClient& client) {
-  store::NewAccount account;
-  account.username = "centre";
-  account.password = "correct-horse";
-  account.role = workflow::Role::School;
-  REQUIRE(fixture.app().store->create_account(account, fixture.clock().now()).ok());
-  auto login = client.post_json("/api/v1/auth/login", {{"username", "centre"}, {"password", "correct-horse"}});
-  REQUIRE(login.status == 200);
-  return login.json()["token"];
-}
-
 std::int64_t now_seconds(ServiceFixture& fixture) { return workflow::to_unix_seconds(fixture.clock().now()); }
 
 HttpResult send_callback(HttpClient& client, const std::string& body, const std::string& signature) {
@@ -71,7 +59,7 @@ TEST_CASE("the WeChat secret is created at first start, readable by the service'
 TEST_CASE("a signed callback binds the openid to the account that asked for the token", "[api][wechat]") {
   ServiceFixture fixture;
   HttpClient account(fixture.base_url());
-  account.set_token(sign_in(fixture, account));
+  account.set_token(sanfang::testing::sign_in_as_school(fixture, account));
   CHECK_FALSE(wechat_bound(account));
 
   auto binding = account.post_json("/api/v1/auth/wechat/binding", json::object());
@@ -95,7 +83,7 @@ TEST_CASE("a signed callback binds the openid to the account that asked for the 
 TEST_CASE("forged, replayed and stale callbacks are refused and bind nothing", "[api][wechat]") {
   ServiceFixture fixture;
   HttpClient account(fixture.base_url());
-  account.set_token(sign_in(fixture, account));
+  account.set_token(sanfang::testing::sign_in_as_school(fixture, account));
   const std::string token = account.post_json("/api/v1/auth/wechat/binding", json::object()).json()["binding_token"];
   const std::string secret = read_secret(fixture);
   HttpClient backend(fixture.base_url());
@@ -150,7 +138,7 @@ TEST_CASE("forged, replayed and stale callbacks are refused and bind nothing", "
 TEST_CASE("malformed callbacks and binding requests are refused naming the field", "[api][wechat]") {
   ServiceFixture fixture;
   HttpClient account(fixture.base_url());
-  account.set_token(sign_in(fixture, account));
+  account.set_token(sanfang::testing::sign_in_as_school(fixture, account));
   const std::string token = account.post_json("/api/v1/auth/wechat/binding", json::object()).json()["binding_token"];
   const std::string secret = read_secret(fixture);
   HttpClient backend(fixture.base_url());
