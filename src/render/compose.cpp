@@ -52,10 +52,7 @@ std::string make_spaces_unexpandable(std::string_view text) {
 
 Composer::Composer(FontContext& fonts, const LayoutSpec& layout) : m_fonts(fonts), m_layout(layout) {}
 
-const PangoFontDescription* Composer::font_for(const std::string& style_name) {
-  auto it = m_font_cache.find(style_name);
-  if (it != m_font_cache.end()) return it->second.get();
-  const TextStyle& style = m_layout.styles.at(style_name);
+FontDescriptionPtr Composer::make_font(const TextStyle& style) const {
   // An explicit family list: the style's face first, then the rare-character fallbacks, so
   // Pango never has to guess among the private config's fonts.
   std::string families = style.family;
@@ -64,7 +61,13 @@ const PangoFontDescription* Composer::font_for(const std::string& style_name) {
   pango_font_description_set_family(font.get(), families.c_str());
   pango_font_description_set_weight(font.get(), style.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
   pango_font_description_set_size(font.get(), static_cast<gint>(std::lround(style.size * PANGO_SCALE)));
-  return m_font_cache.emplace(style_name, std::move(font)).first->second.get();
+  return font;
+}
+
+const PangoFontDescription* Composer::font_for(const std::string& style_name) {
+  auto it = m_font_cache.find(style_name);
+  if (it != m_font_cache.end()) return it->second.get();
+  return m_font_cache.emplace(style_name, make_font(m_layout.styles.at(style_name))).first->second.get();
 }
 
 PangoLayoutPtr Composer::new_layout(const TextStyle& style, Align align) {
@@ -84,35 +87,47 @@ PangoLayoutPtr Composer::new_layout(const TextStyle& style, Align align) {
 
 Result<FittedText> Composer::fit(std::string_view text, const Box& box, const std::string& style_name, Align align,
                                  Fit fit, bool vcenter, std::string_view field) {
+  const TextStyle& style = m_layout.styles.at(style_name);
   FittedText fitted;
-  fitted.layout = new_layout(m_layout.styles.at(style_name), align);
-  TRY(fit_into(fitted.layout.get(), text, box, style_name, align, fit, vcenter, field, fitted));
+  fitted.layout = new_layout(style, align);
+  TRY(fit_into(fitted.layout.get(), text, box, style, font_for(style_name), align, fit, vcenter, field, fitted));
   return fitted;
 }
 
-Result<SlotFit> Composer::fit_slot(std::size_t slot_index, std::string_view text, const Box& box,
-                                   const std::string& style_name, Align align, Fit fit, bool vcenter,
-                                   std::string_view field) {
+Result<FittedText> Composer::fit(std::string_view text, const Box& box, const TextStyle& style, Align align, Fit fit,
+                                 bool vcenter, std::string_view field) {
+  FontDescriptionPtr font = make_font(style);
+  FittedText fitted;
+  fitted.layout = new_layout(style, align);
+  TRY(fit_into(fitted.layout.get(), text, box, style, font.get(), align, fit, vcenter, field, fitted));
+  return fitted;
+}
+
+Result<const FittedText*> Composer::fit_slot(std::size_t slot_index, std::string_view text, const Box& box,
+                                             const std::string& style_name, Align align, Fit fit, bool vcenter,
+                                             std::string_view field) {
   if (slot_index >= m_slots.size()) m_slots.resize(slot_index + 1);
   Slot& slot = m_slots[slot_index];
-  if (slot.valid && slot.text == text) return SlotFit{text.empty() ? nullptr : &slot.fitted, false};
+  const FittedText* drawn = text.empty() ? nullptr : &slot.fitted;
+  if (slot.valid && slot.text == text) return drawn;
   slot.valid = false;
   slot.text.assign(text);
   if (text.empty()) {
     // Nothing to shape or draw; an empty value cannot overflow a box sized for its style.
     slot.valid = true;
-    return SlotFit{nullptr, true};
+    return drawn;
   }
-  if (!slot.fitted.layout) slot.fitted.layout = new_layout(m_layout.styles.at(style_name), align);
-  TRY(fit_into(slot.fitted.layout.get(), text, box, style_name, align, fit, vcenter, field, slot.fitted));
+  const TextStyle& style = m_layout.styles.at(style_name);
+  if (!slot.fitted.layout) slot.fitted.layout = new_layout(style, align);
+  TRY(fit_into(slot.fitted.layout.get(), text, box, style, font_for(style_name), align, fit, vcenter, field,
+               slot.fitted));
   slot.valid = true;
-  return SlotFit{&slot.fitted, true};
+  return drawn;
 }
 
-Status Composer::fit_into(PangoLayout* layout, std::string_view raw_text, const Box& box, const std::string& style_name,
-                          Align align, Fit fit, bool vcenter, std::string_view field, FittedText& fitted) {
-  const TextStyle& style = m_layout.styles.at(style_name);
-  const PangoFontDescription* font = font_for(style_name);
+Status Composer::fit_into(PangoLayout* layout, std::string_view raw_text, const Box& box, const TextStyle& style,
+                          const PangoFontDescription* font, Align align, Fit fit, bool vcenter, std::string_view field,
+                          FittedText& fitted) {
   const std::string text = align == Align::Justify ? make_spaces_unexpandable(raw_text) : std::string(raw_text);
   // A reused layout keeps the wrapping width of its previous text; start unwrapped.
   pango_layout_set_width(layout, -1);

@@ -25,19 +25,16 @@ struct FittedText {
   double size = 0;      // the font size finally used
 };
 
-// What fit_slot() hands back: the slot's fitted text (null for an empty value, which draws
-// nothing) and whether it differs from what the slot held before.
-struct SlotFit {
-  const FittedText* fitted = nullptr;
-  bool changed = true;
-};
-
 class Composer {
  public:
   Composer(FontContext& fonts, const LayoutSpec& layout);
 
   // `field` names the value in errors ("student.name"). Empty text gives an empty layout.
   Result<FittedText> fit(std::string_view text, const Box& box, const std::string& style, Align align, Fit fit,
+                         bool vcenter, std::string_view field);
+  // Like fit(), in a style that is not the layout's (a separator sheet's type): set in the
+  // style's family with the same rare-character fallbacks.
+  Result<FittedText> fit(std::string_view text, const Box& box, const TextStyle& style, Align align, Fit fit,
                          bool vcenter, std::string_view field);
 
   // Like fit(), for a value that is fitted again for every agreement at the same place: `slot`
@@ -47,9 +44,11 @@ class Composer {
   // school's batch, the coded values) is neither shaped nor measured again, and a changed one
   // reuses the layout object. Trade-off: one live layout per slot for the Composer's lifetime
   // (about 60 for the default layout, a few hundred kilobytes with their glyph runs) instead of
-  // some 50 layouts created and freed per agreement. The result is valid until the slot's next call.
-  Result<SlotFit> fit_slot(std::size_t slot, std::string_view text, const Box& box, const std::string& style,
-                           Align align, Fit fit, bool vcenter, std::string_view field);
+  // some 50 layouts created and freed per agreement. The result (null for an empty value, which
+  // draws nothing) is valid until the slot's next call.
+  Result<const FittedText*> fit_slot(std::size_t slot, std::string_view text, const Box& box,
+                                     const std::string& style, Align align, Fit fit, bool vcenter,
+                                     std::string_view field);
 
  private:
   struct Slot {
@@ -58,11 +57,14 @@ class Composer {
     bool valid = false;  // false until a fit succeeds, and after one fails
   };
 
+  FontDescriptionPtr make_font(const TextStyle& style) const;
   const PangoFontDescription* font_for(const std::string& style);
   PangoLayoutPtr new_layout(const TextStyle& style, Align align);
-  // Fits `text` into `layout`, whose alignment and spacing new_layout() has set for `style`.
-  Status fit_into(PangoLayout* layout, std::string_view text, const Box& box, const std::string& style, Align align,
-                  Fit fit, bool vcenter, std::string_view field, FittedText& fitted);
+  // Fits `text` into `layout`, whose alignment and spacing new_layout() has set for `style`;
+  // `font` is make_font(style).
+  Status fit_into(PangoLayout* layout, std::string_view text, const Box& box, const TextStyle& style,
+                  const PangoFontDescription* font, Align align, Fit fit, bool vcenter, std::string_view field,
+                  FittedText& fitted);
 
   FontContext& m_fonts;
   const LayoutSpec& m_layout;

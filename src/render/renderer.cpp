@@ -4,13 +4,13 @@
 #include "render/compose.h"
 #include "render/plan.h"
 #include "render/qr.h"
+#include "render/separator.h"
 #include "render/text_template.h"
 
 #include <cairo-pdf.h>
 
 #include <algorithm>
 #include <map>
-#include <set>
 
 namespace sanfang::render {
 
@@ -18,19 +18,13 @@ struct Renderer::Impl {
   std::shared_ptr<const FontSet> fonts;
   std::shared_ptr<const LayoutSpec> layout;
   RenderOptions options;
+  // Shared by all open streams. The plan and the static art never change after create(); the
+  // composer's slots are refilled by every add() and read only within it, so adds to different
+  // streams may interleave. What a stream keeps between its adds lives in the stream.
   FontContext font_context;
   Composer composer;
   LayoutPlan plan;
   StaticArt art;
-  bool streaming = false;
-  // Per panel: the recording of the latest agreement's copy-independent values, painted on all
-  // copies (the PDF carries their text once, as a form XObject). Kept across agreements and
-  // streams: while none of a panel's values changes (a batch's school fields), the same
-  // recording is painted again and cairo writes its form once per file. Memory: one recording
-  // per panel. `stale` marks panels whose values changed since their recording was made; it
-  // survives a failed compose so a half-updated agreement never leaves a stale recording behind.
-  std::map<int, SurfacePtr> shared_values;
-  std::set<int> stale;
 
   Impl(std::shared_ptr<const FontSet> f, std::shared_ptr<const LayoutSpec> l, RenderOptions o)
       : fonts(std::move(f)), layout(std::move(l)), options(std::move(o)), font_context(fonts),
@@ -44,14 +38,36 @@ std::string reprint_mark(int times_printed_before) {
   return "补打（第 " + std::to_string(times_printed_before) + " 次）";
 }
 
-// The "break lines" stage for one agreement: every dynamic text fitted, once — or once per copy
-// when its template names a copy property. Index: [text][copy or 0]; null for an empty value.
-// The fitted texts live in the Composer's slots, valid until the next agreement is composed.
+// The "break lines" stage for one agreement: every dynamic text fitted, once — or once per drawn
+// copy when its template names a copy property. Index: [text][copy or 0]; null for an empty
+// value or a copy not drawn. The fitted texts live in the Composer's slots, valid until the next
+// agreement is composed.
 struct ComposedAgreement {
   std::vector<std::vector<const FittedText*>> texts;
+  std::vector<std::string> shared_text;           // [text]: the value of a shared text, else empty
   std::vector<std::vector<QrSymbol>> qr_by_copy;  // [copy][qr block]: one stencil per placement
   std::vector<std::string> url_by_copy;
 };
+
+// The copies add() draws, by copy index: every copy for an empty `numbers`.
+Result<std::vector<bool>> select_copies(const LayoutSpec& layout, std::span<const int> numbers) {
+  std::vector<bool> drawn(layout.copies.size(), numbers.empty());
+  for (int number : numbers) {
+    auto copy = std::find_if(layout.copies.begin(), layout.copies.end(),
+                             [&](const CopySpec& c) { return c.number == number; });
+    if (copy == layout.copies.end()) return Error::invalid("copies", "没有第 " + std::to_string(number) + " 联");
+    const auto index = static_cast<std::size_t>(copy - layout.copies.begin());
+    if (drawn[index]) return Error::invalid("copies", "第 " + std::to_string(number) + " 联重复");
+    drawn[index] = true;
+  }
+  return drawn;
+}
+
+Status output_status(cairo_status_t status) {
+  if (status == CAIRO_STATUS_SUCCESS) return {};
+  return Error::make(status == CAIRO_STATUS_WRITE_ERROR ? ErrorKind::Io : ErrorKind::Render,
+                     std::string("PDF output: ") + cairo_status_to_string(status));
+}
 
 cairo_status_t write_to_sink(void* closure, const unsigned char* data, unsigned int length) {
   auto* sink = static_cast<ByteSink*>(closure);
@@ -69,11 +85,18 @@ std::string tag_uri(const std::string& url) {
   return "uri='" + escaped + "'";
 }
 
+// A panel's recording of an agreement's copy-independent values, with the values it shows.
+struct PanelValues {
+  std::vector<std::string> values;
+  SurfacePtr recording;
+};
+
 }  // namespace
 
 struct PdfStream::Impl {
   Renderer::Impl& renderer;
   ByteSink sink;
+  StreamOptions options;
   std::string title;
   SurfacePtr surface;
   CairoPtr cr;
@@ -82,20 +105,30 @@ struct PdfStream::Impl {
   std::string first_serial, last_serial;
   std::string latest_timestamp;
   bool finished = false;
+  // Per panel: the recording of the latest agreement's copy-independent values, painted on all
+  // copies (the PDF carries their text once, as a form XObject). While none of a panel's values
+  // changes (a batch's school fields), the same recording is painted again and cairo writes its
+  // form once per file. Kept per stream and keyed by the values rather than by what the
+  // renderer composed last, so what other streams draw in between changes nothing here.
+  // Memory: one recording per panel.
+  std::map<int, PanelValues> shared_values;
 
-  Impl(Renderer::Impl& r, ByteSink s) : renderer(r), sink(std::move(s)) {}
-  ~Impl() { renderer.streaming = false; }
+  Impl(Renderer::Impl& r, ByteSink s, StreamOptions o) : renderer(r), sink(std::move(s)), options(std::move(o)) {}
 
-  Result<ComposedAgreement> compose(const AgreementDocument& doc, std::span<const int> reprints) {
+  Result<ComposedAgreement> compose(const AgreementDocument& doc, std::span<const int> reprints,
+                                    const std::vector<bool>& drawn) {
     const LayoutSpec& layout = *renderer.layout;
     for (const auto& [path, value] : doc.values) TRY(renderer.fonts->check_coverage(value, path));
 
     ComposedAgreement out;
     out.texts.resize(renderer.plan.texts.size());
+    out.shared_text.resize(renderer.plan.texts.size());
     for (std::size_t i = 0; i < renderer.plan.texts.size(); ++i) {
       const DynamicText& d = renderer.plan.texts[i];
       const std::size_t variants = d.per_copy ? layout.copies.size() : 1;
+      out.texts[i].resize(variants);
       for (std::size_t c = 0; c < variants; ++c) {
+        if (d.per_copy && !drawn[c]) continue;
         const CopySpec& copy = layout.copies[c];
         auto text = TRY(expand_template(d.text, [&](std::string_view name) -> std::optional<std::string> {
           if (name == kReprintPlaceholder) return reprint_mark(c < reprints.size() ? reprints[c] : 0);
@@ -108,9 +141,8 @@ struct PdfStream::Impl {
           return std::string(doc.value(name));
         }));
         const std::size_t slot = i * layout.copies.size() + c;
-        SlotFit fitted = TRY(renderer.composer.fit_slot(slot, text, d.box, d.style, d.align, d.fit, d.vcenter, d.field));
-        out.texts[i].push_back(fitted.fitted);
-        if (fitted.changed && is_shared(d)) mark_stale(d.panel);
+        out.texts[i][c] = TRY(renderer.composer.fit_slot(slot, text, d.box, d.style, d.align, d.fit, d.vcenter, d.field));
+        if (is_shared(d)) out.shared_text[i] = std::move(text);
       }
     }
 
@@ -119,6 +151,7 @@ struct PdfStream::Impl {
     if (doc.serial && !renderer.plan.qrs.empty()) {
       if (!renderer.options.key) return Error::make(ErrorKind::Internal, "a verification key is needed to print a serial");
       for (std::size_t c = 0; c < layout.copies.size(); ++c) {
+        if (!drawn[c]) continue;
         auto token = core::make_verification_token(*renderer.options.key, *doc.serial, layout.copies[c].number, doc.content_hash);
         out.url_by_copy[c] = core::verification_url(renderer.options.public_base_url, token);
         QrSymbol symbol = TRY(encode_qr(out.url_by_copy[c]));
@@ -130,33 +163,37 @@ struct PdfStream::Impl {
     return out;
   }
 
-  void mark_stale(int panel) {
-    if (panel != 0) {
-      renderer.stale.insert(panel);
-      return;
-    }
-    for (const auto& p : renderer.layout->panels) renderer.stale.insert(p.number);
-  }
-
   bool is_shared(const DynamicText& d) const {
     return !d.per_copy && !renderer.layout->styles.at(d.style).color.accent;
   }
 
+  static bool on_panel(const DynamicText& d, int panel) { return d.panel == panel || d.panel == 0; }
+
   void record_shared_values(const ComposedAgreement& composed) {
-    const LayoutSpec& layout = *renderer.layout;
-    for (const auto& panel : layout.panels) {
-      if (renderer.shared_values.count(panel.number) && !renderer.stale.count(panel.number)) continue;
-      cairo_rectangle_t extents{0, 0, layout.panel_width, layout.panel_height};
-      SurfacePtr surface(cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents));
-      CairoPtr recorder(cairo_create(surface.get()));
+    for (const auto& panel : renderer.layout->panels) {
+      std::vector<std::string> values;
       for (std::size_t i = 0; i < renderer.plan.texts.size(); ++i) {
         const DynamicText& d = renderer.plan.texts[i];
-        if ((d.panel != panel.number && d.panel != 0) || !is_shared(d) || !composed.texts[i][0]) continue;
-        draw_fitted(recorder.get(), *composed.texts[i][0], layout.styles.at(d.style).color.rgb);
+        if (on_panel(d, panel.number) && is_shared(d)) values.push_back(composed.shared_text[i]);
       }
-      renderer.shared_values[panel.number] = std::move(surface);
-      renderer.stale.erase(panel.number);
+      PanelValues& recorded = shared_values[panel.number];
+      if (recorded.recording && recorded.values == values) continue;
+      recorded.recording = record_panel_values(composed, panel.number);
+      recorded.values = std::move(values);
     }
+  }
+
+  SurfacePtr record_panel_values(const ComposedAgreement& composed, int panel) const {
+    const LayoutSpec& layout = *renderer.layout;
+    cairo_rectangle_t extents{0, 0, layout.panel_width, layout.panel_height};
+    SurfacePtr surface(cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents));
+    CairoPtr recorder(cairo_create(surface.get()));
+    for (std::size_t i = 0; i < renderer.plan.texts.size(); ++i) {
+      const DynamicText& d = renderer.plan.texts[i];
+      if (!on_panel(d, panel) || !is_shared(d) || !composed.texts[i][0]) continue;
+      draw_fitted(recorder.get(), *composed.texts[i][0], layout.styles.at(d.style).color.rgb);
+    }
+    return surface;
   }
 
   void draw_panel(const ComposedAgreement& composed, std::size_t copy_index, int panel) {
@@ -164,11 +201,11 @@ struct PdfStream::Impl {
     const CopySpec& copy = layout.copies[copy_index];
     cairo_t* c = cr.get();
     renderer.art.paint_panel(c, copy_index, panel);
-    cairo_set_source_surface(c, renderer.shared_values.at(panel).get(), 0, 0);
+    cairo_set_source_surface(c, shared_values.at(panel).recording.get(), 0, 0);
     cairo_paint(c);
     for (std::size_t i = 0; i < renderer.plan.texts.size(); ++i) {
       const DynamicText& d = renderer.plan.texts[i];
-      if ((d.panel != panel && d.panel != 0) || is_shared(d)) continue;
+      if (!on_panel(d, panel) || is_shared(d)) continue;
       const FittedText* fitted = composed.texts[i][d.per_copy ? copy_index : 0];
       if (fitted) draw_fitted(c, *fitted, resolve_color(layout.styles.at(d.style).color, copy));
     }
@@ -177,9 +214,9 @@ struct PdfStream::Impl {
       const DynamicQr& qr = renderer.plan.qrs[q];
       if (qr.panel != panel) continue;
       // The QR is also a link, for whoever holds the PDF rather than the paper.
-      cairo_tag_begin(c, CAIRO_TAG_LINK, tag_uri(composed.url_by_copy[copy_index]).c_str());
+      if (options.links) cairo_tag_begin(c, CAIRO_TAG_LINK, tag_uri(composed.url_by_copy[copy_index]).c_str());
       draw_qr(c, symbols[q], qr.box.x, qr.box.y, qr.box.w);
-      cairo_tag_end(c, CAIRO_TAG_LINK);
+      if (options.links) cairo_tag_end(c, CAIRO_TAG_LINK);
     }
   }
 
@@ -207,18 +244,17 @@ struct PdfStream::Impl {
     ++pages;
   }
 
-  Status add(const AgreementDocument& doc, std::span<const int> reprints) {
+  Status add(const AgreementDocument& doc, std::span<const int> reprints, std::span<const int> copies) {
     if (finished) return Error::make(ErrorKind::Internal, "PDF stream already finished");
-    ComposedAgreement composed = TRY(compose(doc, reprints));
     const LayoutSpec& layout = *renderer.layout;
+    const std::vector<bool> drawn = TRY(select_copies(layout, copies));
+    ComposedAgreement composed = TRY(compose(doc, reprints, drawn));
     for (std::size_t copy = 0; copy < layout.copies.size(); ++copy) {
+      if (!drawn[copy]) continue;
       draw_face(doc, composed, copy, layout.outside_face, "外");
       draw_face(doc, composed, copy, layout.inside_face, "内");
     }
-    if (cairo_status_t status = cairo_status(cr.get()); status != CAIRO_STATUS_SUCCESS) {
-      return Error::make(status == CAIRO_STATUS_WRITE_ERROR ? ErrorKind::Io : ErrorKind::Render,
-                         std::string("PDF output: ") + cairo_status_to_string(status));
-    }
+    TRY(output_status(cairo_status(cr.get())));
     ++agreements;
     if (doc.serial) {
       if (first_serial.empty()) first_serial = *doc.serial;
@@ -226,6 +262,20 @@ struct PdfStream::Impl {
     }
     latest_timestamp = std::max(latest_timestamp, doc.timestamp_utc);
     return {};
+  }
+
+  Status add_separator(const SeparatorSheet& sheet) {
+    if (finished) return Error::make(ErrorKind::Internal, "PDF stream already finished");
+    const std::vector<FittedText> front =
+        TRY(compose_separator(renderer.composer, *renderer.fonts, *renderer.layout, sheet));
+    cairo_pdf_surface_set_page_label(surface.get(), "分隔页");
+    draw_separator(cr.get(), front);
+    cairo_show_page(cr.get());
+    // The blank back: in duplex printing the next agreement starts on a sheet of its own.
+    cairo_pdf_surface_set_page_label(surface.get(), "分隔页");
+    cairo_show_page(cr.get());
+    pages += 2;
+    return output_status(cairo_status(cr.get()));
   }
 
   Status finish() {
@@ -244,16 +294,12 @@ struct PdfStream::Impl {
     const std::string date = latest_timestamp.empty() ? "1970-01-01T00:00:00Z" : latest_timestamp;
     cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATE_DATE, date.c_str());
     cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_MOD_DATE, date.c_str());
-    cairo_tag_end(cr.get(), "Document");
+    if (options.links) cairo_tag_end(cr.get(), "Document");
     cr.reset();
     cairo_surface_finish(surface.get());
     cairo_status_t status = cairo_surface_status(surface.get());
     surface.reset();
-    if (status != CAIRO_STATUS_SUCCESS) {
-      return Error::make(status == CAIRO_STATUS_WRITE_ERROR ? ErrorKind::Io : ErrorKind::Render,
-                         std::string("PDF output: ") + cairo_status_to_string(status));
-    }
-    return {};
+    return output_status(status);
   }
 };
 
@@ -275,20 +321,18 @@ Result<std::unique_ptr<Renderer>> Renderer::create(std::shared_ptr<const FontSet
 
 const LayoutSpec& Renderer::layout() const { return *m_impl->layout; }
 
-Result<std::unique_ptr<PdfStream>> Renderer::begin(ByteSink sink, std::string_view title_suffix) {
-  if (m_impl->streaming) return Error::make(ErrorKind::Internal, "a PDF stream is already open on this renderer");
-  auto impl = std::make_unique<PdfStream::Impl>(*m_impl, std::move(sink));
-  m_impl->streaming = true;
+Result<std::unique_ptr<PdfStream>> Renderer::begin(ByteSink sink, StreamOptions options) {
+  auto impl = std::make_unique<PdfStream::Impl>(*m_impl, std::move(sink), std::move(options));
   impl->title = m_impl->layout->title;
-  if (!title_suffix.empty()) impl->title += " " + std::string(title_suffix);
+  if (!impl->options.title_suffix.empty()) impl->title += " " + impl->options.title_suffix;
   impl->surface.reset(cairo_pdf_surface_create_for_stream(write_to_sink, &impl->sink, m_impl->layout->sheet_width,
                                                           m_impl->layout->sheet_height));
   impl->cr.reset(cairo_create(impl->surface.get()));
   // One structure element around the whole file. Without any, cairo 1.16 still reserves
   // structure-tree objects for link annotations but never writes them, leaving xref entries
   // that point at the wrong objects; with it the tree is written and the file is well-formed
-  // (and tagged).
-  cairo_tag_begin(impl->cr.get(), "Document", "");
+  // (and tagged). A file without links needs neither.
+  if (impl->options.links) cairo_tag_begin(impl->cr.get(), "Document", "");
   if (cairo_status(impl->cr.get()) != CAIRO_STATUS_SUCCESS) {
     return Error::make(ErrorKind::Render, "cannot create a PDF surface");
   }
@@ -312,9 +356,10 @@ Result<std::string> Renderer::render_to_string(std::span<const AgreementDocument
 
 PdfStream::PdfStream(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 PdfStream::~PdfStream() = default;
-Status PdfStream::add(const AgreementDocument& document, std::span<const int> reprints) {
-  return m_impl->add(document, reprints);
+Status PdfStream::add(const AgreementDocument& document, std::span<const int> reprints, std::span<const int> copies) {
+  return m_impl->add(document, reprints, copies);
 }
+Status PdfStream::add_separator(const SeparatorSheet& sheet) { return m_impl->add_separator(sheet); }
 Status PdfStream::finish() { return m_impl->finish(); }
 int PdfStream::pages() const { return m_impl->pages; }
 

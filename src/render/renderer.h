@@ -6,10 +6,15 @@
 // panel 3), as the layout's imposition says.
 //
 // Threading: a Renderer is confined to one thread (it owns a Pango font map and context);
-// make one per worker. The FontSet and LayoutSpec it reads are shared read-only.
-// Memory: pages are handed to the sink as they finish; what stays until finish() is cairo's
-// per-page bookkeeping and the set of glyphs used per font (the subsets are embedded at the end),
-// so a 1,000-agreement file costs little more memory than one agreement.
+// make one per worker. The FontSet and LayoutSpec it reads are shared read-only. Several streams
+// may be open on one Renderer at once — a print job's stream stays open on a render thread while
+// single agreements are rendered between its adds — as long as every call is made on that
+// thread: calls on different streams may interleave, each call runs to completion. Each stream's
+// file is the same as if it had been written alone.
+// Memory: pages are handed to the sink as they finish; what stays until finish() is, per open
+// stream, the set of glyphs used per font (the subsets are embedded at the end), one recording
+// of values per panel and — when the stream has links — cairo's per-page tag and annotation
+// bookkeeping, so a 10,000-agreement print job without links keeps its memory flat.
 // Reproducibility: the output is a pure function of the documents, the layout, the fonts, the
 // verification key and the public base URL: the PDF's dates come from the signing time.
 #pragma once
@@ -19,6 +24,7 @@
 #include "render/document.h"
 #include "render/fonts.h"
 #include "render/layout_spec.h"
+#include "render/separator.h"
 
 #include <functional>
 #include <memory>
@@ -39,6 +45,15 @@ struct RenderOptions {
 // Receives PDF bytes as they are produced; returning false aborts the render with an Io error.
 using ByteSink = std::function<bool(std::string_view bytes)>;
 
+struct StreamOptions {
+  std::string title_suffix;  // appended to the layout's title in the PDF metadata
+  // False for a print job's file, which goes to paper: no link annotations on the QR codes and
+  // no structure tree. cairo keeps the bookkeeping of every tag and link annotation — per page,
+  // with the structure tree they belong to — until finish(); without them a stream's memory
+  // stays flat over a 10,000-agreement batch.
+  bool links = true;
+};
+
 class PdfStream;
 
 class Renderer {
@@ -49,8 +64,9 @@ class Renderer {
   Renderer(const Renderer&) = delete;
   Renderer& operator=(const Renderer&) = delete;
 
-  // Starts one PDF file written to `sink`. Only one stream per Renderer at a time.
-  Result<std::unique_ptr<PdfStream>> begin(ByteSink sink, std::string_view title_suffix = {});
+  // Starts one PDF file written to `sink`; other streams of this Renderer may be open too. The
+  // stream must not outlive the Renderer.
+  Result<std::unique_ptr<PdfStream>> begin(ByteSink sink, StreamOptions options = {});
 
   // Convenience: all `documents` into one PDF, each starting on a new sheet.
   Status render(std::span<const AgreementDocument> documents, ByteSink sink);
@@ -70,9 +86,17 @@ class Renderer {
 class PdfStream {
  public:
   ~PdfStream();
-  // `reprints`: per copy (index 0 = copy 1), how many times it was printed before; a copy
-  // printed again carries a 补打 mark with the count. Empty for a first print.
-  Status add(const AgreementDocument& document, std::span<const int> reprints = {});
+  // `reprints`: per copy of the layout (index 0 = copy 1, whichever copies are drawn), how many
+  // times it was printed before; a copy printed again carries a 补打 mark with the count. Empty
+  // for a first print.
+  // `copies`: the numbers of the copies to draw (the layout's copy numbers, as printed); they are
+  // drawn in the layout's order. Empty for every copy. An unknown or repeated number is an
+  // InvalidInput error naming "copies", and nothing is drawn.
+  Status add(const AgreementDocument& document, std::span<const int> reprints = {},
+             std::span<const int> copies = {});
+  // One separator sheet (two pages, the back blank, labelled 分隔页); validated like an
+  // agreement before anything is drawn. Separators are not agreements in the metadata.
+  Status add_separator(const SeparatorSheet& sheet);
   // Writes fonts, xref and trailer. Metadata: title from the layout; subject the serial (or the
   // first and last serial and the count for a batch); dates the latest signing time.
   Status finish();

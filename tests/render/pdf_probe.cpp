@@ -1,5 +1,7 @@
 #include "pdf_probe.h"
 
+#include "core/verification_token.h"
+
 #include <poppler/cpp/poppler-document.h>
 #include <poppler/cpp/poppler-font.h>
 #include <poppler/cpp/poppler-image.h>
@@ -9,6 +11,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -36,7 +43,7 @@ std::string strip_whitespace(const std::string& utf8) {
   std::string out;
   for (std::size_t i = 0; i < utf8.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(utf8[i]);
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f') continue;  // Poppler ends a page with \f
     // U+2000–U+200A (E2 80 80–8A), U+3000 (E3 80 80), U+00A0 (C2 A0)
     if (c == 0xE2 && i + 2 < utf8.size() && static_cast<unsigned char>(utf8[i + 1]) == 0x80 &&
         static_cast<unsigned char>(utf8[i + 2]) <= 0x8A) {
@@ -57,12 +64,42 @@ std::string strip_whitespace(const std::string& utf8) {
   return out;
 }
 
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
 std::string PdfProbe::half_text(int page, bool right) const {
   std::unique_ptr<poppler::page> p(m_impl->doc->create_page(page - 1));
   auto box = p->page_rect(poppler::media_box);
   const double half = box.width() / 2;
   auto bytes = p->text(poppler::rectf(right ? half : 0, 0, half, box.height()), poppler::page::raw_order_layout).to_utf8();
   return strip_whitespace(std::string(bytes.begin(), bytes.end()));
+}
+
+std::string PdfProbe::text(int page) const {
+  std::unique_ptr<poppler::page> p(m_impl->doc->create_page(page - 1));
+  auto bytes = p->text(poppler::rectf(), poppler::page::raw_order_layout).to_utf8();
+  return strip_whitespace(std::string(bytes.begin(), bytes.end()));
+}
+
+std::string PdfProbe::label(int page) const {
+  std::unique_ptr<poppler::page> p(m_impl->doc->create_page(page - 1));
+  auto bytes = p->label().to_utf8();
+  return std::string(bytes.begin(), bytes.end());
+}
+
+bool PdfProbe::blank(int page) const {
+  std::unique_ptr<poppler::page> p(m_impl->doc->create_page(page - 1));
+  poppler::page_renderer renderer;
+  renderer.set_image_format(poppler::image::format_gray8);
+  poppler::image image = renderer.render_page(p.get(), 36, 36);
+  for (int y = 0; y < image.height(); ++y) {
+    const char* row = image.const_data() + static_cast<std::size_t>(y) * image.bytes_per_row();
+    for (int x = 0; x < image.width(); ++x) {
+      if (static_cast<unsigned char>(row[x]) != 0xFF) return false;
+    }
+  }
+  return true;
 }
 
 std::string PdfProbe::info(const std::string& key) const {
@@ -112,6 +149,22 @@ std::vector<std::string> PdfProbe::decode_qr(int page, double dpi) const {
   return payloads;
 }
 
+QpdfCheck qpdf_check(const std::string& pdf) {
+  static int counter = 0;
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("sanfang-qpdf-" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + ".pdf");
+  std::ofstream(file, std::ios::binary) << pdf;
+  QpdfCheck check;
+  if (FILE* qpdf = ::popen(("qpdf --check '" + file.string() + "' 2>&1").c_str(), "r")) {
+    char buffer[4096];
+    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, qpdf)) check.output.append(buffer, n);
+    const int status = ::pclose(qpdf);
+    check.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  std::filesystem::remove(file);
+  return check;
+}
+
 const RenderFixture& RenderFixture::get() {
   static const RenderFixture fixture = [] {
     RenderFixture f;
@@ -153,6 +206,11 @@ std::unique_ptr<render::Renderer> RenderFixture::renderer() const {
   auto r = render::Renderer::create(fonts, layout, options);
   if (!r) FAIL(r.error().describe());
   return std::move(*r);
+}
+
+std::string RenderFixture::expected_url(const render::AgreementDocument& doc, int copy) const {
+  return core::verification_url("https://jy.example.edu.cn",
+                                core::make_verification_token(key, *doc.serial, copy, doc.content_hash));
 }
 
 std::string RenderFixture::render(const std::vector<render::AgreementDocument>& docs) const {

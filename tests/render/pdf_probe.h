@@ -29,6 +29,10 @@ class PdfProbe {
   // Text of the left or right half of a sheet, whitespace removed (so grouped serials and
   // wrapped values compare as written).
   std::string half_text(int page, bool right) const;
+  std::string text(int page) const;  // the whole page, whitespace removed
+  std::string label(int page) const;
+  // True when the page rendered at 36 dpi has no pixel that is not white.
+  bool blank(int page) const;
   std::string info(const std::string& key) const;
   std::vector<std::string> font_names() const;
   bool all_fonts_embedded() const;
@@ -51,10 +55,20 @@ struct RenderFixture {
 
   render::AgreementDocument sample(const std::string& name) const;  // samples/NAME.json
   std::string sample_text(const std::string& name) const;
-  std::unique_ptr<render::Renderer> renderer() const;
+  std::unique_ptr<render::Renderer> renderer() const;  // public base URL https://jy.example.edu.cn
+  // The verification URL a copy's QR code must carry (copy: the number printed, 1-based).
+  std::string expected_url(const render::AgreementDocument& doc, int copy) const;
   std::string render(const std::vector<render::AgreementDocument>& docs) const;
 };
 
 std::string strip_whitespace(const std::string& utf8);
+bool contains(const std::string& haystack, const std::string& needle);
+
+// `qpdf --check` on the PDF: exit status 0 when qpdf finds neither errors nor warnings.
+struct QpdfCheck {
+  int exit_status = -1;
+  std::string output;
+};
+QpdfCheck qpdf_check(const std::string& pdf);
 
 }  // namespace sanfang::testing

@@ -8,23 +8,9 @@
 #include <thread>
 
 using namespace sanfang;
+using sanfang::testing::contains;
 using sanfang::testing::PdfProbe;
 using sanfang::testing::RenderFixture;
-
-namespace {
-
-// The verification URL a copy's QR code must carry.
-std::string expected_url(const render::AgreementDocument& doc, int copy) {
-  const auto& f = RenderFixture::get();
-  return core::verification_url("https://jy.example.edu.cn",
-                                core::make_verification_token(f.key, *doc.serial, copy, doc.content_hash));
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-}  // namespace
 
 TEST_CASE("an agreement is six A3 landscape pages: two faces per copy, three copies", "[renderer]") {
   const auto& f = RenderFixture::get();
@@ -116,8 +102,8 @@ TEST_CASE("each copy's QR code decodes at 200 dpi to that copy's verification UR
     auto payloads = pdf.decode_qr(2 * copy - 1);
     INFO("copy " << copy);
     REQUIRE(payloads.size() == 2);  // cover and signature panel
-    CHECK(payloads[0] == expected_url(doc, copy));
-    CHECK(payloads[1] == expected_url(doc, copy));
+    CHECK(payloads[0] == f.expected_url(doc, copy));
+    CHECK(payloads[1] == f.expected_url(doc, copy));
   }
   CHECK(pdf.decode_qr(2).empty());  // the inside face carries none
 }
@@ -141,7 +127,7 @@ TEST_CASE("the QR code is also a clickable link in the PDF", "[renderer][qr]") {
   const auto& f = RenderFixture::get();
   auto doc = f.sample("typical");
   const std::string pdf = f.render({doc});
-  CHECK(contains(pdf, "/URI (" + expected_url(doc, 1) + ")"));
+  CHECK(contains(pdf, "/URI (" + f.expected_url(doc, 1) + ")"));
 }
 
 TEST_CASE("an unsigned agreement renders as a preview with a watermark and no QR code", "[renderer][preview]") {
