@@ -262,6 +262,67 @@ CREATE TABLE verifications (
 );
 CREATE INDEX verifications_by_serial ON verifications(serial, id);
 )sql"},
+      // print room: batch jobs, their frozen lists and the per-copy print records.
+      {5, R"sql(
+CREATE TABLE print_jobs (
+  id              INTEGER PRIMARY KEY,
+  request         TEXT NOT NULL,
+  origin          TEXT NOT NULL CHECK (origin IN ('service','cli')),
+  state           TEXT NOT NULL CHECK (state IN ('queued','running','done','failed','cancelled')),
+  total           INTEGER NOT NULL,
+  done            INTEGER NOT NULL DEFAULT 0,
+  pages           INTEGER NOT NULL DEFAULT 0,
+  created_by      INTEGER REFERENCES accounts(id),
+  created_by_name TEXT NOT NULL,
+  created_at      INTEGER NOT NULL,
+  started_at      INTEGER,
+  finished_at     INTEGER,
+  file_size       INTEGER NOT NULL DEFAULT 0,
+  sha256          TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX print_jobs_unfinished ON print_jobs(origin, id) WHERE state IN ('queued','running');
+-- A finished job never changes again (its file and records are what was printed).
+CREATE TRIGGER print_jobs_finished_never_change BEFORE UPDATE ON print_jobs
+  WHEN OLD.state IN ('done','failed','cancelled')
+BEGIN
+  SELECT RAISE(ABORT, 'a finished print job never changes');
+END;
+
+-- The job's list, frozen when it was created: a restarted job prints exactly the same.
+CREATE TABLE print_job_items (
+  job_id       INTEGER NOT NULL REFERENCES print_jobs(id),
+  position     INTEGER NOT NULL,
+  agreement_id INTEGER NOT NULL REFERENCES agreements(id),
+  serial       TEXT NOT NULL,
+  college_code TEXT NOT NULL,
+  major        TEXT NOT NULL,
+  student_no   TEXT NOT NULL,
+  reprints     TEXT NOT NULL,
+  PRIMARY KEY (job_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE print_job_errors (
+  job_id   INTEGER NOT NULL REFERENCES print_jobs(id),
+  position INTEGER NOT NULL,
+  serial   TEXT NOT NULL,
+  message  TEXT NOT NULL,
+  PRIMARY KEY (job_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE print_records (
+  id              INTEGER PRIMARY KEY,
+  agreement_id    INTEGER NOT NULL REFERENCES agreements(id),
+  copy            INTEGER NOT NULL,
+  ordinal         INTEGER NOT NULL,
+  job_id          INTEGER NOT NULL REFERENCES print_jobs(id),
+  printed_by      INTEGER REFERENCES accounts(id),
+  printed_by_name TEXT NOT NULL,
+  printed_at      INTEGER NOT NULL,
+  voided_at       INTEGER
+);
+CREATE INDEX print_records_by_agreement ON print_records(agreement_id, copy);
+CREATE INDEX print_records_by_job ON print_records(job_id, agreement_id);
+)sql"},
   };
   return kMigrations;
 }

@@ -5,7 +5,7 @@
 namespace sanfang::store::sqlite {
 
 Result<Database> Database::open(const std::filesystem::path& file,
-                                std::chrono::milliseconds busy_timeout) {
+                                std::chrono::milliseconds busy_timeout, bool durable) {
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(file.c_str(), &raw,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -17,7 +17,9 @@ Result<Database> Database::open(const std::filesystem::path& file,
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, static_cast<int>(busy_timeout.count()));
   TRY(db.exec("PRAGMA journal_mode=WAL"));
-  TRY(db.exec("PRAGMA synchronous=FULL"));
+  TRY(db.exec(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF"));
+  // A bulk load's transactions are large: keep their pages in memory instead of spilling them.
+  if (!durable) TRY(db.exec("PRAGMA cache_size=-131072"));
   TRY(db.exec("PRAGMA foreign_keys=ON"));
   return db;
 }
@@ -91,17 +93,28 @@ std::string Statement::text(int column) const {
 }
 
 Result<WriteTransaction> WriteTransaction::begin(Database& db) {
+  if (sqlite3_get_autocommit(db.handle()) == 0) {
+    TRY(db.exec("SAVEPOINT nested_write"));
+    return WriteTransaction(&db, true);
+  }
   TRY(db.exec("BEGIN IMMEDIATE"));
-  return WriteTransaction(&db);
+  return WriteTransaction(&db, false);
 }
 
 WriteTransaction::~WriteTransaction() {
-  if (m_db != nullptr) (void)m_db->exec("ROLLBACK");
+  if (m_db == nullptr) return;
+  if (m_nested) {
+    (void)m_db->exec("ROLLBACK TO nested_write");
+    (void)m_db->exec("RELEASE nested_write");
+  } else {
+    (void)m_db->exec("ROLLBACK");
+  }
 }
 
 Status WriteTransaction::commit() {
   Database* db = m_db;
   m_db = nullptr;
+  if (m_nested) return db->exec("RELEASE nested_write");
   if (auto committed = db->exec("COMMIT"); !committed.ok()) {
     (void)db->exec("ROLLBACK");
     return committed;
@@ -110,6 +123,8 @@ Status WriteTransaction::commit() {
 }
 
 Result<ReadTransaction> ReadTransaction::begin(Database& db) {
+  // Inside a transaction the reads already see one consistent state.
+  if (sqlite3_get_autocommit(db.handle()) == 0) return ReadTransaction(nullptr);
   TRY(db.exec("BEGIN"));
   return ReadTransaction(&db);
 }

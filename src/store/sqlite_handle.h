@@ -31,8 +31,10 @@ class Database {
   // Opens (creating if needed) the file and applies the connection settings SPEC "Storage" asks
   // for: WAL, foreign keys on, synchronous=FULL, and a busy timeout so writers queue instead of
   // failing at once.
+  // `durable` false sets synchronous=OFF: a crash may lose the last transactions. Only for
+  // generated benchmark data (`sanfang bench-seed`), never for a service.
   static Result<Database> open(const std::filesystem::path& file,
-                               std::chrono::milliseconds busy_timeout);
+                               std::chrono::milliseconds busy_timeout, bool durable = true);
 
   Status exec(std::string_view sql);
   Result<Statement> prepare(std::string_view sql);
@@ -66,6 +68,12 @@ class Statement {
   Result<bool> step();
   // Runs a statement that returns no rows.
   Status run();
+  // Makes the statement ready to run again with new bindings (one prepare for many rows).
+  void reset() {
+    sqlite3_reset(m_statement.get());
+    sqlite3_clear_bindings(m_statement.get());
+    m_bind_error = SQLITE_OK;
+  }
 
   std::int64_t int64(int column) const { return sqlite3_column_int64(m_statement.get(), column); }
   std::string text(int column) const;
@@ -88,15 +96,18 @@ class Statement {
 // unless committed.
 class WriteTransaction {
  public:
+  // Inside another transaction (a bulk load) this is a savepoint of it: its rollback undoes only
+  // its own changes, and its commit becomes durable with the outer one.
   static Result<WriteTransaction> begin(Database& db);
-  WriteTransaction(WriteTransaction&& other) noexcept : m_db(other.m_db) { other.m_db = nullptr; }
+  WriteTransaction(WriteTransaction&& other) noexcept : m_db(other.m_db), m_nested(other.m_nested) { other.m_db = nullptr; }
   WriteTransaction& operator=(WriteTransaction&&) = delete;
   ~WriteTransaction();
   Status commit();
 
  private:
-  explicit WriteTransaction(Database* db) : m_db(db) {}
+  WriteTransaction(Database* db, bool nested) : m_db(db), m_nested(nested) {}
   Database* m_db;
+  bool m_nested;
 };
 
 // A read snapshot: every SELECT inside sees the same committed state.

@@ -155,7 +155,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(SqliteStoreOptions option
   if (ec)
     return Error::make(ErrorKind::Io, "cannot create data folder " + options.data_dir.string() +
                                           ": " + ec.message());
-  auto db = TRY(sqlite::Database::open(database_path(options.data_dir), options.busy_timeout));
+  auto db = TRY(sqlite::Database::open(database_path(options.data_dir), options.busy_timeout, options.durable));
   TRY(migrate(db));
   auto blobs = TRY(BlobStore::open({options.data_dir / "blobs", options.max_attachment_bytes}));
   return std::unique_ptr<SqliteStore>(
@@ -169,6 +169,13 @@ Status SqliteStore::ping() {
   auto statement = TRY(m_db.prepare("SELECT 1"));
   TRY(statement.step());
   return {};
+}
+
+Status SqliteStore::in_one_transaction(const std::function<Status()>& work) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+  TRY(work());
+  return transaction.commit();
 }
 
 Status SqliteStore::put_college(const workflow::College& college) {
@@ -928,7 +935,7 @@ Result<std::vector<Agreement>> SqliteStore::list_agreements(const AgreementQuery
   if (query.employer_id) rows.bind(index++, *query.employer_id);
   if (query.origin) rows.bind(index++, workflow::to_string(*query.origin));
   if (query.college_code) rows.bind(index++, *query.college_code);
-  rows.bind(index++, query.limit).bind(index++, query.offset);
+  rows.bind(index, query.limit).bind(index + 1, query.offset);
   std::vector<Agreement> list;
   while (TRY(rows.step())) list.push_back(TRY(agreement_from_row(rows)));
   for (auto& agreement : list)

@@ -24,6 +24,8 @@ struct SqliteStoreOptions {
   std::chrono::seconds session_lifetime = std::chrono::hours{12};
   int failures_before_lock = 10;                      // SPEC "Accounts": after 10 ...
   std::chrono::seconds lock_duration = std::chrono::minutes{15};  // ... locked for 15 minutes
+  // false only for generated benchmark data: see sqlite::Database::open.
+  bool durable = true;
 };
 
 class SqliteStore final : public Store {
@@ -36,6 +38,7 @@ class SqliteStore final : public Store {
   }
 
   Status ping() override;
+  Status in_one_transaction(const std::function<Status()>& work) override;
   Status put_college(const workflow::College& college) override;
   Status put_student(const workflow::Student& student) override;
   Result<workflow::Student> student(std::string_view student_no) override;
@@ -125,6 +128,26 @@ class SqliteStore final : public Store {
   Status record_verification(const VerificationRecord& record) override;
   Result<VerificationSummary> verifications(std::string_view serial, int recent_limit) override;
 
+  // ---- print room area (sqlite_store_print.cpp) ----
+  Result<workflow::PrintJob> create_print_job(const workflow::PrintRequest& request,
+                                              workflow::PrintJobOrigin origin, const PrintOperator& by,
+                                              workflow::Timestamp now) override;
+  Result<workflow::PrintJob> print_job(std::int64_t id) override;
+  Result<std::vector<workflow::PrintJob>> print_jobs(int limit) override;
+  Result<std::vector<workflow::PrintJob>> unfinished_print_jobs(workflow::PrintJobOrigin origin) override;
+  Result<std::vector<workflow::PrintItem>> print_items(std::int64_t job_id, int from_position,
+                                                       int limit) override;
+  Status start_print_job(std::int64_t id, workflow::Timestamp now) override;
+  Status record_print_progress(std::int64_t id, int done) override;
+  Status record_print_failure(std::int64_t job_id, const workflow::PrintItem& item, std::string_view message,
+                              workflow::Timestamp now) override;
+  Status finish_print_job(std::int64_t id, int pages, std::int64_t file_size, std::string_view sha256,
+                          workflow::Timestamp now) override;
+  Status fail_print_job(std::int64_t id, std::string_view message, workflow::Timestamp now) override;
+  Result<workflow::PrintJob> cancel_print_job(std::int64_t id, const PrintOperator& by,
+                                              workflow::Timestamp now) override;
+  Result<std::vector<PrintRecord>> print_records(std::int64_t agreement_id) override;
+
  private:
   SqliteStore(SqliteStoreOptions options, sqlite::Database db, BlobStore blobs)
       : m_options(std::move(options)), m_db(std::move(db)), m_blobs(std::move(blobs)) {}
@@ -149,9 +172,12 @@ class SqliteStore final : public Store {
   Result<workflow::Employer> load_employer(std::int64_t id);
   Result<workflow::SourceInfo> load_source_info(std::string_view student_no);
   Result<SignedDocument> load_signed_document(std::int64_t agreement_id);
+  Result<workflow::PrintJob> load_print_job(std::int64_t id);
+  Result<workflow::PrintJobState> print_job_state(std::int64_t id);
+  Status void_print_records(std::int64_t job_id, std::optional<std::int64_t> agreement_id, workflow::Timestamp now);
 
   SqliteStoreOptions m_options;
-  std::mutex m_mutex;
+  std::recursive_mutex m_mutex;  // recursive: in_one_transaction() calls the other methods
   sqlite::Database m_db;
   BlobStore m_blobs;
 };

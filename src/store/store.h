@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,7 @@
 #include "core/result.h"
 #include "workflow/agreement_rules.h"
 #include "workflow/entities.h"
+#include "workflow/print_job.h"
 #include "workflow/source_info_rules.h"
 
 namespace sanfang::store {
@@ -112,12 +114,39 @@ struct VerificationSummary {
   std::vector<VerificationRecord> recent;  // newest first
 };
 
+// ---- print room area ----
+// Who creates a print job: an account, or the operator of `sanfang batch` (account_id 0).
+struct PrintOperator {
+  std::int64_t account_id = 0;
+  std::string name;
+  workflow::Role role = workflow::Role::Print;
+};
+
+// One copy of one agreement put into a print job (SPEC "Print room": printing is recorded per
+// copy). `ordinal` is how many live records of the same copy existed before: 0 for a first print,
+// n for the n-th reprint. A record of a cancelled or failed job, or of an agreement that failed to
+// render, is void.
+struct PrintRecord {
+  std::int64_t job_id = 0;
+  int copy = 0;
+  int ordinal = 0;
+  std::int64_t printed_by = 0;
+  std::string printed_by_name;
+  workflow::Timestamp printed_at{};
+  bool voided = false;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
 
   // Readiness: the database answers a trivial query.
   virtual Status ping() = 0;
+
+  // Runs `work` — calls of this store's methods on this thread — as one transaction: all of it
+  // is kept or none. Other threads wait meanwhile. For bulk loads (`sanfang bench-seed`), where
+  // one transaction per change would dominate.
+  virtual Status in_one_transaction(const std::function<Status()>& work) = 0;
 
   // ---- colleges, students, employers ----
   virtual Status put_college(const workflow::College& college) = 0;
@@ -255,6 +284,41 @@ class Store {
   virtual Status record_verification(const VerificationRecord& record) = 0;
   // Counts and the `recent_limit` newest checks; of one serial, or of all when `serial` is empty.
   virtual Result<VerificationSummary> verifications(std::string_view serial, int recent_limit) = 0;
+
+  // ---- print room area ----
+  // Selects the signed agreements the (normalised) request names in print order — college,
+  // major, student number — and stores the job (queued) with that list and one print record per
+  // agreement and copy, plus audit events, in one transaction. InvalidInput naming serials[i] for
+  // a serial that names no signed agreement, and naming the request when nothing matches.
+  virtual Result<workflow::PrintJob> create_print_job(const workflow::PrintRequest& request,
+                                                      workflow::PrintJobOrigin origin,
+                                                      const PrintOperator& by,
+                                                      workflow::Timestamp now) = 0;
+  virtual Result<workflow::PrintJob> print_job(std::int64_t id) = 0;
+  // The newest `limit` jobs, newest first.
+  virtual Result<std::vector<workflow::PrintJob>> print_jobs(int limit) = 0;
+  // Queued jobs and jobs that were running when their runner stopped, oldest first.
+  virtual Result<std::vector<workflow::PrintJob>> unfinished_print_jobs(workflow::PrintJobOrigin origin) = 0;
+  // Up to `limit` items of a job from `from_position` on, in print order.
+  virtual Result<std::vector<workflow::PrintItem>> print_items(std::int64_t job_id, int from_position,
+                                                               int limit) = 0;
+  // A queued (or interrupted) job starts (again): state running, done 0, earlier errors cleared.
+  // Conflict naming state when it was cancelled meanwhile.
+  virtual Status start_print_job(std::int64_t id, workflow::Timestamp now) = 0;
+  virtual Status record_print_progress(std::int64_t id, int done) = 0;
+  // An agreement that failed to render: the error is kept with the job and its records voided.
+  virtual Status record_print_failure(std::int64_t job_id, const workflow::PrintItem& item,
+                                      std::string_view message, workflow::Timestamp now) = 0;
+  // running → done with the file's facts; Conflict naming state when it was cancelled meanwhile.
+  virtual Status finish_print_job(std::int64_t id, int pages, std::int64_t file_size,
+                                  std::string_view sha256, workflow::Timestamp now) = 0;
+  // running → failed; the job's records are voided.
+  virtual Status fail_print_job(std::int64_t id, std::string_view message, workflow::Timestamp now) = 0;
+  // queued or running → cancelled, voiding the job's records; Conflict naming state otherwise.
+  virtual Result<workflow::PrintJob> cancel_print_job(std::int64_t id, const PrintOperator& by,
+                                                      workflow::Timestamp now) = 0;
+  // Every record of an agreement's copies, oldest first.
+  virtual Result<std::vector<PrintRecord>> print_records(std::int64_t agreement_id) = 0;
 };
 
 }  // namespace sanfang::store

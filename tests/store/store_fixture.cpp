@@ -40,8 +40,9 @@ std::unique_ptr<store::SqliteStore> StoreFixture::open_another() const {
   return ok(store::SqliteStore::open(options()));
 }
 
-void StoreFixture::add_verified_student(const std::string& student_no) {
-  ok(db->put_student({student_no, "张三", "11010519491231002X", "男", "CS", "软件工程", "本科", 2026}));
+void StoreFixture::add_verified_student(const std::string& student_no, const std::string& college_code,
+                                        const std::string& major) {
+  ok(db->put_student({student_no, "张三", "11010519491231002X", "男", college_code, major, "本科", 2026}));
   workflow::SourceSections sections;
   sections.basic = {{"name", "张三"}};
   sections.contact = {{"mobile", "13800138000"}};
@@ -53,7 +54,7 @@ void StoreFixture::add_verified_student(const std::string& student_no) {
   info = ok(db->apply_source_info_change(ok(workflow::submit_source_info(info, student(student_no), kStart)),
                                          info.version));
   info = ok(db->apply_source_info_change(
-      ok(workflow::review_source_info(info, college(), workflow::ReviewDecision::Approve, "", kStart)),
+      ok(workflow::review_source_info(info, college(college_code), workflow::ReviewDecision::Approve, "", kStart)),
       info.version));
   REQUIRE(info.state == workflow::SourceInfoState::Verified);
 }
@@ -89,7 +90,8 @@ workflow::Agreement StoreFixture::approve(const workflow::Agreement& in_review,
 }
 
 workflow::Agreement StoreFixture::sign(const std::string& student_no) {
-  return approve(approve(accept(invite(student_no)), college()), school());
+  const workflow::Agreement in_review = accept(invite(student_no));
+  return approve(approve(in_review, college(in_review.college_code)), school());
 }
 
 }  // namespace sanfang::test

@@ -46,13 +46,15 @@ struct StoreFixture {
   store::SqliteStoreOptions options() const;
   std::unique_ptr<store::SqliteStore> open_another() const;
 
-  // Imports a student of college CS, graduating 2026, with verified source info.
-  void add_verified_student(const std::string& student_no);
+  // Imports a student (by default of college CS, 软件工程), graduating 2026, with verified
+  // source info. The college must exist.
+  void add_verified_student(const std::string& student_no, const std::string& college_code = "CS",
+                            const std::string& major = "软件工程");
   workflow::Actor student(const std::string& student_no) const {
     return {workflow::Role::Student, 0, student_no, 0, ""};
   }
   workflow::Actor employer() const { return {workflow::Role::Employer, 0, "", employer_id, ""}; }
-  workflow::Actor college() const { return {workflow::Role::College, 0, "", 0, "CS"}; }
+  workflow::Actor college(const std::string& code = "CS") const { return {workflow::Role::College, 0, "", 0, code}; }
   workflow::Actor school() const { return {workflow::Role::School, 0, "", 0, ""}; }
 
   workflow::Parties parties(const std::string& student_no, std::int64_t agreement_id = 0);
@@ -60,7 +62,7 @@ struct StoreFixture {
   workflow::Agreement invite(const std::string& student_no);
   workflow::Agreement accept(const workflow::Agreement& invited);
   workflow::Agreement approve(const workflow::Agreement& in_review, const workflow::Actor& reviewer);
-  // invite → accept → college → school.
+  // invite → accept → the student's college → school.
   workflow::Agreement sign(const std::string& student_no);
   workflow::Agreement apply(const Result<workflow::AgreementChange>& change, const workflow::Agreement& before);
 

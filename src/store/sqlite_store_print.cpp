@@ -1,0 +1,375 @@
+// The print room area of the SQLite store: print jobs, their frozen lists and the per-copy print
+// records (SPEC "Print room").
+#include "store/sqlite_store.h"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <set>
+#include <utility>
+
+namespace sanfang::store {
+
+namespace {
+
+using workflow::PrintJob;
+using workflow::PrintJobState;
+using workflow::PrintRequest;
+using workflow::Timestamp;
+using nlohmann::json;
+
+constexpr const char* kJobColumns =
+    "SELECT id, request, origin, state, total, done, pages, created_by, created_by_name, created_at,"
+    " started_at, finished_at, file_size, sha256 FROM print_jobs ";
+
+std::string request_to_json(const PrintRequest& request) {
+  json out = json::object();
+  if (request.college) out["college"] = *request.college;
+  if (request.major) out["major"] = *request.major;
+  if (request.signed_from) out["signed_from"] = workflow::format_calendar_date(*request.signed_from);
+  if (request.signed_to) out["signed_to"] = workflow::format_calendar_date(*request.signed_to);
+  out["serials"] = request.serials;
+  out["copies"] = request.copies;
+  out["separator_sheets"] = request.separator_sheets;
+  return out.dump();
+}
+
+Result<PrintRequest> request_from_json(const std::string& text) {
+  const json in = json::parse(text, nullptr, false);
+  if (!in.is_object()) return Error::make(ErrorKind::Storage, "print_jobs.request is not a JSON object");
+  PrintRequest request;
+  try {
+    if (in.contains("college")) request.college = in["college"].get<std::string>();
+    if (in.contains("major")) request.major = in["major"].get<std::string>();
+    if (in.contains("signed_from"))
+      request.signed_from = TRY(workflow::parse_calendar_date(in["signed_from"].get<std::string>(), "signed_from"));
+    if (in.contains("signed_to"))
+      request.signed_to = TRY(workflow::parse_calendar_date(in["signed_to"].get<std::string>(), "signed_to"));
+    request.serials = in.at("serials").get<std::vector<std::string>>();
+    request.copies = in.at("copies").get<std::vector<int>>();
+    request.separator_sheets = in.at("separator_sheets").get<bool>();
+  } catch (const json::exception& e) {
+    return Error::make(ErrorKind::Storage, std::string("print_jobs.request: ") + e.what());
+  }
+  return request;
+}
+
+Result<PrintJob> job_from_row(const sqlite::Statement& row) {
+  PrintJob job;
+  job.id = row.int64(0);
+  job.request = TRY(request_from_json(row.text(1)));
+  job.origin = row.text(2) == "cli" ? workflow::PrintJobOrigin::Cli : workflow::PrintJobOrigin::Service;
+  const auto state = workflow::print_job_state_from_string(row.text(3));
+  if (!state) return Error::make(ErrorKind::Storage, "unknown print job state " + row.text(3));
+  job.state = *state;
+  job.total = static_cast<int>(row.int64(4));
+  job.done = static_cast<int>(row.int64(5));
+  job.pages = static_cast<int>(row.int64(6));
+  job.created_by = row.optional_int64(7).value_or(0);
+  job.created_by_name = row.text(8);
+  job.created_at = workflow::from_unix_seconds(row.int64(9));
+  if (auto t = row.optional_int64(10)) job.started_at = workflow::from_unix_seconds(*t);
+  if (auto t = row.optional_int64(11)) job.finished_at = workflow::from_unix_seconds(*t);
+  job.file_size = row.int64(12);
+  job.sha256 = row.text(13);
+  return job;
+}
+
+std::optional<std::int64_t> account_or_null(std::int64_t id) {
+  return id > 0 ? std::optional<std::int64_t>(id) : std::nullopt;
+}
+
+// The caller reads the job again to tell the client its current state.
+Error state_conflict(std::string message) { return Error::make(ErrorKind::Conflict, std::move(message), "state"); }
+
+// The audit reason of one agreement in a job: which copies, and which of them are reprints.
+std::string print_reason(std::int64_t job_id, const std::vector<int>& copies, const std::vector<int>& reprints) {
+  std::string reason = "打印任务 #" + std::to_string(job_id) + "：第 ";
+  for (std::size_t i = 0; i < copies.size(); ++i) reason += (i ? "、" : "") + std::to_string(copies[i]);
+  reason += " 联";
+  for (int copy : copies) {
+    const int before = reprints[static_cast<std::size_t>(copy - 1)];
+    if (before > 0) reason += "；第 " + std::to_string(copy) + " 联补打第 " + std::to_string(before) + " 次";
+  }
+  return reason;
+}
+
+}  // namespace
+
+Result<PrintJob> SqliteStore::load_print_job(std::int64_t id) {
+  auto row = TRY(m_db.prepare(std::string(kJobColumns) + "WHERE id = ?"));
+  row.bind(1, id);
+  if (!TRY(row.step())) return Error::make(ErrorKind::NotFound, "打印任务不存在");
+  PrintJob job = TRY(job_from_row(row));
+  auto errors = TRY(m_db.prepare("SELECT serial, message FROM print_job_errors WHERE job_id = ? ORDER BY position"));
+  errors.bind(1, id);
+  while (TRY(errors.step())) job.errors.push_back({errors.text(0), errors.text(1)});
+  return job;
+}
+
+Result<PrintJobState> SqliteStore::print_job_state(std::int64_t id) {
+  auto row = TRY(m_db.prepare("SELECT state FROM print_jobs WHERE id = ?"));
+  row.bind(1, id);
+  if (!TRY(row.step())) return Error::make(ErrorKind::NotFound, "打印任务不存在");
+  const auto state = workflow::print_job_state_from_string(row.text(0));
+  if (!state) return Error::make(ErrorKind::Storage, "unknown print job state " + row.text(0));
+  return *state;
+}
+
+Status SqliteStore::void_print_records(std::int64_t job_id, std::optional<std::int64_t> agreement_id, Timestamp now) {
+  auto update = TRY(m_db.prepare(
+      "UPDATE print_records SET voided_at = ? WHERE job_id = ? AND voided_at IS NULL"
+      " AND (? IS NULL OR agreement_id = ?)"));
+  return update.bind(1, workflow::to_unix_seconds(now)).bind(2, job_id).bind(3, agreement_id).bind(4, agreement_id).run();
+}
+
+Result<PrintJob> SqliteStore::create_print_job(const PrintRequest& request, workflow::PrintJobOrigin origin,
+                                               const PrintOperator& by, Timestamp now) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+
+  // An explicit serial must name a signed agreement: a typo must not silently print less.
+  for (std::size_t i = 0; i < request.serials.size(); ++i) {
+    auto row = TRY(m_db.prepare("SELECT state FROM agreements WHERE serial = ?"));
+    row.bind(1, request.serials[i]);
+    const std::string field = "serials[" + std::to_string(i) + "]";
+    if (!TRY(row.step())) return Error::invalid(field, "没有编号为 " + request.serials[i] + " 的协议");
+    if (row.text(0) != "signed") return Error::invalid(field, "编号为 " + request.serials[i] + " 的协议已申请解约或已解约，不能打印");
+  }
+  const std::set<std::string> wanted(request.serials.begin(), request.serials.end());
+  const workflow::SigningWindow window = workflow::signing_window(request);
+
+  auto select = TRY(m_db.prepare(
+      "SELECT id, serial, college_code, COALESCE(json_extract(snapshot, '$.student.major'), '') AS major,"
+      " student_no FROM agreements WHERE state = 'signed'"
+      " AND (?1 IS NULL OR college_code = ?1) AND (?2 IS NULL OR major = ?2)"
+      " AND (?3 IS NULL OR signed_at >= ?3) AND (?4 IS NULL OR signed_at < ?4)"
+      " ORDER BY college_code, major, student_no"));
+  if (request.college) select.bind(1, *request.college); else select.bind_null(1);
+  if (request.major) select.bind(2, *request.major); else select.bind_null(2);
+  select.bind(3, window.from ? std::optional(workflow::to_unix_seconds(*window.from)) : std::nullopt);
+  select.bind(4, window.until ? std::optional(workflow::to_unix_seconds(*window.until)) : std::nullopt);
+  std::vector<workflow::PrintItem> items;
+  while (TRY(select.step())) {
+    workflow::PrintItem item;
+    item.agreement_id = select.int64(0);
+    item.serial = select.text(1);
+    if (!wanted.empty() && !wanted.count(item.serial)) continue;
+    item.college_code = select.text(2);
+    item.major = select.text(3);
+    item.student_no = select.text(4);
+    item.position = static_cast<int>(items.size());
+    items.push_back(std::move(item));
+  }
+  if (items.empty()) return Error::invalid("", "没有符合条件的已签署协议");
+
+  // How often each copy was printed before: live records only.
+  std::map<std::pair<std::int64_t, int>, int> printed_before;
+  auto counts = TRY(m_db.prepare(
+      "SELECT agreement_id, copy, COUNT(*) FROM print_records WHERE voided_at IS NULL GROUP BY agreement_id, copy"));
+  while (TRY(counts.step()))
+    printed_before[{counts.int64(0), static_cast<int>(counts.int64(1))}] = static_cast<int>(counts.int64(2));
+
+  auto insert_job = TRY(m_db.prepare(
+      "INSERT INTO print_jobs(request, origin, state, total, created_by, created_by_name, created_at)"
+      " VALUES (?, ?, 'queued', ?, ?, ?, ?)"));
+  TRY(insert_job.bind(1, request_to_json(request))
+          .bind(2, workflow::to_string(origin))
+          .bind(3, static_cast<std::int64_t>(items.size()))
+          .bind(4, account_or_null(by.account_id))
+          .bind(5, by.name)
+          .bind(6, workflow::to_unix_seconds(now))
+          .run());
+  const std::int64_t job_id = m_db.last_insert_rowid();
+
+  const int max_copy = request.copies.empty() ? 0 : request.copies.back();
+  auto insert_item = TRY(m_db.prepare(
+      "INSERT INTO print_job_items(job_id, position, agreement_id, serial, college_code, major, student_no, reprints)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  auto insert_record = TRY(m_db.prepare(
+      "INSERT INTO print_records(agreement_id, copy, ordinal, job_id, printed_by, printed_by_name, printed_at)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  std::vector<workflow::AuditEvent> events;
+  events.push_back({"print_job", std::to_string(job_id), "create", by.account_id, by.role, now, "", "queued",
+                    std::to_string(items.size()) + " 份协议"});
+  for (auto& item : items) {
+    item.reprints.assign(static_cast<std::size_t>(max_copy), 0);
+    for (int copy : request.copies) {
+      const int before = printed_before[{item.agreement_id, copy}];
+      item.reprints[static_cast<std::size_t>(copy - 1)] = before;
+      TRY(insert_record.bind(1, item.agreement_id)
+              .bind(2, copy)
+              .bind(3, before)
+              .bind(4, job_id)
+              .bind(5, account_or_null(by.account_id))
+              .bind(6, by.name)
+              .bind(7, workflow::to_unix_seconds(now))
+              .run());
+      insert_record.reset();
+    }
+    TRY(insert_item.bind(1, job_id)
+            .bind(2, item.position)
+            .bind(3, item.agreement_id)
+            .bind(4, item.serial)
+            .bind(5, item.college_code)
+            .bind(6, item.major)
+            .bind(7, item.student_no)
+            .bind(8, json(item.reprints).dump())
+            .run());
+    insert_item.reset();
+    events.push_back({"agreement", std::to_string(item.agreement_id), "print", by.account_id, by.role, now, "", "",
+                      print_reason(job_id, request.copies, item.reprints)});
+  }
+  TRY(append_audit_events(events, std::to_string(job_id)));
+  TRY(transaction.commit());
+  return load_print_job(job_id);
+}
+
+Result<PrintJob> SqliteStore::print_job(std::int64_t id) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::ReadTransaction::begin(m_db));
+  return load_print_job(id);
+}
+
+Result<std::vector<PrintJob>> SqliteStore::print_jobs(int limit) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::ReadTransaction::begin(m_db));
+  auto rows = TRY(m_db.prepare("SELECT id FROM print_jobs ORDER BY id DESC LIMIT ?"));
+  rows.bind(1, limit);
+  std::vector<std::int64_t> ids;
+  while (TRY(rows.step())) ids.push_back(rows.int64(0));
+  std::vector<PrintJob> jobs;
+  for (std::int64_t id : ids) jobs.push_back(TRY(load_print_job(id)));
+  return jobs;
+}
+
+Result<std::vector<PrintJob>> SqliteStore::unfinished_print_jobs(workflow::PrintJobOrigin origin) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::ReadTransaction::begin(m_db));
+  auto rows = TRY(m_db.prepare(
+      "SELECT id FROM print_jobs WHERE origin = ? AND state IN ('queued','running') ORDER BY id"));
+  rows.bind(1, workflow::to_string(origin));
+  std::vector<std::int64_t> ids;
+  while (TRY(rows.step())) ids.push_back(rows.int64(0));
+  std::vector<PrintJob> jobs;
+  for (std::int64_t id : ids) jobs.push_back(TRY(load_print_job(id)));
+  return jobs;
+}
+
+Result<std::vector<workflow::PrintItem>> SqliteStore::print_items(std::int64_t job_id, int from_position, int limit) {
+  std::lock_guard lock(m_mutex);
+  auto rows = TRY(m_db.prepare(
+      "SELECT position, agreement_id, serial, college_code, major, student_no, reprints FROM print_job_items"
+      " WHERE job_id = ? AND position >= ? ORDER BY position LIMIT ?"));
+  rows.bind(1, job_id).bind(2, from_position).bind(3, limit);
+  std::vector<workflow::PrintItem> items;
+  while (TRY(rows.step())) {
+    workflow::PrintItem item;
+    item.position = static_cast<int>(rows.int64(0));
+    item.agreement_id = rows.int64(1);
+    item.serial = rows.text(2);
+    item.college_code = rows.text(3);
+    item.major = rows.text(4);
+    item.student_no = rows.text(5);
+    const json reprints = json::parse(rows.text(6), nullptr, false);
+    if (!reprints.is_array()) return Error::make(ErrorKind::Storage, "print_job_items.reprints is not an array");
+    for (const auto& n : reprints) item.reprints.push_back(n.is_number_integer() ? n.get<int>() : 0);
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+Status SqliteStore::start_print_job(std::int64_t id, Timestamp now) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+  const PrintJobState state = TRY(print_job_state(id));
+  if (workflow::is_finished(state)) return state_conflict("打印任务已结束");
+  auto update = TRY(m_db.prepare(
+      "UPDATE print_jobs SET state = 'running', done = 0, started_at = ? WHERE id = ?"));
+  TRY(update.bind(1, workflow::to_unix_seconds(now)).bind(2, id).run());
+  // A restarted job renders every agreement again; what failed before may succeed now.
+  auto clear = TRY(m_db.prepare("DELETE FROM print_job_errors WHERE job_id = ?"));
+  TRY(clear.bind(1, id).run());
+  auto revive = TRY(m_db.prepare("UPDATE print_records SET voided_at = NULL WHERE job_id = ?"));
+  TRY(revive.bind(1, id).run());
+  return transaction.commit();
+}
+
+Status SqliteStore::record_print_progress(std::int64_t id, int done) {
+  std::lock_guard lock(m_mutex);
+  auto update = TRY(m_db.prepare("UPDATE print_jobs SET done = ? WHERE id = ? AND state = 'running'"));
+  return update.bind(1, done).bind(2, id).run();
+}
+
+Status SqliteStore::record_print_failure(std::int64_t job_id, const workflow::PrintItem& item, std::string_view message,
+                                         Timestamp now) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+  auto insert = TRY(m_db.prepare(
+      "INSERT OR REPLACE INTO print_job_errors(job_id, position, serial, message) VALUES (?, ?, ?, ?)"));
+  TRY(insert.bind(1, job_id).bind(2, item.position).bind(3, item.serial).bind(4, message).run());
+  TRY(void_print_records(job_id, item.agreement_id, now));
+  return transaction.commit();
+}
+
+Status SqliteStore::finish_print_job(std::int64_t id, int pages, std::int64_t file_size, std::string_view sha256,
+                                     Timestamp now) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+  const PrintJobState state = TRY(print_job_state(id));
+  if (state != PrintJobState::Running) return state_conflict("打印任务不在运行中");
+  auto update = TRY(m_db.prepare(
+      "UPDATE print_jobs SET state = 'done', done = total, pages = ?, file_size = ?, sha256 = ?, finished_at = ?"
+      " WHERE id = ?"));
+  TRY(update.bind(1, pages).bind(2, file_size).bind(3, sha256).bind(4, workflow::to_unix_seconds(now)).bind(5, id).run());
+  return transaction.commit();
+}
+
+Status SqliteStore::fail_print_job(std::int64_t id, std::string_view message, Timestamp now) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+  const PrintJobState state = TRY(print_job_state(id));
+  if (workflow::is_finished(state)) return state_conflict("打印任务已结束");
+  auto insert = TRY(m_db.prepare(
+      "INSERT OR REPLACE INTO print_job_errors(job_id, position, serial, message) VALUES (?, -1, '', ?)"));
+  TRY(insert.bind(1, id).bind(2, message).run());
+  auto update = TRY(m_db.prepare("UPDATE print_jobs SET state = 'failed', finished_at = ? WHERE id = ?"));
+  TRY(update.bind(1, workflow::to_unix_seconds(now)).bind(2, id).run());
+  TRY(void_print_records(id, std::nullopt, now));
+  TRY(append_audit_events({{"print_job", std::to_string(id), "fail", 0, workflow::Role::System, now,
+                            std::string(workflow::to_string(state)), "failed", std::string(message)}},
+                          std::to_string(id)));
+  return transaction.commit();
+}
+
+Result<PrintJob> SqliteStore::cancel_print_job(std::int64_t id, const PrintOperator& by, Timestamp now) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+  const PrintJobState state = TRY(print_job_state(id));
+  if (workflow::is_finished(state)) return state_conflict("打印任务已结束，不能取消");
+  auto update = TRY(m_db.prepare("UPDATE print_jobs SET state = 'cancelled', finished_at = ? WHERE id = ?"));
+  TRY(update.bind(1, workflow::to_unix_seconds(now)).bind(2, id).run());
+  TRY(void_print_records(id, std::nullopt, now));
+  TRY(append_audit_events({{"print_job", std::to_string(id), "cancel", by.account_id, by.role, now,
+                            std::string(workflow::to_string(state)), "cancelled", ""}},
+                          std::to_string(id)));
+  TRY(transaction.commit());
+  return load_print_job(id);
+}
+
+Result<std::vector<PrintRecord>> SqliteStore::print_records(std::int64_t agreement_id) {
+  std::lock_guard lock(m_mutex);
+  auto rows = TRY(m_db.prepare(
+      "SELECT job_id, copy, ordinal, printed_by, printed_by_name, printed_at, voided_at FROM print_records"
+      " WHERE agreement_id = ? ORDER BY id"));
+  rows.bind(1, agreement_id);
+  std::vector<PrintRecord> records;
+  while (TRY(rows.step())) {
+    records.push_back({rows.int64(0), static_cast<int>(rows.int64(1)), static_cast<int>(rows.int64(2)),
+                       rows.optional_int64(3).value_or(0), rows.text(4), workflow::from_unix_seconds(rows.int64(5)),
+                       !rows.is_null(6)});
+  }
+  return records;
+}
+
+}  // namespace sanfang::store

@@ -1,0 +1,122 @@
+#include "workflow/print_job.h"
+
+#include "core/validate.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <set>
+
+namespace sanfang::workflow {
+
+namespace {
+
+// A spring's whole school fits; anything longer is a mistake or an abuse of one request.
+constexpr std::size_t kMaxSerials = 50'000;
+
+// Beijing time has no daylight saving: a calendar day starts at 16:00 UTC the day before.
+constexpr std::chrono::hours kBeijingOffset{8};
+
+Timestamp start_of_beijing_day(std::chrono::year_month_day date) {
+  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::sys_days(date) - kBeijingOffset);
+}
+
+}  // namespace
+
+std::string_view to_string(PrintJobState state) {
+  switch (state) {
+    case PrintJobState::Queued: return "queued";
+    case PrintJobState::Running: return "running";
+    case PrintJobState::Done: return "done";
+    case PrintJobState::Failed: return "failed";
+    case PrintJobState::Cancelled: return "cancelled";
+  }
+  return "queued";
+}
+
+std::optional<PrintJobState> print_job_state_from_string(std::string_view text) {
+  for (auto state : {PrintJobState::Queued, PrintJobState::Running, PrintJobState::Done, PrintJobState::Failed,
+                     PrintJobState::Cancelled}) {
+    if (to_string(state) == text) return state;
+  }
+  return std::nullopt;
+}
+
+bool is_finished(PrintJobState state) {
+  return state == PrintJobState::Done || state == PrintJobState::Failed || state == PrintJobState::Cancelled;
+}
+
+std::string_view to_string(PrintJobOrigin origin) { return origin == PrintJobOrigin::Cli ? "cli" : "service"; }
+
+Result<std::chrono::year_month_day> parse_calendar_date(std::string_view text, const std::string& field) {
+  const Error bad = Error::invalid(field, "日期格式应为 YYYY-MM-DD");
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return bad;
+  int year = 0;
+  unsigned month = 0, day = 0;
+  auto number = [&](std::size_t at, std::size_t length, auto& out) {
+    const auto [end, ec] = std::from_chars(text.data() + at, text.data() + at + length, out);
+    return ec == std::errc() && end == text.data() + at + length;
+  };
+  if (!number(0, 4, year) || !number(5, 2, month) || !number(8, 2, day)) return bad;
+  const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{month}, std::chrono::day{day}};
+  if (!date.ok()) return Error::invalid(field, "日期不存在");
+  return date;
+}
+
+std::string format_calendar_date(std::chrono::year_month_day date) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  return text;
+}
+
+Result<PrintRequest> normalize_print_request(PrintRequest request, std::span<const int> layout_copies) {
+  if (request.copies.empty()) request.copies.assign(layout_copies.begin(), layout_copies.end());
+  std::set<int> seen_copies;
+  for (std::size_t i = 0; i < request.copies.size(); ++i) {
+    const int copy = request.copies[i];
+    const std::string field = "copies[" + std::to_string(i) + "]";
+    if (std::find(layout_copies.begin(), layout_copies.end(), copy) == layout_copies.end())
+      return Error::invalid(field, "没有第 " + std::to_string(copy) + " 联");
+    if (!seen_copies.insert(copy).second) return Error::invalid(field, "第 " + std::to_string(copy) + " 联重复");
+  }
+  std::sort(request.copies.begin(), request.copies.end());
+
+  if (request.serials.size() > kMaxSerials)
+    return Error::invalid("serials", "一个打印任务最多 " + std::to_string(kMaxSerials) + " 个编号");
+  std::set<std::string> seen_serials;
+  for (std::size_t i = 0; i < request.serials.size(); ++i) {
+    const std::string field = "serials[" + std::to_string(i) + "]";
+    request.serials[i] = TRY(core::validate_serial(request.serials[i], field));
+    if (!seen_serials.insert(request.serials[i]).second) return Error::invalid(field, "编号重复");
+  }
+  if (request.college && request.college->empty()) return Error::invalid("college", "学院代码不能为空");
+  if (request.major && request.major->empty()) return Error::invalid("major", "专业不能为空");
+  if (request.signed_from && request.signed_to && std::chrono::sys_days(*request.signed_to) < std::chrono::sys_days(*request.signed_from))
+    return Error::invalid("signed_to", "结束日期早于开始日期");
+  return request;
+}
+
+SigningWindow signing_window(const PrintRequest& request) {
+  SigningWindow window;
+  if (request.signed_from) window.from = start_of_beijing_day(*request.signed_from);
+  if (request.signed_to)
+    window.until = start_of_beijing_day(std::chrono::year_month_day(std::chrono::sys_days(*request.signed_to) + std::chrono::days{1}));
+  return window;
+}
+
+std::vector<std::string> separator_lines(const SeparatorSummary& summary, std::int64_t job_id,
+                                         std::span<const int> copies) {
+  std::string copy_list;
+  for (int copy : copies) copy_list += (copy_list.empty() ? "" : "、") + std::to_string(copy);
+  std::vector<std::string> lines;
+  lines.push_back("共 " + std::to_string(summary.count) + " 份协议，每份打印第 " + copy_list + " 联");
+  if (!summary.lowest_serial.empty())
+    lines.push_back("编号范围 " + summary.lowest_serial + " 至 " + summary.highest_serial);
+  for (const auto& [major, count] : summary.majors)
+    lines.push_back((major.empty() ? std::string("（未填专业）") : major) + "：" + std::to_string(count) + " 份");
+  lines.push_back("打印任务 #" + std::to_string(job_id));
+  return lines;
+}
+
+}  // namespace sanfang::workflow

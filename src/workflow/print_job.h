@@ -1,0 +1,110 @@
+// Print jobs (SPEC "Print room"): what the print room asks for, the job's lifecycle and the rule
+// that numbers reprints. Plain data and pure functions; the store keeps jobs and print records,
+// jobs/ runs them.
+//
+// Print records: creating a job records every copy it prints (who, when) in the same transaction
+// that freezes the job's list, so a restarted job never records anything twice. A copy printed
+// before is a reprint: its ordinal (1 for the first reprint) is printed on that copy as 补打. A
+// job that is cancelled or fails voids its records, and a void record counts for nothing.
+#pragma once
+
+#include "core/result.h"
+#include "workflow/clock.h"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sanfang::workflow {
+
+enum class PrintJobState { Queued, Running, Done, Failed, Cancelled };
+
+std::string_view to_string(PrintJobState state);
+std::optional<PrintJobState> print_job_state_from_string(std::string_view text);
+// Done, failed and cancelled jobs never change again.
+bool is_finished(PrintJobState state);
+
+// Which signed agreements to print. Every filter narrows the selection; dates are calendar days
+// in Beijing time (UTC+8), both ends included.
+struct PrintRequest {
+  std::optional<std::string> college;  // college code
+  std::optional<std::string> major;    // as on the agreement
+  std::optional<std::chrono::year_month_day> signed_from;
+  std::optional<std::chrono::year_month_day> signed_to;
+  std::vector<std::string> serials;  // an explicit list; each must name a signed agreement
+  std::vector<int> copies;           // copy numbers; after normalising, never empty
+  bool separator_sheets = false;     // one sheet before each college's agreements
+};
+
+// Checks a request against the layout's copy numbers and fills in every copy when none is named.
+// InvalidInput naming the field: unknown or repeated copy, malformed or repeated serial, a date
+// range that ends before it starts, more serials than a job takes.
+Result<PrintRequest> normalize_print_request(PrintRequest request, std::span<const int> layout_copies);
+
+// "2026-06-30" → a valid calendar date, or InvalidInput naming `field`.
+Result<std::chrono::year_month_day> parse_calendar_date(std::string_view text, const std::string& field);
+std::string format_calendar_date(std::chrono::year_month_day date);
+
+// The half-open window [from, to) of signing times the request's dates select.
+struct SigningWindow {
+  std::optional<Timestamp> from;
+  std::optional<Timestamp> until;
+};
+SigningWindow signing_window(const PrintRequest& request);
+
+// One agreement that failed to render in a job; the job goes on with the others.
+struct PrintJobError {
+  std::string serial;
+  std::string message;
+};
+
+// Where a job runs: the service's runner resumes "service" jobs after a restart; a `sanfang
+// batch` job belongs to that command.
+enum class PrintJobOrigin { Service, Cli };
+std::string_view to_string(PrintJobOrigin origin);
+
+struct PrintJob {
+  std::int64_t id = 0;
+  PrintRequest request;
+  PrintJobOrigin origin = PrintJobOrigin::Service;
+  PrintJobState state = PrintJobState::Queued;
+  int total = 0;  // agreements
+  int done = 0;   // agreements rendered so far (including failed ones)
+  int pages = 0;  // of the finished file
+  std::int64_t created_by = 0;
+  std::string created_by_name;
+  Timestamp created_at{};
+  std::optional<Timestamp> started_at;
+  std::optional<Timestamp> finished_at;
+  std::int64_t file_size = 0;
+  std::string sha256;  // of the finished file
+  std::vector<PrintJobError> errors;
+};
+
+// One agreement of a job, in print order (college, major, student number).
+struct PrintItem {
+  int position = 0;  // 0-based
+  std::int64_t agreement_id = 0;
+  std::string serial;
+  std::string college_code;
+  std::string major;
+  std::string student_no;
+  // Times each layout copy was printed before (index 0 = copy 1); the 补打 count on that copy.
+  std::vector<int> reprints;
+};
+
+// The lines of a separator sheet for the `count` agreements of one college that follow it.
+struct SeparatorSummary {
+  std::string college_name;
+  int count = 0;
+  std::vector<std::pair<std::string, int>> majors;  // in print order, with counts
+  std::string lowest_serial, highest_serial;
+};
+std::vector<std::string> separator_lines(const SeparatorSummary& summary, std::int64_t job_id,
+                                         std::span<const int> copies);
+
+}  // namespace sanfang::workflow

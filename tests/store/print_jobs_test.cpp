@@ -1,0 +1,193 @@
+// The print room area of the store: which agreements a job selects and in what order, the per-copy
+// print records and reprint ordinals, and the job's lifecycle (SPEC "Print room").
+#include "store_fixture.h"
+
+#include <algorithm>
+#include <set>
+
+#include "core/validate.h"
+
+namespace sanfang::test {
+namespace {
+
+using workflow::PrintJobOrigin;
+using workflow::PrintJobState;
+using workflow::PrintRequest;
+
+const store::PrintOperator kOperator{0, "打印室 张老师", workflow::Role::Print};
+const std::vector<int> kAllCopies{1, 2, 3};
+
+PrintRequest request_for(std::optional<std::string> college = std::nullopt) {
+  PrintRequest request;
+  request.college = std::move(college);
+  request.copies = kAllCopies;
+  return request;
+}
+
+// Two colleges, two majors: signed in an order unlike the print order.
+struct PrintFixture : StoreFixture {
+  PrintFixture() {
+    ok(db->put_college({"ME", "机电工程学院"}));
+    for (const auto& [student_no, college, major] :
+         std::vector<std::tuple<std::string, std::string, std::string>>{{"2022020102", "ME", "车辆工程"},
+                                                                         {"2022010103", "CS", "软件工程"},
+                                                                         {"2022010101", "CS", "软件工程"},
+                                                                         {"2022010102", "CS", "网络工程"},
+                                                                         {"2022020101", "ME", "车辆工程"}}) {
+      add_verified_student(student_no, college, major);
+      signed_agreements.push_back(sign(student_no));
+    }
+  }
+
+  std::vector<std::string> student_order(std::int64_t job_id) {
+    std::vector<std::string> order;
+    for (const auto& item : ok(db->print_items(job_id, 0, 100))) order.push_back(item.student_no);
+    return order;
+  }
+
+  std::vector<workflow::Agreement> signed_agreements;
+};
+
+TEST_CASE("a print job lists the signed agreements by college, major and student number", "[store][print]") {
+  PrintFixture f;
+  const auto job = ok(f.db->create_print_job(request_for(), PrintJobOrigin::Service, kOperator, kStart));
+  CHECK(job.state == PrintJobState::Queued);
+  CHECK(job.total == 5);
+  CHECK(job.created_by_name == "打印室 张老师");
+  // Majors compare by code point (网络工程 before 软件工程): the same order on every run.
+  CHECK(f.student_order(job.id) ==
+        std::vector<std::string>{"2022010102", "2022010101", "2022010103", "2022020101", "2022020102"});
+
+  const auto me_only = ok(f.db->create_print_job(request_for("ME"), PrintJobOrigin::Service, kOperator, kStart));
+  CHECK(f.student_order(me_only.id) == std::vector<std::string>{"2022020101", "2022020102"});
+
+  PrintRequest by_major = request_for();
+  by_major.major = "网络工程";
+  const auto network = ok(f.db->create_print_job(by_major, PrintJobOrigin::Service, kOperator, kStart));
+  CHECK(f.student_order(network.id) == std::vector<std::string>{"2022010102"});
+}
+
+TEST_CASE("a print job selects by signing day in Beijing time, both ends included", "[store][print]") {
+  PrintFixture f;
+  // kStart is 2026-05-28 20:26:40 UTC, which is already 2026-05-29 in Beijing.
+  PrintRequest same_day = request_for();
+  same_day.signed_from = std::chrono::year_month_day{std::chrono::year{2026}, std::chrono::May, std::chrono::day{29}};
+  same_day.signed_to = same_day.signed_from;
+  CHECK(ok(f.db->create_print_job(same_day, PrintJobOrigin::Service, kOperator, kStart)).total == 5);
+
+  PrintRequest day_before = request_for();
+  day_before.signed_to = std::chrono::year_month_day{std::chrono::year{2026}, std::chrono::May, std::chrono::day{28}};
+  auto none = f.db->create_print_job(day_before, PrintJobOrigin::Service, kOperator, kStart);
+  REQUIRE_FALSE(none.ok());
+  CHECK(none.error().kind == ErrorKind::InvalidInput);
+}
+
+TEST_CASE("an explicit serial list prints just those, and a bad serial names itself and changes nothing",
+          "[store][print]") {
+  PrintFixture f;
+  PrintRequest request = request_for();
+  request.serials = {*f.signed_agreements[4].serial, *f.signed_agreements[0].serial};
+  const auto job = ok(f.db->create_print_job(request, PrintJobOrigin::Service, kOperator, kStart));
+  CHECK(f.student_order(job.id) == std::vector<std::string>{"2022020101", "2022020102"});
+
+  request.serials.push_back(ok(core::make_serial(kSchoolCode, 2026, 999)));
+  auto refused = f.db->create_print_job(request, PrintJobOrigin::Service, kOperator, kStart);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().kind == ErrorKind::InvalidInput);
+  CHECK(refused.error().field == "serials[2]");
+  CHECK(ok(f.db->print_jobs(10)).size() == 1);
+  CHECK(ok(f.db->print_records(f.signed_agreements[0].id)).size() == 3);
+}
+
+TEST_CASE("printing a copy again is a reprint numbered from the live records", "[store][print]") {
+  PrintFixture f;
+  const auto first = ok(f.db->create_print_job(request_for("ME"), PrintJobOrigin::Service, kOperator, kStart));
+  for (const auto& item : ok(f.db->print_items(first.id, 0, 10))) CHECK(item.reprints == std::vector<int>{0, 0, 0});
+
+  PrintRequest copy_two = request_for("ME");
+  copy_two.copies = {2};
+  const auto second = ok(f.db->create_print_job(copy_two, PrintJobOrigin::Service, kOperator, kStart));
+  for (const auto& item : ok(f.db->print_items(second.id, 0, 10))) CHECK(item.reprints == std::vector<int>{0, 1});
+
+  // A cancelled job printed nothing: its records are void and count for nothing.
+  const auto cancelled = ok(f.db->create_print_job(copy_two, PrintJobOrigin::Service, kOperator, kStart));
+  CHECK(ok(f.db->cancel_print_job(cancelled.id, kOperator, kStart)).state == PrintJobState::Cancelled);
+  const auto third = ok(f.db->create_print_job(copy_two, PrintJobOrigin::Service, kOperator, kStart));
+  for (const auto& item : ok(f.db->print_items(third.id, 0, 10))) CHECK(item.reprints == std::vector<int>{0, 2});
+
+  const auto records = ok(f.db->print_records(f.signed_agreements[0].id));
+  REQUIRE(records.size() == 6);
+  CHECK(records[4].job_id == cancelled.id);
+  CHECK(records[4].voided);
+  CHECK_FALSE(records[3].voided);
+  CHECK(records[5].ordinal == 2);
+  CHECK(records[5].printed_by_name == "打印室 张老师");
+  // Each agreement's history tells who printed which copy.
+  const auto trail = ok(f.db->audit_trail("agreement", std::to_string(f.signed_agreements[0].id)));
+  CHECK(std::count_if(trail.begin(), trail.end(), [](const auto& r) { return r.event.action == "print"; }) == 4);
+}
+
+TEST_CASE("a print job runs, finishes once and then never changes", "[store][print]") {
+  PrintFixture f;
+  const auto job = ok(f.db->create_print_job(request_for(), PrintJobOrigin::Service, kOperator, kStart));
+  ok(f.db->start_print_job(job.id, kStart));
+  ok(f.db->record_print_progress(job.id, 3));
+  CHECK(ok(f.db->print_job(job.id)).done == 3);
+  const auto item = ok(f.db->print_items(job.id, 1, 1)).at(0);
+  ok(f.db->record_print_failure(job.id, item, "字体缺字", kStart));
+  CHECK(ok(f.db->print_job(job.id)).errors.size() == 1);
+  CHECK(ok(f.db->print_records(item.agreement_id)).at(0).voided);
+
+  // A restart renders everything again: errors cleared, records live again.
+  ok(f.db->start_print_job(job.id, kStart));
+  CHECK(ok(f.db->print_job(job.id)).errors.empty());
+  CHECK_FALSE(ok(f.db->print_records(item.agreement_id)).at(0).voided);
+  CHECK(ok(f.db->unfinished_print_jobs(PrintJobOrigin::Service)).size() == 1);
+  CHECK(ok(f.db->unfinished_print_jobs(PrintJobOrigin::Cli)).empty());
+
+  ok(f.db->finish_print_job(job.id, 30, 12345, "ab", kStart));
+  const auto done = ok(f.db->print_job(job.id));
+  CHECK(done.state == PrintJobState::Done);
+  CHECK(done.done == 5);
+  CHECK(done.pages == 30);
+  CHECK(ok(f.db->unfinished_print_jobs(PrintJobOrigin::Service)).empty());
+
+  auto cancel = f.db->cancel_print_job(job.id, kOperator, kStart);
+  REQUIRE_FALSE(cancel.ok());
+  CHECK(cancel.error().kind == ErrorKind::Conflict);
+  CHECK(f.db->start_print_job(job.id, kStart).error().kind == ErrorKind::Conflict);
+  CHECK(ok(f.db->print_job(job.id)).state == PrintJobState::Done);
+  CHECK_FALSE(ok(f.db->print_records(item.agreement_id)).at(0).voided);
+}
+
+TEST_CASE("a failed print job voids its records", "[store][print]") {
+  PrintFixture f;
+  const auto job = ok(f.db->create_print_job(request_for("CS"), PrintJobOrigin::Service, kOperator, kStart));
+  ok(f.db->start_print_job(job.id, kStart));
+  ok(f.db->fail_print_job(job.id, "磁盘已满", kStart));
+  const auto failed = ok(f.db->print_job(job.id));
+  CHECK(failed.state == PrintJobState::Failed);
+  REQUIRE(failed.errors.size() == 1);
+  CHECK(failed.errors[0].message == "磁盘已满");
+  for (const auto& record : ok(f.db->print_records(f.signed_agreements[1].id))) CHECK(record.voided);
+}
+
+TEST_CASE("a bulk load is one transaction: a failure inside leaves nothing behind", "[store][bulk]") {
+  StoreFixture f;
+  auto failed = f.db->in_one_transaction([&]() -> Status {
+    TRY(f.db->put_college({"ME", "机电工程学院"}));
+    return Error::make(ErrorKind::Internal, "stop");
+  });
+  CHECK_FALSE(failed.ok());
+  CHECK_FALSE(f.db->college_name("ME").ok());
+  ok(f.db->in_one_transaction([&]() -> Status {
+    TRY(f.db->put_college({"ME", "机电工程学院"}));
+    f.add_verified_student("2022020101", "ME", "车辆工程");
+    return {};
+  }));
+  CHECK(ok(f.db->college_name("ME")) == "机电工程学院");
+  CHECK(ok(f.db->verify_audit_chain()).intact());
+}
+
+}  // namespace
+}  // namespace sanfang::test

@@ -1,0 +1,85 @@
+// The print request's rules (SPEC "Print room"): copies, serials and dates are checked before a
+// job exists, and what a separator sheet says.
+#include "workflow/print_job.h"
+
+#include "core/validate.h"
+
+#include <catch2/catch.hpp>
+
+namespace sanfang::workflow {
+namespace {
+
+const std::vector<int> kLayoutCopies{1, 2, 3};
+
+Error refusal(PrintRequest request) {
+  auto normalized = normalize_print_request(std::move(request), kLayoutCopies);
+  REQUIRE_FALSE(normalized.ok());
+  CHECK(normalized.error().kind == ErrorKind::InvalidInput);
+  return normalized.error();
+}
+
+TEST_CASE("a print request without copies prints every copy, in the layout's order", "[workflow][print]") {
+  auto all = normalize_print_request({}, kLayoutCopies);
+  REQUIRE(all.ok());
+  CHECK(all->copies == kLayoutCopies);
+  PrintRequest reversed;
+  reversed.copies = {3, 1};
+  CHECK(normalize_print_request(reversed, kLayoutCopies)->copies == std::vector<int>{1, 3});
+}
+
+TEST_CASE("a print request naming an unknown or repeated copy is refused naming it", "[workflow][print]") {
+  PrintRequest unknown;
+  unknown.copies = {1, 4};
+  CHECK(refusal(unknown).field == "copies[1]");
+  PrintRequest repeated;
+  repeated.copies = {2, 2};
+  CHECK(refusal(repeated).field == "copies[1]");
+}
+
+TEST_CASE("a print request's serials must be well-formed and distinct", "[workflow][print]") {
+  const std::string serial = core::make_serial("10731", 2026, 7).value();
+  PrintRequest bad;
+  bad.serials = {serial, "1073120260000010"};
+  CHECK(refusal(bad).field == "serials[1]");
+  PrintRequest twice;
+  twice.serials = {serial, serial};
+  CHECK(refusal(twice).field == "serials[1]");
+}
+
+TEST_CASE("a print request's dates are calendar days and the range may not run backwards", "[workflow][print]") {
+  CHECK(parse_calendar_date("2026-02-29", "signed_from").error().field == "signed_from");
+  CHECK(parse_calendar_date("2026-6-1", "signed_from").error().field == "signed_from");
+  const auto day = parse_calendar_date("2026-06-30", "signed_to");
+  REQUIRE(day.ok());
+  CHECK(format_calendar_date(day.value()) == "2026-06-30");
+
+  PrintRequest backwards;
+  backwards.signed_from = parse_calendar_date("2026-07-01", "signed_from").value();
+  backwards.signed_to = day.value();
+  CHECK(refusal(backwards).field == "signed_to");
+}
+
+TEST_CASE("the signing window covers whole Beijing days", "[workflow][print]") {
+  PrintRequest request;
+  request.signed_from = parse_calendar_date("2026-06-30", "signed_from").value();
+  request.signed_to = request.signed_from;
+  const SigningWindow window = signing_window(request);
+  // 2026-06-30 00:00 in Beijing is 2026-06-29 16:00 UTC; the window ends a day later.
+  CHECK(to_unix_seconds(*window.from) == 1782748800);
+  CHECK(to_unix_seconds(*window.until) - to_unix_seconds(*window.from) == 86400);
+}
+
+TEST_CASE("a separator sheet says how many agreements follow, which copies, and the serial range", "[workflow][print]") {
+  SeparatorSummary summary;
+  summary.college_name = "计算机与通信学院";
+  summary.count = 3;
+  summary.majors = {{"软件工程", 2}, {"网络工程", 1}};
+  summary.lowest_serial = "1073120260000011";
+  summary.highest_serial = "1073120260000038";
+  const auto lines = separator_lines(summary, 42, std::vector<int>{1, 3});
+  CHECK(lines == std::vector<std::string>{"共 3 份协议，每份打印第 1、3 联", "编号范围 1073120260000011 至 1073120260000038",
+                                          "软件工程：2 份", "网络工程：1 份", "打印任务 #42"});
+}
+
+}  // namespace
+}  // namespace sanfang::workflow
