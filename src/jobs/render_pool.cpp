@@ -9,18 +9,19 @@ Result<std::unique_ptr<RenderPool>> RenderPool::create(std::shared_ptr<const ren
   int count = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
   if (count < 1) count = 1;
   std::unique_ptr<RenderPool> pool(new RenderPool());
+  pool->m_pinned.resize(static_cast<std::size_t>(count));
   for (int i = 0; i < count; ++i) {
     // Each renderer is built on the thread that will use it.
     std::promise<Status> started;
     auto started_future = started.get_future();
-    pool->m_threads.emplace_back([&, raw = pool.get()] {
+    pool->m_threads.emplace_back([&, raw = pool.get(), index = static_cast<std::size_t>(i)] {
       auto renderer = render::Renderer::create(fonts, layout, render_options);
       if (!renderer) {
         started.set_value(renderer.take_error());
         return;
       }
       started.set_value({});
-      raw->run(std::move(*renderer));
+      raw->run(index, std::move(*renderer));
     });
     Status status = started_future.get();
     if (!status) return status.take_error();  // the destructor joins the threads started so far
@@ -45,16 +46,27 @@ void RenderPool::submit(Task task, bool interactive) {
   m_ready.notify_one();
 }
 
-void RenderPool::run(std::unique_ptr<render::Renderer> renderer) {
+void RenderPool::submit_to(int thread, Task task) {
+  {
+    std::lock_guard lock(m_mutex);
+    m_pinned.at(static_cast<std::size_t>(thread)).push_back(std::move(task));
+  }
+  // Wake every thread: only the one it is pinned to may take it.
+  m_ready.notify_all();
+}
+
+void RenderPool::run(std::size_t index, std::unique_ptr<render::Renderer> renderer) {
+  auto& pinned = m_pinned[index];
   for (;;) {
     Task task;
     {
       std::unique_lock lock(m_mutex);
-      m_ready.wait(lock, [&] { return m_stopping || !m_interactive.empty() || !m_batch.empty(); });
-      if (m_interactive.empty() && m_batch.empty()) return;  // stopping, and nothing left to do
-      auto& queue = m_interactive.empty() ? m_batch : m_interactive;
-      task = std::move(queue.front());
-      queue.pop_front();
+      m_ready.wait(lock, [&] { return m_stopping || !m_interactive.empty() || !pinned.empty() || !m_batch.empty(); });
+      // Interactive first, then this thread's own job work, then shared batch work.
+      auto* queue = !m_interactive.empty() ? &m_interactive : !pinned.empty() ? &pinned : &m_batch;
+      if (queue->empty()) return;  // stopping, and nothing left to do
+      task = std::move(queue->front());
+      queue->pop_front();
     }
     task(*renderer);
   }

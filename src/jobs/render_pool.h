@@ -39,6 +39,11 @@ class RenderPool {
   // work (a student's download) goes ahead of queued batch work.
   void submit(Task task, bool interactive = true);
 
+  // Runs `task` on render thread `thread` (0 ≤ thread < size()), after the interactive work
+  // waiting at that moment. A print job's PDF stream lives on one renderer, so all of the job's
+  // work goes to one thread, in slices short enough that interactive work never waits long.
+  void submit_to(int thread, Task task);
+
   // Renders `documents` into one PDF on a render thread and waits for it.
   Result<std::string> render(std::vector<render::AgreementDocument> documents);
 
@@ -46,11 +51,12 @@ class RenderPool {
 
  private:
   RenderPool() = default;
-  void run(std::unique_ptr<render::Renderer> renderer);
+  void run(std::size_t index, std::unique_ptr<render::Renderer> renderer);
 
   std::mutex m_mutex;
   std::condition_variable m_ready;
   std::deque<Task> m_interactive, m_batch;
+  std::vector<std::deque<Task>> m_pinned;  // per thread
   bool m_stopping = false;
   std::vector<std::thread> m_threads;
 };

@@ -1,0 +1,92 @@
+// Print jobs (SPEC "Print room"): runs a stored job — its frozen list of agreements in print
+// order, with separator sheets and reprint marks — into one PDF on disk.
+//
+// Where the work happens: the calling thread reads the list from the store and turns agreements
+// into render documents (validation, code lists); one render thread of the pool draws them into
+// the job's PDF stream, slice by slice. Between slices that render thread takes interactive
+// renders first, so a student's download waits for at most one slice, and the other render
+// threads stay free for them. Two cores are busy: one preparing, one drawing.
+// Memory: a slice of documents, the output buffer and the renderer's per-file state. Pages go to
+// the file as they are drawn, and print files carry no link annotations or structure tree (which
+// cairo would keep until the end), so a job of 10,000 agreements needs no more memory than one of
+// 1,000.
+// Restarts: the job's list and print records were fixed when it was created, so a job that was
+// interrupted (the service stopped or crashed) is rendered again from the start under the same
+// records; its output appears only when finished (a temporary file until then).
+#pragma once
+
+#include "core/code_lists.h"
+#include "core/result.h"
+#include "jobs/render_pool.h"
+#include "store/store.h"
+#include "workflow/agreement_document.h"
+#include "workflow/clock.h"
+#include "workflow/print_job.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace sanfang::jobs {
+
+struct PrintContext {
+  store::Store* store = nullptr;
+  workflow::Clock* clock = nullptr;
+  std::shared_ptr<const core::CodeLists> codes;
+  workflow::SchoolProfile school;
+  RenderPool* renders = nullptr;
+};
+
+struct PrintRunOptions {
+  // Agreements per render task: bounds how long interactive work waits behind a job.
+  int slice = 16;
+  // How often progress is written to the store (and cancellation looked for).
+  std::chrono::milliseconds progress_interval{500};
+};
+
+enum class PrintRunOutcome { Done, Cancelled, Stopped };
+
+// Runs `job` to its end on the calling thread, writing the PDF to `output`. `progress` is called
+// with (done, total) after every slice; `stop` asks it to end at the next slice, leaving the job
+// running in the store for a later restart. A cancelled job (seen in the store) ends with no file.
+// An agreement that fails to render is recorded in the job and skipped; a failure of the output
+// (disk full) fails the job.
+Result<PrintRunOutcome> run_print_job(const PrintContext& context, const workflow::PrintJob& job,
+                                      const std::filesystem::path& output, const PrintRunOptions& options,
+                                      const std::function<void(int done, int total)>& progress,
+                                      const std::atomic<bool>& stop);
+
+// The service's print queue: one background thread that runs the service's queued jobs one after
+// another, oldest first, resuming those that were running when the service last stopped. Files
+// go to `folder`/ID.pdf.
+class PrintRunner {
+ public:
+  static Result<std::unique_ptr<PrintRunner>> start(PrintContext context, std::filesystem::path folder,
+                                                    PrintRunOptions options = {});
+  ~PrintRunner();
+
+  // A job was queued or cancelled: look at the queue now rather than at the next poll.
+  void wake();
+  // Ends the running job at its next slice (it stays `running`, to be resumed) and the thread.
+  void stop();
+  std::filesystem::path file_of(std::int64_t job_id) const;
+
+ private:
+  PrintRunner(PrintContext context, std::filesystem::path folder, PrintRunOptions options);
+  void run();
+
+  PrintContext m_context;
+  std::filesystem::path m_folder;
+  PrintRunOptions m_options;
+  std::mutex m_mutex;
+  std::condition_variable m_wake;
+  bool m_woken = false;
+  std::atomic<bool> m_stop{false};
+  std::thread m_thread;
+};
+
+}  // namespace sanfang::jobs
