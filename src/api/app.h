@@ -6,6 +6,7 @@
 #include "api/metrics.h"
 #include "core/code_lists.h"
 #include "core/verification_token.h"
+#include "jobs/print_runner.h"
 #include "jobs/render_pool.h"
 #include "render/fonts.h"
 #include "store/store.h"
@@ -44,6 +45,10 @@ struct App {
   std::function<void(const workflow::Agreement&)> on_signed;
   // The school's own block of the form (丙方), from the serve configuration.
   workflow::SchoolProfile school;
+  // print room: the layout's copy numbers (what a print job may ask for) and the queue that runs
+  // jobs in the background (null where no service runs them).
+  std::vector<int> copy_numbers;
+  jobs::PrintRunner* prints = nullptr;
   // accounts area: the project's fonts (the captcha is drawn with them), the secret that signs
   // WeChat binding callbacks (DATA/wechat.secret), and the captcha text source — empty means
   // random (captcha.h); tests set it so that they know the answer.

@@ -1,6 +1,6 @@
 #include "api/documents.h"
 
-#include "workflow/agreement_document.h"
+#include "jobs/agreement_documents.h"
 
 #include <chrono>
 #include <cstdio>
@@ -66,8 +66,7 @@ Result<core::ContentHash> hex_decode_hash(std::string_view hex) {
 
 Result<render::AgreementDocument> agreement_document(App& app, const workflow::Agreement& agreement) {
   const std::string college = TRY(app.store->college_name(agreement.college_code));
-  const nlohmann::json input = TRY(workflow::render_input(agreement, app.school, college));
-  return render::make_document(input, *app.codes);
+  return jobs::agreement_document(agreement, app.school, college, *app.codes);
 }
 
 void store_signed_document(App& app, const workflow::Agreement& agreement) {

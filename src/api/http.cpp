@@ -31,6 +31,13 @@ HttpResponse bytes_response(int status, std::string content_type, std::string bo
   return response;
 }
 
+HttpResponse file_response(std::string content_type, std::filesystem::path file) {
+  HttpResponse response;
+  response.content_type = std::move(content_type);
+  response.file = std::move(file);
+  return response;
+}
+
 std::string attachment_disposition(const std::string& ascii_fallback, const std::string& utf8_name) {
   std::string encoded;
   for (unsigned char c : utf8_name) {

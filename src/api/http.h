@@ -2,6 +2,7 @@
 // so route code reads as plain functions and tests can call handlers without a socket.
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -28,6 +29,8 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (ETag, Content-Disposition, ...)
+  // When set, the body is this file, sent from disk (a print job's PDF can be hundreds of MB).
+  std::filesystem::path file;
 
   HttpResponse& with_header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));
@@ -37,6 +40,7 @@ struct HttpResponse {
 
 HttpResponse json_response(int status, const std::string& json_text);
 HttpResponse bytes_response(int status, std::string content_type, std::string body);
+HttpResponse file_response(std::string content_type, std::filesystem::path file);
 
 // RFC 6266/5987 attachment disposition for a UTF-8 (Chinese) file name, with an ASCII fallback.
 std::string attachment_disposition(const std::string& ascii_fallback, const std::string& utf8_name);

@@ -24,6 +24,7 @@ RouteTable all_routes() {
   register_auth_routes(table);
   register_admin_routes(table);
   register_wechat_routes(table);
+  register_print_routes(table);
   return table;
 }
 

@@ -59,6 +59,7 @@ void register_verify_routes(RouteTable& table);
 void register_auth_routes(RouteTable& table);
 void register_admin_routes(RouteTable& table);
 void register_wechat_routes(RouteTable& table);
+void register_print_routes(RouteTable& table);
 RouteTable all_routes();
 
 // Runs one request through authentication and the handler: exceptions and errors become

@@ -97,8 +97,18 @@ struct Server::Impl {
       writer.headers().remove<Http::Header::Connection>();
       writer.headers().add<Http::Header::Connection>(Http::ConnectionControl::KeepAlive);
     }
-    writer.headers().add(std::make_shared<NamedHeader>("Content-Type", response.content_type));
     for (const auto& [name, value] : response.headers) writer.headers().add(std::make_shared<NamedHeader>(name, value));
+    if (!response.file.empty()) {
+      // sendfile(2) from disk; Pistache writes status 200, Content-Type and Content-Length
+      // (tech-notes §1.5). It throws when the file vanished meanwhile.
+      try {
+        Http::serveFile(writer, response.file.string(), Http::Mime::MediaType::fromString(response.content_type));
+      } catch (const std::exception&) {
+        writer.send(Http::Code::Not_Found);
+      }
+      return;
+    }
+    writer.headers().add(std::make_shared<NamedHeader>("Content-Type", response.content_type));
     writer.send(static_cast<Http::Code>(response.status), response.body);
   }
 

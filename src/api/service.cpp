@@ -49,6 +49,11 @@ Result<std::unique_ptr<Service>> Service::start(ServiceOptions options) {
   service->m_sweeper = std::make_unique<jobs::ExpirySweeper>(*app.store, *app.clock, app.workflow,
                                                              options.expiry_sweep_interval);
   service->m_sweeper->start();
+  for (const auto& copy : layout->copies) app.copy_numbers.push_back(copy.number);
+  // SPEC "Print room": jobs queued before a restart, or interrupted by it, run again.
+  service->m_prints = TRY(jobs::PrintRunner::start({app.store, app.clock, app.codes, app.school, app.renders},
+                                                   options.data_dir / "print-jobs", options.print));
+  app.prints = service->m_prints.get();
   service->m_server->open();
   return service;
 }
@@ -63,6 +68,10 @@ void Service::stop() {
   if (m_sweeper) m_sweeper->stop();
   if (m_server) m_server->stop();
   m_server.reset();
+  // A running print job stops at its next slice and stays `running`, to resume at the next start.
+  if (m_prints) m_prints->stop();
+  m_app.prints = nullptr;
+  m_prints.reset();
   m_renders.reset();
 }
 

@@ -8,6 +8,7 @@
 #include "api/server.h"
 #include "core/result.h"
 #include "jobs/expiry_sweeper.h"
+#include "jobs/print_runner.h"
 #include "jobs/render_pool.h"
 #include "store/store.h"
 #include "workflow/agreement_document.h"
@@ -33,6 +34,7 @@ struct ServiceOptions {
   workflow::Clock* clock = nullptr;  // default: the system clock
   // How often the invitation expiry sweeper wakes up (SPEC: expiry happens on time).
   std::chrono::milliseconds expiry_sweep_interval = std::chrono::seconds{30};
+  jobs::PrintRunOptions print;
 };
 
 class Service {
@@ -56,6 +58,7 @@ class Service {
   App m_app;
   std::unique_ptr<Server> m_server;
   std::unique_ptr<jobs::ExpirySweeper> m_sweeper;
+  std::unique_ptr<jobs::PrintRunner> m_prints;
 };
 
 }  // namespace sanfang::api

@@ -1,5 +1,7 @@
 #include "service_fixture.h"
 
+#include <fstream>
+
 #include "store/store.h"
 
 #include <catch2/catch.hpp>
@@ -95,20 +97,52 @@ CommandResult run_sanfang(const std::string& arguments) {
   return result;
 }
 
-ServiceFixture::ServiceFixture() : m_clock(workflow::from_unix_seconds(1'780'000'000)) {
+ServiceFixture::ServiceFixture(ServiceFixtureOptions options)
+    : m_options(options), m_clock(workflow::from_unix_seconds(1'780'000'000)) {
   std::string pattern = (std::filesystem::temp_directory_path() / "sanfang-api-XXXXXX").string();
   if (!mkdtemp(pattern.data())) FAIL("mkdtemp failed");
   m_data_dir = pattern;
+  if (options.seeded_agreements > 0) {
+    const auto seeded = run_sanfang("bench-seed --data " + m_data_dir.string() + " --agreements " +
+                                    std::to_string(options.seeded_agreements));
+    INFO(seeded.output);
+    REQUIRE(seeded.exit_status == 0);
+  }
+  start();
+}
+
+void ServiceFixture::start() {
   api::ServiceOptions options;
   options.data_dir = m_data_dir;
   options.share_dir = SANFANG_SOURCE_DIR;
   options.port = 0;
   options.io_threads = 2;
-  options.render_threads = 1;
+  options.render_threads = m_options.render_threads;
   options.clock = &m_clock;
+  options.print = m_options.print;
   auto service = api::Service::start(options);
   if (!service) FAIL("service did not start: " << service.error().describe());
   m_service = std::move(*service);
+}
+
+void ServiceFixture::stop() {
+  m_service->stop();
+  m_service.reset();
+}
+
+nlohmann::json ServiceFixture::seeded_accounts() const {
+  std::ifstream in(m_data_dir / "bench-accounts.json");
+  REQUIRE(in);
+  return nlohmann::json::parse(in);
+}
+
+std::string ServiceFixture::seeded_api_key(const std::string& role) const {
+  const nlohmann::json accounts = seeded_accounts();
+  for (const auto& account : accounts["accounts"]) {
+    if (account["role"] == role) return account["api_key"].get<std::string>();
+  }
+  FAIL("no seeded " << role << " account");
+  return {};
 }
 
 ServiceFixture::~ServiceFixture() {

@@ -55,10 +55,26 @@ struct CommandResult {
 // Runs the built sanfang binary with `arguments` (a shell command line).
 CommandResult run_sanfang(const std::string& arguments);
 
+struct ServiceFixtureOptions {
+  // Signed agreements made with `sanfang bench-seed` before the service starts (0: an empty
+  // folder). Their accounts are in seeded_accounts().
+  int seeded_agreements = 0;
+  int render_threads = 1;
+  jobs::PrintRunOptions print;
+};
+
 class ServiceFixture {
  public:
-  ServiceFixture();
+  explicit ServiceFixture(ServiceFixtureOptions options = {});
   ~ServiceFixture();
+
+  // Stops the service as SIGTERM does; start() runs a new one over the same data folder.
+  void stop();
+  void start();
+  // DATA/bench-accounts.json of a seeded folder.
+  nlohmann::json seeded_accounts() const;
+  // The API key of the seeded account with `role` ("print", "portal").
+  std::string seeded_api_key(const std::string& role) const;
 
   api::Service& service() { return *m_service; }
   api::App& app() { return m_service->app(); }
@@ -67,6 +83,7 @@ class ServiceFixture {
   const std::filesystem::path& data_dir() const { return m_data_dir; }
 
  private:
+  ServiceFixtureOptions m_options;
   std::filesystem::path m_data_dir;
   workflow::ManualClock m_clock;
   std::unique_ptr<api::Service> m_service;

@@ -1,0 +1,177 @@
+// The print room over HTTP (SPEC "Print room"): batch print jobs — create, follow, download,
+// cancel. Jobs run in the background (jobs/print_runner.h); a request only queues or reads one.
+#include "api/json_body.h"
+#include "api/problem.h"
+#include "api/routes.h"
+#include "api/workflow_http.h"
+#include "jobs/print_runner.h"
+
+#include <charconv>
+#include <filesystem>
+
+namespace sanfang::api {
+
+namespace {
+
+using nlohmann::json;
+using workflow::PrintJob;
+
+constexpr int kListedJobs = 50;
+
+// The print room works the queue; the school may too (SPEC: print operator 打印室).
+Status require_print_room(const RouteContext& context) {
+  const workflow::Role role = context.account->role;
+  if (role != workflow::Role::Print && role != workflow::Role::School)
+    return Error::make(ErrorKind::Forbidden, "只有打印室和学校就业指导服务中心可以管理打印任务");
+  return {};
+}
+
+store::PrintOperator operator_of(const RouteContext& context) {
+  return {context.account->id, context.account->username, context.account->role};
+}
+
+json job_json(const PrintJob& job) {
+  json request = json::object();
+  if (job.request.college) request["college"] = *job.request.college;
+  if (job.request.major) request["major"] = *job.request.major;
+  if (job.request.signed_from) request["signed_from"] = workflow::format_calendar_date(*job.request.signed_from);
+  if (job.request.signed_to) request["signed_to"] = workflow::format_calendar_date(*job.request.signed_to);
+  if (!job.request.serials.empty()) request["serials"] = job.request.serials;
+  request["copies"] = job.request.copies;
+  request["separator_sheets"] = job.request.separator_sheets;
+  json errors = json::array();
+  for (const auto& error : job.errors) errors.push_back({{"serial", error.serial}, {"detail", error.message}});
+  json out = {{"id", job.id},
+              {"state", workflow::to_string(job.state)},
+              {"origin", workflow::to_string(job.origin)},
+              {"done", job.done},
+              {"total", job.total},
+              {"request", request},
+              {"errors", errors},
+              {"created_by", job.created_by_name},
+              {"created_at", rfc3339(job.created_at)}};
+  if (job.started_at) out["started_at"] = rfc3339(*job.started_at);
+  if (job.finished_at) out["finished_at"] = rfc3339(*job.finished_at);
+  if (job.state == workflow::PrintJobState::Done) {
+    out["pages"] = job.pages;
+    out["size"] = job.file_size;
+    out["sha256"] = job.sha256;
+    out["pdf"] = "/api/v1/print-jobs/" + std::to_string(job.id) + "/pdf";
+  }
+  return out;
+}
+
+Result<std::int64_t> job_id(const RouteContext& context) {
+  const std::string& text = context.request.params.at("id");
+  std::int64_t id = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0)
+    return Error::invalid("id", "打印任务编号应为正整数");
+  return id;
+}
+
+// A 409 that tells the client what the job is doing now.
+HttpResponse state_conflict(const Error& error, const PrintJob& job) {
+  return problem_response(error, {{"current_state", std::string(workflow::to_string(job.state))}});
+}
+
+Result<workflow::PrintRequest> parse_request(const RouteContext& context) {
+  const JsonBody body = TRY(JsonBody::parse(context.request.body, {"college", "major", "signed_from", "signed_to",
+                                                                   "serials", "copies", "separator_sheets"}));
+  workflow::PrintRequest request;
+  request.college = TRY(body.optional_string("college"));
+  request.major = TRY(body.optional_string("major"));
+  if (auto from = TRY(body.optional_string("signed_from")))
+    request.signed_from = TRY(workflow::parse_calendar_date(*from, "signed_from"));
+  if (auto to = TRY(body.optional_string("signed_to")))
+    request.signed_to = TRY(workflow::parse_calendar_date(*to, "signed_to"));
+  if (const json* serials = body.member("serials")) {
+    if (!serials->is_array()) return Error::invalid("serials", "应为编号数组");
+    for (std::size_t i = 0; i < serials->size(); ++i) {
+      if (!(*serials)[i].is_string()) return Error::invalid("serials[" + std::to_string(i) + "]", "编号应为字符串");
+      request.serials.push_back((*serials)[i].get<std::string>());
+    }
+  }
+  if (const json* copies = body.member("copies")) {
+    if (!copies->is_array()) return Error::invalid("copies", "应为联次数组，例如 [1, 2, 3]");
+    for (std::size_t i = 0; i < copies->size(); ++i) {
+      if (!(*copies)[i].is_number_integer()) return Error::invalid("copies[" + std::to_string(i) + "]", "联次应为整数");
+      request.copies.push_back((*copies)[i].get<int>());
+    }
+  }
+  request.separator_sheets = TRY(body.optional_boolean("separator_sheets")).value_or(false);
+  return workflow::normalize_print_request(std::move(request), context.app.copy_numbers);
+}
+
+// POST /api/v1/print-jobs → 202 with the queued job.
+Result<HttpResponse> create_job(RouteContext& context) {
+  TRY(require_print_room(context));
+  const workflow::PrintRequest request = TRY(parse_request(context));
+  const PrintJob job = TRY(context.app.store->create_print_job(request, workflow::PrintJobOrigin::Service,
+                                                               operator_of(context), context.now()));
+  if (context.app.prints) context.app.prints->wake();
+  return json_response(202, job_json(job).dump())
+      .with_header("Location", "/api/v1/print-jobs/" + std::to_string(job.id));
+}
+
+Result<HttpResponse> list_jobs(RouteContext& context) {
+  TRY(require_print_room(context));
+  json jobs = json::array();
+  for (const PrintJob& job : TRY(context.app.store->print_jobs(kListedJobs))) jobs.push_back(job_json(job));
+  return json_response(200, json{{"jobs", jobs}}.dump());
+}
+
+Result<HttpResponse> get_job(RouteContext& context) {
+  TRY(require_print_room(context));
+  const PrintJob job = TRY(context.app.store->print_job(TRY(job_id(context))));
+  return json_response(200, job_json(job).dump());
+}
+
+// GET /api/v1/print-jobs/{id}/pdf: the finished file, sent from disk (sendfile), never loaded
+// into memory. Its sha256 is a strong ETag: the file never changes.
+Result<HttpResponse> job_pdf(RouteContext& context) {
+  TRY(require_print_room(context));
+  const PrintJob job = TRY(context.app.store->print_job(TRY(job_id(context))));
+  if (job.state != workflow::PrintJobState::Done)
+    return state_conflict(Error::make(ErrorKind::Conflict, "打印任务尚未完成，没有可下载的文件", "state"), job);
+  if (job.origin != workflow::PrintJobOrigin::Service || !context.app.prints)
+    return Error::make(ErrorKind::NotFound, "该打印任务由命令行生成，文件不在服务中");
+  const std::filesystem::path file = context.app.prints->file_of(job.id);
+  if (!std::filesystem::exists(file)) return Error::make(ErrorKind::NotFound, "打印文件已不在服务器上");
+  const std::string etag = "\"" + job.sha256 + "\"";
+  const std::string name = "print-job-" + std::to_string(job.id) + ".pdf";
+  HttpResponse response;
+  if (const auto match = context.request.header("if-none-match"); match && (*match == etag || *match == "*")) {
+    response = bytes_response(304, "application/pdf", {});
+  } else {
+    response = file_response("application/pdf", file);
+    response.with_header("Content-Disposition", attachment_disposition(name, "打印任务-" + std::to_string(job.id) + ".pdf"));
+  }
+  return response.with_header("ETag", etag).with_header("Cache-Control", "private, no-cache");
+}
+
+// POST /api/v1/print-jobs/{id}/cancel: a queued or running job stops; its records are voided and
+// no file is left. A finished job cannot be cancelled (409 with its state).
+Result<HttpResponse> cancel_job(RouteContext& context) {
+  TRY(require_print_room(context));
+  const std::int64_t id = TRY(job_id(context));
+  auto cancelled = context.app.store->cancel_print_job(id, operator_of(context), context.now());
+  if (!cancelled) {
+    if (cancelled.error().kind != ErrorKind::Conflict) return cancelled.take_error();
+    return state_conflict(cancelled.error(), TRY(context.app.store->print_job(id)));
+  }
+  if (context.app.prints) context.app.prints->wake();
+  return json_response(200, job_json(*cancelled).dump());
+}
+
+}  // namespace
+
+void register_print_routes(RouteTable& table) {
+  table.add("POST", "/api/v1/print-jobs", Access::Account, create_job);
+  table.add("GET", "/api/v1/print-jobs", Access::Account, list_jobs);
+  table.add("GET", "/api/v1/print-jobs/:id", Access::Account, get_job);
+  table.add("GET", "/api/v1/print-jobs/:id/pdf", Access::Account, job_pdf);
+  table.add("POST", "/api/v1/print-jobs/:id/cancel", Access::Account, cancel_job);
+}
+
+}  // namespace sanfang::api

@@ -1,0 +1,277 @@
+// The print room over HTTP (issue 4): batch jobs on a real service over a seeded data folder —
+// page counts and order read back with Poppler, reprint marks, separator sheets, cancelling, a
+// job interrupted by a restart, and bad requests that change nothing.
+#include "service_fixture.h"
+
+#include "../render/pdf_probe.h"
+#include "store/sqlite_store.h"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+namespace sanfang::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr auto kJobTimeout = std::chrono::seconds(120);
+
+json create_job(HttpClient& client, const json& request) {
+  const auto created = client.post_json("/api/v1/print-jobs", request);
+  INFO(created.body);
+  REQUIRE(created.status == 202);
+  const json job = created.json();
+  CHECK(created.header("location") == "/api/v1/print-jobs/" + std::to_string(job["id"].get<int>()));
+  return job;
+}
+
+// Polls the job until it has finished (done, failed or cancelled).
+json wait_until_finished(HttpClient& client, const json& job) {
+  const auto deadline = std::chrono::steady_clock::now() + kJobTimeout;
+  const std::string path = "/api/v1/print-jobs/" + std::to_string(job["id"].get<int>());
+  for (;;) {
+    const auto polled = client.get(path);
+    REQUIRE(polled.status == 200);
+    const json state = polled.json();
+    const std::string name = state["state"];
+    if (name == "done" || name == "failed" || name == "cancelled") return state;
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+std::string download(HttpClient& client, const json& job) {
+  const auto pdf = client.get("/api/v1/print-jobs/" + std::to_string(job["id"].get<int>()) + "/pdf");
+  REQUIRE(pdf.status == 200);
+  CHECK(pdf.header("content-type") == "application/pdf");
+  CHECK(pdf.header("content-length") == std::to_string(pdf.body.size()));
+  CHECK(pdf.header("etag") == "\"" + job["sha256"].get<std::string>() + "\"");
+  return pdf.body;
+}
+
+// The print order the store froze for a job: the serials, first to last.
+std::vector<std::string> job_serials(ServiceFixture& fixture, const json& job) {
+  std::vector<std::string> serials;
+  const auto items = fixture.app().store->print_items(job["id"].get<int>(), 0, 100000).value();
+  for (const auto& item : items) serials.push_back(item.serial);
+  return serials;
+}
+
+TEST_CASE("a print job of N agreements is one PDF of 6N pages in college, major and student order",
+          "[api][print]") {
+  ServiceFixture fixture({.seeded_agreements = 16});
+  HttpClient client(fixture.base_url());
+  client.set_token(fixture.seeded_api_key("print"));
+  const json job = wait_until_finished(client, create_job(client, json::object()));
+  REQUIRE(job["state"] == "done");
+  CHECK(job["total"] == 16);
+  CHECK(job["done"] == 16);
+  CHECK(job["errors"].empty());
+  CHECK(job["request"]["copies"] == json::array({1, 2, 3}));
+
+  const std::string pdf = download(client, job);
+  CHECK(static_cast<std::size_t>(job["size"].get<long>()) == pdf.size());
+  const PdfProbe probe(pdf);
+  REQUIRE(probe.valid());
+  REQUIRE(probe.pages() == 6 * 16);
+  CHECK(job["pages"] == 6 * 16);
+
+  // The store's order is college, major, student number; the file follows it agreement by
+  // agreement, each copy on its own sheet (outside face, then inside face).
+  const auto serials = job_serials(fixture, job);
+  std::vector<std::tuple<std::string, std::string, std::string>> keys;
+  const auto items = fixture.app().store->print_items(job["id"].get<int>(), 0, 100).value();
+  for (const auto& item : items) keys.emplace_back(item.college_code, item.major, item.student_no);
+  CHECK(std::is_sorted(keys.begin(), keys.end()));
+  for (std::size_t k = 0; k < serials.size(); ++k) {
+    for (int copy = 0; copy < 3; ++copy) {
+      const int outside = static_cast<int>(k) * 6 + copy * 2 + 1;
+      INFO("agreement " << k << " copy " << copy + 1);
+      CHECK(probe.label(outside).rfind(serials[k], 0) == 0);
+      CHECK(probe.label(outside).find("外") != std::string::npos);
+      CHECK(probe.label(outside + 1).find("内") != std::string::npos);
+    }
+  }
+  CHECK(probe.info("Subject").find("16 份协议") != std::string::npos);
+  // Paper needs no links, but the QR codes are still there and still verify.
+  const auto codes = probe.decode_qr(1);
+  REQUIRE_FALSE(codes.empty());
+  for (const auto& code : codes) CHECK(code.find("/V/") != std::string::npos);
+
+  // The file never changes: its sha256 is a strong ETag.
+  const auto again = client.get("/api/v1/print-jobs/" + std::to_string(job["id"].get<int>()) + "/pdf",
+                                {{"If-None-Match", "\"" + job["sha256"].get<std::string>() + "\""}});
+  CHECK(again.status == 304);
+  CHECK(again.body.empty());
+}
+
+TEST_CASE("a print job with separator sheets puts one sheet before each college, its back blank", "[api][print]") {
+  ServiceFixture fixture({.seeded_agreements = 16});
+  HttpClient client(fixture.base_url());
+  client.set_token(fixture.seeded_api_key("print"));
+  const json job = wait_until_finished(client, create_job(client, {{"college", "CS"}, {"separator_sheets", true}}));
+  REQUIRE(job["state"] == "done");
+  const int agreements = job["total"];
+  REQUIRE(agreements == 2);
+  const PdfProbe probe(download(client, job));
+  REQUIRE(probe.pages() == 2 + 6 * agreements);
+  CHECK(probe.label(1) == "分隔页");
+  CHECK(probe.text(1).find("计算机与通信学院") != std::string::npos);
+  CHECK(probe.text(1).find("共2份协议") != std::string::npos);
+  CHECK(probe.blank(2));
+  CHECK(probe.label(3).rfind(job_serials(fixture, job)[0], 0) == 0);
+}
+
+TEST_CASE("a copy printed again is recorded as a reprint and marked 补打 with its count", "[api][print]") {
+  ServiceFixture fixture({.seeded_agreements = 2});
+  HttpClient client(fixture.base_url());
+  client.set_token(fixture.seeded_api_key("print"));
+  const json first = wait_until_finished(client, create_job(client, json::object()));
+  REQUIRE(first["state"] == "done");
+  const std::string serial = job_serials(fixture, first)[0];
+  const PdfProbe first_pdf(download(client, first));
+  CHECK(first_pdf.text(1).find("补打") == std::string::npos);
+
+  const json copy_two = wait_until_finished(client, create_job(client, {{"serials", {serial}}, {"copies", {2}}}));
+  REQUIRE(copy_two["state"] == "done");
+  const PdfProbe reprint(download(client, copy_two));
+  REQUIRE(reprint.pages() == 2);
+  CHECK(reprint.label(1).find("第二联") != std::string::npos);
+  CHECK(reprint.text(1).find("补打（第1次）") != std::string::npos);
+
+  const json third = wait_until_finished(client, create_job(client, {{"serials", {serial}}, {"copies", {2, 3}}}));
+  const PdfProbe both(download(client, third));
+  REQUIRE(both.pages() == 4);
+  CHECK(both.text(1).find("补打（第2次）") != std::string::npos);
+  CHECK(both.text(3).find("补打（第1次）") != std::string::npos);
+
+  const auto agreement = fixture.app().store->agreement_by_serial(serial).value();
+  const auto records = fixture.app().store->print_records(agreement.id).value();
+  REQUIRE(records.size() == 6);
+  CHECK(records[3].copy == 2);
+  CHECK(records[3].ordinal == 1);
+  CHECK(records[4].ordinal == 2);
+  CHECK(records[4].printed_by_name == "print-room");
+}
+
+TEST_CASE("a cancelled print job leaves no file, and a finished one cannot be cancelled", "[api][print]") {
+  ServiceFixture fixture({.seeded_agreements = 60});
+  HttpClient client(fixture.base_url());
+  client.set_token(fixture.seeded_api_key("print"));
+  // The runner takes jobs one after another: the second waits behind the first.
+  const json running = create_job(client, json::object());
+  const json queued = create_job(client, {{"college", "ME"}});
+  const auto cancel_queued = client.post_json("/api/v1/print-jobs/" + std::to_string(queued["id"].get<int>()) + "/cancel", json::object());
+  REQUIRE(cancel_queued.status == 200);
+  CHECK(cancel_queued.json()["state"] == "cancelled");
+  const auto cancel_running = client.post_json("/api/v1/print-jobs/" + std::to_string(running["id"].get<int>()) + "/cancel", json::object());
+  REQUIRE(cancel_running.status == 200);
+
+  // A later job runs only after the runner has let go of the cancelled one.
+  const json after = wait_until_finished(client, create_job(client, {{"college", "CS"}}));
+  CHECK(after["state"] == "done");
+  for (const json& job : {running, queued}) {
+    const std::string path = "/api/v1/print-jobs/" + std::to_string(job["id"].get<int>());
+    CHECK(client.get(path).json()["state"] == "cancelled");
+    const auto pdf = client.get(path + "/pdf");
+    CHECK(pdf.status == 409);
+    CHECK(pdf.json()["current_state"] == "cancelled");
+    const auto twice = client.post_json(path + "/cancel", json::object());
+    CHECK(twice.status == 409);
+    CHECK(twice.json()["current_state"] == "cancelled");
+  }
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(fixture.data_dir() / "print-jobs"))
+    files.push_back(entry.path().filename().string());
+  CHECK(files == std::vector<std::string>{std::to_string(after["id"].get<int>()) + ".pdf"});
+  const auto queued_agreement = fixture.app().store->agreement_by_serial(job_serials(fixture, queued)[0]).value();
+  const auto queued_records = fixture.app().store->print_records(queued_agreement.id).value();
+  for (const auto& record : queued_records) CHECK(record.voided);
+
+  const auto cancel_done = client.post_json("/api/v1/print-jobs/" + std::to_string(after["id"].get<int>()) + "/cancel", json::object());
+  CHECK(cancel_done.status == 409);
+  CHECK(cancel_done.json()["current_state"] == "done");
+}
+
+TEST_CASE("a print job interrupted by a restart completes once, with no record twice", "[api][print][restart]") {
+  // One agreement per slice, so that the stop lands in the middle of the job.
+  ServiceFixture fixture({.seeded_agreements = 40, .print = {.slice = 1, .progress_interval = std::chrono::milliseconds(0)}});
+  HttpClient client(fixture.base_url());
+  client.set_token(fixture.seeded_api_key("print"));
+  const json job = create_job(client, json::object());
+  const int id = job["id"];
+  const auto deadline = std::chrono::steady_clock::now() + kJobTimeout;
+  while (client.get("/api/v1/print-jobs/" + std::to_string(id)).json()["done"].get<int>() == 0) {
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  fixture.stop();
+  {
+    // What the stop left: the job still running, part done, to be resumed.
+    store::SqliteStoreOptions options;
+    options.data_dir = fixture.data_dir();
+    options.school_code = "10731";
+    const auto interrupted = store::SqliteStore::open(options).value()->print_job(id).value();
+    CHECK(interrupted.state == workflow::PrintJobState::Running);
+    CHECK(interrupted.done < interrupted.total);
+  }
+  fixture.start();
+  HttpClient after(fixture.base_url());
+  after.set_token(fixture.seeded_api_key("print"));
+  const json finished = wait_until_finished(after, job);
+  REQUIRE(finished["state"] == "done");
+  const PdfProbe probe(download(after, finished));
+  REQUIRE(probe.pages() == 6 * 40);
+  const auto serials = job_serials(fixture, finished);
+  CHECK(probe.label(6 * 39 + 1).rfind(serials.back(), 0) == 0);
+  for (const auto& serial : serials) {
+    const auto agreement = fixture.app().store->agreement_by_serial(serial).value();
+    const auto records = fixture.app().store->print_records(agreement.id).value();
+    CHECK(records.size() == 3);
+    for (const auto& record : records) CHECK_FALSE(record.voided);
+  }
+  // No temporary file of the interrupted run is left behind.
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(fixture.data_dir() / "print-jobs")) {
+    ++files;
+    CHECK(entry.path().filename() == std::to_string(id) + ".pdf");
+  }
+  CHECK(files == 1);
+}
+
+TEST_CASE("a bad print request is refused naming the field, and no job is made", "[api][print][bad-input]") {
+  ServiceFixture fixture({.seeded_agreements = 2});
+  HttpClient client(fixture.base_url());
+  client.set_token(fixture.seeded_api_key("print"));
+  const std::vector<std::pair<json, std::string>> cases = {
+      {{{"copies", {1, 4}}}, "copies[1]"},
+      {{{"copies", "1,2"}}, "copies"},
+      {{{"serials", {"1073120260000010"}}}, "serials[0]"},
+      {{{"signed_from", "2026-02-30"}}, "signed_from"},
+      {{{"signed_from", "2026-06-02"}, {"signed_to", "2026-06-01"}}, "signed_to"},
+      {{{"colege", "CS"}}, "colege"},
+      {{{"separator_sheets", "yes"}}, "separator_sheets"},
+  };
+  for (const auto& [body, field] : cases) {
+    INFO(body.dump());
+    const auto refused = client.post_json("/api/v1/print-jobs", body);
+    CHECK(refused.status == 400);
+    CHECK(refused.header("content-type") == "application/problem+json");
+    CHECK(refused.json()["field"] == field);
+  }
+  CHECK(client.post_json("/api/v1/print-jobs", {{"college", "XX"}}).status == 400);
+  CHECK(client.get("/api/v1/print-jobs").json()["jobs"].empty());
+  CHECK(client.get("/api/v1/print-jobs/999").status == 404);
+  CHECK(client.get("/api/v1/print-jobs/x").status == 400);
+
+  HttpClient portal(fixture.base_url());
+  portal.set_token(fixture.seeded_api_key("portal"));
+  CHECK(portal.post_json("/api/v1/print-jobs", json::object()).status == 403);
+  CHECK(portal.get("/api/v1/print-jobs").status == 403);
+}
+
+}  // namespace
+}  // namespace sanfang::testing
