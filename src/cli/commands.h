@@ -25,5 +25,7 @@ int run_until_signalled(api::Service& service);
 
 int import_command(const std::vector<std::string>& args);
 int user_command(const std::vector<std::string>& args);
+int batch_command(const std::vector<std::string>& args);
+int bench_seed_command(const std::vector<std::string>& args);
 
 }  // namespace sanfang::cli

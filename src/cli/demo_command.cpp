@@ -4,6 +4,7 @@
 // audit log and the serials are real. DIR/demo-accounts.json lists who can log in as what.
 #include "api/documents.h"
 #include "cli/commands.h"
+#include "cli/sample_data.h"
 #include "core/atomic_file.h"
 #include "core/validate.h"
 #include "workflow/agreement_rules.h"
@@ -40,11 +41,6 @@ Status prepare_folder(const std::filesystem::path& dir) {
     if (ec) return Error::make(ErrorKind::Io, "cannot remove " + dir.string() + ": " + ec.message());
   }
   return {};
-}
-
-// GB 11643: 17 digits and their ISO 7064 MOD 11-2 check character.
-std::string resident_id(const std::string& seventeen_digits) {
-  return seventeen_digits + core::iso7064_mod11_2(seventeen_digits);
 }
 
 cairo_status_t append_bytes(void* closure, const unsigned char* data, unsigned int length) {
@@ -117,26 +113,11 @@ class DemoSeeder {
   }
 
   Status seed_student(const DemoStudent& s) {
-    TRY(m_app.store->put_student({s.student_no, s.name, resident_id(s.id_base), s.gender, s.college, s.major,
-                                  "本科", 2026}));
-    const Actor student{Role::Student, 0, s.student_no, 0, ""};
-    workflow::SourceSections sections;
-    sections.basic = {{"ethnicity", "01"}, {"political_status", "03"}, {"birth_date", std::string(s.id_base).substr(6, 4) + "-" +
-                                                                                         std::string(s.id_base).substr(10, 2) + "-" +
-                                                                                         std::string(s.id_base).substr(12, 2)}};
-    sections.contact = {{"mobile", "13912345678"}, {"email", std::string(s.student_no) + "@stu.example.edu.cn"},
-                        {"home_address", "甘肃省兰州市城关区东岗西路100号"}};
-    sections.enrolment = {{"education_level", "21"}, {"length_of_schooling", "四年"}, {"training_mode", "1"}};
-    sections.archive = {{"origin_region", "620100"}};
-    auto info = TRY(m_app.store->source_info(s.student_no));
-    info = TRY(m_app.store->apply_source_info_change(TRY(workflow::edit_source_info(info, student, sections, m_now)),
-                                                     info.version));
-    info = TRY(m_app.store->apply_source_info_change(TRY(workflow::submit_source_info(info, student, m_now)),
-                                                     info.version));
+    const workflow::Student student{s.student_no, s.name, resident_id(s.id_base), s.gender, s.college, s.major, "本科", 2026};
+    TRY(m_app.store->put_student(student));
+    TRY(submit_sample_source_info(*m_app.store, student, s.id_base, m_now));
     if (std::string(s.situation) == "unverified") return {};  // submitted, waiting for the college
-    info = TRY(m_app.store->apply_source_info_change(
-        TRY(workflow::review_source_info(info, reviewer(s.college), workflow::ReviewDecision::Approve, "", m_now)),
-        info.version));
+    TRY(approve_source_info(*m_app.store, student, m_now));
     return {};
   }
 
@@ -148,7 +129,7 @@ class DemoSeeder {
     // The expired invitation was sent 15 days ago (SPEC: it expires 14 days after it was sent).
     const auto sent_at = situation == "expired" ? m_now - std::chrono::days{15} : m_now;
     Agreement a = TRY(m_app.store->insert_agreement(TRY(workflow::create_invitation(
-        employer_actor(), TRY(parties(s.student_no, 0)), content(), sent_at))));
+        employer_actor(), TRY(parties(s.student_no, 0)), sample_agreement_content(), sent_at))));
     if (situation == "draft") return std::optional<Agreement>(a);
     a = TRY(apply(workflow::send_invitation(a, employer_actor(), TRY(parties(s.student_no, a.id)), sent_at), a));
     if (situation == "invited") return std::optional<Agreement>(a);
@@ -205,15 +186,6 @@ class DemoSeeder {
   static Actor reviewer(const std::string& college) { return {Role::College, 0, "", 0, college}; }
   static Actor school() { return {Role::School, 0, "", 0, ""}; }
   Actor employer_actor() const { return {Role::Employer, 0, "", m_employer.id, ""}; }
-
-  static json content() {
-    return {{"job", {{"position", "软件开发工程师"}, {"location", "兰州市"}, {"salary", "月薪 8000 元，年终奖另计"},
-                     {"probation", "3 个月"}, {"contract_term", "3 年"}}},
-            {"archive", {{"unit", "甘肃省人才交流中心"}, {"address", "甘肃省兰州市城关区南昌路 1688 号"}, {"postcode", "730030"}}},
-            {"hukou", {{"address", "甘肃省兰州市安宁区"}}},
-            {"remarks", "违约金：任何一方违约，向守约方支付违约金人民币 5000 元。"},
-            {"employer_opinion", "同意录用。"}};
-  }
 
   Result<workflow::Parties> parties(const std::string& student_no, std::int64_t agreement_id) {
     return m_app.store->parties_for(student_no, m_employer.id, agreement_id);

@@ -19,6 +19,12 @@ commands:
                  a fresh data folder with sample data in every state, then serves it
   audit verify [--data DIR]
                  check the hash chain of the audit log; names the first broken link
+  batch [--data DIR] [--college CODE] [--major NAME] [--signed-from DATE] [--signed-to DATE]
+        [--serials S1,S2,...] [--copies 1,2,3] [--separators] [--threads N] -o OUT.pdf
+                 the print room's batch: signed agreements in print order (college, major,
+                 student number) into one PDF, with a progress bar; records every copy printed
+  bench-seed --data DIR --agreements N
+                 a new data folder with N signed agreements, for benchmarks and load tests
   bench [--agreements N] [--runs R]
                  rendering benchmark: one agreement, and N agreements into one PDF
   import FILE.csv [--data DIR]
@@ -44,6 +50,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "render") return sanfang::cli::render_command(args);
   if (command == "bench") return sanfang::cli::bench_command(args);
+  if (command == "batch") return sanfang::cli::batch_command(args);
+  if (command == "bench-seed") return sanfang::cli::bench_seed_command(args);
   if (command == "serve") return sanfang::cli::serve_command(args);
   if (command == "audit") return sanfang::cli::audit_command(args);
   if (command == "demo") return sanfang::cli::demo_command(args);

@@ -1,0 +1,165 @@
+// `sanfang batch`: the print room's batch from the command line (SPEC "Running it") — the same
+// job as POST /api/v1/print-jobs, run in this process with a progress bar and written to -o.
+// The job and its print records are stored like the service's, so reprints are counted across
+// both; Ctrl-C cancels the job cleanly (records voided, no file).
+#include "cli/commands.h"
+#include "cli/progress.h"
+#include "cli/resources.h"
+#include "jobs/print_runner.h"
+#include "store/sqlite_store.h"
+#include "workflow/print_job.h"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+#include <thread>
+
+namespace sanfang::cli {
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: sanfang batch [--data DIR] [--college CODE] [--major NAME] [--signed-from YYYY-MM-DD]\n"
+    "                     [--signed-to YYYY-MM-DD] [--serials S1,S2,...] [--copies 1,2,3] [--separators]\n"
+    "                     [--operator NAME] [--threads N] [--config FILE] [--public-base URL] -o OUT.pdf\n";
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> parts;
+  std::stringstream in(text);
+  for (std::string part; std::getline(in, part, ',');) {
+    if (!part.empty()) parts.push_back(part);
+  }
+  return parts;
+}
+
+Result<workflow::PrintRequest> request_from(const ParsedArgs& args, const render::LayoutSpec& layout) {
+  workflow::PrintRequest request;
+  if (args.has("--college")) request.college = args.get("--college");
+  if (args.has("--major")) request.major = args.get("--major");
+  if (args.has("--signed-from"))
+    request.signed_from = TRY(workflow::parse_calendar_date(args.get("--signed-from"), "--signed-from"));
+  if (args.has("--signed-to")) request.signed_to = TRY(workflow::parse_calendar_date(args.get("--signed-to"), "--signed-to"));
+  request.serials = split_commas(args.get("--serials"));
+  for (const std::string& copy : split_commas(args.get("--copies"))) {
+    try {
+      std::size_t used = 0;
+      request.copies.push_back(std::stoi(copy, &used));
+      if (used != copy.size()) throw std::invalid_argument(copy);
+    } catch (const std::exception&) {
+      return Error::invalid("--copies", "expects copy numbers such as 1,2,3");
+    }
+  }
+  request.separator_sheets = args.has("--separators");
+  std::vector<int> copy_numbers;
+  for (const auto& copy : layout.copies) copy_numbers.push_back(copy.number);
+  return workflow::normalize_print_request(std::move(request), copy_numbers);
+}
+
+// Ctrl-C or SIGTERM asks the job to stop at its next slice.
+void watch_for_interrupt(std::atomic<bool>& stop) {
+  std::thread([&stop] {
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    int received = 0;
+    sigwait(&signals, &received);
+    stop = true;
+  }).detach();
+}
+
+double peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024.0;
+}
+
+int fail(const Error& e) {
+  std::fprintf(stderr, "sanfang batch: %s\n", e.describe().c_str());
+  return 1;
+}
+
+}  // namespace
+
+int batch_command(const std::vector<std::string>& raw_args) {
+  auto args = parse_args(raw_args,
+                         {"-o", "--data", "--college", "--major", "--signed-from", "--signed-to", "--serials", "--copies",
+                          "--operator", "--threads", "--config", "--public-base", "--layout", "--fonts"},
+                         {"--separators"});
+  if (!args || !args->positional.empty() || !args->has("-o")) {
+    if (!args) std::fprintf(stderr, "sanfang batch: %s\n", args.error().describe().c_str());
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  auto threads = args->get_int("--threads", 0);
+  if (!threads || *threads < 0 || *threads > 64) {
+    std::fputs("sanfang batch: --threads takes a whole number from 1 to 64\n", stderr);
+    return 2;
+  }
+  auto options = service_options(*args);
+  if (!options) return fail(options.error());
+  auto resources = load_resources(*args);
+  if (!resources) return fail(resources.error());
+  auto request = request_from(*args, *resources->layout);
+  if (!request) return fail(request.error());
+
+  store::SqliteStoreOptions store_options;
+  store_options.data_dir = options->data_dir;
+  store_options.school_code = options->school_code;
+  if (!std::filesystem::exists(store::SqliteStore::database_path(options->data_dir)))
+    return fail(Error::invalid("--data", options->data_dir.string() + " holds no sanfang database"));
+  auto store = store::SqliteStore::open(store_options);
+  if (!store) return fail(store.error());
+  auto key = core::VerificationKey::load_or_create(options->data_dir / "verification.key");
+  if (!key) return fail(key.error());
+
+  // The QR codes must point where the service answers: the same base as `sanfang serve`.
+  render::RenderOptions render_options;
+  render_options.public_base_url = options->public_base.empty()
+                                       ? "http://" + options->host + ":" + std::to_string(options->port)
+                                       : options->public_base;
+  render_options.key = *key;
+  block_termination_signals();  // before the render threads start: only the watcher sees them
+  auto pool = jobs::RenderPool::create(resources->fonts, resources->layout, render_options, {*threads});
+  if (!pool) return fail(pool.error());
+
+  const char* user = std::getenv("USER");
+  store::PrintOperator by{0, args->get("--operator", std::string("命令行 ") + (user ? user : "")), workflow::Role::Print};
+  workflow::SystemClock clock;
+  auto job = (*store)->create_print_job(*request, workflow::PrintJobOrigin::Cli, by, clock.now());
+  if (!job) return fail(job.error());
+
+  std::atomic<bool> stop{false};
+  watch_for_interrupt(stop);
+  workflow::SchoolProfile school = options->school;
+  school.code = options->school_code;
+  const jobs::PrintContext context{store->get(), &clock, resources->codes, school, pool->get()};
+  Progress progress("batch #" + std::to_string(job->id), job->total, isatty(STDERR_FILENO) == 1);
+  const auto started = std::chrono::steady_clock::now();
+  auto outcome = jobs::run_print_job(context, *job, args->get("-o"), {},
+                                     [&](int done, int) { progress.update(done); }, stop);
+  if (!outcome) return fail(outcome.error());
+  if (*outcome != jobs::PrintRunOutcome::Done) {
+    if (*outcome == jobs::PrintRunOutcome::Stopped) (void)(*store)->cancel_print_job(job->id, by, clock.now());
+    std::fprintf(stderr, "\nsanfang batch: job %lld cancelled; nothing written\n", static_cast<long long>(job->id));
+    return 1;
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  progress.finish(job->total);
+  auto finished = (*store)->print_job(job->id);
+  if (!finished) return fail(finished.error());
+  std::printf("sanfang batch: job %lld: %d agreements, %d pages, %.1f MB in %s in %.1f s (%.1f ms per agreement), "
+              "peak memory %.0f MB\n",
+              static_cast<long long>(finished->id), finished->total, finished->pages, finished->file_size / 1048576.0,
+              args->get("-o").c_str(), seconds, seconds * 1000 / finished->total, peak_rss_mb());
+  for (const auto& error : finished->errors)
+    std::fprintf(stderr, "sanfang batch: not printed: %s: %s\n", error.serial.c_str(), error.message.c_str());
+  return finished->errors.empty() ? 0 : 1;
+}
+
+}  // namespace sanfang::cli

@@ -1,0 +1,38 @@
+// Sample data for `sanfang demo` and `sanfang bench-seed`, made through the workflow rules and
+// the store — the same path the HTTP API takes — so that the audit log, the snapshots and the
+// serials are real.
+#pragma once
+
+#include "core/result.h"
+#include "store/store.h"
+#include "workflow/agreement_rules.h"
+#include "workflow/entities.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace sanfang::cli {
+
+// GB 11643: 17 digits and their ISO 7064 MOD 11-2 check character.
+std::string resident_id(const std::string& seventeen_digits);
+
+// The student's four source-info sections, valid for the code lists. `id_base`: the 17 digits of
+// the resident ID (the birth date is taken from it).
+workflow::SourceSections sample_source_sections(const std::string& student_no, const std::string& id_base);
+
+// The terms an employer fills in: position, salary, archive and hukou addresses, remarks.
+nlohmann::json sample_agreement_content();
+
+// The student fills in and submits the source info (生源核查); the college then approves it.
+Status submit_sample_source_info(store::Store& store, const workflow::Student& student, const std::string& id_base,
+                                 workflow::Timestamp now);
+Status approve_source_info(store::Store& store, const workflow::Student& student, workflow::Timestamp now);
+
+// An invitation from `employer` taken through send, accept and the review chain: a signed
+// agreement with its serial.
+Result<workflow::Agreement> sign_invitation(store::Store& store, const workflow::WorkflowOptions& options,
+                                            const workflow::Employer& employer, const workflow::Student& student,
+                                            workflow::Timestamp now);
+
+}  // namespace sanfang::cli

@@ -1,0 +1,118 @@
+// End-to-end tests of the print room's commands: `sanfang bench-seed` makes a data folder of
+// signed agreements, `sanfang batch` prints from it with progress on stderr, and a refused batch
+// leaves no file and no job.
+#include <catch2/catch.hpp>
+
+#include <poppler-document.h>
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+  int exit_status = -1;
+  std::string output;  // stdout and stderr
+};
+
+Run sanfang(const std::string& arguments) {
+  const std::string command = std::string(SANFANG_BIN) + " " + arguments + " 2>&1 </dev/null";
+  std::unique_ptr<FILE, decltype(&pclose)> pipe(popen(command.c_str(), "r"), &pclose);
+  REQUIRE(pipe);
+  Run run;
+  std::array<char, 512> buffer{};
+  while (std::fgets(buffer.data(), buffer.size(), pipe.get())) run.output += buffer.data();
+  const int status = pclose(pipe.release());
+  run.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+class Folder {
+ public:
+  Folder() {
+    std::string pattern = (fs::temp_directory_path() / "sanfang-print-cli-XXXXXX").string();
+    REQUIRE(mkdtemp(pattern.data()) != nullptr);
+    m_root = pattern;
+  }
+  ~Folder() {
+    std::error_code ec;
+    fs::remove_all(m_root, ec);
+  }
+  fs::path operator/(const std::string& name) const { return m_root / name; }
+
+ private:
+  fs::path m_root;
+};
+
+int pdf_pages(const fs::path& file) {
+  std::unique_ptr<poppler::document> doc(poppler::document::load_from_file(file.string()));
+  REQUIRE(doc);
+  return doc->pages();
+}
+
+TEST_CASE("bench-seed makes signed agreements and batch prints a college with a separator sheet",
+          "[cli][print]") {
+  Folder folder;
+  const fs::path data = folder / "data";
+  const Run seeded = sanfang("bench-seed --data " + data.string() + " --agreements 9");
+  INFO(seeded.output);
+  REQUIRE(seeded.exit_status == 0);
+  CHECK(seeded.output.find("9 signed agreements") != std::string::npos);
+  CHECK(fs::exists(data / "bench-accounts.json"));
+
+  // Colleges take turns in the seed: CS has agreements 0 and 8.
+  const Run batch = sanfang("batch --data " + data.string() + " --college CS --separators -o " + (folder / "cs.pdf").string());
+  INFO(batch.output);
+  REQUIRE(batch.exit_status == 0);
+  CHECK(batch.output.find("batch #1: 2/2") != std::string::npos);  // plain progress lines off a terminal
+  CHECK(batch.output.find("2 agreements, 14 pages") != std::string::npos);
+  CHECK(pdf_pages(folder / "cs.pdf") == 2 + 2 * 6);
+
+  // A second run of the same copies is a reprint: recorded, and the job numbers go on.
+  const Run again = sanfang("batch --data " + data.string() + " --college CS --copies 3 -o " + (folder / "again.pdf").string());
+  INFO(again.output);
+  REQUIRE(again.exit_status == 0);
+  CHECK(again.output.find("job 2:") != std::string::npos);
+  CHECK(pdf_pages(folder / "again.pdf") == 2 * 2);
+}
+
+TEST_CASE("a refused batch names the option, writes no file and makes no job", "[cli][print][bad-input]") {
+  Folder folder;
+  const fs::path data = folder / "data";
+  REQUIRE(sanfang("bench-seed --data " + data.string() + " --agreements 2").exit_status == 0);
+  const fs::path out = folder / "out.pdf";
+  for (const char* bad : {"--copies 4", "--copies x", "--signed-from 2026-13-01", "--college XX",
+                                 "--serials 1073120260000010"}) {
+    const Run refused = sanfang("batch --data " + data.string() + " " + bad + " -o " + out.string());
+    INFO(bad << ": " << refused.output);
+    CHECK(refused.exit_status == 1);
+    CHECK(refused.output.rfind("sanfang batch: ", 0) == 0);
+    CHECK_FALSE(fs::exists(out));
+  }
+  CHECK(sanfang("batch --data " + (folder / "nothing").string() + " -o " + out.string()).exit_status == 1);
+  CHECK(sanfang("batch --data " + data.string()).exit_status == 2);
+  const Run first = sanfang("batch --data " + data.string() + " -o " + out.string());
+  INFO(first.output);
+  CHECK(first.output.find("job 1:") != std::string::npos);
+}
+
+TEST_CASE("bench-seed refuses a folder that holds something else", "[cli][print][bad-input]") {
+  Folder folder;
+  const fs::path data = folder / "data";
+  fs::create_directories(data);
+  { std::FILE* f = std::fopen((data / "notes.txt").c_str(), "w"); REQUIRE(f); std::fclose(f); }
+  const Run refused = sanfang("bench-seed --data " + data.string() + " --agreements 2");
+  CHECK(refused.exit_status == 1);
+  CHECK(refused.output.find("not a previous bench-seed folder") != std::string::npos);
+  CHECK(fs::exists(data / "notes.txt"));
+  CHECK(sanfang("bench-seed --data " + data.string() + " --agreements 0").exit_status == 2);
+}
+
+}  // namespace
