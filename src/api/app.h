@@ -8,6 +8,7 @@
 #include "core/verification_token.h"
 #include "jobs/print_runner.h"
 #include "jobs/render_pool.h"
+#include "jobs/verification_recorder.h"
 #include "render/fonts.h"
 #include "store/store.h"
 #include "workflow/agreement_document.h"
@@ -49,6 +50,8 @@ struct App {
   // jobs in the background (null where no service runs them).
   std::vector<int> copy_numbers;
   jobs::PrintRunner* prints = nullptr;
+  // Where QR checks are logged, in batches (null: straight to the store).
+  jobs::VerificationRecorder* verification_log = nullptr;
   // accounts area: the project's fonts (the captcha is drawn with them), the secret that signs
   // WeChat binding callbacks (DATA/wechat.secret), and the captcha text source — empty means
   // random (captcha.h); tests set it so that they know the answer.

@@ -54,6 +54,8 @@ Result<std::unique_ptr<Service>> Service::start(ServiceOptions options) {
   service->m_prints = TRY(jobs::PrintRunner::start({app.store, app.clock, app.codes, app.school, app.renders},
                                                    options.data_dir / "print-jobs", options.print));
   app.prints = service->m_prints.get();
+  service->m_verification_log = std::make_unique<jobs::VerificationRecorder>(*app.store);
+  app.verification_log = service->m_verification_log.get();
   service->m_server->open();
   return service;
 }
@@ -72,6 +74,9 @@ void Service::stop() {
   if (m_prints) m_prints->stop();
   m_app.prints = nullptr;
   m_prints.reset();
+  // Scans logged in the last moments are written before the store goes.
+  m_app.verification_log = nullptr;
+  m_verification_log.reset();
   m_renders.reset();
 }
 
