@@ -87,14 +87,19 @@ Result<store::SignedDocument> signed_document(App& app, const workflow::Agreemen
 
 Result<Pdf> signed_pdf(App& app, const workflow::Agreement& agreement) {
   const store::SignedDocument record = TRY(signed_document(app, agreement));
-  return Pdf{TRY(app.store->blob_bytes(record.sha256)), record.sha256};
+  return Pdf{{}, TRY(app.store->blob_file(record.sha256)), record.sha256};
+}
+
+Result<std::string> pdf_bytes(App& app, const Pdf& pdf) {
+  if (pdf.file.empty()) return pdf.bytes;
+  return app.store->blob_bytes(pdf.etag_hash);
 }
 
 Result<Pdf> preview_pdf(App& app, const workflow::Agreement& agreement) {
   if (agreement.serial) return Error::make(ErrorKind::Conflict, "协议已签约，请下载正式文本", "state");
   render::AgreementDocument document = TRY(agreement_document(app, agreement));
   const std::string hash = hex_encode(document.content_hash);
-  return Pdf{TRY(render_counted(app, std::move(document))), hash};
+  return Pdf{TRY(render_counted(app, std::move(document))), {}, hash};
 }
 
 Result<Pdf> current_pdf(App& app, const workflow::Agreement& agreement) {

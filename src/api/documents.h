@@ -12,6 +12,7 @@
 #include "store/store.h"
 #include "workflow/entities.h"
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -31,9 +32,13 @@ void store_signed_document(App& app, const workflow::Agreement& agreement);
 Result<store::SignedDocument> signed_document(App& app, const workflow::Agreement& agreement);
 
 struct Pdf {
-  std::string bytes;
-  std::string etag_hash;  // signed: sha256 of the file; preview: hash of the render input
+  std::string bytes;           // a preview, rendered afresh
+  std::filesystem::path file;  // a signed PDF: its stored file, sent from disk
+  std::string etag_hash;       // signed: sha256 of the file; preview: hash of the render input
 };
+
+// The PDF's bytes, read from its file when it is a stored one.
+Result<std::string> pdf_bytes(App& app, const Pdf& pdf);
 
 // The signed agreement's stored PDF (byte-identical on every download).
 Result<Pdf> signed_pdf(App& app, const workflow::Agreement& agreement);

@@ -79,8 +79,9 @@ std::string student_name(const workflow::Agreement& agreement) {
 HttpResponse pdf_response(const HttpRequest& request, Pdf pdf, const std::string& etag_prefix,
                           const std::string& ascii_name, const std::string& chinese_name) {
   const std::string etag = "\"" + etag_prefix + pdf.etag_hash + "\"";
-  HttpResponse response = etag_matches(request, etag) ? bytes_response(304, "application/pdf", {})
-                                                      : bytes_response(200, "application/pdf", std::move(pdf.bytes));
+  HttpResponse response = etag_matches(request, etag)  ? bytes_response(304, "application/pdf", {})
+                          : !pdf.file.empty()           ? file_response("application/pdf", std::move(pdf.file))
+                                                        : bytes_response(200, "application/pdf", std::move(pdf.bytes));
   response.with_header("ETag", etag).with_header("Cache-Control", "private, no-cache");
   if (response.status == 200)
     response.with_header("Content-Disposition", attachment_disposition(ascii_name, chinese_name));
@@ -121,7 +122,7 @@ Result<HttpResponse> agreement_preview_png(RouteContext& context) {
   if (!agreement.snapshot.is_object()) return nothing_to_print(agreement);
   const Pdf pdf = TRY(current_pdf(context.app, agreement));
   // Poppler renders are serialised inside render_page_png (tech-notes §5).
-  std::string png = TRY(render::render_page_png(pdf.bytes, page, 96));
+  std::string png = TRY(render::render_page_png(TRY(pdf_bytes(context.app, pdf)), page, 96));
   return bytes_response(200, "image/png", std::move(png)).with_header("Cache-Control", "private, no-cache");
 }
 

@@ -54,7 +54,10 @@ Result<std::unique_ptr<Service>> Service::start(ServiceOptions options) {
   service->m_prints = TRY(jobs::PrintRunner::start({app.store, app.clock, app.codes, app.school, app.renders},
                                                    options.data_dir / "print-jobs", options.print));
   app.prints = service->m_prints.get();
-  service->m_verification_log = std::make_unique<jobs::VerificationRecorder>(*app.store);
+  // The log writes on a connection of its own: while it commits a batch, requests keep reading
+  // (SQLite's WAL lets readers run beside the one writer).
+  service->m_log_store = TRY(store::SqliteStore::open(store_options));
+  service->m_verification_log = std::make_unique<jobs::VerificationRecorder>(*service->m_log_store);
   app.verification_log = service->m_verification_log.get();
   service->m_server->open();
   return service;

@@ -59,6 +59,7 @@ class Service {
   std::unique_ptr<Server> m_server;
   std::unique_ptr<jobs::ExpirySweeper> m_sweeper;
   std::unique_ptr<jobs::PrintRunner> m_prints;
+  std::unique_ptr<store::Store> m_log_store;
   std::unique_ptr<jobs::VerificationRecorder> m_verification_log;
 };
 

@@ -86,6 +86,14 @@ Result<StoredBlob> BlobStore::put(std::string_view bytes) const {
   return blob;
 }
 
+Result<std::filesystem::path> BlobStore::file(std::string_view sha256) const {
+  if (!is_sha256_hex(sha256)) return Error::invalid("sha256", "附件编号无效");
+  std::filesystem::path path = path_of(sha256);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return Error::make(ErrorKind::NotFound, "附件不存在");
+  return path;
+}
+
 Result<std::string> BlobStore::read(std::string_view sha256) const {
   if (!is_sha256_hex(sha256)) return Error::invalid("sha256", "附件编号无效");
   std::ifstream in(path_of(sha256), std::ios::binary);

@@ -40,6 +40,8 @@ class BlobStore {
   // Refuses empty or oversized content (TooLarge) and unknown types (InvalidInput), then writes.
   Result<StoredBlob> put(std::string_view bytes) const;
   Result<std::string> read(std::string_view sha256) const;
+  // Where the blob's file is, for sending it straight from disk; NotFound when there is none.
+  Result<std::filesystem::path> file(std::string_view sha256) const;
 
  private:
   explicit BlobStore(BlobStoreOptions options) : m_options(std::move(options)) {}

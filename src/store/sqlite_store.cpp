@@ -1047,6 +1047,8 @@ Result<SignedDocument> SqliteStore::signed_document(std::int64_t agreement_id) {
 
 Result<std::string> SqliteStore::blob_bytes(std::string_view sha256) { return m_blobs.read(sha256); }
 
+Result<std::filesystem::path> SqliteStore::blob_file(std::string_view sha256) { return m_blobs.file(sha256); }
+
 Status SqliteStore::record_verification(const VerificationRecord& record) {
   std::lock_guard lock(m_mutex);
   auto insert = TRY(m_db.prepare(

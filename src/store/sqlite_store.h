@@ -125,6 +125,7 @@ class SqliteStore final : public Store {
                                              std::string_view pdf) override;
   Result<SignedDocument> signed_document(std::int64_t agreement_id) override;
   Result<std::string> blob_bytes(std::string_view sha256) override;
+  Result<std::filesystem::path> blob_file(std::string_view sha256) override;
   Status record_verification(const VerificationRecord& record) override;
   Result<VerificationSummary> verifications(std::string_view serial, int recent_limit) override;
 

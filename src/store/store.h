@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -281,6 +282,9 @@ class Store {
   // NotFound when the agreement has no stored document yet.
   virtual Result<SignedDocument> signed_document(std::int64_t agreement_id) = 0;
   virtual Result<std::string> blob_bytes(std::string_view sha256) = 0;
+  // The blob's file on this machine's disk (blobs are files beside either database), so that a
+  // large download is sent with sendfile rather than read into memory.
+  virtual Result<std::filesystem::path> blob_file(std::string_view sha256) = 0;
   virtual Status record_verification(const VerificationRecord& record) = 0;
   // Counts and the `recent_limit` newest checks; of one serial, or of all when `serial` is empty.
   virtual Result<VerificationSummary> verifications(std::string_view serial, int recent_limit) = 0;
