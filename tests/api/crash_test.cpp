@@ -1,12 +1,15 @@
 // kill -9 during a signing load, then restart: the audit chain still verifies, and no agreement
 // is signed without a serial or holds a serial without being signed (issue "Approval workflow":
-// serial allocation and audit append share the signing transaction).
+// serial allocation and audit append share the signing transaction). kill -9 during a print
+// job, then restart: the job is printed whole and no copy is recorded twice (issue "Print room").
 #include "documents_support.h"
 #include "service_fixture.h"
 
 #include "store/sqlite_store.h"
 
 #include <curl/curl.h>
+#include <nlohmann/json.hpp>
+#include <poppler-document.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
@@ -17,6 +20,7 @@
 #include <atomic>
 #include <chrono>
 #include <ctime>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -175,5 +179,91 @@ TEST_CASE("kill -9 during a signing load loses nothing: audit chain intact, seri
   }
   CHECK(signed_agreements >= kAgreements / 4);
   store.reset();
+  std::filesystem::remove_all(data_dir);
+}
+
+TEST_CASE("kill -9 during a print job: the restarted service prints it whole, recording nothing twice",
+          "[api][crash][print]") {
+  constexpr int kAgreements = 300;
+  const std::filesystem::path data_dir =
+      std::filesystem::temp_directory_path() / ("sanfang-print-crash-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(data_dir);
+  REQUIRE(run({SANFANG_BIN, "bench-seed", "--data", data_dir.string(), "--agreements", std::to_string(kAgreements)}) == 0);
+  std::string print_key;
+  {
+    std::ifstream in(data_dir / "bench-accounts.json");
+    const nlohmann::json seeded = nlohmann::json::parse(in);
+    for (const auto& account : seeded["accounts"])
+      if (account["role"] == "print") print_key = account["api_key"];
+  }
+  REQUIRE_FALSE(print_key.empty());
+
+  const int port = free_port();
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+  const std::vector<std::string> serve = {SANFANG_BIN, "serve", "--data", data_dir.string(), "--listen",
+                                          "127.0.0.1:" + std::to_string(port)};
+  pid_t server = spawn(serve);
+  wait_until_healthy(base);
+  std::int64_t id = 0;
+  {
+    sanfang::testing::HttpClient client(base);
+    client.set_token(print_key);
+    const auto created = client.post_json("/api/v1/print-jobs", nlohmann::json::object());
+    REQUIRE(created.status == 202);
+    id = created.json()["id"];
+    // Killed in the middle: some slices drawn, the file not finished.
+    for (;;) {
+      const auto job = client.get("/api/v1/print-jobs/" + std::to_string(id)).json();
+      REQUIRE(job["state"] != "done");
+      if (job["state"] == "running" && job["done"].get<int>() > 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  }
+  ::kill(server, SIGKILL);
+  ::waitpid(server, nullptr, 0);
+
+  server = spawn(serve);
+  wait_until_healthy(base);
+  std::string pdf;
+  {
+    sanfang::testing::HttpClient client(base);
+    client.set_token(print_key);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    for (;;) {
+      const auto job = client.get("/api/v1/print-jobs/" + std::to_string(id)).json();
+      if (job["state"] == "done") break;
+      REQUIRE(job["state"] != "failed");
+      REQUIRE(std::chrono::steady_clock::now() < deadline);
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    const auto file = client.get("/api/v1/print-jobs/" + std::to_string(id) + "/pdf");
+    REQUIRE(file.status == 200);
+    pdf = file.body;
+  }
+  ::kill(server, SIGTERM);
+  ::waitpid(server, nullptr, 0);
+
+  std::unique_ptr<poppler::document> doc(poppler::document::load_from_raw_data(pdf.data(), static_cast<int>(pdf.size())));
+  REQUIRE(doc);
+  CHECK(doc->pages() == 6 * kAgreements);
+  // The temporary file of the killed run was cleared away at the restart.
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(data_dir / "print-jobs"))
+    files.push_back(entry.path().filename().string());
+  CHECK(files == std::vector<std::string>{std::to_string(id) + ".pdf"});
+
+  store::SqliteStoreOptions options;
+  options.data_dir = data_dir;
+  options.school_code = "10731";
+  auto store = require_ok(store::SqliteStore::open(options));
+  const auto items = require_ok(store->print_items(id, 0, kAgreements));
+  REQUIRE(items.size() == kAgreements);
+  for (const auto& item : items) {
+    const auto records = require_ok(store->print_records(item.agreement_id));
+    CHECK(records.size() == 3);
+    for (const auto& record : records) CHECK_FALSE(record.voided);
+  }
+  store.reset();
+  CHECK(run({SANFANG_BIN, "audit", "verify", "--data", data_dir.string()}) == 0);
   std::filesystem::remove_all(data_dir);
 }
