@@ -10,10 +10,11 @@ namespace {
 
 constexpr std::string_view kField = "separator";
 constexpr double kMargin = 20 * 72 / 25.4;  // 20 mm, clear of any printer's unprintable edge
-constexpr double kHeadingSize = 28;
-constexpr double kHeadingMinSize = 20;
-constexpr double kHeadingHeight = 120;  // points: three lines at 28 pt, four shrunk to 20 pt
-constexpr double kLineSize = 14;
+// Large enough to read on a stack of sheets at arm's length.
+constexpr double kHeadingSize = 48;
+constexpr double kHeadingMinSize = 32;
+constexpr double kHeadingHeight = 150;  // points: two lines at 48 pt, three shrunk to 32 pt
+constexpr double kLineSize = 22;
 constexpr std::string_view kEllipsis = "……";
 
 // The sans family of the font chain: separators are read at a glance across the print room.

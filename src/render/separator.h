@@ -19,8 +19,8 @@ struct SeparatorSheet {
   std::vector<std::string> lines;  // e.g. "共 128 份协议", per-major counts, serial range, job number
 };
 
-// The front of a separator laid out on the layout's sheet: the heading in bold sans (28 pt, shrunk
-// to 20 pt and wrapped when long), then the lines (14 pt), from a 20 mm margin. Lines beyond the
+// The front of a separator laid out on the layout's sheet: the heading in bold sans (48 pt, shrunk
+// to 32 pt and wrapped when long), then the lines (22 pt), from a 20 mm margin. Lines beyond the
 // page are dropped after the last one that fits, which is followed by a line "……". Errors name
 // the field "separator": a character no font covers (FontCoverage, with the code point), a
 // heading longer than about four lines (Overflow).
