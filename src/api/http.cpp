@@ -31,6 +31,23 @@ HttpResponse bytes_response(int status, std::string content_type, std::string bo
   return response;
 }
 
+bool etag_matches(const HttpRequest& request, const std::string& etag) {
+  const auto header = request.header("if-none-match");
+  if (!header) return false;
+  std::string_view list = *header;
+  while (!list.empty()) {
+    const std::size_t comma = list.find(',');
+    std::string_view item = list.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.starts_with("W/")) item.remove_prefix(2);
+    if (item == "*" || item == etag) return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
 HttpResponse file_response(std::string content_type, std::filesystem::path file) {
   HttpResponse response;
   response.content_type = std::move(content_type);

@@ -38,6 +38,10 @@ struct HttpResponse {
   }
 };
 
+// RFC 9110 §13.1.2: whether the request's If-None-Match ("*" or a comma-separated list of
+// possibly weak entity tags) names `etag`, so the answer is 304.
+bool etag_matches(const HttpRequest& request, const std::string& etag);
+
 HttpResponse json_response(int status, const std::string& json_text);
 HttpResponse bytes_response(int status, std::string content_type, std::string body);
 HttpResponse file_response(std::string content_type, std::filesystem::path file);

@@ -53,24 +53,6 @@ HttpResponse nothing_to_print(const workflow::Agreement& agreement) {
                           {{"current_state", workflow::to_string(agreement.state)}});
 }
 
-// RFC 9110 §13.1.2: If-None-Match holds "*" or a comma-separated list of (weak) entity tags.
-bool etag_matches(const HttpRequest& request, const std::string& etag) {
-  const auto header = request.header("if-none-match");
-  if (!header) return false;
-  std::string_view list = *header;
-  while (!list.empty()) {
-    const std::size_t comma = list.find(',');
-    std::string_view item = list.substr(0, comma);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (item.starts_with("W/")) item.remove_prefix(2);
-    if (item == "*" || item == etag) return true;
-    if (comma == std::string_view::npos) break;
-    list.remove_prefix(comma + 1);
-  }
-  return false;
-}
-
 std::string student_name(const workflow::Agreement& agreement) {
   const auto& student = agreement.snapshot.at("student");
   return student.value("name", std::string());

@@ -31,14 +31,6 @@ store::PrintOperator operator_of(const RouteContext& context) {
 }
 
 json job_json(const PrintJob& job) {
-  json request = json::object();
-  if (job.request.college) request["college"] = *job.request.college;
-  if (job.request.major) request["major"] = *job.request.major;
-  if (job.request.signed_from) request["signed_from"] = workflow::format_calendar_date(*job.request.signed_from);
-  if (job.request.signed_to) request["signed_to"] = workflow::format_calendar_date(*job.request.signed_to);
-  if (!job.request.serials.empty()) request["serials"] = job.request.serials;
-  request["copies"] = job.request.copies;
-  request["separator_sheets"] = job.request.separator_sheets;
   json errors = json::array();
   for (const auto& error : job.errors) errors.push_back({{"serial", error.serial}, {"detail", error.message}});
   json out = {{"id", job.id},
@@ -46,7 +38,7 @@ json job_json(const PrintJob& job) {
               {"origin", workflow::to_string(job.origin)},
               {"done", job.done},
               {"total", job.total},
-              {"request", request},
+              {"request", workflow::print_request_json(job.request)},
               {"errors", errors},
               {"created_by", job.created_by_name},
               {"created_at", rfc3339(job.created_at)}};
@@ -141,7 +133,7 @@ Result<HttpResponse> job_pdf(RouteContext& context) {
   const std::string etag = "\"" + job.sha256 + "\"";
   const std::string name = "print-job-" + std::to_string(job.id) + ".pdf";
   HttpResponse response;
-  if (const auto match = context.request.header("if-none-match"); match && (*match == etag || *match == "*")) {
+  if (etag_matches(context.request, etag)) {
     response = bytes_response(304, "application/pdf", {});
   } else {
     response = file_response("application/pdf", file);

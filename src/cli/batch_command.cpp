@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
@@ -63,12 +62,7 @@ Result<workflow::PrintRequest> request_from(const ParsedArgs& args, const render
 // Ctrl-C or SIGTERM asks the job to stop at its next slice.
 void watch_for_interrupt(std::atomic<bool>& stop) {
   std::thread([&stop] {
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGINT);
-    int received = 0;
-    sigwait(&signals, &received);
+    wait_for_termination_signal();
     stop = true;
   }).detach();
 }

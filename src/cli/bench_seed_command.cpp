@@ -80,16 +80,6 @@ std::string id_base(int i) {
   return base;
 }
 
-Status prepare_folder(const std::filesystem::path& dir) {
-  std::error_code ec;
-  if (!std::filesystem::exists(dir, ec) || std::filesystem::is_empty(dir, ec)) return {};
-  if (!std::filesystem::exists(dir / kAccountsFile))
-    return Error::invalid("--data", dir.string() + " is not empty and not a previous bench-seed folder");
-  std::filesystem::remove_all(dir, ec);
-  if (ec) return Error::make(ErrorKind::Io, "cannot remove " + dir.string() + ": " + ec.message());
-  return {};
-}
-
 Result<json> service_account(store::Store& store, Role role, const std::string& username, workflow::Timestamp now) {
   store::NewAccount account;
   account.username = username;
@@ -206,7 +196,7 @@ int bench_seed_command(const std::vector<std::string>& raw_args) {
     std::fprintf(stderr, "sanfang bench-seed: %s\n", e.describe().c_str());
     return 1;
   };
-  if (auto prepared = prepare_folder(options->data_dir); !prepared) return fail(prepared.error());
+  if (auto prepared = prepare_sample_folder(options->data_dir, kAccountsFile, "bench-seed"); !prepared) return fail(prepared.error());
   store::SqliteStoreOptions store_options;
   store_options.data_dir = options->data_dir;
   store_options.school_code = options->school_code;

@@ -21,6 +21,8 @@ int demo_command(const std::vector<std::string>& args);
 // --public-base, signals blocked before any thread starts, and the wait for SIGTERM/SIGINT.
 Result<api::ServiceOptions> service_options(const ParsedArgs& args);
 void block_termination_signals();
+// Waits for SIGTERM or SIGINT (blocked beforehand) and returns which came.
+int wait_for_termination_signal();
 int run_until_signalled(api::Service& service);
 
 int import_command(const std::vector<std::string>& args);

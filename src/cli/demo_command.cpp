@@ -29,20 +29,6 @@ using nlohmann::json;
 
 constexpr const char* kAccountsFile = "demo-accounts.json";
 
-// The folder must be new or empty; a previous demo folder (it has demo-accounts.json) is replaced.
-Status prepare_folder(const std::filesystem::path& dir) {
-  std::error_code ec;
-  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec)) {
-    if (!std::filesystem::exists(dir / kAccountsFile))
-      return Error::invalid("--data", dir.string() +
-                                          " is not empty and not a previous demo folder; the demo needs a fresh folder");
-    std::printf("sanfang demo: replacing the previous demo data in %s\n", dir.c_str());
-    std::filesystem::remove_all(dir, ec);
-    if (ec) return Error::make(ErrorKind::Io, "cannot remove " + dir.string() + ": " + ec.message());
-  }
-  return {};
-}
-
 cairo_status_t append_bytes(void* closure, const unsigned char* data, unsigned int length) {
   static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
   return CAIRO_STATUS_SUCCESS;
@@ -276,7 +262,7 @@ int demo_command(const std::vector<std::string>& raw_args) {
   if (options->public_base.empty())
     options->public_base = "http://" + options->host + ":" + std::to_string(options->port);
   if (!serve) options->port = 0;
-  if (auto prepared = prepare_folder(options->data_dir); !prepared) {
+  if (auto prepared = prepare_sample_folder(options->data_dir, kAccountsFile, "demo"); !prepared) {
     std::fprintf(stderr, "sanfang demo: %s\n", prepared.error().describe().c_str());
     return 1;
   }

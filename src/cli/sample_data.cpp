@@ -3,10 +3,24 @@
 #include "core/validate.h"
 #include "workflow/source_info_rules.h"
 
+#include <cstdio>
+
 namespace sanfang::cli {
 
 using workflow::Actor;
 using workflow::Role;
+
+Status prepare_sample_folder(const std::filesystem::path& dir, const std::string& marker, const std::string& command) {
+  std::error_code ec;
+  if (!std::filesystem::exists(dir, ec) || std::filesystem::is_empty(dir, ec)) return {};
+  if (!std::filesystem::exists(dir / marker))
+    return Error::invalid("--data", dir.string() + " is not empty and not a previous " + command + " folder; " +
+                                        command + " needs a fresh folder");
+  std::printf("sanfang %s: replacing the previous %s data in %s\n", command.c_str(), command.c_str(), dir.c_str());
+  std::filesystem::remove_all(dir, ec);
+  if (ec) return Error::make(ErrorKind::Io, "cannot remove " + dir.string() + ": " + ec.message());
+  return {};
+}
 
 std::string resident_id(const std::string& seventeen_digits) {
   return seventeen_digits + core::iso7064_mod11_2(seventeen_digits);

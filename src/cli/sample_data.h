@@ -10,9 +10,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <string>
 
 namespace sanfang::cli {
+
+// A folder for generated data: new, empty, or one that `sanfang <command>` made before (it holds
+// `marker`), which is then removed. Anything else is refused naming --data, so no real data is lost.
+Status prepare_sample_folder(const std::filesystem::path& dir, const std::string& marker, const std::string& command);
 
 // GB 11643: 17 digits and their ISO 7064 MOD 11-2 check character.
 std::string resident_id(const std::string& seventeen_digits);

@@ -64,15 +64,29 @@ Result<api::ServiceOptions> service_options(const ParsedArgs& args) {
   return options;
 }
 
-int run_until_signalled(api::Service& service) {
-  // Block SIGTERM/SIGINT in this thread (service threads inherit the mask set before they start
-  // only if set earlier; main blocks them before starting the service) and wait for one.
+namespace {
+
+sigset_t termination_signals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  return signals;
+}
+
+}  // namespace
+
+int wait_for_termination_signal() {
+  const sigset_t signals = termination_signals();
   int received = 0;
   sigwait(&signals, &received);
+  return received;
+}
+
+int run_until_signalled(api::Service& service) {
+  // SIGTERM/SIGINT were blocked before any thread started (block_termination_signals), so only
+  // this wait sees them.
+  const int received = wait_for_termination_signal();
   std::fprintf(stderr, "sanfang: %s received, finishing requests in flight\n", received == SIGTERM ? "SIGTERM" : "SIGINT");
   service.stop();
   std::fprintf(stderr, "sanfang: stopped\n");
@@ -80,10 +94,7 @@ int run_until_signalled(api::Service& service) {
 }
 
 void block_termination_signals() {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
+  const sigset_t signals = termination_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 }
 

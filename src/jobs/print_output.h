@@ -6,6 +6,7 @@
 
 #include "core/atomic_file.h"
 #include "core/result.h"
+#include "store/secrets.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -18,7 +19,6 @@ namespace sanfang::jobs {
 class PrintOutput {
  public:
   static Result<std::unique_ptr<PrintOutput>> create(const std::filesystem::path& target);
-  ~PrintOutput();
 
   // False once a write failed (the disk is full): the render then stops with an Io error.
   bool write(std::string_view bytes);
@@ -27,12 +27,11 @@ class PrintOutput {
   std::int64_t size() const { return m_size; }
 
  private:
-  struct Hasher;
-  PrintOutput(core::AtomicFile file, std::unique_ptr<Hasher> hasher);
+  explicit PrintOutput(core::AtomicFile file);
   bool flush();
 
   core::AtomicFile m_file;
-  std::unique_ptr<Hasher> m_hasher;
+  store::Sha256Stream m_sha256;
   std::string m_buffer;
   std::int64_t m_size = 0;
   bool m_failed = false;

@@ -34,6 +34,27 @@ std::string sha256_hex(std::string_view bytes) {
   return to_hex(digest.data(), length);
 }
 
+struct Sha256Stream::Context {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> digest{EVP_MD_CTX_new(), &EVP_MD_CTX_free};
+};
+
+Sha256Stream::Sha256Stream() : m_context(std::make_unique<Context>()) {
+  EVP_DigestInit_ex(m_context->digest.get(), EVP_sha256(), nullptr);
+}
+
+Sha256Stream::~Sha256Stream() = default;
+
+void Sha256Stream::update(std::string_view bytes) {
+  EVP_DigestUpdate(m_context->digest.get(), bytes.data(), bytes.size());
+}
+
+std::string Sha256Stream::hex_digest() {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(m_context->digest.get(), digest.data(), &length);
+  return to_hex(digest.data(), length);
+}
+
 Result<std::string> hash_password(std::string_view password) {
   TRY(ensure_sodium());
   std::array<char, crypto_pwhash_STRBYTES> out{};

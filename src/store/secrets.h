@@ -2,6 +2,7 @@
 // digests), Argon2id password hashes (SPEC "Accounts") and random bearer tokens.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,22 @@ namespace sanfang::store {
 
 // Lower-case hex SHA-256 of `bytes`.
 std::string sha256_hex(std::string_view bytes);
+
+// The same over bytes that arrive in pieces (a file being written).
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  ~Sha256Stream();
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+  void update(std::string_view bytes);
+  // Lower-case hex of everything given; the stream is spent afterwards.
+  std::string hex_digest();
+
+ private:
+  struct Context;
+  std::unique_ptr<Context> m_context;
+};
 
 // Argon2id (libsodium crypto_pwhash_str, interactive limits); the result carries its own salt
 // and parameters.

@@ -174,6 +174,8 @@ class SqliteStore final : public Store {
   Result<workflow::SourceInfo> load_source_info(std::string_view student_no);
   Result<SignedDocument> load_signed_document(std::int64_t agreement_id);
   Result<workflow::PrintJob> load_print_job(std::int64_t id);
+  // The jobs whose ids the statement yields, in that order.
+  Result<std::vector<workflow::PrintJob>> load_print_jobs(sqlite::Statement& ids);
   Result<workflow::PrintJobState> print_job_state(std::int64_t id);
   Status void_print_records(std::int64_t job_id, std::optional<std::int64_t> agreement_id, workflow::Timestamp now);
 

@@ -22,18 +22,6 @@ constexpr const char* kJobColumns =
     "SELECT id, request, origin, state, total, done, pages, created_by, created_by_name, created_at,"
     " started_at, finished_at, file_size, sha256 FROM print_jobs ";
 
-std::string request_to_json(const PrintRequest& request) {
-  json out = json::object();
-  if (request.college) out["college"] = *request.college;
-  if (request.major) out["major"] = *request.major;
-  if (request.signed_from) out["signed_from"] = workflow::format_calendar_date(*request.signed_from);
-  if (request.signed_to) out["signed_to"] = workflow::format_calendar_date(*request.signed_to);
-  out["serials"] = request.serials;
-  out["copies"] = request.copies;
-  out["separator_sheets"] = request.separator_sheets;
-  return out.dump();
-}
-
 Result<PrintRequest> request_from_json(const std::string& text) {
   const json in = json::parse(text, nullptr, false);
   if (!in.is_object()) return Error::make(ErrorKind::Storage, "print_jobs.request is not a JSON object");
@@ -45,7 +33,7 @@ Result<PrintRequest> request_from_json(const std::string& text) {
       request.signed_from = TRY(workflow::parse_calendar_date(in["signed_from"].get<std::string>(), "signed_from"));
     if (in.contains("signed_to"))
       request.signed_to = TRY(workflow::parse_calendar_date(in["signed_to"].get<std::string>(), "signed_to"));
-    request.serials = in.at("serials").get<std::vector<std::string>>();
+    request.serials = in.value("serials", std::vector<std::string>{});
     request.copies = in.at("copies").get<std::vector<int>>();
     request.separator_sheets = in.at("separator_sheets").get<bool>();
   } catch (const json::exception& e) {
@@ -173,7 +161,7 @@ Result<PrintJob> SqliteStore::create_print_job(const PrintRequest& request, work
   auto insert_job = TRY(m_db.prepare(
       "INSERT INTO print_jobs(request, origin, state, total, created_by, created_by_name, created_at)"
       " VALUES (?, ?, 'queued', ?, ?, ?, ?)"));
-  TRY(insert_job.bind(1, request_to_json(request))
+  TRY(insert_job.bind(1, workflow::print_request_json(request).dump())
           .bind(2, workflow::to_string(origin))
           .bind(3, static_cast<std::int64_t>(items.size()))
           .bind(4, account_or_null(by.account_id))
@@ -231,29 +219,29 @@ Result<PrintJob> SqliteStore::print_job(std::int64_t id) {
   return load_print_job(id);
 }
 
+Result<std::vector<PrintJob>> SqliteStore::load_print_jobs(sqlite::Statement& ids) {
+  std::vector<std::int64_t> found;
+  while (TRY(ids.step())) found.push_back(ids.int64(0));
+  std::vector<PrintJob> jobs;
+  for (std::int64_t id : found) jobs.push_back(TRY(load_print_job(id)));
+  return jobs;
+}
+
 Result<std::vector<PrintJob>> SqliteStore::print_jobs(int limit) {
   std::lock_guard lock(m_mutex);
   auto transaction = TRY(sqlite::ReadTransaction::begin(m_db));
-  auto rows = TRY(m_db.prepare("SELECT id FROM print_jobs ORDER BY id DESC LIMIT ?"));
-  rows.bind(1, limit);
-  std::vector<std::int64_t> ids;
-  while (TRY(rows.step())) ids.push_back(rows.int64(0));
-  std::vector<PrintJob> jobs;
-  for (std::int64_t id : ids) jobs.push_back(TRY(load_print_job(id)));
-  return jobs;
+  auto ids = TRY(m_db.prepare("SELECT id FROM print_jobs ORDER BY id DESC LIMIT ?"));
+  ids.bind(1, limit);
+  return load_print_jobs(ids);
 }
 
 Result<std::vector<PrintJob>> SqliteStore::unfinished_print_jobs(workflow::PrintJobOrigin origin) {
   std::lock_guard lock(m_mutex);
   auto transaction = TRY(sqlite::ReadTransaction::begin(m_db));
-  auto rows = TRY(m_db.prepare(
+  auto ids = TRY(m_db.prepare(
       "SELECT id FROM print_jobs WHERE origin = ? AND state IN ('queued','running') ORDER BY id"));
-  rows.bind(1, workflow::to_string(origin));
-  std::vector<std::int64_t> ids;
-  while (TRY(rows.step())) ids.push_back(rows.int64(0));
-  std::vector<PrintJob> jobs;
-  for (std::int64_t id : ids) jobs.push_back(TRY(load_print_job(id)));
-  return jobs;
+  ids.bind(1, workflow::to_string(origin));
+  return load_print_jobs(ids);
 }
 
 Result<std::vector<workflow::PrintItem>> SqliteStore::print_items(std::int64_t job_id, int from_position, int limit) {

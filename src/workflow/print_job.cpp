@@ -97,6 +97,18 @@ Result<PrintRequest> normalize_print_request(PrintRequest request, std::span<con
   return request;
 }
 
+nlohmann::json print_request_json(const PrintRequest& request) {
+  nlohmann::json out = nlohmann::json::object();
+  if (request.college) out["college"] = *request.college;
+  if (request.major) out["major"] = *request.major;
+  if (request.signed_from) out["signed_from"] = format_calendar_date(*request.signed_from);
+  if (request.signed_to) out["signed_to"] = format_calendar_date(*request.signed_to);
+  if (!request.serials.empty()) out["serials"] = request.serials;
+  out["copies"] = request.copies;
+  out["separator_sheets"] = request.separator_sheets;
+  return out;
+}
+
 SigningWindow signing_window(const PrintRequest& request) {
   SigningWindow window;
   if (request.signed_from) window.from = start_of_beijing_day(*request.signed_from);

@@ -11,6 +11,8 @@
 #include "core/result.h"
 #include "workflow/clock.h"
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -48,6 +50,10 @@ Result<PrintRequest> normalize_print_request(PrintRequest request, std::span<con
 // "2026-06-30" → a valid calendar date, or InvalidInput naming `field`.
 Result<std::chrono::year_month_day> parse_calendar_date(std::string_view text, const std::string& field);
 std::string format_calendar_date(std::chrono::year_month_day date);
+
+// The request as JSON — what the API shows and the store keeps: dates as YYYY-MM-DD, absent
+// filters and an empty serial list left out.
+nlohmann::json print_request_json(const PrintRequest& request);
 
 // The half-open window [from, to) of signing times the request's dates select.
 struct SigningWindow {
