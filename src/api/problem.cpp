@@ -14,6 +14,7 @@ int http_status(ErrorKind kind) {
     case ErrorKind::NotFound: return 404;
     case ErrorKind::Conflict: return 409;
     case ErrorKind::TooLarge: return 413;
+    case ErrorKind::Busy: return 503;
     case ErrorKind::Storage:
     case ErrorKind::Io:
     case ErrorKind::Render:
@@ -33,6 +34,7 @@ const char* title_for(int status) {
     case 409: return "状态冲突";
     case 413: return "请求内容过大";
     case 422: return "内容无法打印";
+    case 503: return "服务繁忙";
     default: return "服务器内部错误";
   }
 }
@@ -47,6 +49,8 @@ HttpResponse problem_response(int status, const std::string& type, const std::st
   response.status = status;
   response.content_type = "application/problem+json";
   response.body = body.dump();
+  // RFC 9110 §10.2.3: a busy service tells the client when to come back.
+  if (status == 503) response.with_header("Retry-After", "1");
   return response;
 }
 

@@ -15,6 +15,7 @@ const char* to_string(ErrorKind kind) {
     case ErrorKind::Storage: return "storage";
     case ErrorKind::Io: return "io";
     case ErrorKind::Render: return "render";
+    case ErrorKind::Busy: return "busy";
     case ErrorKind::Internal: return "internal";
   }
   return "internal";

@@ -22,6 +22,7 @@ enum class ErrorKind {
   Storage,
   Io,
   Render,         // cairo / pango / poppler failed
+  Busy,           // a bounded queue is full or a deadline passed: try again shortly (503)
   Internal,
 };
 
