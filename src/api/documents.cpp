@@ -1,5 +1,6 @@
 #include "api/documents.h"
 
+#include "core/log.h"
 #include "jobs/agreement_documents.h"
 
 #include <chrono>
@@ -72,8 +73,9 @@ Result<render::AgreementDocument> agreement_document(App& app, const workflow::A
 void store_signed_document(App& app, const workflow::Agreement& agreement) {
   auto stored = render_and_store(app, agreement);
   if (!stored) {
-    std::fprintf(stderr, "sanfang: PDF of signed agreement %lld not rendered at signing (%s); it will be rendered on first request\n",
-                 static_cast<long long>(agreement.id), stored.error().describe().c_str());
+    // It is rendered on its first request instead.
+    log::background_failure(log::BackgroundTask::RenderAtSigning, "signed_pdf_not_rendered",
+                            {{"agreement_id", agreement.id}, {"error", stored.error().describe()}});
   }
 }
 

@@ -1,5 +1,7 @@
 #include "api/metrics.h"
 
+#include "core/log.h"
+
 #include <cstdio>
 
 namespace sanfang::api {
@@ -82,6 +84,13 @@ std::string Metrics::prometheus_text() const {
   Histogram render = m_render_latency;
   if (render.buckets.empty()) render.buckets.assign(std::size(kLatencyBounds), 0);
   histogram("sanfang_render_duration_seconds", "", render);
+  // Every task is listed, at 0 too, so that an alert on a rate sees the series from the start.
+  out += "# HELP sanfang_background_failures_total Failures of background work (logged at error level) by task.\n"
+         "# TYPE sanfang_background_failures_total counter\n";
+  for (const log::BackgroundTask task : log::kBackgroundTasks) {
+    out += "sanfang_background_failures_total{task=\"" + std::string(log::to_string(task)) + "\"} " +
+           std::to_string(log::background_failures(task)) + "\n";
+  }
   return out;
 }
 

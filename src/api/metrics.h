@@ -1,5 +1,6 @@
-// Metrics in the Prometheus text format: requests and latency by route and status, and
-// renders. Counters are updated under one mutex; a scrape formats a snapshot.
+// Metrics in the Prometheus text format: requests and latency by route and status, renders, and
+// failures of background work (counted by core/log.h, where they are logged). Counters are
+// updated under one mutex; a scrape formats a snapshot.
 #pragma once
 
 #include <map>

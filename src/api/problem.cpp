@@ -69,4 +69,15 @@ HttpResponse problem_response(const Error& error) {
   return problem_response(status, to_string(error.kind), detail, status == 500 ? std::string() : error.field);
 }
 
+HttpResponse with_request_id(HttpResponse response, const std::string& request_id) {
+  if (response.content_type == "application/problem+json") {
+    nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
+    if (body.is_object()) {
+      body["request_id"] = request_id;
+      response.body = body.dump();
+    }
+  }
+  return response.with_header("X-Request-Id", request_id);
+}
+
 }  // namespace sanfang::api

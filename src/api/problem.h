@@ -16,7 +16,8 @@ namespace sanfang::api {
 //   Storage/Io/Render/Internal 500 (with a generic detail: internals never reach a client).
 int http_status(ErrorKind kind);
 
-// {type, title, status, detail, field?, current_state?} as application/problem+json.
+// {type, title, status, detail, field?, current_state?} as application/problem+json (request_id is
+// added by dispatch, see with_request_id).
 HttpResponse problem_response(const Error& error);
 // The same with extension members, e.g. {"current_state": "signed"} on a 409.
 HttpResponse problem_response(const Error& error, const std::map<std::string, std::string>& extensions);
@@ -24,5 +25,9 @@ HttpResponse problem_response(const Error& error, const std::map<std::string, st
 // A problem with an explicit machine-readable type ("password_change_required", "captcha_required").
 HttpResponse problem_response(int status, const std::string& type, const std::string& detail,
                               const std::string& field = {});
+
+// The request id a response carries: the X-Request-Id header and, in a problem+json body, the
+// member "request_id", so that a client quoting either is found in the log.
+HttpResponse with_request_id(HttpResponse response, const std::string& request_id);
 
 }  // namespace sanfang::api

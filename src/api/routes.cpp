@@ -2,10 +2,16 @@
 
 #include "api/auth.h"
 #include "api/problem.h"
+#include "core/log.h"
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <random>
 
 namespace sanfang::api {
 
@@ -30,7 +36,19 @@ RouteTable all_routes() {
 
 namespace {
 
-HttpResponse run(App& app, const Route& route, const HttpRequest& request) {
+constexpr std::size_t kMaxRequestIdLength = 64;
+
+bool is_sane_request_id(const std::string& id) {
+  return !id.empty() && id.size() <= kMaxRequestIdLength && std::all_of(id.begin(), id.end(), [](unsigned char c) {
+           return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':';
+         });
+}
+
+nlohmann::json request_fields(const HttpRequest& request, const std::string& request_id) {
+  return {{"request_id", request_id}, {"method", request.method}, {"path", request.path}};
+}
+
+HttpResponse run(App& app, const Route& route, const HttpRequest& request, const std::string& request_id) {
   RouteContext context{app, request, std::nullopt, {}};
   if (route.access != Access::Public) {
     auto token = bearer_token(request);
@@ -48,8 +66,10 @@ HttpResponse run(App& app, const Route& route, const HttpRequest& request) {
   if (!result) {
     const Error& error = result.error();
     if (http_status(error.kind) == 500) {
-      std::fprintf(stderr, "sanfang: %s %s: %s: %s\n", request.method.c_str(), request.path.c_str(),
-                   to_string(error.kind), error.describe().c_str());
+      nlohmann::json fields = request_fields(request, request_id);
+      fields["kind"] = to_string(error.kind);
+      fields["error"] = error.describe();
+      log::error("request_failed", fields);
     }
     return problem_response(error);
   }
@@ -58,19 +78,33 @@ HttpResponse run(App& app, const Route& route, const HttpRequest& request) {
 
 }  // namespace
 
+std::string request_id_of(const HttpRequest& request) {
+  if (auto given = request.header("x-request-id"); given && is_sane_request_id(*given)) return *given;
+  // An id only has to be unique in the logs, not secret: a per-thread generator seeded once.
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  char id[33];
+  std::snprintf(id, sizeof id, "%016llx%016llx", static_cast<unsigned long long>(generator()),
+                static_cast<unsigned long long>(generator()));
+  return id;
+}
+
 HttpResponse dispatch(App& app, const Route& route, const HttpRequest& request) {
   const auto start = std::chrono::steady_clock::now();
+  const std::string request_id = request_id_of(request);
   HttpResponse response;
   try {
-    response = run(app, route, request);
+    response = run(app, route, request, request_id);
   } catch (const std::exception& e) {
     // Pistache would send e.what() as the body; the client gets a generic 500 instead.
-    std::fprintf(stderr, "sanfang: %s %s: unexpected exception: %s\n", request.method.c_str(), request.path.c_str(), e.what());
+    nlohmann::json fields = request_fields(request, request_id);
+    fields["error"] = e.what();
+    log::error("request_exception", fields);
     response = problem_response(Error::make(ErrorKind::Internal, "unexpected exception"));
   } catch (...) {
-    std::fprintf(stderr, "sanfang: %s %s: unexpected exception\n", request.method.c_str(), request.path.c_str());
+    log::error("request_exception", request_fields(request, request_id));
     response = problem_response(Error::make(ErrorKind::Internal, "unexpected exception"));
   }
+  response = with_request_id(std::move(response), request_id);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   app.metrics.record_request(request.method, route.pattern, response.status, seconds);
   return response;

@@ -62,8 +62,14 @@ void register_wechat_routes(RouteTable& table);
 void register_print_routes(RouteTable& table);
 RouteTable all_routes();
 
+// The id of one request: the client's X-Request-Id when it is sane (1 to 64 characters of
+// letters, digits and "-_.:"), otherwise a new random one (32 hex digits).
+std::string request_id_of(const HttpRequest& request);
+
 // Runs one request through authentication and the handler: exceptions and errors become
-// problem+json answers here, once. Used by the Pistache server and by handler tests.
+// problem+json answers here, once, and every answer carries the request id (with_request_id),
+// which is also in every log line about the request. Used by the Pistache server and by handler
+// tests.
 HttpResponse dispatch(App& app, const Route& route, const HttpRequest& request);
 
 }  // namespace sanfang::api

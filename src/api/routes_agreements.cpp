@@ -7,11 +7,11 @@
 #include "api/routes.h"
 #include "api/upload_check.h"
 #include "api/workflow_http.h"
+#include "core/log.h"
 #include "workflow/agreement_document.h"
 #include "workflow/agreement_rules.h"
 
 #include <charconv>
-#include <cstdio>
 #include <exception>
 
 namespace sanfang::api {
@@ -49,7 +49,7 @@ Result<int> query_integer(const HttpRequest& request, const char* name, int fall
 }
 
 HttpResponse agreement_response(int status, RouteContext& context, const Agreement& agreement) {
-  return json_response(status, agreement_json(agreement, context.app.workflow).dump());
+  return json_response(status, agreement_json(agreement, context.app.workflow, context.actor()).dump());
 }
 
 // Stores the change and, when it signed the agreement, tells the documents side (App::on_signed).
@@ -63,8 +63,8 @@ Result<HttpResponse> store_change(RouteContext& context, const Agreement& before
     try {
       context.app.on_signed(*stored);
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "sanfang: on_signed for agreement %lld failed: %s\n",
-                   static_cast<long long>(stored->id), e.what());
+      log::background_failure(log::BackgroundTask::RenderAtSigning, "on_signed_failed",
+                              {{"agreement_id", stored->id}, {"error", e.what()}});
     }
   }
   return agreement_response(200, context, *stored);
@@ -117,40 +117,31 @@ Result<HttpResponse> list_agreements(RouteContext& context) {
     query.state = TRY(workflow::parse_agreement_state(*state));
   query.limit = TRY(query_integer(context.request, "limit", kDefaultPageSize, 1, kMaxPageSize));
   query.offset = TRY(query_integer(context.request, "offset", 0, 0, 1'000'000'000));
-  // The same scope as can_see(), expressed as a query so that paging counts visible rows only.
-  switch (actor.role) {
-    case Role::Student:
-      query.student_no = actor.student_no;
-      query.exclude_unsent_invitations = true;
-      break;
-    case Role::Employer:
-      query.employer_id = actor.employer_id;
-      query.origin = workflow::AgreementOrigin::Invitation;
-      break;
-    case Role::College:
-      query.college_code = actor.college_code;
-      query.exclude_drafts = true;
-      break;
-    case Role::School:
-    case Role::Portal:
-    case Role::Print: query.exclude_drafts = true; break;
-    case Role::System: return Error::make(ErrorKind::Forbidden, "无权查看协议");
-  }
+  // The visibility rule's scope as the query's filter, so that paging counts visible rows only.
+  const workflow::AgreementScope scope = workflow::agreement_scope(actor);
+  if (scope.none) return json_response(200, json{{"items", json::array()}, {"limit", query.limit}, {"offset", query.offset}}.dump());
+  query.student_no = scope.student_no;
+  query.employer_id = scope.employer_id;
+  query.origin = scope.origin;
+  query.college_code = scope.college_code;
+  query.exclude_drafts = scope.exclude_drafts;
+  query.exclude_unsent_invitations = scope.exclude_unsent_invitations;
   const auto found = TRY(context.app.store->list_agreements(query));
   json items = json::array();
-  for (const auto& agreement : found) items.push_back(agreement_json(agreement, context.app.workflow));
+  for (const auto& agreement : found) items.push_back(agreement_json(agreement, context.app.workflow, actor));
   return json_response(200, json{{"items", items}, {"limit", query.limit}, {"offset", query.offset}}.dump());
 }
 
 Result<HttpResponse> get_agreement(RouteContext& context) {
   const std::int64_t id = TRY(id_parameter(context.request, "id"));
   const Agreement agreement = TRY(visible_agreement(context, id));
-  json body = agreement_json(agreement, context.app.workflow);
+  json body = agreement_json(agreement, context.app.workflow, context.actor());
   body["termination"] = nullptr;
   if (agreement.state == workflow::AgreementState::TerminationRequested) {
     const auto pending = TRY(context.app.store->pending_termination(id));
     json material = json::array();
-    for (const auto& attachment : pending.material) material.push_back(attachment_json(attachment));
+    if (workflow::may_see(context.actor(), agreement, workflow::AgreementView::Attachments))
+      for (const auto& attachment : pending.material) material.push_back(attachment_json(attachment));
     json chain = json::array();
     for (auto level : pending.review_chain) chain.push_back(workflow::to_string(level));
     body["termination"] = {{"explanation", pending.explanation},
@@ -276,7 +267,7 @@ Result<HttpResponse> upload_attachment(RouteContext& context) {
   json body = attachment_json(stored);
   body["id"] = upload.id;
   body["uploaded_at"] = rfc3339(upload.uploaded_at);
-  body["agreement"] = agreement_json(after, context.app.workflow);
+  body["agreement"] = agreement_json(after, context.app.workflow, actor);
   return json_response(201, body.dump());
 }
 
@@ -329,11 +320,7 @@ Result<HttpResponse> review_termination(RouteContext& context) {
 
 Result<HttpResponse> agreement_history(RouteContext& context) {
   const std::int64_t id = TRY(id_parameter(context.request, "id"));
-  const Agreement agreement = TRY(visible_agreement(context, id));
-  const Role role = context.actor().role;
-  // SPEC: the audit trail is for the parties and the reviewers.
-  if (role == Role::Portal || role == Role::Print)
-    return Error::make(ErrorKind::Forbidden, "无权查看审核记录");
+  const Agreement agreement = TRY(visible_agreement(context, id, workflow::AgreementView::History));
   const auto trail = TRY(context.app.store->audit_trail("agreement", std::to_string(agreement.id)));
   json items = json::array();
   for (const auto& record : trail) items.push_back(audit_json(record));

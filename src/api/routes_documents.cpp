@@ -4,6 +4,7 @@
 #include "api/documents.h"
 #include "api/problem.h"
 #include "api/routes.h"
+#include "api/workflow_http.h"
 #include "core/validate.h"
 #include "render/preview.h"
 
@@ -15,36 +16,10 @@ namespace sanfang::api {
 
 namespace {
 
-using workflow::Role;
-
-Error not_found() { return Error::make(ErrorKind::NotFound, "协议不存在"); }
-
-// Who may see an agreement's document: its student, the reviewers of its college, the school
-// and the portal. Everyone else gets 404, so that existence does not leak (SPEC "Bad input").
-bool may_see(const workflow::Account& account, const workflow::Agreement& agreement) {
-  switch (account.role) {
-    case Role::Student:
-      // An invitation the employer has not sent yet is not the student's to see.
-      return account.student_no == agreement.student_no &&
-             !(agreement.origin == workflow::AgreementOrigin::Invitation &&
-               agreement.state == workflow::AgreementState::Draft);
-    case Role::College: return account.college_code == agreement.college_code;
-    case Role::School:
-    case Role::Portal: return true;
-    default: return false;
-  }
-}
-
-Result<workflow::Agreement> visible_agreement(RouteContext& context) {
-  const std::string& text = context.request.params.at("id");
-  std::int64_t id = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0)
-    return Error::invalid("id", "协议编号应为正整数");
-  auto agreement = context.app.store->agreement(id);
-  if (!agreement) return agreement.error().kind == ErrorKind::NotFound ? not_found() : agreement.take_error();
-  if (!context.account || !may_see(*context.account, *agreement)) return not_found();
-  return agreement;
+// The agreement of the path's id, if the caller may see its documents.
+Result<workflow::Agreement> visible_document(RouteContext& context) {
+  const std::int64_t id = TRY(id_parameter(context.request, "id"));
+  return visible_agreement(context, id, workflow::AgreementView::Document);
 }
 
 // A 409 that names the agreement's current state, for an agreement that has nothing printable.
@@ -71,7 +46,7 @@ HttpResponse pdf_response(const HttpRequest& request, Pdf pdf, const std::string
 }
 
 Result<HttpResponse> agreement_pdf(RouteContext& context) {
-  const workflow::Agreement agreement = TRY(visible_agreement(context));
+  const workflow::Agreement agreement = TRY(visible_document(context));
   if (!agreement.snapshot.is_object()) return nothing_to_print(agreement);
   const std::string name = student_name(agreement);
   if (agreement.serial) {
@@ -100,7 +75,7 @@ Result<int> page_number(const HttpRequest& request) {
 
 Result<HttpResponse> agreement_preview_png(RouteContext& context) {
   const int page = TRY(page_number(context.request));
-  const workflow::Agreement agreement = TRY(visible_agreement(context));
+  const workflow::Agreement agreement = TRY(visible_document(context));
   if (!agreement.snapshot.is_object()) return nothing_to_print(agreement);
   const Pdf pdf = TRY(current_pdf(context.app, agreement));
   // Poppler renders are serialised inside render_page_png (tech-notes §5).
@@ -110,9 +85,7 @@ Result<HttpResponse> agreement_preview_png(RouteContext& context) {
 
 // The portal and the print room fetch signed agreements by the serial printed on them.
 Result<HttpResponse> serial_pdf(RouteContext& context) {
-  const Role role = context.account->role;
-  if (role != Role::Portal && role != Role::Print)
-    return Error::make(ErrorKind::Forbidden, "只有门户系统和打印室可以按编号获取协议");
+  TRY(require_visible(workflow::may_see_by_serial(context.actor())));
   const std::string serial = TRY(core::validate_serial(context.request.params.at("serial"), "serial"));
   auto agreement = context.app.store->agreement_by_serial(serial);
   if (!agreement) return agreement.take_error();

@@ -31,11 +31,11 @@ std::size_t code_points(std::string_view text) {
   return n;
 }
 
-Status require_library_reader(const workflow::Actor& actor) {
-  if (actor.role == Role::Student || actor.role == Role::Employer || actor.role == Role::College ||
-      actor.role == Role::School)
-    return {};
-  return Error::make(ErrorKind::Forbidden, "无权查看单位库");
+// A unit of the library by its id, for those who may see the library.
+Result<workflow::Employer> visible_employer(RouteContext& context) {
+  TRY(require_visible(workflow::may_see_employers(context.actor())));
+  const std::int64_t id = TRY(id_parameter(context.request, "id"));
+  return context.app.store->employer(id);
 }
 
 Result<int> search_limit(const HttpRequest& request) {
@@ -49,7 +49,7 @@ Result<int> search_limit(const HttpRequest& request) {
 }
 
 Result<HttpResponse> search_employers(RouteContext& context) {
-  TRY(require_library_reader(context.actor()));
+  TRY(require_visible(workflow::may_see_employers(context.actor())));
   const std::string q = context.request.query_value("q").value_or("");
   TRY(core::check_text_policy(q, "q", false));
   if (code_points(q) > 64) return Error::invalid("q", "搜索词不超过 64 个字符");
@@ -61,9 +61,7 @@ Result<HttpResponse> search_employers(RouteContext& context) {
 }
 
 Result<HttpResponse> get_employer(RouteContext& context) {
-  TRY(require_library_reader(context.actor()));
-  const std::int64_t id = TRY(id_parameter(context.request, "id"));
-  const workflow::Employer employer = TRY(context.app.store->employer(id));
+  const workflow::Employer employer = TRY(visible_employer(context));
   return json_response(200, employer_json(employer).dump());
 }
 
@@ -108,9 +106,8 @@ Result<HttpResponse> register_employer(RouteContext& context) {
 }
 
 Result<HttpResponse> vet_employer(RouteContext& context) {
-  const std::int64_t id = TRY(id_parameter(context.request, "id"));
+  const workflow::Employer current = TRY(visible_employer(context));
   TRY(read_json_body(context.request, {}));
-  const workflow::Employer current = TRY(context.app.store->employer(id));
   const auto change = TRY(workflow::vet_employer(current, context.actor(), context.now()));
   const workflow::Employer stored = TRY(context.app.store->apply_employer_change(change, current.version));
   return json_response(200, employer_json(stored).dump());

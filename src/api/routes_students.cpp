@@ -12,23 +12,6 @@ namespace sanfang::api {
 namespace {
 
 using nlohmann::json;
-using workflow::Role;
-
-// Who may see a student's record at all: the student, reviewers of their college, the school.
-// Anyone else in a role that reads source info gets 404, so existence does not leak; roles that
-// never read it (employers, services) get 403.
-Result<workflow::Student> student_in_scope(RouteContext& context) {
-  const workflow::Actor actor = context.actor();
-  const std::string& student_no = context.request.params.at("student_no");
-  if (actor.role != Role::Student && actor.role != Role::College && actor.role != Role::School)
-    return Error::make(ErrorKind::Forbidden, "无权查看生源信息");
-  auto student = context.app.store->student(student_no);
-  const bool visible = student.ok() && ((actor.role == Role::Student && actor.student_no == student_no) ||
-                                        (actor.role == Role::College && actor.college_code == student->college_code) ||
-                                        actor.role == Role::School);
-  if (!visible) return Error::make(ErrorKind::NotFound, "学生不存在", "student_no");
-  return student;
-}
 
 HttpResponse source_info_problem(const Error& error, const workflow::SourceInfo& before) {
   if (error.kind != ErrorKind::Conflict) return problem_response(error);
@@ -46,7 +29,7 @@ Result<std::int64_t> expected_version(const JsonBody& body, const workflow::Sour
 }
 
 Result<HttpResponse> get_source_info(RouteContext& context) {
-  const workflow::Student student = TRY(student_in_scope(context));
+  const workflow::Student student = TRY(visible_student(context));
   const workflow::SourceInfo info = TRY(context.app.store->source_info(student.student_no));
   return json_response(200, source_info_json(info, student).dump());
 }
@@ -67,7 +50,7 @@ Result<workflow::SourceSections> read_sections(const JsonBody& body) {
 }
 
 Result<HttpResponse> put_source_info(RouteContext& context) {
-  const workflow::Student student = TRY(student_in_scope(context));
+  const workflow::Student student = TRY(visible_student(context));
   const JsonBody body =
       TRY(read_json_body(context.request, {"basic", "contact", "enrolment", "archive", "version"}));
   workflow::SourceSections sections = TRY(read_sections(body));
@@ -83,7 +66,7 @@ Result<HttpResponse> put_source_info(RouteContext& context) {
 }
 
 Result<HttpResponse> submit_source_info(RouteContext& context) {
-  const workflow::Student student = TRY(student_in_scope(context));
+  const workflow::Student student = TRY(visible_student(context));
   const JsonBody body = TRY(read_json_body(context.request, {"version"}));
   const workflow::SourceInfo current = TRY(context.app.store->source_info(student.student_no));
   auto version = TRY(body.optional_integer("version"));
@@ -98,7 +81,7 @@ Result<HttpResponse> submit_source_info(RouteContext& context) {
 }
 
 Result<HttpResponse> review_source_info(RouteContext& context) {
-  const workflow::Student student = TRY(student_in_scope(context));
+  const workflow::Student student = TRY(visible_student(context));
   const JsonBody body = TRY(read_json_body(context.request, {"decision", "reason"}));
   const auto decision = TRY(workflow::parse_review_decision(TRY(body.string("decision"))));
   const std::string reason = TRY(body.optional_string("reason")).value_or("");

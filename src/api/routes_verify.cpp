@@ -4,6 +4,7 @@
 #include "api/documents.h"
 #include "api/problem.h"
 #include "api/routes.h"
+#include "api/workflow_http.h"
 #include "api/verify_page.h"
 #include "core/validate.h"
 #include "core/verification_token.h"
@@ -100,8 +101,7 @@ Result<HttpResponse> verify(RouteContext& context) {
 }
 
 Result<HttpResponse> verification_log(RouteContext& context) {
-  if (context.account->role != workflow::Role::School)
-    return Error::make(ErrorKind::Forbidden, "只有学校就业指导服务中心可以查看验证记录");
+  TRY(require_visible(workflow::may_see_verification_log(context.actor())));
   std::string serial;
   if (auto text = context.request.query_value("serial"); text && !text->empty())
     serial = TRY(core::validate_serial(*text, "serial"));

@@ -9,7 +9,6 @@
 namespace sanfang::api {
 
 using nlohmann::json;
-using workflow::Role;
 
 Result<JsonBody> read_json_body(const HttpRequest& request,
                                 std::initializer_list<const char*> allowed) {
@@ -78,14 +77,16 @@ json attachment_json(const workflow::Attachment& attachment) {
           {"purpose", workflow::to_string(attachment.purpose)}};
 }
 
-json agreement_json(const workflow::Agreement& a, const workflow::WorkflowOptions& options) {
+json agreement_json(const workflow::Agreement& a, const workflow::WorkflowOptions& options,
+                    const workflow::Actor& viewer) {
   json chain = json::array();
   for (auto level : a.review_chain) chain.push_back(workflow::to_string(level));
   json review = {{"chain", chain}, {"step", a.review_step}, {"pending", nullptr}};
   if (a.state == workflow::AgreementState::InReview && a.review_step < a.review_chain.size())
     review["pending"] = workflow::to_string(a.review_chain[a.review_step]);
   json attachments = json::array();
-  for (const auto& attachment : a.attachments) attachments.push_back(attachment_json(attachment));
+  if (workflow::may_see(viewer, a, workflow::AgreementView::Attachments))
+    for (const auto& attachment : a.attachments) attachments.push_back(attachment_json(attachment));
   json body = {{"id", a.id},
                {"origin", workflow::to_string(a.origin)},
                {"state", workflow::to_string(a.state)},
@@ -130,30 +131,25 @@ HttpResponse agreement_problem(store::Store& store, const Error& error, std::int
   return problem_response(error, {{"current_state", workflow::to_string(current->state)}});
 }
 
-bool can_see(const workflow::Actor& actor, const workflow::Agreement& a) {
-  const bool is_draft = a.state == workflow::AgreementState::Draft;
-  switch (actor.role) {
-    case Role::Student:
-      // An employer's invitation reaches the student when it is sent, not while it is drafted.
-      return actor.student_no == a.student_no &&
-             !(a.origin == workflow::AgreementOrigin::Invitation && !a.sent_at);
-    case Role::Employer:
-      return actor.employer_id != 0 && actor.employer_id == a.employer_id &&
-             a.origin == workflow::AgreementOrigin::Invitation;
-    case Role::College: return !is_draft && actor.college_code == a.college_code;
-    case Role::School:
-    case Role::Portal:
-    case Role::Print: return !is_draft;
-    case Role::System: return false;
-  }
-  return false;
+Result<workflow::Agreement> visible_agreement(RouteContext& context, std::int64_t id, workflow::AgreementView view) {
+  auto agreement = context.app.store->agreement(id);
+  if (!agreement && agreement.error().kind != ErrorKind::NotFound) return agreement.take_error();
+  if (!agreement || !workflow::may_see(context.actor(), *agreement, view))
+    return Error::make(ErrorKind::NotFound, "协议不存在");
+  return agreement;
 }
 
-Result<workflow::Agreement> visible_agreement(RouteContext& context, std::int64_t id) {
-  auto agreement = context.app.store->agreement(id);
-  if (!agreement) return agreement.take_error();
-  if (!can_see(context.actor(), *agreement)) return Error::make(ErrorKind::NotFound, "协议不存在");
-  return agreement;
+Result<workflow::Student> visible_student(RouteContext& context) {
+  auto student = context.app.store->student(context.request.params.at("student_no"));
+  if (!student && student.error().kind != ErrorKind::NotFound) return student.take_error();
+  if (!student || !workflow::may_see_student(context.actor(), *student))
+    return Error::make(ErrorKind::NotFound, "学生不存在", "student_no");
+  return student;
+}
+
+Status require_visible(bool visible) {
+  if (!visible) return Error::make(ErrorKind::NotFound, "没有这个地址");
+  return {};
 }
 
 }  // namespace sanfang::api

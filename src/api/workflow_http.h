@@ -1,6 +1,7 @@
-// What the workflow route groups (students' source info, employers, agreements) share: entities
-// as response JSON, strict request bodies with a size limit, and the scope rules that decide which
-// records an account can see at all (SPEC "Bad input": out of scope answers 404, not 403).
+// What the workflow route groups (students' source info, employers, agreements, documents) share:
+// entities as response JSON, strict request bodies with a size limit, and the reads that apply the
+// visibility rule (workflow/visibility.h) — a record out of the caller's scope is NotFound, the
+// same answer as a record that does not exist.
 #pragma once
 
 #include "api/json_body.h"
@@ -8,6 +9,7 @@
 #include "store/store.h"
 #include "workflow/agreement_rules.h"
 #include "workflow/entities.h"
+#include "workflow/visibility.h"
 
 #include <nlohmann/json.hpp>
 
@@ -33,20 +35,25 @@ std::string rfc3339(workflow::Timestamp t);
 nlohmann::json employer_json(const workflow::Employer& employer);
 nlohmann::json source_info_json(const workflow::SourceInfo& info, const workflow::Student& student);
 nlohmann::json attachment_json(const workflow::Attachment& attachment);
+// The agreement as `viewer` sees it: its attachments are listed only for those who may see them.
 nlohmann::json agreement_json(const workflow::Agreement& agreement,
-                              const workflow::WorkflowOptions& options);
+                              const workflow::WorkflowOptions& options, const workflow::Actor& viewer);
 nlohmann::json audit_json(const store::AuditRecord& record);
 
 // The problem for a failed agreement action: a 409 carries the agreement's state as it is now
 // (re-read, since a lost race means someone else changed it), every other error maps as usual.
 HttpResponse agreement_problem(store::Store& store, const Error& error, std::int64_t agreement_id);
 
-// Whether `actor` may see this agreement at all. Students see their own (invitations once sent),
-// an employer its own unit's invitations, a college reviewer their college's, school, portal and
-// print room all; nobody but the originator sees a draft.
-bool can_see(const workflow::Actor& actor, const workflow::Agreement& agreement);
+// The agreement with `id` if the caller may see it in `view`; NotFound otherwise.
+Result<workflow::Agreement> visible_agreement(RouteContext& context, std::int64_t id,
+                                              workflow::AgreementView view = workflow::AgreementView::Record);
 
-// The agreement with `id` if `actor` can see it; NotFound otherwise.
-Result<workflow::Agreement> visible_agreement(RouteContext& context, std::int64_t id);
+// The student named by the path parameter `student_no` if the caller may see them; NotFound
+// (naming student_no) otherwise.
+Result<workflow::Student> visible_student(RouteContext& context);
+
+// NotFound unless `visible`: for the route groups whose whole resource is out of some callers'
+// scope (the employer library, print jobs, the verification log, documents by serial).
+Status require_visible(bool visible);
 
 }  // namespace sanfang::api

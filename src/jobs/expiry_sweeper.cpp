@@ -1,6 +1,6 @@
 #include "jobs/expiry_sweeper.h"
 
-#include <cstdio>
+#include "core/log.h"
 
 namespace sanfang::jobs {
 
@@ -38,9 +38,10 @@ void ExpirySweeper::loop() {
     auto sweep = run_once();
     if (!sweep) {
       // The next pass retries; nothing was half-done because each expiry is its own transaction.
-      std::fprintf(stderr, "sanfang: expiry sweep failed: %s\n", sweep.error().describe().c_str());
+      log::background_failure(log::BackgroundTask::ExpirySweep, "expiry_sweep_failed",
+                              {{"error", sweep.error().describe()}});
     } else if (sweep->expired > 0) {
-      std::fprintf(stderr, "sanfang: expired %d invitation(s)\n", sweep->expired);
+      log::info("invitations_expired", {{"count", sweep->expired}});
     }
     lock.lock();
     m_wake.wait_for(lock, m_interval, [this] { return m_stopping; });

@@ -1,6 +1,6 @@
 #include "jobs/verification_recorder.h"
 
-#include <cstdio>
+#include "core/log.h"
 
 namespace sanfang::jobs {
 
@@ -17,7 +17,8 @@ VerificationRecorder::~VerificationRecorder() {
   m_wake.notify_all();
   m_thread.join();
   if (auto written = write_queued(); !written)
-    std::fprintf(stderr, "sanfang: verification log: %s\n", written.error().describe().c_str());
+    log::background_failure(log::BackgroundTask::VerificationLog, "verification_log_write_failed",
+                            {{"error", written.error().describe()}, {"lost", true}});
 }
 
 void VerificationRecorder::record(store::VerificationRecord record) {
@@ -57,7 +58,8 @@ void VerificationRecorder::loop() {
     if (m_stopping) return;
     lock.unlock();
     if (auto written = write_queued(); !written)
-      std::fprintf(stderr, "sanfang: verification log: %s\n", written.error().describe().c_str());
+      log::background_failure(log::BackgroundTask::VerificationLog, "verification_log_write_failed",
+                              {{"error", written.error().describe()}});
     lock.lock();
   }
 }
