@@ -40,6 +40,13 @@ json job_json(const PrintJob& job) {
               {"errors", errors},
               {"created_by", job.created_by_name},
               {"created_at", rfc3339(job.created_at)}};
+  out["failures"] = job.failures;
+  if (!job.last_error.empty()) out["last_error"] = job.last_error;
+  if (job.retry_at && job.state == workflow::PrintJobState::Queued) out["retry_at"] = rfc3339(*job.retry_at);
+  if (!job.lease_owner.empty() && !workflow::is_finished(job.state)) {
+    out["lease"] = {{"owner", job.lease_owner},
+                    {"expires_at", job.lease_expires_at ? json(rfc3339(*job.lease_expires_at)) : json(nullptr)}};
+  }
   if (job.started_at) out["started_at"] = rfc3339(*job.started_at);
   if (job.finished_at) out["finished_at"] = rfc3339(*job.finished_at);
   if (job.state == workflow::PrintJobState::Done) {
@@ -124,10 +131,10 @@ Result<HttpResponse> job_pdf(RouteContext& context) {
   const PrintJob job = TRY(context.app.store->print_job(TRY(job_id(context))));
   if (job.state != workflow::PrintJobState::Done)
     return state_conflict(Error::make(ErrorKind::Conflict, "打印任务尚未完成，没有可下载的文件", "state"), job);
-  if (job.origin != workflow::PrintJobOrigin::Service || !context.app.prints)
-    return Error::make(ErrorKind::NotFound, "该打印任务由命令行生成，文件不在服务中");
+  // A job finished by `sanfang batch` wrote its file where that command was told to.
+  if (!context.app.prints || !std::filesystem::exists(context.app.prints->file_of(job.id)))
+    return Error::make(ErrorKind::NotFound, "该打印任务的文件不在服务器上");
   const std::filesystem::path file = context.app.prints->file_of(job.id);
-  if (!std::filesystem::exists(file)) return Error::make(ErrorKind::NotFound, "打印文件已不在服务器上");
   const std::string etag = "\"" + job.sha256 + "\"";
   const std::string name = "print-job-" + std::to_string(job.id) + ".pdf";
   HttpResponse response;

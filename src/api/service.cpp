@@ -73,7 +73,7 @@ void Service::stop() {
   if (m_sweeper) m_sweeper->stop();
   if (m_server) m_server->stop();
   m_server.reset();
-  // A running print job stops at its next slice and stays `running`, to resume at the next start.
+  // A running print job stops at its next slice and goes back to the queue, to resume at the next start.
   if (m_prints) m_prints->stop();
   m_app.prints = nullptr;
   m_prints.reset();

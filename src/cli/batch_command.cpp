@@ -1,7 +1,9 @@
 // `sanfang batch`: the print room's batch from the command line (SPEC "Running it") — the same
 // job as POST /api/v1/print-jobs, run in this process with a progress bar and written to -o.
 // The job and its print records are stored like the service's, so reprints are counted across
-// both; Ctrl-C cancels the job cleanly (records voided, no file).
+// both; Ctrl-C cancels the job cleanly (records voided, no file). The job is run under this
+// process's lease, so that a batch killed with -9 leaves a job that is recognisably orphaned and
+// is finished by the service or by `sanfang batch --resume ID` under the same records.
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "cli/resources.h"
@@ -25,7 +27,12 @@ namespace {
 constexpr const char* kUsage =
     "usage: sanfang batch [--data DIR] [--college CODE] [--major NAME] [--signed-from YYYY-MM-DD]\n"
     "                     [--signed-to YYYY-MM-DD] [--serials S1,S2,...] [--copies 1,2,3] [--separators]\n"
-    "                     [--operator NAME] [--threads N] [--config FILE] [--public-base URL] -o OUT.pdf\n";
+    "                     [--operator NAME] [--threads N] [--config FILE] [--public-base URL] -o OUT.pdf\n"
+    "       sanfang batch [--data DIR] --resume JOB_ID [--threads N] [--config FILE] [--public-base URL] -o OUT.pdf\n";
+
+// The options that describe a new job: a resumed job keeps the request it was created with.
+constexpr const char* kRequestOptions[] = {"--college", "--major", "--signed-from", "--signed-to",
+                                           "--serials", "--copies", "--separators", "--operator"};
 
 std::vector<std::string> split_commas(const std::string& text) {
   std::vector<std::string> parts;
@@ -78,16 +85,47 @@ int fail(const Error& e) {
   return 1;
 }
 
+// The output's folder must exist before a job is created for it: a typo changes nothing.
+Status check_output_folder(const std::filesystem::path& output) {
+  const std::filesystem::path folder = output.parent_path().empty() ? std::filesystem::path(".") : output.parent_path();
+  std::error_code ec;
+  if (!std::filesystem::is_directory(folder, ec)) return Error::invalid("-o", folder.string() + " is not a folder");
+  if (std::filesystem::is_directory(output, ec)) return Error::invalid("-o", output.string() + " is a folder");
+  return {};
+}
+
+// Waits until the job's retry falls due, or until Ctrl-C; true when it is due.
+bool wait_for_retry(store::Store& store, const workflow::Clock& clock, std::int64_t job_id, const std::atomic<bool>& stop) {
+  auto job = store.print_job(job_id);
+  if (!job || !job->retry_at) return !stop;
+  while (!stop && clock.now() < *job->retry_at) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  return !stop;
+}
+
 }  // namespace
 
 int batch_command(const std::vector<std::string>& raw_args) {
   auto args = parse_args(raw_args,
                          {"-o", "--data", "--college", "--major", "--signed-from", "--signed-to", "--serials", "--copies",
-                          "--operator", "--threads", "--config", "--public-base", "--layout", "--fonts"},
+                          "--operator", "--threads", "--config", "--public-base", "--layout", "--fonts", "--resume"},
                          {"--separators"});
   if (!args || !args->positional.empty() || !args->has("-o")) {
     if (!args) std::fprintf(stderr, "sanfang batch: %s\n", args.error().describe().c_str());
     std::fputs(kUsage, stderr);
+    return 2;
+  }
+  const bool resume = args->has("--resume");
+  if (resume) {
+    for (const char* option : kRequestOptions) {
+      if (args->has(option)) {
+        std::fprintf(stderr, "sanfang batch: %s cannot be given with --resume: the job keeps its request\n", option);
+        return 2;
+      }
+    }
+  }
+  auto resume_id = args->get_int("--resume", 0);
+  if (!resume_id || (resume && *resume_id <= 0)) {
+    std::fputs("sanfang batch: --resume takes the number of a print job\n", stderr);
     return 2;
   }
   auto threads = args->get_int("--threads", 0);
@@ -95,12 +133,18 @@ int batch_command(const std::vector<std::string>& raw_args) {
     std::fputs("sanfang batch: --threads takes a whole number from 1 to 64\n", stderr);
     return 2;
   }
+  const std::filesystem::path output = args->get("-o");
+  if (auto checked = check_output_folder(output); !checked) return fail(checked.error());
   auto options = service_options(*args);
   if (!options) return fail(options.error());
   auto resources = load_resources(*args);
   if (!resources) return fail(resources.error());
-  auto request = request_from(*args, *resources->layout);
-  if (!request) return fail(request.error());
+  std::optional<workflow::PrintRequest> request;
+  if (!resume) {
+    auto parsed = request_from(*args, *resources->layout);
+    if (!parsed) return fail(parsed.error());
+    request = std::move(*parsed);
+  }
 
   store::SqliteStoreOptions store_options;
   store_options.data_dir = options->data_dir;
@@ -125,7 +169,23 @@ int batch_command(const std::vector<std::string>& raw_args) {
   const char* user = std::getenv("USER");
   store::PrintOperator by{0, args->get("--operator", std::string("命令行 ") + (user ? user : "")), workflow::Role::Print};
   workflow::SystemClock clock;
-  auto job = (*store)->create_print_job(*request, workflow::PrintJobOrigin::Cli, by, clock.now());
+  const jobs::PrintRunOptions run_options;
+  const std::string owner = jobs::this_process_lease_owner();
+  std::int64_t job_id = *resume_id;
+  if (resume) {
+    auto existing = (*store)->print_job(job_id);
+    if (!existing) return fail(existing.error());
+    // A batch killed on this machine need not wait for its lease to run out.
+    if (!existing->lease_owner.empty() && jobs::lease_owner_is_dead(existing->lease_owner))
+      if (auto broken = (*store)->break_print_lease(job_id, existing->lease_owner, clock.now()); !broken)
+        return fail(broken.error());
+  } else {
+    auto created = (*store)->create_print_job(*request, workflow::PrintJobOrigin::Cli, by, clock.now());
+    if (!created) return fail(created.error());
+    job_id = created->id;
+  }
+  auto claim = [&] { return (*store)->claim_print_job(job_id, {owner, clock.now() + run_options.lease}, clock.now()); };
+  auto job = claim();
   if (!job) return fail(job.error());
 
   std::atomic<bool> stop{false};
@@ -135,22 +195,47 @@ int batch_command(const std::vector<std::string>& raw_args) {
   const jobs::PrintContext context{store->get(), &clock, resources->codes, school, pool->get()};
   Progress progress("batch #" + std::to_string(job->id), job->total, isatty(STDERR_FILENO) == 1);
   const auto started = std::chrono::steady_clock::now();
-  auto outcome = jobs::run_print_job(context, *job, args->get("-o"), {},
-                                     [&](int done, int) { progress.update(done); }, stop);
-  if (!outcome) return fail(outcome.error());
-  if (*outcome != jobs::PrintRunOutcome::Done) {
-    if (*outcome == jobs::PrintRunOutcome::Stopped) (void)(*store)->cancel_print_job(job->id, by, clock.now());
-    std::fprintf(stderr, "\nsanfang batch: job %lld cancelled; nothing written\n", static_cast<long long>(job->id));
+  jobs::PrintRunOutcome outcome;
+  bool lease_lost = false;
+  {
+    jobs::LeaseKeeper lease(**store, clock, job_id, owner, run_options.lease);
+    for (;;) {
+      outcome = jobs::run_claimed_print_job(context, *job, lease, output, run_options,
+                                            [&](int done, int) { progress.update(done); }, stop);
+      if (outcome != jobs::PrintRunOutcome::Retrying) break;
+      std::fprintf(stderr, "\nsanfang batch: job %lld failed for now; it is tried again\n", static_cast<long long>(job_id));
+      if (!wait_for_retry(**store, clock, job_id, stop)) {
+        outcome = jobs::PrintRunOutcome::Stopped;
+        break;
+      }
+      job = claim();
+      if (!job) return fail(job.error());
+    }
+    lease_lost = lease.lost();
+  }
+  if (outcome == jobs::PrintRunOutcome::Stopped && lease_lost) {
+    std::fprintf(stderr, "\nsanfang batch: job %lld was taken over by another runner; nothing written here\n",
+                 static_cast<long long>(job_id));
+    return 1;
+  }
+  if (outcome == jobs::PrintRunOutcome::Stopped || outcome == jobs::PrintRunOutcome::Cancelled) {
+    if (outcome == jobs::PrintRunOutcome::Stopped) (void)(*store)->cancel_print_job(job_id, by, clock.now());
+    std::fprintf(stderr, "\nsanfang batch: job %lld cancelled; nothing written\n", static_cast<long long>(job_id));
+    return 1;
+  }
+  auto finished = (*store)->print_job(job_id);
+  if (!finished) return fail(finished.error());
+  if (outcome == jobs::PrintRunOutcome::Failed) {
+    std::fprintf(stderr, "\nsanfang batch: job %lld failed: %s; nothing written\n", static_cast<long long>(job_id),
+                 finished->last_error.c_str());
     return 1;
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  progress.finish(job->total);
-  auto finished = (*store)->print_job(job->id);
-  if (!finished) return fail(finished.error());
+  progress.finish(finished->total);
   std::printf("sanfang batch: job %lld: %d agreements, %d pages, %.1f MB in %s in %.1f s (%.1f ms per agreement), "
               "peak memory %.0f MB\n",
               static_cast<long long>(finished->id), finished->total, finished->pages, finished->file_size / 1048576.0,
-              args->get("-o").c_str(), seconds, seconds * 1000 / finished->total, peak_rss_mb());
+              output.c_str(), seconds, seconds * 1000 / finished->total, peak_rss_mb());
   for (const auto& error : finished->errors)
     std::fprintf(stderr, "sanfang batch: not printed: %s: %s\n", error.serial.c_str(), error.message.c_str());
   return finished->errors.empty() ? 0 : 1;

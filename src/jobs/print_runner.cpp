@@ -1,9 +1,9 @@
 #include "jobs/print_runner.h"
 
+#include "core/log.h"
 #include "jobs/agreement_documents.h"
 #include "jobs/print_output.h"
 
-#include <cstdio>
 #include <deque>
 #include <future>
 #include <map>
@@ -112,7 +112,9 @@ class PiecePreparer {
   explicit PiecePreparer(const PrintContext& context) : m_context(context) {}
 
   // The pieces of one slice: documents made from the agreements' snapshots on this thread.
-  std::vector<PrintPiece> prepare(std::vector<PrintItem> items, std::map<int, render::SeparatorSheet>& separators) {
+  // An agreement a runner died on twice is not even prepared: it is listed as skipped.
+  std::vector<PrintPiece> prepare(const PrintJob& job, std::vector<PrintItem> items,
+                                  std::map<int, render::SeparatorSheet>& separators) {
     std::vector<PrintPiece> pieces;
     for (PrintItem& item : items) {
       PrintPiece piece;
@@ -120,9 +122,15 @@ class PiecePreparer {
         piece.separator = std::move(sheet->second);
         separators.erase(sheet);
       }
-      auto document = make_document(item);
-      if (document) piece.document = std::move(*document);
-      else piece.failure = document.error().message;
+      if (workflow::must_skip(job, item.position)) {
+        piece.failure = workflow::skipped_after_crashes_reason();
+        log::background_failure(log::BackgroundTask::PrintJob, "print_agreement_skipped_after_crashes",
+                                {{"job_id", job.id}, {"serial", item.serial}, {"position", item.position}});
+      } else if (auto document = make_document(item); document) {
+        piece.document = std::move(*document);
+      } else {
+        piece.failure = document.error().message;
+      }
       piece.item = std::move(item);
       pieces.push_back(std::move(piece));
     }
@@ -142,7 +150,8 @@ class PiecePreparer {
   std::map<std::string, std::string> m_college_names;
 };
 
-SliceResult draw_slice(JobStream& job, const std::vector<PrintPiece>& pieces, const std::vector<int>& copies) {
+SliceResult draw_slice(std::int64_t job_id, JobStream& job, const std::vector<PrintPiece>& pieces,
+                       const std::vector<int>& copies) {
   SliceResult result;
   for (const PrintPiece& piece : pieces) {
     ++result.agreements;
@@ -152,8 +161,9 @@ SliceResult draw_slice(JobStream& job, const std::vector<PrintPiece>& pieces, co
           result.status = drawn.take_error();
           return result;
         }
-        std::fprintf(stderr, "sanfang: separator sheet for %s not drawn: %s\n", piece.separator->heading.c_str(),
-                     drawn.error().describe().c_str());
+        log::background_failure(log::BackgroundTask::PrintJob, "print_separator_not_drawn",
+                                {{"job_id", job_id}, {"college", piece.separator->heading},
+                                 {"error", drawn.error().describe()}});
       }
     }
     if (!piece.document) {
@@ -171,59 +181,57 @@ SliceResult draw_slice(JobStream& job, const std::vector<PrintPiece>& pieces, co
   return result;
 }
 
-}  // namespace
 
-Result<PrintRunOutcome> run_print_job(const PrintContext& context, const PrintJob& job,
-                                      const std::filesystem::path& output, const PrintRunOptions& options,
-                                      const std::function<void(int done, int total)>& progress,
-                                      const std::atomic<bool>& stop) {
+// The job's work of one run; every error is returned, for end_with_error to decide.
+Result<PrintRunOutcome> draw_job(const PrintContext& context, const PrintJob& job, const LeaseKeeper& lease,
+                                 const std::filesystem::path& output, const PrintRunOptions& options,
+                                 const std::function<void(int done, int total)>& progress,
+                                 const std::atomic<bool>& stop) {
   store::Store& store = *context.store;
-  if (auto started = store.start_print_job(job.id, context.clock->now()); !started) {
-    if (started.error().kind == ErrorKind::Conflict) return PrintRunOutcome::Cancelled;
-    return started.take_error();
-  }
-  auto fail = [&](Error error) -> Error {
-    if (auto failed = store.fail_print_job(job.id, error.describe(), context.clock->now()); !failed)
-      std::fprintf(stderr, "sanfang: print job %lld: %s\n", static_cast<long long>(job.id), failed.error().describe().c_str());
-    return error;
-  };
+  auto stopping = [&] { return stop.load() || lease.lost(); };
 
   std::map<int, render::SeparatorSheet> separators;
   if (job.request.separator_sheets) separators = TRY(plan_separators(context, job));
 
   auto shared = std::make_shared<JobStream>();
-  if (auto created = PrintOutput::create(output); created) shared->output = std::move(*created);
-  else return fail(created.take_error());
+  shared->output = TRY(PrintOutput::create(output));
 
   RenderPool& pool = *context.renders;
   const int thread = pool.size() - 1;
-  Status begun = on_render_thread<Status>(pool, thread, [shared, id = job.id](render::Renderer& renderer) -> Status {
-    render::StreamOptions stream_options;
-    stream_options.title_suffix = "打印任务 #" + std::to_string(id);
-    stream_options.links = false;
-    JobStream* raw = shared.get();
-    auto stream = renderer.begin([raw](std::string_view bytes) { return !raw->abandoned && raw->output->write(bytes); },
-                                 stream_options);
-    if (!stream) return stream.take_error();
-    shared->stream = std::move(*stream);
-    return {};
-  }).get();
-  if (!begun) return fail(begun.take_error());
+  TRY(on_render_thread<Status>(pool, thread, [shared, id = job.id](render::Renderer& renderer) -> Status {
+        render::StreamOptions stream_options;
+        stream_options.title_suffix = "打印任务 #" + std::to_string(id);
+        stream_options.links = false;
+        JobStream* raw = shared.get();
+        auto stream = renderer.begin([raw](std::string_view bytes) { return !raw->abandoned && raw->output->write(bytes); },
+                                     stream_options);
+        if (!stream) return stream.take_error();
+        shared->stream = std::move(*stream);
+        return {};
+      }).get());
   std::optional<StreamCloser> closer(std::in_place, pool, thread, shared);
 
   PiecePreparer preparer(context);
-  std::deque<std::future<SliceResult>> in_flight;
+  struct Slice {
+    int first = 0;  // position of its first agreement
+    std::future<SliceResult> result;
+  };
+  std::deque<Slice> in_flight;
   int done = 0;
   auto last_report = SteadyClock::now();
   // Takes the oldest slice's result: failures recorded, progress counted.
   auto settle = [&]() -> Status {
-    SliceResult result = in_flight.front().get();
+    SliceResult result = in_flight.front().result.get();
     in_flight.pop_front();
     TRY(std::move(result.status));
     for (const auto& [item, message] : result.failures)
       TRY(store.record_print_failure(job.id, item, message, context.clock->now()));
     done += result.agreements;
     if (progress) progress(done, job.total);
+    return {};
+  };
+  auto settle_all = [&]() -> Status {
+    while (!in_flight.empty()) TRY(settle());
     return {};
   };
   // Progress in the store, and whether someone cancelled the job meanwhile.
@@ -234,37 +242,50 @@ Result<PrintRunOutcome> run_print_job(const PrintContext& context, const PrintJo
   };
 
   for (int next = 0; next < job.total;) {
-    if (stop) return PrintRunOutcome::Stopped;
-    auto items = TRY(store.print_items(job.id, next, options.slice));
+    if (stopping()) return PrintRunOutcome::Stopped;
+    // An agreement a runner died on is drawn alone, with nothing else in flight, so that a crash
+    // marks exactly it; a slice ends before the next such agreement.
+    int count = options.slice;
+    const bool alone = workflow::is_suspect(job, next);
+    if (alone) {
+      TRY(settle_all());
+      count = 1;
+    } else if (auto suspect = job.crashes.lower_bound(next); suspect != job.crashes.end() && suspect->first < next + count) {
+      count = suspect->first - next;
+    }
+    // Recorded before the slice is prepared and drawn: everything in flight up to its end.
+    const int from = in_flight.empty() ? next : in_flight.front().first;
+    const int to = std::min(next + count, job.total) - 1;
+    if (auto marked = store.record_print_drawing(job.id, lease.owner(), from, to); !marked) {
+      if (marked.error().kind == ErrorKind::Conflict) return PrintRunOutcome::Stopped;
+      return marked.take_error();
+    }
+    auto items = TRY(store.print_items(job.id, next, count));
     if (items.empty()) break;
     next = items.back().position + 1;
-    auto pieces = std::make_shared<std::vector<PrintPiece>>(preparer.prepare(std::move(items), separators));
-    in_flight.push_back(on_render_thread<SliceResult>(
-        pool, thread, [shared, pieces, copies = job.request.copies](render::Renderer&) {
-          return draw_slice(*shared, *pieces, copies);
-        }));
-    if (in_flight.size() >= kSlicesInFlight) {
-      if (auto settled = settle(); !settled) return fail(settled.take_error());
-    }
+    auto pieces = std::make_shared<std::vector<PrintPiece>>(preparer.prepare(job, std::move(items), separators));
+    in_flight.push_back({pieces->front().item.position,
+                         on_render_thread<SliceResult>(
+                             pool, thread, [shared, pieces, id = job.id, copies = job.request.copies](render::Renderer&) {
+                               return draw_slice(id, *shared, *pieces, copies);
+                             })});
+    if (alone) TRY(settle_all());
+    else if (in_flight.size() >= kSlicesInFlight) TRY(settle());
     if (SteadyClock::now() - last_report >= options.progress_interval && TRY(report())) return PrintRunOutcome::Cancelled;
   }
-  while (!in_flight.empty()) {
-    if (auto settled = settle(); !settled) return fail(settled.take_error());
-  }
-  if (stop) return PrintRunOutcome::Stopped;
+  TRY(settle_all());
+  if (stopping()) return PrintRunOutcome::Stopped;
   if (TRY(report())) return PrintRunOutcome::Cancelled;
 
-  auto finished = on_render_thread<Result<int>>(pool, thread, [shared](render::Renderer&) -> Result<int> {
-    TRY(shared->stream->finish());
-    const int pages = shared->stream->pages();
-    shared->stream.reset();
-    return pages;
-  }).get();
+  const int pages = TRY(on_render_thread<Result<int>>(pool, thread, [shared](render::Renderer&) -> Result<int> {
+                          TRY(shared->stream->finish());
+                          const int pages = shared->stream->pages();
+                          shared->stream.reset();
+                          return pages;
+                        }).get());
   closer.reset();
-  if (!finished) return fail(finished.take_error());
-  auto sha256 = shared->output->commit();
-  if (!sha256) return fail(sha256.take_error());
-  if (auto recorded = store.finish_print_job(job.id, *finished, shared->output->size(), *sha256, context.clock->now());
+  const std::string sha256 = TRY(shared->output->commit());
+  if (auto recorded = store.finish_print_job(job.id, pages, shared->output->size(), sha256, context.clock->now());
       !recorded) {
     std::error_code ignored;
     std::filesystem::remove(output, ignored);
@@ -272,6 +293,59 @@ Result<PrintRunOutcome> run_print_job(const PrintContext& context, const PrintJo
     return recorded.take_error();
   }
   return PrintRunOutcome::Done;
+}
+
+// Ends the job `failed` with `reason`; a store that cannot even record that is logged (the lease
+// then runs out and the next runner tries again).
+PrintRunOutcome fail_job(const PrintContext& context, const PrintJob& job, const std::string& reason) {
+  if (auto failed = context.store->fail_print_job(job.id, reason, context.clock->now()); !failed) {
+    if (failed.error().kind == ErrorKind::Conflict) return PrintRunOutcome::Cancelled;
+    log::background_failure(log::BackgroundTask::PrintJob, "print_job_not_marked_failed",
+                            {{"job_id", job.id}, {"error", failed.error().describe()}});
+  }
+  log::error("print_job_failed", {{"job_id", job.id}, {"reason", reason}});
+  return PrintRunOutcome::Failed;
+}
+
+// An error ended the run: retried later when it may go away by itself and retries are left,
+// `failed` with its reason otherwise.
+PrintRunOutcome end_with_error(const PrintContext& context, const PrintJob& job, const LeaseKeeper& lease,
+                               const workflow::RetryPolicy& policy, const Error& error) {
+  const int failures = job.failures + 1;
+  const std::string reason = workflow::failure_reason(error.kind);
+  log::background_failure(log::BackgroundTask::PrintJob, "print_job_run_failed",
+                          {{"job_id", job.id}, {"failures", failures}, {"kind", to_string(error.kind)},
+                           {"error", error.describe()}});
+  if (!workflow::is_transient(error.kind)) return fail_job(context, job, reason);
+  const auto retry_at = workflow::next_attempt_at(policy, failures, context.clock->now());
+  if (!retry_at)
+    return fail_job(context, job, "重试 " + std::to_string(policy.max_retries) + " 次后仍失败：" + reason);
+  if (auto queued = context.store->retry_print_job(job.id, lease.owner(), reason, *retry_at); !queued) {
+    if (queued.error().kind == ErrorKind::Conflict) return PrintRunOutcome::Stopped;
+    log::background_failure(log::BackgroundTask::PrintJob, "print_job_not_requeued",
+                            {{"job_id", job.id}, {"error", queued.error().describe()}});
+    return PrintRunOutcome::Stopped;
+  }
+  log::warn("print_job_retry_scheduled",
+            {{"job_id", job.id}, {"failures", failures}, {"retry_at", workflow::to_unix_seconds(*retry_at)}});
+  return PrintRunOutcome::Retrying;
+}
+
+}  // namespace
+
+PrintRunOutcome run_claimed_print_job(const PrintContext& context, const PrintJob& job, const LeaseKeeper& lease,
+                                      const std::filesystem::path& output, const PrintRunOptions& options,
+                                      const std::function<void(int done, int total)>& progress,
+                                      const std::atomic<bool>& stop) {
+  // Runners that died on it count as failures too: a job that kills every runner ends here.
+  if (job.failures > options.retry.max_retries) {
+    return fail_job(context, job,
+                    "重试 " + std::to_string(options.retry.max_retries) + " 次后仍失败：" +
+                        (job.last_error.empty() ? std::string("打印进程意外中断") : job.last_error));
+  }
+  auto outcome = draw_job(context, job, lease, output, options, progress, stop);
+  if (outcome) return *outcome;
+  return end_with_error(context, job, lease, options.retry, outcome.error());
 }
 
 PrintRunner::PrintRunner(PrintContext context, std::filesystem::path folder, PrintRunOptions options)
@@ -313,17 +387,27 @@ std::filesystem::path PrintRunner::file_of(std::int64_t job_id) const {
 }
 
 void PrintRunner::run() {
-  // Without a wake-up (a job queued by another process), the queue is looked at this often.
+  // Without a wake-up (a job queued by another process, a retry falling due), the queue is looked
+  // at this often.
   constexpr auto kPoll = std::chrono::seconds(2);
+  const std::string owner = this_process_lease_owner();
   while (!m_stop) {
-    auto jobs = m_context.store->unfinished_print_jobs(workflow::PrintJobOrigin::Service);
-    if (!jobs) std::fprintf(stderr, "sanfang: print queue: %s\n", jobs.error().describe().c_str());
-    for (const PrintJob& job : jobs ? *jobs : std::vector<PrintJob>{}) {
-      if (m_stop) return;
-      auto outcome = run_print_job(m_context, job, file_of(job.id), m_options, {}, m_stop);
-      if (!outcome)
-        std::fprintf(stderr, "sanfang: print job %lld: %s\n", static_cast<long long>(job.id),
-                     outcome.error().describe().c_str());
+    break_dead_leases(*m_context.store, *m_context.clock);
+    const workflow::Timestamp now = m_context.clock->now();
+    auto claimed = m_context.store->claim_next_print_job({owner, now + m_options.lease}, now);
+    if (!claimed) {
+      log::background_failure(log::BackgroundTask::PrintQueue, "print_queue_claim_failed",
+                              {{"error", claimed.error().describe()}});
+    } else if (*claimed) {
+      const PrintJob& job = **claimed;
+      log::info("print_job_claimed", {{"job_id", job.id}, {"owner", owner}, {"failures", job.failures}});
+      LeaseKeeper lease(*m_context.store, *m_context.clock, job.id, owner, m_options.lease);
+      const PrintRunOutcome outcome = run_claimed_print_job(m_context, job, lease, file_of(job.id), m_options, {}, m_stop);
+      if (outcome == PrintRunOutcome::Stopped && !lease.lost()) {
+        if (auto released = m_context.store->release_print_job(job.id, owner); !released)
+          log::warn("print_job_not_released", {{"job_id", job.id}, {"error", released.error().describe()}});
+      }
+      continue;  // the next job, if one is ready
     }
     std::unique_lock lock(m_mutex);
     m_wake.wait_for(lock, kPoll, [&] { return m_woken || m_stop.load(); });

@@ -13,10 +13,16 @@
 // Restarts: the job's list and print records were fixed when it was created, so a job that was
 // interrupted (the service stopped or crashed) is rendered again from the start under the same
 // records; its output appears only when finished (a temporary file until then).
+// Failures end (workflow/print_job.h): every run is claimed under a lease (jobs/print_lease.h);
+// an error ends the run — back to the queue with a growing delay when it is worth retrying, else
+// (or once the retries are used up) `failed` with its reason; an agreement that cannot be drawn is
+// listed and skipped; the positions being drawn are recorded before each slice, so that the
+// agreement a runner keeps dying on is skipped after two crashes instead of looping forever.
 #pragma once
 
 #include "core/code_lists.h"
 #include "core/result.h"
+#include "jobs/print_lease.h"
 #include "jobs/render_pool.h"
 #include "store/store.h"
 #include "workflow/agreement_document.h"
@@ -46,23 +52,33 @@ struct PrintRunOptions {
   int slice = 16;
   // How often progress is written to the store (and cancellation looked for).
   std::chrono::milliseconds progress_interval{500};
+  // How long a job stays with a runner that stopped renewing its lease.
+  std::chrono::seconds lease = kLeaseDefault;
+  workflow::RetryPolicy retry;
 };
 
-enum class PrintRunOutcome { Done, Cancelled, Stopped };
+enum class PrintRunOutcome {
+  Done,       // the file is in place and the job `done`
+  Cancelled,  // someone cancelled it meanwhile: no file
+  Stopped,    // `stop` was asked or the lease was lost: the job is left as it is, for a later run
+  Retrying,   // a transient error: the job is queued again until its retry_at
+  Failed,     // the job is `failed` with its reason
+};
 
-// Runs `job` to its end on the calling thread, writing the PDF to `output`. `progress` is called
-// with (done, total) after every slice; `stop` asks it to end at the next slice, leaving the job
-// running in the store for a later restart. A cancelled job (seen in the store) ends with no file.
-// An agreement that fails to render is recorded in the job and skipped; a failure of the output
-// (disk full) fails the job.
-Result<PrintRunOutcome> run_print_job(const PrintContext& context, const workflow::PrintJob& job,
-                                      const std::filesystem::path& output, const PrintRunOptions& options,
+// Runs a job claimed under `lease` (Store::claim_print_job / claim_next_print_job) to the end of
+// this run on the calling thread, writing the PDF to `output`. `progress` is called with (done,
+// total) after every slice; `stop` asks it to end at the next slice. Every error ends in the store
+// (Retrying or Failed, see above) and is logged and counted; nothing is left `running` but a
+// stopped run, whose caller releases it or lets its lease run out.
+PrintRunOutcome run_claimed_print_job(const PrintContext& context, const workflow::PrintJob& job,
+                                      const LeaseKeeper& lease, const std::filesystem::path& output,
+                                      const PrintRunOptions& options,
                                       const std::function<void(int done, int total)>& progress,
                                       const std::atomic<bool>& stop);
 
-// The service's print queue: one background thread that runs the service's queued jobs one after
-// another, oldest first, resuming those that were running when the service last stopped. Files
-// go to `folder`/ID.pdf.
+// The service's print queue: one background thread that claims jobs one after another, oldest
+// first — queued service jobs when due, and jobs of any origin whose runner died (an expired
+// lease, or a dead process of this host) — and runs them. Files go to `folder`/ID.pdf.
 class PrintRunner {
  public:
   static Result<std::unique_ptr<PrintRunner>> start(PrintContext context, std::filesystem::path folder,
@@ -71,7 +87,7 @@ class PrintRunner {
 
   // A job was queued or cancelled: look at the queue now rather than at the next poll.
   void wake();
-  // Ends the running job at its next slice (it stays `running`, to be resumed) and the thread.
+  // Ends the running job at its next slice (released to the queue, to be resumed) and the thread.
   void stop();
   std::filesystem::path file_of(std::int64_t job_id) const;
 

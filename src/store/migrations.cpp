@@ -323,6 +323,26 @@ CREATE TABLE print_records (
 CREATE INDEX print_records_by_agreement ON print_records(agreement_id, copy);
 CREATE INDEX print_records_by_job ON print_records(job_id, agreement_id);
 )sql"},
+      // print room: failures end. A job is run under a lease (owner "host:pid", renewed while it
+      // runs) that a later runner may take over once it expired; failed runs are counted and
+      // retried after retry_at; the positions being drawn are recorded so that a runner that dies
+      // there leaves a crash mark on those agreements.
+      {6, R"sql(
+ALTER TABLE print_jobs ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE print_jobs ADD COLUMN retry_at INTEGER;
+ALTER TABLE print_jobs ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
+ALTER TABLE print_jobs ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE print_jobs ADD COLUMN lease_expires_at INTEGER;
+ALTER TABLE print_jobs ADD COLUMN drawing_from INTEGER;
+ALTER TABLE print_jobs ADD COLUMN drawing_to INTEGER;
+
+CREATE TABLE print_job_crashes (
+  job_id   INTEGER NOT NULL REFERENCES print_jobs(id),
+  position INTEGER NOT NULL,
+  crashes  INTEGER NOT NULL,
+  PRIMARY KEY (job_id, position)
+) WITHOUT ROWID;
+)sql"},
   };
   return kMigrations;
 }

@@ -138,7 +138,15 @@ class SqliteStore final : public Store {
   Result<std::vector<workflow::PrintJob>> unfinished_print_jobs(workflow::PrintJobOrigin origin) override;
   Result<std::vector<workflow::PrintItem>> print_items(std::int64_t job_id, int from_position,
                                                        int limit) override;
-  Status start_print_job(std::int64_t id, workflow::Timestamp now) override;
+  Result<std::optional<workflow::PrintJob>> claim_next_print_job(const PrintLease& lease,
+                                                                 workflow::Timestamp now) override;
+  Result<workflow::PrintJob> claim_print_job(std::int64_t id, const PrintLease& lease, workflow::Timestamp now) override;
+  Status renew_print_lease(std::int64_t id, const PrintLease& lease) override;
+  Status break_print_lease(std::int64_t id, std::string_view owner, workflow::Timestamp now) override;
+  Status record_print_drawing(std::int64_t id, std::string_view owner, int from, int to) override;
+  Status release_print_job(std::int64_t id, std::string_view owner) override;
+  Status retry_print_job(std::int64_t id, std::string_view owner, std::string_view reason,
+                         workflow::Timestamp retry_at) override;
   Status record_print_progress(std::int64_t id, int done) override;
   Status record_print_failure(std::int64_t job_id, const workflow::PrintItem& item, std::string_view message,
                               workflow::Timestamp now) override;
@@ -177,6 +185,7 @@ class SqliteStore final : public Store {
   // The jobs whose ids the statement yields, in that order.
   Result<std::vector<workflow::PrintJob>> load_print_jobs(sqlite::Statement& ids);
   Result<workflow::PrintJobState> print_job_state(std::int64_t id);
+  Result<workflow::PrintJob> claim_print_job_locked(std::int64_t id, const PrintLease& lease, workflow::Timestamp now);
   Status void_print_records(std::int64_t job_id, std::optional<std::int64_t> agreement_id, workflow::Timestamp now);
 
   SqliteStoreOptions m_options;

@@ -20,7 +20,8 @@ using nlohmann::json;
 
 constexpr const char* kJobColumns =
     "SELECT id, request, origin, state, total, done, pages, created_by, created_by_name, created_at,"
-    " started_at, finished_at, file_size, sha256 FROM print_jobs ";
+    " started_at, finished_at, file_size, sha256, failures, retry_at, last_error, lease_owner, lease_expires_at"
+    " FROM print_jobs ";
 
 Result<PrintRequest> request_from_json(const std::string& text) {
   const json in = json::parse(text, nullptr, false);
@@ -60,6 +61,11 @@ Result<PrintJob> job_from_row(const sqlite::Statement& row) {
   if (auto t = row.optional_int64(11)) job.finished_at = workflow::from_unix_seconds(*t);
   job.file_size = row.int64(12);
   job.sha256 = row.text(13);
+  job.failures = static_cast<int>(row.int64(14));
+  if (auto t = row.optional_int64(15)) job.retry_at = workflow::from_unix_seconds(*t);
+  job.last_error = row.text(16);
+  job.lease_owner = row.text(17);
+  if (auto t = row.optional_int64(18)) job.lease_expires_at = workflow::from_unix_seconds(*t);
   return job;
 }
 
@@ -92,6 +98,9 @@ Result<PrintJob> SqliteStore::load_print_job(std::int64_t id) {
   auto errors = TRY(m_db.prepare("SELECT serial, message FROM print_job_errors WHERE job_id = ? ORDER BY position"));
   errors.bind(1, id);
   while (TRY(errors.step())) job.errors.push_back({errors.text(0), errors.text(1)});
+  auto crashes = TRY(m_db.prepare("SELECT position, crashes FROM print_job_crashes WHERE job_id = ?"));
+  crashes.bind(1, id);
+  while (TRY(crashes.step())) job.crashes[static_cast<int>(crashes.int64(0))] = static_cast<int>(crashes.int64(1));
   return job;
 }
 
@@ -267,19 +276,130 @@ Result<std::vector<workflow::PrintItem>> SqliteStore::print_items(std::int64_t j
   return items;
 }
 
-Status SqliteStore::start_print_job(std::int64_t id, Timestamp now) {
-  std::lock_guard lock(m_mutex);
-  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
-  const PrintJobState state = TRY(print_job_state(id));
-  if (workflow::is_finished(state)) return state_conflict("打印任务已结束");
+Result<PrintJob> SqliteStore::claim_print_job_locked(std::int64_t id, const PrintLease& lease, Timestamp now) {
+  auto row = TRY(m_db.prepare(
+      "SELECT state, lease_owner, lease_expires_at, drawing_from, drawing_to FROM print_jobs WHERE id = ?"));
+  row.bind(1, id);
+  if (!TRY(row.step())) return Error::make(ErrorKind::NotFound, "打印任务不存在");
+  const auto state = workflow::print_job_state_from_string(row.text(0));
+  if (!state) return Error::make(ErrorKind::Storage, "unknown print job state " + row.text(0));
+  if (workflow::is_finished(*state)) return state_conflict("打印任务已结束");
+  const std::string owner = row.text(1);
+  const auto expires = row.optional_int64(2);
+  const std::int64_t now_seconds = workflow::to_unix_seconds(now);
+  if (!owner.empty() && owner != lease.owner && expires && *expires > now_seconds)
+    return state_conflict("打印任务正由 " + owner + " 运行");
+  const auto drawing_from = row.optional_int64(3);
+  const auto drawing_to = row.optional_int64(4);
+
+  // Still running: its runner died without finishing, failing or letting go of it.
+  const bool taken_over = *state == PrintJobState::Running;
+  if (taken_over && drawing_from && drawing_to) {
+    auto mark = TRY(m_db.prepare(
+        "INSERT INTO print_job_crashes(job_id, position, crashes) VALUES (?, ?, 1)"
+        " ON CONFLICT(job_id, position) DO UPDATE SET crashes = crashes + 1"));
+    for (std::int64_t position = *drawing_from; position <= *drawing_to; ++position) {
+      TRY(mark.bind(1, id).bind(2, position).run());
+      mark.reset();
+    }
+  }
   auto update = TRY(m_db.prepare(
-      "UPDATE print_jobs SET state = 'running', done = 0, started_at = ? WHERE id = ?"));
-  TRY(update.bind(1, workflow::to_unix_seconds(now)).bind(2, id).run());
-  // A restarted job renders every agreement again; what failed before may succeed now.
+      "UPDATE print_jobs SET state = 'running', done = 0, started_at = ?, lease_owner = ?, lease_expires_at = ?,"
+      " retry_at = NULL, drawing_from = NULL, drawing_to = NULL, failures = failures + ?,"
+      " last_error = CASE WHEN ? THEN ? ELSE last_error END WHERE id = ?"));
+  TRY(update.bind(1, now_seconds)
+          .bind(2, lease.owner)
+          .bind(3, workflow::to_unix_seconds(lease.expires_at))
+          .bind(4, taken_over ? 1 : 0)
+          .bind(5, taken_over ? 1 : 0)
+          .bind(6, "打印进程意外中断")
+          .bind(7, id)
+          .run());
+  // A new run renders every agreement again; what failed before may succeed now.
   auto clear = TRY(m_db.prepare("DELETE FROM print_job_errors WHERE job_id = ?"));
   TRY(clear.bind(1, id).run());
   auto revive = TRY(m_db.prepare("UPDATE print_records SET voided_at = NULL WHERE job_id = ?"));
   TRY(revive.bind(1, id).run());
+  if (taken_over) {
+    TRY(append_audit_events({{"print_job", std::to_string(id), "take_over", 0, workflow::Role::System, now, "running",
+                              "running", owner.empty() ? lease.owner : owner + " → " + lease.owner}},
+                            std::to_string(id)));
+  }
+  return load_print_job(id);
+}
+
+Result<std::optional<PrintJob>> SqliteStore::claim_next_print_job(const PrintLease& lease, Timestamp now) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+  auto next = TRY(m_db.prepare(
+      "SELECT id FROM print_jobs WHERE"
+      " (state = 'queued' AND (retry_at IS NULL OR retry_at <= ?1)"
+      "   AND (origin = 'service' OR (lease_expires_at IS NOT NULL AND lease_expires_at <= ?1)))"
+      " OR (state = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= ?1))"
+      " ORDER BY id LIMIT 1"));
+  next.bind(1, workflow::to_unix_seconds(now));
+  if (!TRY(next.step())) return std::optional<PrintJob>();
+  const std::int64_t id = next.int64(0);
+  next.reset();
+  PrintJob job = TRY(claim_print_job_locked(id, lease, now));
+  TRY(transaction.commit());
+  return std::optional<PrintJob>(std::move(job));
+}
+
+Result<PrintJob> SqliteStore::claim_print_job(std::int64_t id, const PrintLease& lease, Timestamp now) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+  PrintJob job = TRY(claim_print_job_locked(id, lease, now));
+  TRY(transaction.commit());
+  return job;
+}
+
+Status SqliteStore::renew_print_lease(std::int64_t id, const PrintLease& lease) {
+  std::lock_guard lock(m_mutex);
+  auto update = TRY(m_db.prepare(
+      "UPDATE print_jobs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND state IN ('queued','running')"));
+  TRY(update.bind(1, workflow::to_unix_seconds(lease.expires_at)).bind(2, id).bind(3, lease.owner).run());
+  if (m_db.changes() == 0) return state_conflict("打印任务已不由本进程运行");
+  return {};
+}
+
+Status SqliteStore::break_print_lease(std::int64_t id, std::string_view owner, Timestamp now) {
+  std::lock_guard lock(m_mutex);
+  auto update = TRY(m_db.prepare(
+      "UPDATE print_jobs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND state IN ('queued','running')"
+      " AND (lease_expires_at IS NULL OR lease_expires_at > ?)"));
+  const std::int64_t seconds = workflow::to_unix_seconds(now);
+  return update.bind(1, seconds).bind(2, id).bind(3, owner).bind(4, seconds).run();
+}
+
+Status SqliteStore::record_print_drawing(std::int64_t id, std::string_view owner, int from, int to) {
+  std::lock_guard lock(m_mutex);
+  auto update = TRY(m_db.prepare(
+      "UPDATE print_jobs SET drawing_from = ?, drawing_to = ? WHERE id = ? AND lease_owner = ? AND state = 'running'"));
+  TRY(update.bind(1, from).bind(2, to).bind(3, id).bind(4, owner).run());
+  if (m_db.changes() == 0) return state_conflict("打印任务已不由本进程运行");
+  return {};
+}
+
+Status SqliteStore::release_print_job(std::int64_t id, std::string_view owner) {
+  std::lock_guard lock(m_mutex);
+  auto update = TRY(m_db.prepare(
+      "UPDATE print_jobs SET state = 'queued', done = 0, lease_owner = '', lease_expires_at = NULL,"
+      " drawing_from = NULL, drawing_to = NULL WHERE id = ? AND lease_owner = ? AND state = 'running'"));
+  TRY(update.bind(1, id).bind(2, owner).run());
+  if (m_db.changes() == 0) return state_conflict("打印任务已不由本进程运行");
+  return {};
+}
+
+Status SqliteStore::retry_print_job(std::int64_t id, std::string_view owner, std::string_view reason,
+                                    Timestamp retry_at) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+  auto update = TRY(m_db.prepare(
+      "UPDATE print_jobs SET state = 'queued', done = 0, failures = failures + 1, retry_at = ?, last_error = ?,"
+      " drawing_from = NULL, drawing_to = NULL WHERE id = ? AND lease_owner = ? AND state = 'running'"));
+  TRY(update.bind(1, workflow::to_unix_seconds(retry_at)).bind(2, reason).bind(3, id).bind(4, owner).run());
+  if (m_db.changes() == 0) return state_conflict("打印任务已不由本进程运行");
   return transaction.commit();
 }
 
@@ -321,8 +441,10 @@ Status SqliteStore::fail_print_job(std::int64_t id, std::string_view message, Ti
   auto insert = TRY(m_db.prepare(
       "INSERT OR REPLACE INTO print_job_errors(job_id, position, serial, message) VALUES (?, -1, '', ?)"));
   TRY(insert.bind(1, id).bind(2, message).run());
-  auto update = TRY(m_db.prepare("UPDATE print_jobs SET state = 'failed', finished_at = ? WHERE id = ?"));
-  TRY(update.bind(1, workflow::to_unix_seconds(now)).bind(2, id).run());
+  auto update = TRY(m_db.prepare(
+      "UPDATE print_jobs SET state = 'failed', finished_at = ?, last_error = ?, drawing_from = NULL, drawing_to = NULL"
+      " WHERE id = ?"));
+  TRY(update.bind(1, workflow::to_unix_seconds(now)).bind(2, message).bind(3, id).run());
   TRY(void_print_records(id, std::nullopt, now));
   TRY(append_audit_events({{"print_job", std::to_string(id), "fail", 0, workflow::Role::System, now,
                             std::string(workflow::to_string(state)), "failed", std::string(message)}},

@@ -137,6 +137,14 @@ struct PrintRecord {
   bool voided = false;
 };
 
+// A runner's hold on a print job: which process ("host:pid") and until when. The runner renews it
+// while it is responsible for the job; once it has expired, the runner is taken for dead and
+// another may claim the job.
+struct PrintLease {
+  std::string owner;
+  workflow::Timestamp expires_at{};
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -306,9 +314,35 @@ class Store {
   // Up to `limit` items of a job from `from_position` on, in print order.
   virtual Result<std::vector<workflow::PrintItem>> print_items(std::int64_t job_id, int from_position,
                                                                int limit) = 0;
-  // A queued (or interrupted) job starts (again): state running, done 0, earlier errors cleared.
-  // Conflict naming state when it was cancelled meanwhile.
-  virtual Status start_print_job(std::int64_t id, workflow::Timestamp now) = 0;
+
+  // The claim rule, in one transaction so that two runners never claim the same job (on
+  // PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED). Claims the oldest job that is ready: queued and
+  // due (retry_at passed) — a service job, or a job whose owner's lease expired — or running
+  // under an expired lease (its runner died). nullopt when none is ready.
+  virtual Result<std::optional<workflow::PrintJob>> claim_next_print_job(const PrintLease& lease,
+                                                                         workflow::Timestamp now) = 0;
+  // Claims this job (`sanfang batch`, `--resume ID`). Conflict naming state when it is finished
+  // or another owner's lease has not expired.
+  //
+  // Either claim starts a run: state running under `lease`, done 0, earlier errors cleared and
+  // records live again. A job that was still running had lost its runner: that counts as a
+  // failure, and every position recorded as being drawn gets a crash mark.
+  virtual Result<workflow::PrintJob> claim_print_job(std::int64_t id, const PrintLease& lease,
+                                                     workflow::Timestamp now) = 0;
+  // Extends the lease; Conflict when `lease.owner` no longer holds the job (taken over, finished).
+  virtual Status renew_print_lease(std::int64_t id, const PrintLease& lease) = 0;
+  // Ends a lease at `now` when it is still held by `owner`, a process known to be dead.
+  virtual Status break_print_lease(std::int64_t id, std::string_view owner, workflow::Timestamp now) = 0;
+  // The positions [from, to] are about to be drawn (written before each slice); Conflict when
+  // `owner` no longer holds the job.
+  virtual Status record_print_drawing(std::int64_t id, std::string_view owner, int from, int to) = 0;
+  // A clean stop (the service shuts down): running → queued, resumed by the next claim without
+  // counting a failure.
+  virtual Status release_print_job(std::int64_t id, std::string_view owner) = 0;
+  // A run that failed for a reason worth retrying: running → queued until `retry_at`, one more
+  // failure counted, `reason` kept. Conflict when `owner` no longer holds the job.
+  virtual Status retry_print_job(std::int64_t id, std::string_view owner, std::string_view reason,
+                                 workflow::Timestamp retry_at) = 0;
   virtual Status record_print_progress(std::int64_t id, int done) = 0;
   // An agreement that failed to render: the error is kept with the job and its records voided.
   virtual Status record_print_failure(std::int64_t job_id, const workflow::PrintItem& item,
@@ -316,7 +350,7 @@ class Store {
   // running → done with the file's facts; Conflict naming state when it was cancelled meanwhile.
   virtual Status finish_print_job(std::int64_t id, int pages, std::int64_t file_size,
                                   std::string_view sha256, workflow::Timestamp now) = 0;
-  // running → failed; the job's records are voided.
+  // queued or running → failed with `message` listed in its errors; the job's records are voided.
   virtual Status fail_print_job(std::int64_t id, std::string_view message, workflow::Timestamp now) = 0;
   // queued or running → cancelled, voiding the job's records; Conflict naming state otherwise.
   virtual Result<workflow::PrintJob> cancel_print_job(std::int64_t id, const PrintOperator& by,

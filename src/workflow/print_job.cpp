@@ -131,4 +131,41 @@ std::vector<std::string> separator_lines(const SeparatorSummary& summary, std::i
   return lines;
 }
 
+std::optional<Timestamp> next_attempt_at(const RetryPolicy& policy, int failures, Timestamp now) {
+  if (failures > policy.max_retries) return std::nullopt;
+  std::chrono::seconds delay = policy.first_delay;
+  for (int i = 1; i < failures && delay < policy.max_delay; ++i) delay *= 2;
+  return now + std::min(delay, policy.max_delay);
+}
+
+bool is_transient(ErrorKind kind) {
+  return kind == ErrorKind::Io || kind == ErrorKind::Storage || kind == ErrorKind::Busy;
+}
+
+std::string failure_reason(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::Io: return "打印文件无法写入（磁盘已满或不可写）";
+    case ErrorKind::Storage: return "数据库读写失败";
+    case ErrorKind::Busy: return "服务繁忙";
+    case ErrorKind::Render:
+    case ErrorKind::FontCoverage:
+    case ErrorKind::Overflow: return "排版失败";
+    default: return "内部错误";
+  }
+}
+
+bool is_suspect(const PrintJob& job, int position) {
+  const auto found = job.crashes.find(position);
+  return found != job.crashes.end() && found->second > 0;
+}
+
+bool must_skip(const PrintJob& job, int position) {
+  const auto found = job.crashes.find(position);
+  return found != job.crashes.end() && found->second >= kCrashesBeforeSkip;
+}
+
+std::string skipped_after_crashes_reason() {
+  return "打印这份协议时打印进程已 " + std::to_string(kCrashesBeforeSkip) + " 次意外中断，已跳过，请单独处理";
+}
+
 }  // namespace sanfang::workflow

@@ -6,6 +6,15 @@
 // that freezes the job's list, so a restarted job never records anything twice. A copy printed
 // before is a reprint: its ordinal (1 for the first reprint) is printed on that copy as 补打. A
 // job that is cancelled or fails voids its records, and a void record counts for nothing.
+//
+// Failures end (SPEC "Print room"): a job is run by one process at a time under a lease that it
+// renews while it runs; a job whose runner died (its lease expired) is taken over by the next
+// runner and counted as a failed run. An error worth retrying (the disk, the database) sends the
+// job back to the queue with a growing delay, at most RetryPolicy::max_retries times; anything
+// else, or one failure too many, ends it `failed` with its reason. The positions being drawn are
+// recorded before each slice, so a runner that dies there leaves a mark on those agreements: they
+// are drawn one at a time next time, and one that was being drawn when a runner died twice is
+// skipped and listed, instead of killing every run after it.
 #pragma once
 
 #include "core/result.h"
@@ -15,6 +24,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -75,6 +85,13 @@ std::string_view to_string(PrintJobOrigin origin);
 
 struct PrintJob {
   std::int64_t id = 0;
+  // Runs that ended unfinished: an error worth retrying, or a runner that died.
+  int failures = 0;
+  std::optional<Timestamp> retry_at;  // a job sent back to the queue waits until then
+  std::string last_error;             // why the last run ended unfinished (Chinese, for people)
+  std::string lease_owner;            // "host:pid" of the process running it; empty when none
+  std::optional<Timestamp> lease_expires_at;
+  std::map<int, int> crashes;  // position → runs that died while it was being drawn
   PrintRequest request;
   PrintJobOrigin origin = PrintJobOrigin::Service;
   PrintJobState state = PrintJobState::Queued;
@@ -112,5 +129,33 @@ struct SeparatorSummary {
 };
 std::vector<std::string> separator_lines(const SeparatorSummary& summary, std::int64_t job_id,
                                          std::span<const int> copies);
+
+// ---- failures ----
+
+struct RetryPolicy {
+  int max_retries = 3;                      // runs after the first that ended unfinished
+  std::chrono::seconds first_delay{10};     // before the first retry; doubled for each further one
+  std::chrono::seconds max_delay{10 * 60};  // the delay never grows beyond this
+};
+
+// When a job that has now ended unfinished `failures` times (this one included) runs again; no
+// value when it has used up its retries and must fail.
+std::optional<Timestamp> next_attempt_at(const RetryPolicy& policy, int failures, Timestamp now);
+
+// Errors that may go away by themselves (a full disk, a busy or failing database): the job is
+// retried. Everything else (bad data, a missing output folder) would fail the same way again.
+bool is_transient(ErrorKind kind);
+
+// What a print room operator reads for a job that ended with `kind` (the technical detail goes
+// to the log).
+std::string failure_reason(ErrorKind kind);
+
+// An agreement during whose drawing a runner died this often is skipped.
+inline constexpr int kCrashesBeforeSkip = 2;
+// Drawn alone (so that a crash points at exactly one agreement): a runner died during its slice.
+bool is_suspect(const PrintJob& job, int position);
+bool must_skip(const PrintJob& job, int position);
+// The error listed for a skipped agreement.
+std::string skipped_after_crashes_reason();
 
 }  // namespace sanfang::workflow

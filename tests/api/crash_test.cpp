@@ -267,3 +267,67 @@ TEST_CASE("kill -9 during a print job: the restarted service prints it whole, re
   CHECK(run({SANFANG_BIN, "audit", "verify", "--data", data_dir.string()}) == 0);
   std::filesystem::remove_all(data_dir);
 }
+
+TEST_CASE("a batch killed with -9 leaves a recognisable job that --resume finishes, recording nothing twice",
+          "[api][crash][print]") {
+  constexpr int kAgreements = 120;
+  const std::filesystem::path folder =
+      std::filesystem::temp_directory_path() / ("sanfang-batch-crash-" + std::to_string(::getpid()));
+  const std::filesystem::path data_dir = folder / "data";
+  std::filesystem::remove_all(folder);
+  REQUIRE(run({SANFANG_BIN, "bench-seed", "--data", data_dir.string(), "--agreements", std::to_string(kAgreements)}) == 0);
+
+  store::SqliteStoreOptions options;
+  options.data_dir = data_dir;
+  options.school_code = "10731";
+  auto store = require_ok(store::SqliteStore::open(options));
+
+  const pid_t batch = spawn({SANFANG_BIN, "batch", "--data", data_dir.string(), "-o", (folder / "first.pdf").string()});
+  // Killed in the middle: some slices drawn, the file not finished.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  for (;;) {
+    auto job = store->print_job(1);
+    if (job && job->state == workflow::PrintJobState::Running && job->done > 0) break;
+    if (job) REQUIRE(job->state != workflow::PrintJobState::Done);
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ::kill(batch, SIGKILL);
+  ::waitpid(batch, nullptr, 0);
+
+  // The job is still `running`, under a lease that names the dead process.
+  const auto orphan = require_ok(store->print_job(1));
+  CHECK(orphan.state == workflow::PrintJobState::Running);
+  CHECK(orphan.origin == workflow::PrintJobOrigin::Cli);
+  const std::string owner_suffix = ":" + std::to_string(batch);
+  REQUIRE(orphan.lease_owner.size() > owner_suffix.size());
+  CHECK(orphan.lease_owner.substr(orphan.lease_owner.size() - owner_suffix.size()) == owner_suffix);
+  CHECK(orphan.lease_expires_at.has_value());
+  CHECK_FALSE(std::filesystem::exists(folder / "first.pdf"));
+
+  // A later batch takes it over at once (the owner is a dead process of this machine).
+  CHECK(run({SANFANG_BIN, "batch", "--data", data_dir.string(), "--resume", "1", "-o", (folder / "resumed.pdf").string()}) == 0);
+  const auto done = require_ok(store->print_job(1));
+  CHECK(done.state == workflow::PrintJobState::Done);
+  CHECK(done.failures == 1);
+  CHECK(done.errors.empty());
+  {
+    std::unique_ptr<poppler::document> doc(poppler::document::load_from_file((folder / "resumed.pdf").string()));
+    REQUIRE(doc);
+    CHECK(doc->pages() == 6 * kAgreements);
+  }
+  const auto items = require_ok(store->print_items(1, 0, kAgreements));
+  REQUIRE(items.size() == kAgreements);
+  for (const auto& item : items) {
+    const auto records = require_ok(store->print_records(item.agreement_id));
+    CHECK(records.size() == 3);
+    for (const auto& record : records) CHECK_FALSE(record.voided);
+  }
+  // A finished job cannot be resumed, and nothing changes.
+  CHECK(run({SANFANG_BIN, "batch", "--data", data_dir.string(), "--resume", "1", "-o", (folder / "again.pdf").string()}) == 1);
+  CHECK_FALSE(std::filesystem::exists(folder / "again.pdf"));
+  CHECK(require_ok(store->print_job(1)).state == workflow::PrintJobState::Done);
+  store.reset();
+  CHECK(run({SANFANG_BIN, "audit", "verify", "--data", data_dir.string()}) == 0);
+  std::filesystem::remove_all(folder);
+}

@@ -269,8 +269,8 @@ TEST_CASE("a bad print request is refused naming the field, and no job is made",
 
   HttpClient portal(fixture.base_url());
   portal.set_token(fixture.seeded_api_key("portal"));
-  CHECK(portal.post_json("/api/v1/print-jobs", json::object()).status == 403);
-  CHECK(portal.get("/api/v1/print-jobs").status == 403);
+  CHECK(portal.post_json("/api/v1/print-jobs", json::object()).status == 404);
+  CHECK(portal.get("/api/v1/print-jobs").status == 404);
 }
 
 }  // namespace

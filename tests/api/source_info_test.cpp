@@ -118,7 +118,7 @@ TEST_CASE("source info refuses bad sections, other students and other colleges, 
   CHECK(other->post_json(kPath + "/submit", json::object()).status == 404);
   CHECK(world.other_college->get(kPath).status == 404);
   CHECK(world.college->get("/api/v1/students/9999999/source-info").status == 404);
-  CHECK(world.employer->get(kPath).status == 403);
+  CHECK(world.employer->get(kPath).status == 404);
 
   CHECK(expect(student->get(kPath), 200) == before);
 }

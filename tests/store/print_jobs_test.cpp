@@ -3,6 +3,7 @@
 #include "store_fixture.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "core/validate.h"
@@ -15,6 +16,11 @@ using workflow::PrintJobState;
 using workflow::PrintRequest;
 
 const store::PrintOperator kOperator{0, "打印室 张老师", workflow::Role::Print};
+
+// A lease of `owner` that runs 30 s from `at`.
+store::PrintLease lease_of(const std::string& owner, workflow::Timestamp at) {
+  return {owner, at + std::chrono::seconds(30)};
+}
 const std::vector<int> kAllCopies{1, 2, 3};
 
 PrintRequest request_for(std::optional<std::string> college = std::nullopt) {
@@ -130,7 +136,7 @@ TEST_CASE("printing a copy again is a reprint numbered from the live records", "
 TEST_CASE("a print job runs, finishes once and then never changes", "[store][print]") {
   PrintFixture f;
   const auto job = ok(f.db->create_print_job(request_for(), PrintJobOrigin::Service, kOperator, kStart));
-  ok(f.db->start_print_job(job.id, kStart));
+  ok(f.db->claim_print_job(job.id, lease_of("host-a:1", kStart), kStart));
   ok(f.db->record_print_progress(job.id, 3));
   CHECK(ok(f.db->print_job(job.id)).done == 3);
   const auto item = ok(f.db->print_items(job.id, 1, 1)).at(0);
@@ -139,7 +145,8 @@ TEST_CASE("a print job runs, finishes once and then never changes", "[store][pri
   CHECK(ok(f.db->print_records(item.agreement_id)).at(0).voided);
 
   // A restart renders everything again: errors cleared, records live again.
-  ok(f.db->start_print_job(job.id, kStart));
+  ok(f.db->release_print_job(job.id, "host-a:1"));
+  ok(f.db->claim_print_job(job.id, lease_of("host-a:1", kStart), kStart));
   CHECK(ok(f.db->print_job(job.id)).errors.empty());
   CHECK_FALSE(ok(f.db->print_records(item.agreement_id)).at(0).voided);
   CHECK(ok(f.db->unfinished_print_jobs(PrintJobOrigin::Service)).size() == 1);
@@ -155,7 +162,7 @@ TEST_CASE("a print job runs, finishes once and then never changes", "[store][pri
   auto cancel = f.db->cancel_print_job(job.id, kOperator, kStart);
   REQUIRE_FALSE(cancel.ok());
   CHECK(cancel.error().kind == ErrorKind::Conflict);
-  CHECK(f.db->start_print_job(job.id, kStart).error().kind == ErrorKind::Conflict);
+  CHECK(f.db->claim_print_job(job.id, lease_of("host-b:2", kStart), kStart).error().kind == ErrorKind::Conflict);
   CHECK(ok(f.db->print_job(job.id)).state == PrintJobState::Done);
   CHECK_FALSE(ok(f.db->print_records(item.agreement_id)).at(0).voided);
 }
@@ -163,13 +170,83 @@ TEST_CASE("a print job runs, finishes once and then never changes", "[store][pri
 TEST_CASE("a failed print job voids its records", "[store][print]") {
   PrintFixture f;
   const auto job = ok(f.db->create_print_job(request_for("CS"), PrintJobOrigin::Service, kOperator, kStart));
-  ok(f.db->start_print_job(job.id, kStart));
+  ok(f.db->claim_print_job(job.id, lease_of("host-a:1", kStart), kStart));
   ok(f.db->fail_print_job(job.id, "磁盘已满", kStart));
   const auto failed = ok(f.db->print_job(job.id));
   CHECK(failed.state == PrintJobState::Failed);
   REQUIRE(failed.errors.size() == 1);
   CHECK(failed.errors[0].message == "磁盘已满");
   for (const auto& record : ok(f.db->print_records(f.signed_agreements[1].id))) CHECK(record.voided);
+}
+
+TEST_CASE("a claimed job belongs to its lease holder until the lease runs out", "[store][print][lease]") {
+  PrintFixture f;
+  const auto job = ok(f.db->create_print_job(request_for(), PrintJobOrigin::Service, kOperator, kStart));
+  const auto claimed = ok(f.db->claim_next_print_job(lease_of("host-a:1", kStart), kStart));
+  REQUIRE(claimed.has_value());
+  CHECK(claimed->id == job.id);
+  CHECK(claimed->state == PrintJobState::Running);
+  CHECK(claimed->lease_owner == "host-a:1");
+  CHECK(claimed->failures == 0);
+  // Nothing else is ready, and while the lease lives nobody else gets the job.
+  CHECK_FALSE(ok(f.db->claim_next_print_job(lease_of("host-b:2", kStart), kStart)).has_value());
+  const auto busy = f.db->claim_print_job(job.id, lease_of("host-b:2", kStart), kStart);
+  REQUIRE_FALSE(busy.ok());
+  CHECK(busy.error().kind == ErrorKind::Conflict);
+  ok(f.db->renew_print_lease(job.id, lease_of("host-a:1", kStart + std::chrono::seconds(20))));
+  CHECK_FALSE(ok(f.db->claim_next_print_job(lease_of("host-b:2", kStart), kStart + std::chrono::seconds(40))).has_value());
+
+  // Host a dies while drawing positions 1..2; once the lease ran out, host b takes over: one
+  // failure counted, a crash mark on each position that was being drawn, same records.
+  ok(f.db->record_print_drawing(job.id, "host-a:1", 1, 2));
+  const auto later = kStart + std::chrono::seconds(60);
+  const auto taken = ok(f.db->claim_next_print_job(lease_of("host-b:2", later), later));
+  REQUIRE(taken.has_value());
+  CHECK(taken->lease_owner == "host-b:2");
+  CHECK(taken->failures == 1);
+  CHECK(taken->crashes == std::map<int, int>{{1, 1}, {2, 1}});
+  CHECK(taken->last_error == "打印进程意外中断");
+  // The old owner has lost it: it can neither renew nor mark nor release.
+  CHECK(f.db->renew_print_lease(job.id, lease_of("host-a:1", later)).error().kind == ErrorKind::Conflict);
+  CHECK(f.db->record_print_drawing(job.id, "host-a:1", 3, 3).error().kind == ErrorKind::Conflict);
+  CHECK(f.db->release_print_job(job.id, "host-a:1").error().kind == ErrorKind::Conflict);
+  std::size_t records = 0;
+  for (const auto& agreement : f.signed_agreements) records += ok(f.db->print_records(agreement.id)).size();
+  CHECK(records == 15);
+}
+
+TEST_CASE("a released job is resumed without a failure; a retried one waits for its time", "[store][print][lease]") {
+  PrintFixture f;
+  const auto job = ok(f.db->create_print_job(request_for(), PrintJobOrigin::Service, kOperator, kStart));
+  ok(f.db->claim_print_job(job.id, lease_of("host-a:1", kStart), kStart));
+  ok(f.db->release_print_job(job.id, "host-a:1"));
+  auto resumed = ok(f.db->claim_next_print_job(lease_of("host-a:1", kStart), kStart));
+  REQUIRE(resumed.has_value());
+  CHECK(resumed->failures == 0);
+
+  const auto retry_at = kStart + std::chrono::seconds(10);
+  ok(f.db->retry_print_job(job.id, "host-a:1", "打印文件无法写入", retry_at));
+  const auto queued = ok(f.db->print_job(job.id));
+  CHECK(queued.state == PrintJobState::Queued);
+  CHECK(queued.failures == 1);
+  CHECK(queued.last_error == "打印文件无法写入");
+  CHECK_FALSE(ok(f.db->claim_next_print_job(lease_of("host-a:1", kStart), kStart + std::chrono::seconds(9))).has_value());
+  CHECK(ok(f.db->claim_next_print_job(lease_of("host-a:1", retry_at), retry_at)).has_value());
+}
+
+TEST_CASE("a queued command-line job is not the service's, until its owner's lease ran out", "[store][print][lease]") {
+  PrintFixture f;
+  const auto job = ok(f.db->create_print_job(request_for(), PrintJobOrigin::Cli, kOperator, kStart));
+  CHECK_FALSE(ok(f.db->claim_next_print_job(lease_of("service:1", kStart), kStart)).has_value());
+  ok(f.db->claim_print_job(job.id, lease_of("batch:7", kStart), kStart));
+  CHECK_FALSE(ok(f.db->claim_next_print_job(lease_of("service:1", kStart), kStart)).has_value());
+  // The batch process is known to be dead: its lease ends now, and the service takes the job.
+  ok(f.db->break_print_lease(job.id, "batch:7", kStart));
+  const auto taken = ok(f.db->claim_next_print_job(lease_of("service:1", kStart), kStart));
+  REQUIRE(taken.has_value());
+  CHECK(taken->id == job.id);
+  CHECK(taken->origin == PrintJobOrigin::Cli);
+  CHECK(taken->failures == 1);
 }
 
 TEST_CASE("a bulk load is one transaction: a failure inside leaves nothing behind", "[store][bulk]") {

@@ -81,5 +81,27 @@ TEST_CASE("a separator sheet says how many agreements follow, which copies, and 
                                           "软件工程：2 份", "网络工程：1 份", "打印任务 #42"});
 }
 
+TEST_CASE("a failed print job is retried with a growing delay, then given up", "[workflow][print]") {
+  const RetryPolicy policy{3, std::chrono::seconds(10), std::chrono::seconds(30)};
+  const Timestamp now = from_unix_seconds(1'780'000'000);
+  CHECK(next_attempt_at(policy, 1, now) == now + std::chrono::seconds(10));
+  CHECK(next_attempt_at(policy, 2, now) == now + std::chrono::seconds(20));
+  CHECK(next_attempt_at(policy, 3, now) == now + std::chrono::seconds(30));  // 40 s, capped
+  CHECK_FALSE(next_attempt_at(policy, 4, now).has_value());
+  CHECK(is_transient(ErrorKind::Io));
+  CHECK(is_transient(ErrorKind::Storage));
+  CHECK_FALSE(is_transient(ErrorKind::InvalidInput));
+  CHECK_FALSE(is_transient(ErrorKind::Render));
+}
+
+TEST_CASE("an agreement a runner died on is drawn alone, and skipped after the second crash", "[workflow][print]") {
+  PrintJob job;
+  job.crashes = {{3, 1}, {5, 2}};
+  CHECK_FALSE(is_suspect(job, 2));
+  CHECK(is_suspect(job, 3));
+  CHECK_FALSE(must_skip(job, 3));
+  CHECK(must_skip(job, 5));
+}
+
 }  // namespace
 }  // namespace sanfang::workflow

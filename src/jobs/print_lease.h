@@ -1,0 +1,64 @@
+// Leases on print jobs (store::PrintLease): which process runs a job, renewed while it does, so
+// that the job of a process that died — a service killed with -9, a `sanfang batch` killed in the
+// middle — is recognisable (owner "host:pid", expiry) and taken over by the next runner.
+//
+// Trade-offs: a dead owner is normally recognised by its lease running out (kLeaseDefault), which
+// works across machines sharing one database. On the same machine a runner need not wait: a pid
+// that no longer exists is dead at once (lease_owner_is_dead). A reused pid only makes it wait
+// for the expiry, never take a live job.
+#pragma once
+
+#include "store/store.h"
+#include "workflow/clock.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+
+namespace sanfang::jobs {
+
+inline constexpr std::chrono::seconds kLeaseDefault{30};
+
+// "host:pid" of this process.
+std::string this_process_lease_owner();
+
+// True when `owner` names a process of this host that no longer runs.
+bool lease_owner_is_dead(std::string_view owner);
+
+// Ends the leases that dead processes of this host still hold on unfinished jobs, so that they
+// can be claimed now rather than when the leases run out.
+void break_dead_leases(store::Store& store, const workflow::Clock& clock);
+
+// Renews this process's lease on one job from a thread of its own (every third of the lease)
+// for as long as it lives; lost() turns true when another runner took the job over or it ended.
+class LeaseKeeper {
+ public:
+  LeaseKeeper(store::Store& store, const workflow::Clock& clock, std::int64_t job_id, std::string owner,
+              std::chrono::seconds duration);
+  ~LeaseKeeper();
+  LeaseKeeper(const LeaseKeeper&) = delete;
+  LeaseKeeper& operator=(const LeaseKeeper&) = delete;
+
+  const std::string& owner() const { return m_owner; }
+  bool lost() const { return m_lost; }
+
+ private:
+  void loop();
+
+  store::Store& m_store;
+  const workflow::Clock& m_clock;
+  std::int64_t m_job_id;
+  std::string m_owner;
+  std::chrono::seconds m_duration;
+  std::atomic<bool> m_lost{false};
+  std::mutex m_mutex;
+  std::condition_variable m_wake;
+  bool m_stopping = false;
+  std::thread m_thread;
+};
+
+}  // namespace sanfang::jobs
