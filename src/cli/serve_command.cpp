@@ -2,6 +2,7 @@
 #include "cli/options.h"
 #include "cli/resources.h"
 #include "api/service.h"
+#include "core/log.h"
 
 #include <nlohmann/json.hpp>
 
@@ -87,9 +88,9 @@ int run_until_signalled(api::Service& service) {
   // SIGTERM/SIGINT were blocked before any thread started (block_termination_signals), so only
   // this wait sees them.
   const int received = wait_for_termination_signal();
-  std::fprintf(stderr, "sanfang: %s received, finishing requests in flight\n", received == SIGTERM ? "SIGTERM" : "SIGINT");
+  log::info("shutdown_requested", {{"signal", received == SIGTERM ? "SIGTERM" : "SIGINT"}});
   service.stop();
-  std::fprintf(stderr, "sanfang: stopped\n");
+  log::info("stopped");
   return 0;
 }
 

@@ -5,6 +5,7 @@
 #include "jobs/print_output.h"
 
 #include <deque>
+#include <exception>
 #include <future>
 #include <map>
 #include <optional>
@@ -343,7 +344,13 @@ PrintRunOutcome run_claimed_print_job(const PrintContext& context, const PrintJo
                     "重试 " + std::to_string(options.retry.max_retries) + " 次后仍失败：" +
                         (job.last_error.empty() ? std::string("打印进程意外中断") : job.last_error));
   }
-  auto outcome = draw_job(context, job, lease, output, options, progress, stop);
+  Result<PrintRunOutcome> outcome = PrintRunOutcome::Stopped;
+  try {
+    outcome = draw_job(context, job, lease, output, options, progress, stop);
+  } catch (const std::exception& e) {
+    // A bug must not take the queue thread (and the service) down, nor leave the job running.
+    outcome = Error::make(ErrorKind::Internal, std::string("unexpected exception: ") + e.what());
+  }
   if (outcome) return *outcome;
   return end_with_error(context, job, lease, options.retry, outcome.error());
 }

@@ -210,19 +210,22 @@ TEST_CASE("a print job interrupted by a restart completes once, with no record t
   }
   fixture.stop();
   {
-    // What the stop left: the job still running, part done, to be resumed.
+    // What the stop left: the job back in the queue, no longer held, to be resumed; a clean stop
+    // is not a failure.
     store::SqliteStoreOptions options;
     options.data_dir = fixture.data_dir();
     options.school_code = "10731";
     const auto interrupted = store::SqliteStore::open(options).value()->print_job(id).value();
-    CHECK(interrupted.state == workflow::PrintJobState::Running);
-    CHECK(interrupted.done < interrupted.total);
+    CHECK(interrupted.state == workflow::PrintJobState::Queued);
+    CHECK(interrupted.lease_owner.empty());
+    CHECK(interrupted.failures == 0);
   }
   fixture.start();
   HttpClient after(fixture.base_url());
   after.set_token(fixture.seeded_api_key("print"));
   const json finished = wait_until_finished(after, job);
   REQUIRE(finished["state"] == "done");
+  CHECK(finished["failures"] == 0);
   const PdfProbe probe(download(after, finished));
   REQUIRE(probe.pages() == 6 * 40);
   const auto serials = job_serials(fixture, finished);

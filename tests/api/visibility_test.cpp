@@ -66,7 +66,7 @@ struct World {
     expect_ok(world.college->post_json(agreement_path(is_signed, "/review"), {{"decision", "approve"}}));
     const json done = expect_ok(world.school->post_json(agreement_path(is_signed, "/review"), {{"decision", "approve"}}));
     REQUIRE(done["state"] == "signed");
-    serial = done["serial"];
+    serial = done["serial"].get<std::string>();
   }
 
   // The clients of a row, in kRoles order; `own_student` is the student the row is about.

@@ -98,6 +98,15 @@ TEST_CASE("a refused batch names the option, writes no file and makes no job", "
   }
   CHECK(sanfang("batch --data " + (folder / "nothing").string() + " -o " + out.string()).exit_status == 1);
   CHECK(sanfang("batch --data " + data.string()).exit_status == 2);
+  // An output folder that does not exist, or a job to resume that does not, is refused up front.
+  const Run no_folder = sanfang("batch --data " + data.string() + " -o " + (folder / "missing" / "out.pdf").string());
+  INFO(no_folder.output);
+  CHECK(no_folder.exit_status == 1);
+  CHECK(no_folder.output.find("-o") != std::string::npos);
+  CHECK(sanfang("batch --data " + data.string() + " --resume 99 -o " + out.string()).exit_status == 1);
+  for (const char* bad : {"--resume x", "--resume 0", "--resume 1 --college CS"})
+    CHECK(sanfang("batch --data " + data.string() + " " + bad + " -o " + out.string()).exit_status == 2);
+  CHECK_FALSE(fs::exists(out));
   const Run first = sanfang("batch --data " + data.string() + " -o " + out.string());
   INFO(first.output);
   CHECK(first.output.find("job 1:") != std::string::npos);
