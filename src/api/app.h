@@ -15,21 +15,40 @@
 #include "workflow/agreement_rules.h"
 #include "workflow/clock.h"
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 
 namespace sanfang::api {
+
+// How the HTTP layer spends its threads (server.h): Pistache's reactor threads only read and
+// write sockets; route handlers run on `handler_threads` workers behind a queue of
+// `handler_queue` requests. A request that cannot start within `request_deadline` of its arrival
+// answers 503 with Retry-After, as does one that finds the queue full. A request whose bytes have
+// not all arrived `read_timeout` after its first byte answers 408 and its connection is closed.
+struct HttpLimits {
+  int handler_threads = default_handler_threads();
+  std::size_t handler_queue = 256;
+  std::chrono::milliseconds request_deadline{10'000};
+  std::chrono::milliseconds read_timeout{30'000};
+
+  // One per core, at least two: logins (Argon2id) and page images are CPU-bound.
+  static int default_handler_threads() { return std::max(2, static_cast<int>(std::thread::hardware_concurrency())); }
+};
 
 struct ApiConfig {
   std::filesystem::path data_dir = "data";
   std::filesystem::path share_dir;  // holds api/openapi.yaml, layouts/, fonts/
   std::string host = "127.0.0.1";
   int port = 8080;            // 0: any free port (tests)
-  int io_threads = 2;         // Pistache reactor threads; handlers run on them
+  int io_threads = 2;         // Pistache reactor threads: socket I/O only
   std::string public_base;    // printed in QR codes; defaults to http://HOST:PORT
   std::size_t max_body_bytes = 11 * 1024 * 1024;  // attachments are at most 10 MB
+  HttpLimits http;
 };
 
 struct App {

@@ -46,6 +46,12 @@ HttpResponse json_response(int status, const std::string& json_text);
 HttpResponse bytes_response(int status, std::string content_type, std::string body);
 HttpResponse file_response(std::string content_type, std::filesystem::path file);
 
+// Whether a request body declared as `content_type` is a kind this API reads at all: JSON, a
+// student list (CSV) or an upload (PNG, JPEG, PDF, or octet-stream for "let the bytes tell").
+// Anything else (forms, multipart, XML, plain text) answers 415 before any handler runs; which
+// of these a given route takes is that route's own check.
+bool is_accepted_body_type(const std::string& content_type);
+
 // RFC 6266/5987 attachment disposition for a UTF-8 (Chinese) file name, with an ASCII fallback.
 std::string attachment_disposition(const std::string& ascii_fallback, const std::string& utf8_name);
 

@@ -31,9 +31,13 @@ const char* title_for(int status) {
     case 401: return "未登录或登录已失效";
     case 403: return "无权进行此操作";
     case 404: return "未找到";
+    case 405: return "不支持的请求方法";
+    case 408: return "请求超时";
     case 409: return "状态冲突";
     case 413: return "请求内容过大";
+    case 415: return "不支持的内容类型";
     case 422: return "内容无法打印";
+    case 431: return "请求头过大";
     case 503: return "服务繁忙";
     default: return "服务器内部错误";
   }

@@ -1,8 +1,14 @@
-// Server: the routes of RouteTable served by Pistache 0.0.5 on one address. All Pistache
-// specifics live here (tech-notes §1): a request limit above the body limit so that oversized
-// bodies get our own 413, typed headers because raw response headers are dropped, methods
-// filtered before routing (the router's unsynchronised route map), HTTP/1.1 keep-alive by
-// default, and a draining state for graceful shutdown.
+// Server: the routes of RouteTable served on one address. Pistache 0.0.5 only runs the sockets
+// (accept, epoll, writes); requests are framed with http-parser (request_framing.h), routed here
+// and handled on a bounded pool of handler threads, so the reactor threads only do I/O.
+// - A body over the limit is refused (413) as soon as its length is known and the connection
+//   closed; malformed framing is 400; every error is problem+json.
+// - Pipelined requests are answered in order: a connection's requests are handled one at a time.
+// - A full handler queue or a request that waited past its deadline answers 503 with Retry-After;
+//   /healthz, /readyz and /metrics are answered on the reactor thread and stay prompt.
+// - HEAD is answered wherever GET is, with GET's headers and no body.
+// Trade-offs: a connection's requests never run in parallel; an idle keep-alive connection is
+// closed (by Pistache) 30 s after its last request began, not after its last answer.
 #pragma once
 
 #include "api/app.h"

@@ -16,6 +16,7 @@ Result<std::unique_ptr<Service>> Service::start(ServiceOptions options) {
   app.config.host = options.host;
   app.config.port = options.port;
   app.config.io_threads = options.io_threads;
+  app.config.http = options.http;
   app.clock = options.clock ? options.clock : &service->m_system_clock;
   app.school = options.school;
   app.school.code = options.school_code;

@@ -28,7 +28,8 @@ Status parse_listen(const std::string& text, api::ServiceOptions& options) {
   return {};
 }
 
-// --config FILE: {"school_code", "public_base", "io_threads", "render_threads", and the school's
+// --config FILE: {"school_code", "public_base", "io_threads", "render_threads", the handler pool
+// ("handler_threads", "handler_queue", "request_deadline_ms", "read_timeout_ms"), and the school's
 // printed 丙方 block: "school_name", "school_department", "school_address", "school_postcode",
 // "school_contact", "school_phone"}; command-line options win over the file.
 Status read_config(const std::string& path, api::ServiceOptions& options) {
@@ -42,6 +43,17 @@ Status read_config(const std::string& path, api::ServiceOptions& options) {
     else if (key == "public_base" && it->is_string()) options.public_base = it->get<std::string>();
     else if (key == "io_threads" && it->is_number_integer()) options.io_threads = it->get<int>();
     else if (key == "render_threads" && it->is_number_integer()) options.render_threads = it->get<int>();
+    else if (key == "handler_threads" || key == "handler_queue" || key == "request_deadline_ms" ||
+             key == "read_timeout_ms") {
+      if (!it->is_number_integer() || it->get<std::int64_t>() < 1 || it->get<std::int64_t>() > 1'000'000) {
+        return Error::invalid(path + ": " + key, "must be an integer from 1 to 1000000");
+      }
+      const std::int64_t value = it->get<std::int64_t>();
+      if (key == "handler_threads") options.http.handler_threads = static_cast<int>(value);
+      else if (key == "handler_queue") options.http.handler_queue = static_cast<std::size_t>(value);
+      else if (key == "request_deadline_ms") options.http.request_deadline = std::chrono::milliseconds(value);
+      else options.http.read_timeout = std::chrono::milliseconds(value);
+    }
     else if (key == "school_name" && it->is_string()) options.school.name = it->get<std::string>();
     else if (key == "school_department" && it->is_string()) options.school.department = it->get<std::string>();
     else if (key == "school_address" && it->is_string()) options.school.address = it->get<std::string>();

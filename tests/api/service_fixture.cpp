@@ -120,6 +120,7 @@ void ServiceFixture::start() {
   options.render_threads = m_options.render_threads;
   options.clock = &m_clock;
   options.print = m_options.print;
+  options.http = m_options.http;
   auto service = api::Service::start(options);
   if (!service) FAIL("service did not start: " << service.error().describe());
   m_service = std::move(*service);

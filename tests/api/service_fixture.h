@@ -61,6 +61,7 @@ struct ServiceFixtureOptions {
   int seeded_agreements = 0;
   int render_threads = 1;
   jobs::PrintRunOptions print;
+  api::HttpLimits http;  // handler pool and timeouts
 };
 
 class ServiceFixture {

@@ -1,0 +1,62 @@
+#include "jobs/bounded_pool.h"
+
+#include <algorithm>
+
+namespace sanfang::jobs {
+
+BoundedPool::BoundedPool(int threads, std::size_t capacity) : m_capacity(std::max<std::size_t>(capacity, 1)) {
+  const int count = std::max(threads, 1);
+  m_workers.reserve(static_cast<std::size_t>(count));
+  for (int i = 0; i < count; ++i) m_workers.emplace_back([this] { work(); });
+}
+
+BoundedPool::~BoundedPool() { stop(); }
+
+bool BoundedPool::try_submit(Job job) {
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_stopping || m_queue.size() >= m_capacity) return false;
+    m_queue.push_back(std::move(job));
+  }
+  m_ready.notify_one();
+  return true;
+}
+
+std::size_t BoundedPool::waiting() const {
+  std::lock_guard lock(m_mutex);
+  return m_queue.size();
+}
+
+void BoundedPool::stop() {
+  std::deque<Job> left;
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_stopping && m_workers.empty()) return;
+    m_stopping = true;
+    left.swap(m_queue);
+  }
+  m_ready.notify_all();
+  for (Job& job : left) job.expired();
+  for (std::thread& worker : m_workers) worker.join();
+  m_workers.clear();
+}
+
+void BoundedPool::work() {
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock lock(m_mutex);
+      m_ready.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
+      if (m_queue.empty()) return;
+      job = std::move(m_queue.front());
+      m_queue.pop_front();
+    }
+    if (Clock::now() > job.deadline) {
+      job.expired();
+    } else {
+      job.run();
+    }
+  }
+}
+
+}  // namespace sanfang::jobs
