@@ -310,7 +310,7 @@ Result<std::unique_ptr<Renderer>> Renderer::create(std::shared_ptr<const FontSet
                                                    std::shared_ptr<const LayoutSpec> layout, RenderOptions options) {
   for (const auto& [name, style] : layout->styles) {
     bool known = std::any_of(fonts->faces().begin(), fonts->faces().end(),
-                             [&](const FontFace& f) { return f.family == style.family; });
+                             [&family = style.family](const FontFace& f) { return f.family == family; });
     if (!known) return Error::invalid("$.styles." + name, "layout: family \"" + style.family + "\" is not in fonts.json");
   }
   auto impl = std::make_unique<Impl>(std::move(fonts), std::move(layout), std::move(options));
