@@ -10,8 +10,8 @@ packages=(
   libpoppler-cpp-dev nlohmann-json3-dev libssl-dev libsqlite3-dev libpq-dev libpistache-dev libhttp-parser-dev
   libsodium-dev libzbar-dev libcurl4-openssl-dev libyaml-cpp-dev catch2
   fonts-noto-cjk fonts-hanazono libharfbuzz-bin
-  poppler-utils zbar-tools qpdf wrk
-  libjpeg62-turbo-dev
+  poppler-utils zbar-tools qpdf wrk curl jq
+  libjpeg62-turbo-dev libarchive-dev
 )
 
 missing=()

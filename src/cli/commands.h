@@ -5,6 +5,7 @@
 #include "api/service.h"
 #include "cli/options.h"
 #include "core/result.h"
+#include "store/backup.h"
 
 #include <string>
 #include <vector>
@@ -29,5 +30,9 @@ int import_command(const std::vector<std::string>& args);
 int user_command(const std::vector<std::string>& args);
 int batch_command(const std::vector<std::string>& args);
 int bench_seed_command(const std::vector<std::string>& args);
+int backup_command(const std::vector<std::string>& args);
+int restore_command(const std::vector<std::string>& args);
+// What a backup holds, as backup and restore print it (backup_command.cpp).
+std::string describe_backup(const store::BackupReport& report);
 
 }  // namespace sanfang::cli

@@ -25,6 +25,12 @@ commands:
                  student number) into one PDF, with a progress bar; records every copy printed
   bench-seed --data DIR --agreements N
                  a new data folder with N signed agreements, for benchmarks and load tests
+  backup [--data DIR] -o FILE
+                 a consistent archive (tar) of a data folder while the service runs: database
+                 snapshot, signed PDFs and attachments, secrets, manifest; keep it safe
+  restore FILE --data NEWDIR
+                 restore a backup into a new or empty folder, checking every file's sha256
+                 and the audit chain first
   bench [--agreements N] [--runs R]
                  rendering benchmark: one agreement, and N agreements into one PDF
   import FILE.csv [--data DIR]
@@ -57,6 +63,8 @@ int main(int argc, char** argv) {
   if (command == "demo") return sanfang::cli::demo_command(args);
   if (command == "import") return sanfang::cli::import_command(args);
   if (command == "user") return sanfang::cli::user_command(args);
+  if (command == "backup") return sanfang::cli::backup_command(args);
+  if (command == "restore") return sanfang::cli::restore_command(args);
   if (command == "help" || command == "--help" || command == "-h") {
     std::fputs(kUsage, stdout);
     return 0;

@@ -45,8 +45,8 @@ bool AtomicFile::write(std::string_view bytes) {
   return !m_failed;
 }
 
-Status AtomicFile::commit() {
-  if (m_failed || ::fchmod(m_fd, 0644) != 0 || ::fsync(m_fd) != 0) {
+Status AtomicFile::commit(mode_t mode) {
+  if (m_failed || ::fchmod(m_fd, mode) != 0 || ::fsync(m_fd) != 0) {
     return Error::make(ErrorKind::Io, "cannot write " + m_target.string());
   }
   ::close(m_fd);

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <string_view>
 
+#include <sys/types.h>
+
 namespace sanfang::core {
 
 class AtomicFile {
@@ -20,7 +22,9 @@ class AtomicFile {
   ~AtomicFile();
 
   bool write(std::string_view bytes);
-  Status commit();
+  // The file gets `mode` before it is renamed into place, so a file holding secrets (mode 0600)
+  // is never readable by others, not even for a moment.
+  Status commit(mode_t mode = 0644);
 
  private:
   AtomicFile(std::filesystem::path target, std::filesystem::path temp, int fd);

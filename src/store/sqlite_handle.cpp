@@ -133,4 +133,25 @@ ReadTransaction::~ReadTransaction() {
   if (m_db != nullptr) (void)m_db->exec("COMMIT");
 }
 
+Status copy_database(Database& source, Database& destination) {
+  std::unique_ptr<sqlite3_backup, BackupFinisher> backup(
+      sqlite3_backup_init(destination.handle(), "main", source.handle(), "main"));
+  if (!backup) return destination.last_error("backup");
+  // The source's busy handler is not consulted by a backup step: a source locked for a moment
+  // (a WAL checkpoint or recovery) answers BUSY at once, so the step is retried here, bounded.
+  constexpr int kAttempts = 200;
+  constexpr int kPauseMilliseconds = 50;
+  int rc = SQLITE_OK;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    rc = sqlite3_backup_step(backup.get(), -1);
+    if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) break;
+    sqlite3_sleep(kPauseMilliseconds);
+  }
+  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+    return Error::make(ErrorKind::Busy, "sqlite backup: the database stayed locked; try again");
+  if (rc != SQLITE_DONE)
+    return Error::make(ErrorKind::Storage, std::string("sqlite backup: ") + sqlite3_errstr(rc));
+  return {};
+}
+
 }  // namespace sanfang::store::sqlite

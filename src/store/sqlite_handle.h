@@ -23,6 +23,9 @@ struct ConnectionCloser {
 struct StatementFinalizer {
   void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
 };
+struct BackupFinisher {
+  void operator()(sqlite3_backup* backup) const { sqlite3_backup_finish(backup); }
+};
 
 class Statement;
 
@@ -122,5 +125,11 @@ class ReadTransaction {
   explicit ReadTransaction(Database* db) : m_db(db) {}
   Database* m_db;
 };
+
+// Copies every page of `source` into `destination` with SQLite's online backup API, in one step:
+// the copy holds one read transaction on the source, so it is a consistent snapshot, and in WAL
+// mode writers go on committing meanwhile (they are not part of it). Copying in several smaller
+// steps would let a write restart the copy over and over under a steady signing load.
+Status copy_database(Database& source, Database& destination);
 
 }  // namespace sanfang::store::sqlite
