@@ -74,7 +74,8 @@ void damage_snapshot(const std::filesystem::path& data_dir, std::int64_t agreeme
 
 std::size_t live_records(ServiceFixture& fixture, std::int64_t agreement_id) {
   std::size_t live = 0;
-  for (const auto& record : fixture.app().store->print_records(agreement_id).value()) live += !record.voided;
+  const auto records = fixture.app().store->print_records(agreement_id).value();
+  for (const auto& record : records) live += !record.voided;
   return live;
 }
 
@@ -123,7 +124,8 @@ TEST_CASE("a job whose file cannot be written is retried a limited number of tim
   CHECK(reason.find("打印文件无法写入") != std::string::npos);
   CHECK(job["last_error"] == reason);
   CHECK(client.get("/api/v1/print-jobs/1/pdf").status == 409);
-  for (const auto& item : fixture.app().store->print_items(id, 0, 10).value()) CHECK(live_records(fixture, item.agreement_id) == 0);
+  const auto items = fixture.app().store->print_items(id, 0, 10).value();
+  for (const auto& item : items) CHECK(live_records(fixture, item.agreement_id) == 0);
   // Three runs failed (the first and two retries), each counted.
   CHECK(failure_counter(client, "print_job") >= failures_before + 3);
   const std::string metrics = client.get("/metrics").body;
@@ -168,7 +170,8 @@ TEST_CASE("an agreement a runner died on twice is skipped, and the service takes
   REQUIRE(pdf.status == 200);
   CHECK(PdfProbe(pdf.body).pages() == 3 * 6);
   // Every agreement keeps its one record per copy; the skipped one's are void.
-  for (const auto& item : store.print_items(job.id, 0, 10).value()) {
+  const auto items = store.print_items(job.id, 0, 10).value();
+  for (const auto& item : items) {
     CHECK(store.print_records(item.agreement_id).value().size() == 3);
     CHECK(live_records(fixture, item.agreement_id) == (item.position == 2 ? 0u : 3u));
   }

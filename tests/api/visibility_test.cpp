@@ -45,6 +45,8 @@ struct World {
     const std::vector<std::string> numbers = {"2026101", "2026102", "2026103", "2026104", "2026105"};
     for (const auto& number : numbers) {
       world.add_student(number);
+      // The resident ID's gender digit says female: the agreement must be printable.
+      REQUIRE(world.store().put_student({number, "张三", "11010519491231002X", "女", "CS", "软件工程", "本科", 2026}).ok());
       world.verify_source_info(number);
     }
     student_draft = world.student(numbers[0]);
