@@ -3,9 +3,10 @@
 #   1. seeds a data folder with `sanfang bench-seed` (SOAK_AGREEMENTS signed agreements, default
 #      1000) and adds a college reviewer and an employer account;
 #   2. starts the service on 127.0.0.1:SOAK_PORT (default 18181) and, through the API, brings
-#      SOAK_REVIEWS students (default 20 per minute of the run) to an agreement in review:
+#      SOAK_REVIEWS students (default 3 per minute of the run) to an agreement in review:
 #      import, first password change, source info filled in, submitted and verified, invitation
-#      sent and accepted;
+#      sent and accepted (three Argon2id password checks each, so this takes a while on a busy
+#      machine);
 #   3. runs wrk for MINUTES (default 10) with one process per kind of request, all at once:
 #      logins, agreement lists, signed PDFs by serial, a verification page, and paced approvals
 #      (college, then school, which signs) — scripts under scripts/soak/;
@@ -19,7 +20,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 sanfang="$here/build/src/cli/sanfang"
 minutes=${1:-10}
 agreements=${SOAK_AGREEMENTS:-1000}
-reviews=${SOAK_REVIEWS:-$((minutes * 20))}
+reviews=${SOAK_REVIEWS:-$((minutes * 3))}
 port=${SOAK_PORT:-18181}
 base="http://127.0.0.1:$port"
 
@@ -129,6 +130,7 @@ for entry in "${students[@]}"; do
   api POST "/api/v1/agreements/$agreement/send" "$employer" '{}' >/dev/null
   api POST "/api/v1/agreements/$agreement/accept" "$token" '{}' >/dev/null
   review_ids+=("$agreement")
+  if [ $(( ${#review_ids[@]} % 10 )) -eq 0 ]; then echo "   ${#review_ids[@]}/$reviews in review"; fi
 done
 
 serials=$(api GET '/api/v1/agreements?state=signed&limit=200' "$school" | jq -r '[.items[].serial] | join(",")')
