@@ -65,7 +65,7 @@ Result<CodeList> load_file(const fs::path& file) {
   json document;
   try {
     document = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number beyond double
     return file_error(file, std::string("不是有效的JSON（") + e.what() + "）");
   }
   if (!document.is_object()) return file_error(file, "顶层应为JSON对象");

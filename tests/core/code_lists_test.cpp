@@ -179,6 +179,26 @@ TEST_CASE("malformed JSON fails to load naming the file", "[core][code_lists]") 
   CHECK(lists.error().message.find("JSON") != std::string::npos);
 }
 
+// Found by fuzz_code_lists: nlohmann reports a number beyond a double's range as out_of_range,
+// not parse_error, and that exception escaped CodeLists::load and ended the process.
+TEST_CASE("a code list file with a number beyond a double's range is refused naming the file, not a crash",
+          "[core][code_lists][fuzz]") {
+  TempDir dir;
+  dir.write("colour.json", kValidColours);
+  const std::string fuzz_input("-111111111112222e222222222  \x03\x12:\x9e\xf5\xf5\xf5\xf5\xf5\xf5\xf5\xf5\xf5\xf5"
+                               "\xf5\xf5\xf5\xf5\xf5\xf5~\xf5\xf5\xf5\xf5\xf5\xf5\xf5\xf5\xf5\xf5\xf5\xf5\xf5\xf5"
+                               "\xf5\xf5\xf5\xf5\xf5\xf5\xf5\xf5\xf5\xf5\xf5\xf5\xf5\xf5\xf5\xf5\xf5\x19\xf5\xf5\xf5"
+                               "\xf5\xf5\xf5: \xc1\x8a\xdd\xc5\xd8\x22'enl\x22:~4\x1b\x01\x0a",
+                               106);
+  for (const std::string& content : {std::string(R"({"name": "overflow", "codes": [1e999]})"), fuzz_input}) {
+    dir.write("overflow.json", content);
+    auto lists = CodeLists::load(dir.path());
+    REQUIRE_FALSE(lists.ok());
+    CHECK(lists.error().message.find("overflow.json") != std::string::npos);
+    CHECK(lists.error().message.find("JSON") != std::string::npos);
+  }
+}
+
 TEST_CASE("structurally wrong lists fail to load naming the file", "[core][code_lists]") {
   auto [content, complaint] = GENERATE(table<std::string, std::string>({
       {R"([1, 2])", "顶层"},
