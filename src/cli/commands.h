@@ -29,5 +29,6 @@ int import_command(const std::vector<std::string>& args);
 int user_command(const std::vector<std::string>& args);
 int batch_command(const std::vector<std::string>& args);
 int bench_seed_command(const std::vector<std::string>& args);
+int doctor_command(const std::vector<std::string>& args);
 
 }  // namespace sanfang::cli
