@@ -60,9 +60,13 @@ struct App {
   jobs::RenderPool* renders = nullptr;
   core::VerificationKey key;
   Metrics metrics;
-  // Called after a transition made an agreement `signed` (its serial is assigned and committed),
-  // so that the signed PDF can be rendered and stored once (issue 3). Unset: nothing happens.
-  std::function<void(const workflow::Agreement&)> on_signed;
+  // Renders and stores the signed PDF of an agreement whose signing is being decided: called by
+  // sign_agreement() (api/documents.h) inside the signing transaction, with the serial just
+  // allocated, so that an error leaves the agreement unsigned and its serial unused. The service
+  // sets it to store_signed_document(); tests replace it to make the document fail.
+  std::function<Status(const workflow::Agreement&)> make_signed_document;
+  // What the workflow asks on save about fonts and fit (jobs::RendererPrintCheck on `renders`).
+  std::shared_ptr<const workflow::PrintCheck> print_check;
   // The school's own block of the form (丙方), from the serve configuration.
   workflow::SchoolProfile school;
   // print room: the layout's copy numbers (what a print job may ask for) and the queue that runs

@@ -1,10 +1,10 @@
 #include "api/documents.h"
 
-#include "core/log.h"
+#include "core/field_rules.h"
 #include "jobs/agreement_documents.h"
 
 #include <chrono>
-#include <cstdio>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -70,13 +70,31 @@ Result<render::AgreementDocument> agreement_document(App& app, const workflow::A
   return jobs::agreement_document(agreement, app.school, college, *app.codes);
 }
 
-void store_signed_document(App& app, const workflow::Agreement& agreement) {
+Status store_signed_document(App& app, const workflow::Agreement& agreement) {
   auto stored = render_and_store(app, agreement);
-  if (!stored) {
-    // It is rendered on its first request instead.
-    log::background_failure(log::BackgroundTask::RenderAtSigning, "signed_pdf_not_rendered",
-                            {{"agreement_id", agreement.id}, {"error", stored.error().describe()}});
-  }
+  if (stored) return {};
+  Error error = stored.take_error();
+  // The reviewer reads this: say what did not happen, and which box of the form is at fault.
+  std::string field_name;
+  if (const core::FieldRule* rule = core::field_rule(error.field);
+      rule && !error.message.starts_with(rule->label))
+    field_name = std::string(rule->label) + "：";
+  error.message = "无法生成协议文本，协议未签约。" + field_name + error.message;
+  return error;
+}
+
+Result<workflow::Agreement> sign_agreement(App& app, const workflow::AgreementChange& change,
+                                           std::int64_t expected_version) {
+  if (!app.make_signed_document)
+    return Error::make(ErrorKind::Internal, "no signed-document maker configured");
+  std::optional<workflow::Agreement> signed_agreement;
+  TRY(app.store->in_one_transaction([&]() -> Status {
+    workflow::Agreement applied = TRY(app.store->apply_agreement_change(change, expected_version));
+    TRY(app.make_signed_document(applied));
+    signed_agreement = std::move(applied);
+    return {};
+  }));
+  return std::move(*signed_agreement);
 }
 
 Result<store::SignedDocument> signed_document(App& app, const workflow::Agreement& agreement) {

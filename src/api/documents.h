@@ -22,13 +22,21 @@ namespace sanfang::api {
 // the name of the student's college). Conflict when the agreement has no snapshot yet.
 Result<render::AgreementDocument> agreement_document(App& app, const workflow::Agreement& agreement);
 
-// App::on_signed: renders and stores the PDF of a freshly signed agreement. The signing has
-// committed already and must never be lost, so a failure is only logged; the PDF is then rendered
-// on its first request instead (signed_pdf()).
-void store_signed_document(App& app, const workflow::Agreement& agreement);
+// Renders and stores the PDF of an agreement that carries its serial (App::make_signed_document).
+Status store_signed_document(App& app, const workflow::Agreement& agreement);
 
-// The stored record of a signed agreement's PDF, rendering and storing it first when the render
-// at signing did not happen. Conflict when the agreement has no serial.
+// The last approval as one decision: applies `change` (which signs the agreement) and, in the
+// same store transaction, renders and stores its PDF with the serial just allocated
+// (App::make_signed_document). If the document cannot be made, nothing is kept: the agreement
+// stays in review, no serial is consumed, and the error names the field at fault. Trade-off: the
+// store's writer is held for the length of one render (tens of milliseconds) so that no signed
+// agreement ever exists without its document.
+Result<workflow::Agreement> sign_agreement(App& app, const workflow::AgreementChange& change,
+                                           std::int64_t expected_version);
+
+// The stored record of a signed agreement's PDF, rendering and storing it first for an agreement
+// signed before documents were made at signing (or seeded by `sanfang bench-seed`). Conflict when
+// the agreement has no serial.
 Result<store::SignedDocument> signed_document(App& app, const workflow::Agreement& agreement);
 
 struct Pdf {

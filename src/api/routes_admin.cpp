@@ -14,7 +14,8 @@ Result<HttpResponse> import_students(RouteContext& context) {
     return Error::make(ErrorKind::Forbidden, "仅学校就业指导服务中心可以导入学生");
   if (context.request.body.empty()) return Error::invalid("body", "请求体应为学生名单 CSV 文件");
   const ImportReport report =
-      TRY(import_students_csv(*context.app.store, context.request.body, context.now()));
+      TRY(import_students_csv(*context.app.store, context.request.body, context.now(), *context.app.codes,
+                              *context.app.print_check));
   return json_response(200, report.to_json().dump());
 }
 

@@ -3,16 +3,15 @@
 // see it), read what the rule needs, run the workflow rule (which decides 403 / 409 / 400), then
 // hand the change to the store with the version that was read — so of two concurrent actions
 // exactly one wins and the other gets 409 with the agreement's current state.
+#include "api/documents.h"
 #include "api/problem.h"
 #include "api/routes.h"
 #include "api/upload_check.h"
 #include "api/workflow_http.h"
-#include "core/log.h"
 #include "workflow/agreement_document.h"
 #include "workflow/agreement_rules.h"
 
 #include <charconv>
-#include <exception>
 
 namespace sanfang::api {
 
@@ -27,10 +26,10 @@ constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 200;
 
 // The terms as sent: an object checked member by member; errors name the member under "content".
-Result<json> read_content(const JsonBody& body) {
+Result<json> read_content(RouteContext& context, const JsonBody& body) {
   const json* content = body.member("content");
   if (!content) return json::object();
-  if (auto valid = workflow::validate_agreement_content(*content); !valid) {
+  if (auto valid = workflow::validate_agreement_content(*content, *context.app.codes, *context.app.print_check); !valid) {
     Error error = valid.take_error();
     if (error.field != "content") error.field = "content." + error.field;
     return error;
@@ -52,21 +51,14 @@ HttpResponse agreement_response(int status, RouteContext& context, const Agreeme
   return json_response(status, agreement_json(agreement, context.app.workflow, context.actor()).dump());
 }
 
-// Stores the change and, when it signed the agreement, tells the documents side (App::on_signed).
+// Stores the change; the last approval signs, and its document is made in the same decision
+// (sign_agreement), so a document that cannot be made leaves the agreement unsigned.
 Result<HttpResponse> store_change(RouteContext& context, const Agreement& before,
                                   const AgreementChange& change, std::int64_t expected_version) {
-  auto stored = context.app.store->apply_agreement_change(change, expected_version);
+  const bool signs = change.agreement.state == workflow::AgreementState::Signed && !change.agreement.serial;
+  auto stored = signs ? sign_agreement(context.app, change, expected_version)
+                      : context.app.store->apply_agreement_change(change, expected_version);
   if (!stored) return agreement_problem(*context.app.store, stored.error(), before.id);
-  if (stored->state == workflow::AgreementState::Signed && before.state != workflow::AgreementState::Signed &&
-      context.app.on_signed) {
-    // The signing is committed; a failure to render now must not turn it into an error answer.
-    try {
-      context.app.on_signed(*stored);
-    } catch (const std::exception& e) {
-      log::background_failure(log::BackgroundTask::RenderAtSigning, "on_signed_failed",
-                              {{"agreement_id", stored->id}, {"error", e.what()}});
-    }
-  }
   return agreement_response(200, context, *stored);
 }
 
@@ -94,14 +86,14 @@ Result<HttpResponse> create_agreement(RouteContext& context) {
       return Error::make(ErrorKind::Forbidden, "请先登记本单位信息（POST /api/v1/employers）");
     const JsonBody body = TRY(read_json_body(context.request, {"student_no", "content"}));
     const std::string student_no = TRY(body.string("student_no"));
-    json content = TRY(read_content(body));
+    json content = TRY(read_content(context, body));
     const auto parties = TRY(context.app.store->parties_for(student_no, actor.employer_id, 0));
     change = workflow::create_invitation(actor, parties, std::move(content), context.now());
   } else if (actor.role == Role::Student) {
     const JsonBody body = TRY(read_json_body(context.request, {"employer_id", "content"}));
     const auto employer_id = TRY(body.optional_integer("employer_id"));
     if (!employer_id) return Error::invalid("employer_id", "必填：单位库中单位的 id");
-    json content = TRY(read_content(body));
+    json content = TRY(read_content(context, body));
     const auto parties = TRY(context.app.store->parties_for(actor.student_no, *employer_id, 0));
     change = workflow::create_student_initiated(actor, parties, std::move(content), context.now());
   }
@@ -158,7 +150,7 @@ Result<HttpResponse> edit_agreement(RouteContext& context) {
   const Agreement agreement = TRY(visible_agreement(context, id));
   const JsonBody body = TRY(read_json_body(context.request, {"content", "version"}));
   if (!body.member("content")) return Error::invalid("content", "必填");
-  json content = TRY(read_content(body));
+  json content = TRY(read_content(context, body));
   const auto version = TRY(body.optional_integer("version"));
   if (!version) return Error::invalid("version", "必填：读取协议时得到的 version");
   auto change = workflow::edit_content(agreement, context.actor(), std::move(content), context.now());

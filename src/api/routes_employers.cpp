@@ -65,15 +65,15 @@ Result<HttpResponse> get_employer(RouteContext& context) {
   return json_response(200, employer_json(employer).dump());
 }
 
-Result<workflow::Employer> read_new_employer(const JsonBody& body, const core::CodeLists& codes) {
+Result<workflow::Employer> read_new_employer(const JsonBody& body, const App& app) {
   workflow::Employer employer;
   employer.name = TRY(body.string("name"));
-  TRY(core::check_text_policy(employer.name, "name", false));
-  if (code_points(employer.name) > 128) return Error::invalid("name", "单位名称不超过 128 个字符");
-  employer.uscc = TRY(core::validate_uscc(TRY(body.string("uscc")), "uscc"));
+  const std::string uscc = TRY(body.string("uscc"));
   const json* profile = body.member("profile");
   if (!profile) return Error::invalid("profile", "必填");
-  TRY(workflow::validate_employer_profile(*profile, codes));
+  // Everything the agreement prints of the unit: it must print once the unit signs.
+  TRY(workflow::validate_employer(employer.name, uscc, *profile, *app.codes, *app.print_check));
+  employer.uscc = TRY(core::validate_uscc(uscc, "uscc"));
   for (const char* name : kRequiredProfileMembers) {
     auto it = profile->find(name);
     if (it == profile->end() || !it->is_string() || it->get<std::string>().empty())
@@ -91,7 +91,7 @@ Result<HttpResponse> register_employer(RouteContext& context) {
   if (actor.role == Role::Employer && actor.employer_id != 0)
     return Error::make(ErrorKind::Conflict, "该账户已绑定用人单位", "account");
   const JsonBody body = TRY(read_json_body(context.request, {"name", "uscc", "profile"}));
-  const workflow::Employer employer = TRY(read_new_employer(body, *context.app.codes));
+  const workflow::Employer employer = TRY(read_new_employer(body, context.app));
   workflow::AuditEvent registered;
   registered.entity = "employer";
   registered.action = "register";

@@ -54,7 +54,7 @@ Result<HttpResponse> put_source_info(RouteContext& context) {
   const JsonBody body =
       TRY(read_json_body(context.request, {"basic", "contact", "enrolment", "archive", "version"}));
   workflow::SourceSections sections = TRY(read_sections(body));
-  TRY(workflow::validate_source_sections(sections, *context.app.codes));
+  TRY(workflow::validate_source_sections(sections, student, *context.app.codes, *context.app.print_check));
   const workflow::SourceInfo current = TRY(context.app.store->source_info(student.student_no));
   auto change = workflow::edit_source_info(current, context.actor(), std::move(sections), context.now());
   if (!change) return source_info_problem(change.error(), current);

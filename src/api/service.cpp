@@ -2,6 +2,7 @@
 
 #include "api/documents.h"
 #include "api/wechat_signature.h"
+#include "jobs/agreement_documents.h"
 #include "render/fonts.h"
 #include "render/layout_spec.h"
 #include "store/sqlite_store.h"
@@ -45,8 +46,9 @@ Result<std::unique_ptr<Service>> Service::start(ServiceOptions options) {
   render_options.key = app.key;
   service->m_renders = TRY(jobs::RenderPool::create(fonts, layout, render_options, {options.render_threads}));
   app.renders = service->m_renders.get();
-  // SPEC "Serial numbers": the signed PDF is rendered once, when the agreement becomes signed.
-  app.on_signed = [&app](const workflow::Agreement& agreement) { store_signed_document(app, agreement); };
+  // SPEC "Serial numbers": the signed PDF is rendered once, as part of the signing decision.
+  app.make_signed_document = [&app](const workflow::Agreement& agreement) { return store_signed_document(app, agreement); };
+  app.print_check = std::make_shared<const jobs::RendererPrintCheck>(*app.renders);
   service->m_sweeper = std::make_unique<jobs::ExpirySweeper>(*app.store, *app.clock, app.workflow,
                                                              options.expiry_sweep_interval);
   service->m_sweeper->start();

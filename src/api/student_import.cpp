@@ -1,6 +1,8 @@
 #include "api/student_import.h"
 
+#include "core/field_rules.h"
 #include "core/validate.h"
+#include "workflow/agreement_document.h"
 
 #include <array>
 #include <cctype>
@@ -17,6 +19,8 @@ enum Column { StudentNo, Name, IdNumber, Gender, CollegeCode, CollegeName, Major
 
 constexpr int kMinGraduationYear = 2000;
 constexpr int kMaxGraduationYear = 2100;
+// 学历层次 is kept with the student but not printed (the agreement prints the coded 学历).
+constexpr std::size_t kMaxDegreeCharacters = 32;
 
 struct CsvRecord {
   int line = 0;  // where the record starts (a quoted field may span lines)
@@ -95,13 +99,28 @@ bool ascii_alnum(const std::string& value, std::size_t min_length, std::size_t m
   return true;
 }
 
+// A cell a spreadsheet would read as a formula when the list is exported and opened again
+// (CSV injection, OWASP): =, +, - or @ first, or a tab or carriage return before them. Refused
+// rather than altered, so that what is stored is what the records system holds.
+bool starts_like_formula(const std::string& raw) {
+  const auto first = raw.find_first_not_of(' ');
+  if (first == std::string::npos) return false;
+  return std::string_view("=+-@\t\r").find(raw[first]) != std::string_view::npos;
+}
+
+// The free-text columns, the ones a formula could hide in.
+constexpr Column kTextColumns[] = {Name, CollegeName, Major, Degree};
+
 struct ValidLine {
   workflow::College college;
   workflow::Student student;
 };
 
 // Checks one record; appends its errors to `errors` and returns the line's data when it has none.
-std::optional<ValidLine> validate_line(const CsvRecord& record, std::vector<ImportLineError>& errors) {
+// The columns' shapes here; what is printed (name, resident ID, gender, major, college name)
+// also by the agreement's field rules and the print check, so an imported student can sign.
+std::optional<ValidLine> validate_line(const CsvRecord& record, const core::CodeLists& codes,
+                                       const workflow::PrintCheck& print, std::vector<ImportLineError>& errors) {
   const std::size_t errors_before = errors.size();
   auto fail = [&](const char* field, std::string detail) {
     errors.push_back({record.line, field, std::move(detail)});
@@ -126,39 +145,27 @@ std::optional<ValidLine> validate_line(const CsvRecord& record, std::vector<Impo
     }
     usable[column] = true;
   }
-  auto too_long = [&](Column column, std::size_t max_characters, const char* what) {
-    if (!usable[column]) return;
-    auto decoded = core::decode_utf8(value[column], kColumns[column]);
-    if (decoded && decoded->size() > max_characters)
-      fail(kColumns[column], std::string(what) + "不能超过 " + std::to_string(max_characters) + " 个字");
-  };
+  for (Column column : kTextColumns) {
+    if (starts_like_formula(record.fields[column])) {
+      fail(kColumns[column], "不能以 =、+、-、@、制表符或回车开头（导出后会被电子表格当作公式执行）");
+      usable[column] = false;
+    }
+  }
 
   if (usable[StudentNo] && !ascii_alnum(value[StudentNo], 4, 32))
     fail("student_no", "学号只能由字母和数字组成，长度 4–32 位");
-  too_long(Name, 32, "姓名");
-  std::string id_number;
-  if (usable[IdNumber]) {
-    if (auto id = core::validate_resident_id(value[IdNumber], "id_number"))
-      id_number = *id;
-    else
-      fail("id_number", id.error().message);
-  }
   std::string gender_code;
   if (usable[Gender]) {
-    const std::string& gender = value[Gender];
-    if (gender == "男" || gender == "1") gender_code = "1";
-    else if (gender == "女" || gender == "2") gender_code = "2";
+    if (auto code = core::gender_code(value[Gender])) gender_code = *code;
     else fail("gender", "性别应为 男、女（或代码 1、2）");
   }
-  // GB 11643: the 17th digit is odd for men and even for women.
-  if (!gender_code.empty() && !id_number.empty() &&
-      ((id_number[16] - '0') % 2 == 1) != (gender_code == "1"))
-    fail("gender", "性别与身份证号不一致");
   if (usable[CollegeCode] && !ascii_alnum(value[CollegeCode], 1, 16))
     fail("college_code", "学院代码只能由字母和数字组成，长度 1–16 位");
-  too_long(CollegeName, 64, "学院名称");
-  too_long(Major, 64, "专业");
-  too_long(Degree, 32, "学历层次");
+  if (usable[Degree]) {
+    auto decoded = core::decode_utf8(value[Degree], "degree");
+    if (decoded && decoded->size() > kMaxDegreeCharacters)
+      fail("degree", "学历层次不能超过 " + std::to_string(kMaxDegreeCharacters) + " 个字");
+  }
   int year = 0;
   if (usable[Year]) {
     const std::string& text = value[Year];
@@ -172,8 +179,15 @@ std::optional<ValidLine> validate_line(const CsvRecord& record, std::vector<Impo
 
   ValidLine valid;
   valid.college = {value[CollegeCode], value[CollegeName]};
-  valid.student = {value[StudentNo], value[Name],  id_number,     gender_code,
-                   value[CollegeCode], value[Major], value[Degree], year};
+  valid.student = {value[StudentNo], value[Name],  value[IdNumber], gender_code,
+                   value[CollegeCode], value[Major], value[Degree],   year};
+  if (auto printable = workflow::validate_student_record(valid.student, valid.college.name, codes, print);
+      !printable) {
+    const Error& error = printable.error();
+    errors.push_back({record.line, error.field, error.message});
+    return std::nullopt;
+  }
+  valid.student.id_number = core::validate_resident_id(value[IdNumber], "id_number").value();
   return valid;
 }
 
@@ -186,8 +200,8 @@ nlohmann::json ImportReport::to_json() const {
   return {{"imported", imported}, {"updated", updated}, {"errors", list}};
 }
 
-Result<ImportReport> import_students_csv(store::Store& store, std::string_view csv,
-                                         workflow::Timestamp now) {
+Result<ImportReport> import_students_csv(store::Store& store, std::string_view csv, workflow::Timestamp now,
+                                         const core::CodeLists& codes, const workflow::PrintCheck& print) {
   // Spreadsheet programs save UTF-8 CSV with a byte-order mark.
   constexpr std::string_view kBom = "\xEF\xBB\xBF";
   if (csv.substr(0, kBom.size()) == kBom) csv.remove_prefix(kBom.size());
@@ -204,7 +218,7 @@ Result<ImportReport> import_students_csv(store::Store& store, std::string_view c
   for (std::size_t index = 1; index < records.size(); ++index) {
     const CsvRecord& record = records[index];
     if (is_blank(record)) continue;
-    auto line = validate_line(record, report.errors);
+    auto line = validate_line(record, codes, print, report.errors);
     if (!line) continue;
     // SPEC "Accounts" (seed rule): the initial password is the resident ID's last 6 characters.
     const std::string initial_password = line->student.id_number.substr(line->student.id_number.size() - 6);

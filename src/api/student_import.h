@@ -3,14 +3,17 @@
 // Used by POST /api/v1/admin/students/import and by `sanfang import FILE.csv`, so both give the
 // same answer for the same file.
 //
-// Every line is checked on its own; a bad line is reported (line number, field, Chinese detail)
+// Every line is checked on its own — the printed columns by the agreement's field rules, and no
+// free-text cell may start like a spreadsheet formula (= + - @, tab, CR); a bad line is reported (line number, field, Chinese detail)
 // and skipped, a good line is imported in one transaction (college, student, account), so nothing
 // is ever half-written. A new student gets an account named after the student number whose
 // password is the last 6 characters of the resident ID and must be changed at first login.
 #pragma once
 
 #include "core/result.h"
+#include "core/code_lists.h"
 #include "store/store.h"
+#include "workflow/agreement_document.h"
 #include "workflow/clock.h"
 
 #include <nlohmann/json.hpp>
@@ -39,7 +42,9 @@ struct ImportReport {
 // Errors (nothing imported) for a file that is not CSV at all — an unclosed quote, a quote in the
 // middle of an unquoted field — or whose header is not the expected one; storage failures stop
 // the import (lines before it stay imported, each complete).
-Result<ImportReport> import_students_csv(store::Store& store, std::string_view csv,
-                                         workflow::Timestamp now);
+// `codes` and `print` check the printed columns as the agreement will print them (a name the
+// fonts cannot draw is refused here, not at signing).
+Result<ImportReport> import_students_csv(store::Store& store, std::string_view csv, workflow::Timestamp now,
+                                         const core::CodeLists& codes, const workflow::PrintCheck& print);
 
 }  // namespace sanfang::api

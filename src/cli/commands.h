@@ -34,5 +34,6 @@ int backup_command(const std::vector<std::string>& args);
 int restore_command(const std::vector<std::string>& args);
 // What a backup holds, as backup and restore print it (backup_command.cpp).
 std::string describe_backup(const store::BackupReport& report);
+int doctor_command(const std::vector<std::string>& args);
 
 }  // namespace sanfang::cli

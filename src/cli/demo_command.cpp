@@ -130,8 +130,9 @@ class DemoSeeder {
       return std::optional<Agreement>(TRY(apply(
           workflow::review_agreement(a, reviewer(s.college), workflow::ReviewDecision::Reject, "档案接收地址不完整", m_now), a)));
     a = TRY(apply(workflow::review_agreement(a, reviewer(s.college), workflow::ReviewDecision::Approve, "", m_now), a));
-    a = TRY(apply(workflow::review_agreement(a, school(), workflow::ReviewDecision::Approve, "", m_now), a));
-    if (m_app.on_signed) m_app.on_signed(a);  // renders and stores the signed PDF, as at signing
+    // The last approval signs and stores the PDF in one decision, as over HTTP.
+    a = TRY(api::sign_agreement(m_app, TRY(workflow::review_agreement(a, school(), workflow::ReviewDecision::Approve, "", m_now)),
+                                a.version));
     if (situation == "signed") return std::optional<Agreement>(a);
 
     const std::string letter = TRY(scanned_letter());

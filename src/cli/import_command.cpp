@@ -3,6 +3,8 @@
 #include "api/student_import.h"
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/resources.h"
+#include "jobs/agreement_documents.h"
 #include "store/sqlite_store.h"
 #include "workflow/clock.h"
 
@@ -41,8 +43,20 @@ int import_command(const std::vector<std::string>& args) {
     std::fprintf(stderr, "sanfang import: %s\n", store.error().describe().c_str());
     return 1;
   }
+  // The printed columns are checked against the fonts and the layout, as the service does.
+  auto resources = load_resources(*parsed);
+  if (!resources) {
+    std::fprintf(stderr, "sanfang import: %s\n", resources.error().describe().c_str());
+    return 1;
+  }
+  auto renders = jobs::RenderPool::create(resources->fonts, resources->layout, {}, {1});
+  if (!renders) {
+    std::fprintf(stderr, "sanfang import: %s\n", renders.error().describe().c_str());
+    return 1;
+  }
+  const jobs::RendererPrintCheck print(**renders);
   const workflow::SystemClock clock;
-  auto report = api::import_students_csv(**store, csv.str(), clock.now());
+  auto report = api::import_students_csv(**store, csv.str(), clock.now(), *resources->codes, print);
   if (!report) {
     std::fprintf(stderr, "sanfang import: %s: %s\n", file.c_str(), report.error().describe().c_str());
     return 1;

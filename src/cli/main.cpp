@@ -19,6 +19,9 @@ commands:
                  a fresh data folder with sample data in every state, then serves it
   audit verify [--data DIR]
                  check the hash chain of the audit log; names the first broken link
+  doctor [--data DIR] [--config FILE]
+                 re-check every signed agreement: stored PDF present and matching its hash,
+                 content passing the field rules; lists each problem and exits 1 if any
   batch [--data DIR] [--college CODE] [--major NAME] [--signed-from DATE] [--signed-to DATE]
         [--serials S1,S2,...] [--copies 1,2,3] [--separators] [--threads N] -o OUT.pdf
                  the print room's batch: signed agreements in print order (college, major,
@@ -60,6 +63,7 @@ int main(int argc, char** argv) {
   if (command == "bench-seed") return sanfang::cli::bench_seed_command(args);
   if (command == "serve") return sanfang::cli::serve_command(args);
   if (command == "audit") return sanfang::cli::audit_command(args);
+  if (command == "doctor") return sanfang::cli::doctor_command(args);
   if (command == "demo") return sanfang::cli::demo_command(args);
   if (command == "import") return sanfang::cli::import_command(args);
   if (command == "user") return sanfang::cli::user_command(args);

@@ -31,10 +31,9 @@ inline void info(std::string_view event, const nlohmann::json& fields = nullptr)
 inline void warn(std::string_view event, const nlohmann::json& fields = nullptr) { write(Level::Warn, event, fields); }
 inline void error(std::string_view event, const nlohmann::json& fields = nullptr) { write(Level::Error, event, fields); }
 
-enum class BackgroundTask { ExpirySweep, PrintQueue, PrintJob, VerificationLog, RenderAtSigning };
+enum class BackgroundTask { ExpirySweep, PrintQueue, PrintJob, VerificationLog };
 inline constexpr BackgroundTask kBackgroundTasks[] = {BackgroundTask::ExpirySweep, BackgroundTask::PrintQueue,
-                                                      BackgroundTask::PrintJob, BackgroundTask::VerificationLog,
-                                                      BackgroundTask::RenderAtSigning};
+                                                      BackgroundTask::PrintJob, BackgroundTask::VerificationLog};
 std::string_view to_string(BackgroundTask task);
 
 // Logs `event` at error level with {"task": …} added to `fields`, and counts it for `task`.

@@ -1,8 +1,11 @@
 #include "core/validate.h"
 
+#include <algorithm>
 #include <array>
 #include <cassert>
 #include <cstdio>
+
+#include <glib.h>
 
 namespace sanfang::core {
 
@@ -81,8 +84,27 @@ const char* refusal_reason(char32_t cp, bool allow_newlines) {
   if ((cp >= 0xE000 && cp <= 0xF8FF) || cp >= 0xF0000) return "不允许的私用区字符";
   // Noncharacters (Unicode §23.7): U+FDD0-U+FDEF and the last two code points of every plane.
   if ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE) return "不允许的非字符码位";
+  // Characters that print as nothing: Hangul fillers, the Braille blank, the soft hyphen (shown
+  // only at a line break), the grapheme joiner, invisible math operators, line and paragraph
+  // separators and tag characters. A name of them looks empty or like another name.
+  if (cp == 0x115F || cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0 || cp == 0x2800 ||
+      cp == 0x00AD || cp == 0x034F || (cp >= 0x2061 && cp <= 0x2064) || cp == 0x2028 ||
+      cp == 0x2029 || (cp >= 0xE0000 && cp <= 0xE007F)) {
+    return "不允许的不可见字符";
+  }
   return nullptr;
 }
+
+// Whitespace and variation selectors: allowed inside a value, but not as all of it.
+bool is_blank_character(char32_t cp) {
+  return cp == U' ' || cp == U'\n' || cp == 0x00A0 || cp == 0x1680 ||
+         (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F || cp == 0x3000 ||
+         (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF);
+}
+
+// Up to three marks on one base covers real text (Vietnamese stacks two, some Pinyin and
+// Indic syllables three); longer runs ("Zalgo" text) overprint the lines around them.
+constexpr std::size_t kMaxCombiningRun = 3;
 
 }  // namespace
 
@@ -284,12 +306,34 @@ Result<std::u32string> decode_utf8(std::string_view text, std::string_view field
 
 Status check_text_policy(std::string_view utf8, std::string_view field, bool allow_newlines) {
   std::u32string text = TRY(decode_utf8(utf8, field));
+  std::size_t combining_run = 0;
+  bool has_base = false;  // a character a combining mark can sit on precedes
   for (char32_t cp : text) {
     if (const char* reason = refusal_reason(cp, allow_newlines)) {
       return invalid(field, std::string(reason) + " " + format_code_point(cp));
     }
+    if (g_unichar_ismark(static_cast<gunichar>(cp))) {
+      if (!has_base) return invalid(field, "组合符号前没有可附着的字符 " + format_code_point(cp));
+      if (++combining_run > kMaxCombiningRun) {
+        return invalid(field, "连续的组合符号过多（最多 " + std::to_string(kMaxCombiningRun) + " 个）");
+      }
+      continue;
+    }
+    combining_run = 0;
+    has_base = !is_blank_character(cp);
+  }
+  if (!text.empty() && std::all_of(text.begin(), text.end(), is_blank_character)) {
+    return invalid(field, "不能只有空白字符");
   }
   return {};
+}
+
+bool is_blank_text(std::string_view utf8) {
+  auto text = decode_utf8(utf8, "");
+  if (!text) return false;
+  return std::all_of(text->begin(), text->end(), [](char32_t cp) {
+    return is_blank_character(cp) || refusal_reason(cp, true) != nullptr;
+  });
 }
 
 }  // namespace sanfang::core

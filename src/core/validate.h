@@ -50,10 +50,20 @@ std::string format_code_point(char32_t cp);
 // stray continuation bytes and truncated sequences are errors naming the field.
 Result<std::u32string> decode_utf8(std::string_view text, std::string_view field);
 
-// The policy for every value that reaches a document. Refuses invalid UTF-8, control characters
-// (C0 except '\n' when allow_newlines, DEL, C1), bidi controls, zero-width characters, private-use
-// code points and noncharacters; the error names the field and the code point. Never normalises:
-// what passes is printed exactly as entered.
+// The one text policy for every free text people type — values that reach a document, names,
+// reasons and explanations alike. Refuses invalid UTF-8, control characters (C0 except '\n' when
+// allow_newlines, DEL, C1), bidi controls, zero-width characters, private-use code points,
+// noncharacters, characters that print as nothing (Hangul fillers U+115F/U+1160/U+3164/U+FFA0,
+// U+2800 BRAILLE PATTERN BLANK, U+00AD SOFT HYPHEN, U+034F, invisible operators, U+2028/U+2029,
+// tag characters), a combining mark with no character before it, more than three combining
+// marks in a row, and a non-empty value that is nothing but blanks (spaces of any width, line
+// breaks, variation selectors). The error names the field and, where one is at fault, the code
+// point. Never normalises: what passes is printed exactly as entered. An empty value passes;
+// whether a field may be empty is its own rule.
 Status check_text_policy(std::string_view utf8, std::string_view field, bool allow_newlines);
+
+// True when `utf8` holds nothing a reader would see: empty, blanks only, or only characters the
+// text policy refuses as invisible. "A reason of blanks is no reason."
+bool is_blank_text(std::string_view utf8);
 
 }  // namespace sanfang::core

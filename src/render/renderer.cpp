@@ -321,6 +321,34 @@ Result<std::unique_ptr<Renderer>> Renderer::create(std::shared_ptr<const FontSet
 
 const LayoutSpec& Renderer::layout() const { return *m_impl->layout; }
 
+Status Renderer::check_value(std::string_view path, std::string_view text, std::string_view field) {
+  Impl& impl = *m_impl;
+  const LayoutSpec& layout = *impl.layout;
+  TRY(impl.fonts->check_coverage(text, field));
+  for (const DynamicText& d : impl.plan.texts) {
+    const auto names = TRY(template_placeholders(d.text));
+    if (std::find(names.begin(), names.end(), path) == names.end()) continue;
+    const std::size_t variants = d.per_copy ? layout.copies.size() : 1;
+    for (std::size_t c = 0; c < variants; ++c) {
+      const CopySpec& copy = layout.copies[c];
+      // The other placeholders as on a first print; every text of the layout names at most one
+      // document value, and any other one is left empty.
+      auto expanded = TRY(expand_template(d.text, [&](std::string_view name) -> std::optional<std::string> {
+        if (name == path) return std::string(text);
+        if (name == "copy.label") return copy.label;
+        if (name == "copy.number") return std::to_string(copy.number);
+        if (name.rfind("party.", 0) == 0) {
+          auto it = layout.parties.find(std::string(name.substr(6)));
+          return it == layout.parties.end() ? std::nullopt : std::optional<std::string>(it->second);
+        }
+        return std::string();
+      }));
+      TRY(impl.composer.fit(expanded, d.box, d.style, d.align, d.fit, d.vcenter, field));
+    }
+  }
+  return {};
+}
+
 Result<std::unique_ptr<PdfStream>> Renderer::begin(ByteSink sink, StreamOptions options) {
   auto impl = std::make_unique<PdfStream::Impl>(*m_impl, std::move(sink), std::move(options));
   impl->title = m_impl->layout->title;

@@ -74,6 +74,14 @@ class Renderer {
 
   const LayoutSpec& layout() const;
 
+  // Whether `text`, the printed form of the document value at `path` ("student.name"), can be
+  // printed: every character is in the font chain and, wherever the layout places the value (on
+  // every copy), it fits its box. FontCoverage or Overflow naming `field`. Composes exactly as
+  // add() does, so a value that passes here never fails there; the workflow asks this when a
+  // value is saved. Trade-off: the value's boxes are shaped once per check rather than trusting
+  // a length limit, which costs a few Pango layouts per saved field.
+  Status check_value(std::string_view path, std::string_view text, std::string_view field);
+
  private:
   friend class PdfStream;
   struct Impl;

@@ -1,9 +1,11 @@
 #include "workflow/agreement_document.h"
 
+#include "core/field_rules.h"
 #include "core/validate.h"
 
+#include <algorithm>
 #include <ctime>
-#include <regex>
+#include <vector>
 
 namespace sanfang::workflow {
 
@@ -11,61 +13,25 @@ namespace {
 
 using nlohmann::json;
 
-enum class Check { Text, Multiline, Code, Date, Mobile, Phone, Postcode, Email };
-
+// A member of a saved object and the printed field it fills.
 struct Member {
   const char* name;
-  Check check;
-  std::size_t max_chars;
-  const char* code_list = nullptr;
+  const char* path;  // render-input path, the key of its rule in core/field_rules.h
 };
 
-std::size_t code_points(const std::string& s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
+struct Printed {
+  std::string field;  // the member as the request names it ("basic.birth_date")
+  std::string path;
+  std::string raw;
+  std::string printed;
+};
 
-Status check_value(const Member& m, const std::string& value, const std::string& field, const core::CodeLists* codes) {
-  TRY(core::check_text_policy(value, field, m.check == Check::Multiline));
-  if (code_points(value) > m.max_chars) return Error::invalid(field, "超过 " + std::to_string(m.max_chars) + " 个字符");
-  switch (m.check) {
-    case Check::Text:
-    case Check::Multiline: return {};
-    case Check::Code: {
-      const core::CodeList* list = codes ? codes->find(m.code_list) : nullptr;
-      if (!list) return Error::make(ErrorKind::Internal, std::string("code list missing: ") + m.code_list);
-      TRY(list->label(value, field));
-      return {};
-    }
-    case Check::Date: {
-      static const std::regex kDate(R"(^[0-9]{4}-[0-9]{2}-[0-9]{2}$)");
-      std::tm tm{};
-      if (!std::regex_match(value, kDate) || !strptime(value.c_str(), "%Y-%m-%d", &tm)) {
-        return Error::invalid(field, "日期格式应为 YYYY-MM-DD");
-      }
-      return {};
-    }
-    case Check::Mobile: return core::validate_mobile(value, field);
-    case Check::Postcode: return core::validate_postcode(value, field);
-    case Check::Phone: {
-      static const std::regex kPhone(R"(^\+?[0-9][0-9 ()\-]{4,24}$)");
-      if (!std::regex_match(value, kPhone)) return Error::invalid(field, "电话号码格式不正确");
-      return {};
-    }
-    case Check::Email: {
-      static const std::regex kEmail(R"(^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+$)");
-      if (!std::regex_match(value, kEmail)) return Error::invalid(field, "电子邮箱格式不正确");
-      return {};
-    }
-  }
-  return {};
-}
-
-// Checks one JSON object against its members; `prefix` names it in errors ("contact").
-Status check_object(const json& object, std::initializer_list<Member> members, const std::string& prefix,
-                    const core::CodeLists* codes) {
+// The shape of one saved object — only known members, each a string or null — and every
+// non-empty value through its field rule. `prefix` names the object in errors ("contact").
+Result<std::vector<Printed>> check_object(const json& object, std::initializer_list<Member> members,
+                                          const std::string& prefix, const core::CodeLists& codes) {
   if (!object.is_object()) return Error::invalid(prefix, "应为对象");
+  std::vector<Printed> values;
   for (auto it = object.begin(); it != object.end(); ++it) {
     const std::string field = prefix.empty() ? it.key() : prefix + "." + it.key();
     const Member* member = nullptr;
@@ -76,9 +42,28 @@ Status check_object(const json& object, std::initializer_list<Member> members, c
     if (it->is_null()) continue;
     if (!it->is_string()) return Error::invalid(field, "应为字符串");
     const std::string value = it->get<std::string>();
-    if (!value.empty()) TRY(check_value(*member, value, field, codes));
+    if (value.empty()) continue;
+    const core::FieldRule* rule = core::field_rule(member->path);
+    if (!rule) return Error::make(ErrorKind::Internal, std::string("no field rule for ") + member->path);
+    values.push_back({field, member->path, value, TRY(core::printed_value(*rule, value, field, codes))});
   }
+  return values;
+}
+
+Status check_printable(const std::vector<Printed>& values, const PrintCheck& print) {
+  for (const Printed& v : values) TRY(print.check(v.path, v.printed, v.field));
   return {};
+}
+
+Printed* find_path(std::vector<Printed>& values, std::string_view path) {
+  for (Printed& v : values) {
+    if (v.path == path) return &v;
+  }
+  return nullptr;
+}
+
+void append(std::vector<Printed>& to, std::vector<Printed> from) {
+  for (Printed& v : from) to.push_back(std::move(v));
 }
 
 std::string text_at(const json& object, const char* key) {
@@ -104,79 +89,118 @@ std::string rfc3339_utc(Timestamp t) {
 }
 
 // Imported records may carry 男/女 or the GB/T 2261.1 code.
-std::string gender_code(const std::string& gender) {
-  if (gender == "男") return "1";
-  if (gender == "女") return "2";
-  return gender;
-}
+std::string gender_code(const std::string& gender) { return core::gender_code(gender).value_or(gender); }
 
 }  // namespace
 
-Status validate_source_sections(const SourceSections& s, const core::CodeLists& codes) {
-  TRY(check_object(s.basic,
-                   {{"ethnicity", Check::Code, 2, "ethnicity"},
-                    {"political_status", Check::Code, 2, "political_status"},
-                    {"birth_date", Check::Date, 10}},
-                   "basic", &codes));
-  TRY(check_object(s.contact,
-                   {{"mobile", Check::Mobile, 11}, {"email", Check::Email, 64}, {"home_address", Check::Text, 128}},
-                   "contact", &codes));
-  TRY(check_object(s.enrolment,
-                   {{"education_level", Check::Code, 4, "education_level"},
-                    {"length_of_schooling", Check::Text, 16},
-                    {"training_mode", Check::Code, 4, "training_mode"},
-                    {"training_unit", Check::Text, 128}},
-                   "enrolment", &codes));
-  TRY(check_object(s.archive, {{"origin_region", Check::Code, 6, "region"}}, "archive", &codes));
-  return {};
+Status validate_source_sections(const SourceSections& s, const Student& student, const core::CodeLists& codes,
+                                const PrintCheck& print) {
+  std::vector<Printed> values = TRY(check_object(s.basic,
+                                                 {{"ethnicity", "student.ethnicity"},
+                                                  {"political_status", "student.political_status"},
+                                                  {"birth_date", "student.birth_date"}},
+                                                 "basic", codes));
+  append(values, TRY(check_object(s.contact,
+                                  {{"mobile", "student.mobile"},
+                                   {"email", "student.email"},
+                                   {"home_address", "student.home_address"}},
+                                  "contact", codes)));
+  append(values, TRY(check_object(s.enrolment,
+                                  {{"education_level", "student.education_level"},
+                                   {"length_of_schooling", "student.length_of_schooling"},
+                                   {"training_mode", "student.training_mode"},
+                                   {"training_unit", "student.training_unit"}},
+                                  "enrolment", codes)));
+  append(values, TRY(check_object(s.archive, {{"origin_region", "student.origin_region"}}, "archive", codes)));
+  if (const Printed* birth_date = find_path(values, "student.birth_date")) {
+    TRY(core::check_birth_date_matches_id(birth_date->raw, student.id_number, birth_date->field));
+  }
+  if (Printed* mode = find_path(values, "student.training_mode")) {
+    const Printed* unit = find_path(values, "student.training_unit");
+    mode->printed = TRY(core::printed_training_mode(mode->printed, unit ? unit->raw : "", "enrolment.training_unit"));
+  }
+  return check_printable(values, print);
 }
 
-Status validate_employer_profile(const json& profile, const core::CodeLists& codes) {
-  return check_object(profile,
-                      {{"nature", Check::Code, 2, "employer_nature"},
-                       {"industry", Check::Code, 2, "employer_industry"},
-                       {"location", Check::Text, 64},
-                       {"address", Check::Text, 128},
-                       {"postcode", Check::Postcode, 6},
-                       {"contact", Check::Text, 32},
-                       {"phone", Check::Phone, 32},
-                       {"supervisor", Check::Text, 128}},
-                      "profile", &codes);
+Status validate_employer(std::string_view name, std::string_view uscc, const json& profile,
+                         const core::CodeLists& codes, const PrintCheck& print) {
+  std::vector<Printed> values = TRY(check_object(json{{"name", name}, {"uscc", uscc}},
+                                                 {{"name", "employer.name"}, {"uscc", "employer.uscc"}}, "", codes));
+  for (const char* required : {"name", "uscc"}) {
+    if (!std::any_of(values.begin(), values.end(), [&](const Printed& v) { return v.field == required; }))
+      return core::missing_field(*core::field_rule(std::string("employer.") + required), required);
+  }
+  append(values, TRY(check_object(profile,
+                                  {{"nature", "employer.nature"},
+                                   {"industry", "employer.industry"},
+                                   {"location", "employer.location"},
+                                   {"address", "employer.address"},
+                                   {"postcode", "employer.postcode"},
+                                   {"contact", "employer.contact"},
+                                   {"phone", "employer.phone"},
+                                   {"supervisor", "employer.supervisor"}},
+                                  "profile", codes)));
+  return check_printable(values, print);
 }
 
-Status validate_agreement_content(const json& content) {
+Status validate_agreement_content(const json& content, const core::CodeLists& codes, const PrintCheck& print) {
   if (!content.is_object()) return Error::invalid("content", "应为对象");
+  std::vector<Printed> values;
   for (auto it = content.begin(); it != content.end(); ++it) {
     const std::string& key = it.key();
     if (key == "job") {
-      TRY(check_object(*it,
-                       {{"position", Check::Text, 64},
-                        {"location", Check::Text, 64},
-                        {"salary", Check::Text, 64},
-                        {"probation", Check::Text, 32},
-                        {"contract_term", Check::Text, 32}},
-                       "job", nullptr));
+      append(values, TRY(check_object(*it,
+                                      {{"position", "job.position"},
+                                       {"location", "job.location"},
+                                       {"salary", "job.salary"},
+                                       {"probation", "job.probation"},
+                                       {"contract_term", "job.contract_term"}},
+                                      "job", codes)));
     } else if (key == "archive") {
-      TRY(check_object(*it,
-                       {{"unit", Check::Text, 128},
-                        {"address", Check::Text, 128},
-                        {"postcode", Check::Postcode, 6},
-                        {"contact", Check::Text, 32},
-                        {"phone", Check::Phone, 32}},
-                       "archive", nullptr));
+      append(values, TRY(check_object(*it,
+                                      {{"unit", "archive.unit"},
+                                       {"address", "archive.address"},
+                                       {"postcode", "archive.postcode"},
+                                       {"contact", "archive.contact"},
+                                       {"phone", "archive.phone"}},
+                                      "archive", codes)));
     } else if (key == "hukou") {
-      TRY(check_object(*it, {{"address", Check::Text, 128}}, "hukou", nullptr));
+      append(values, TRY(check_object(*it, {{"address", "hukou.address"}}, "hukou", codes)));
     } else if (key == "remarks" || key == "employer_opinion" || key == "student_opinion") {
-      TRY(check_object(json{{key, *it}},
-                       {{"remarks", Check::Multiline, 1200},
-                        {"employer_opinion", Check::Multiline, 200},
-                        {"student_opinion", Check::Multiline, 200}},
-                       "", nullptr));
+      append(values, TRY(check_object(json{{key, *it}},
+                                      {{"remarks", "remarks"},
+                                       {"employer_opinion", "employer.opinion"},
+                                       {"student_opinion", "student.opinion"}},
+                                      "", codes)));
     } else {
       return Error::invalid(key, "未知字段");
     }
   }
-  return {};
+  return check_printable(values, print);
+}
+
+Status validate_student_record(const Student& student, std::string_view college_name, const core::CodeLists& codes,
+                               const PrintCheck& print) {
+  std::vector<Printed> values = TRY(check_object(json{{"student_no", student.student_no},
+                                                            {"name", student.name},
+                                                            {"id_number", student.id_number},
+                                                            {"gender", gender_code(student.gender)},
+                                                            {"major", student.major},
+                                                            {"college_name", college_name}},
+                                                           {{"student_no", "student.student_no"},
+                                                            {"name", "student.name"},
+                                                            {"id_number", "student.id_number"},
+                                                            {"gender", "student.gender"},
+                                                            {"major", "student.major"},
+                                                            {"college_name", "student.college"}},
+                                                           "", codes));
+  for (const Member& required : {Member{"student_no", "student.student_no"}, Member{"name", "student.name"},
+                                 Member{"id_number", "student.id_number"}, Member{"gender", "student.gender"},
+                                 Member{"major", "student.major"}, Member{"college_name", "student.college"}}) {
+    if (!find_path(values, required.path)) return core::missing_field(*core::field_rule(required.path), required.name);
+  }
+  TRY(core::check_gender_matches_id(student.gender, find_path(values, "student.id_number")->printed, "gender"));
+  return check_printable(values, print);
 }
 
 Result<json> render_input(const Agreement& agreement, const SchoolProfile& school, const std::string& college_name) {

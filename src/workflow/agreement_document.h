@@ -1,8 +1,9 @@
 // The agreement as a document: which stored data fills which field of the printed form.
 //
 // The parties edit three kinds of data, each with a fixed shape checked here when it is saved
-// (unknown members, wrong types, bad national codes and unknown codes are InvalidInput errors
-// naming the member, e.g. "contact.mobile"):
+// (unknown members and wrong types here; formats, dates, codes and text policy by the field-rule
+// table of core/field_rules.h; fonts and fit by the PrintCheck below — InvalidInput,
+// FontCoverage or Overflow errors naming the member, e.g. "contact.mobile"):
 //   source info sections (the student's 生源, verified by the college)
 //     basic     {ethnicity, political_status, birth_date}
 //     contact   {mobile, email, home_address}
@@ -25,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace sanfang::workflow {
 
@@ -39,9 +41,36 @@ struct SchoolProfile {
   std::string phone;
 };
 
-Status validate_source_sections(const SourceSections& sections, const core::CodeLists& codes);
-Status validate_employer_profile(const nlohmann::json& profile, const core::CodeLists& codes);
-Status validate_agreement_content(const nlohmann::json& content);
+// What only the renderer can tell about a value that will be printed: whether the font chain
+// covers every character and whether it fits its box(es) on the form. Asked for every value when
+// it is saved, so that a value the workflow accepts always renders; implemented with the render
+// core (jobs::RendererPrintCheck), so this module knows nothing of fonts or layouts.
+class PrintCheck {
+ public:
+  virtual ~PrintCheck() = default;
+  // `path` is the render-input path ("student.name"), `printed` the value as it is printed (code
+  // labels, dates in 年月日), `field` the caller's name for it. FontCoverage or Overflow naming
+  // `field`, with a detail that names the field as the form does.
+  virtual Status check(std::string_view path, std::string_view printed, std::string_view field) const = 0;
+};
+
+// The checks on save. Each value passes its field rule (core/field_rules.h) and the print check;
+// the first failure is returned, naming the member as the request does ("basic.birth_date",
+// "job.position"). Nothing is changed by a caller that stops at an error.
+//
+// Source info of `student` (whose resident ID the birth date must match).
+Status validate_source_sections(const SourceSections& sections, const Student& student,
+                                const core::CodeLists& codes, const PrintCheck& print);
+// An employer as registered: name, credit code and profile ("name", "uscc", "profile.phone").
+Status validate_employer(std::string_view name, std::string_view uscc, const nlohmann::json& profile,
+                         const core::CodeLists& codes, const PrintCheck& print);
+// Agreement terms ("job.position", "remarks", ...).
+Status validate_agreement_content(const nlohmann::json& content, const core::CodeLists& codes,
+                                  const PrintCheck& print);
+// An imported student record and the name of their college, errors naming the import's columns
+// (name, id_number, gender, student_no, major, college_name).
+Status validate_student_record(const Student& student, std::string_view college_name,
+                               const core::CodeLists& codes, const PrintCheck& print);
 
 // The render input (api/render-input.schema.json) for an agreement that has a snapshot (it
 // entered review). Signed agreements carry their serial and signing time; others render as

@@ -4,13 +4,13 @@
 #include <initializer_list>
 #include <utility>
 
+#include "core/field_rules.h"
 #include "workflow/rule_support.h"
 
 namespace sanfang::workflow {
 namespace {
 
 using detail::agreement_in_wrong_state;
-using detail::is_blank;
 
 constexpr const char* kEntity = "agreement";
 
@@ -298,7 +298,7 @@ Result<AgreementChange> return_invitation(const Agreement& agreement, const Acto
   if (agreement.state != AgreementState::Invited)
     return agreement_in_wrong_state(agreement.state, "打回");
   TRY(require_unexpired(agreement, options, now, "打回"));
-  if (is_blank(reason)) return Error::invalid("reason", "打回邀约必须填写原因");
+  TRY(core::check_reason(reason, "reason", true, "打回邀约必须填写原因"));
   AgreementChange change{agreement, std::nullopt, {}};
   change.agreement.state = AgreementState::Returned;
   change.agreement.last_reason = std::string(reason);
@@ -347,7 +347,7 @@ Result<AgreementChange> review_agreement(const Agreement& agreement, const Actor
   const std::string action_suffix = std::string(".") + to_string(level);
   next.updated_at = now;
   if (decision == ReviewDecision::Reject) {
-    if (is_blank(reason)) return Error::invalid("reason", "驳回必须填写原因");
+    TRY(core::check_reason(reason, "reason", true, "驳回必须填写原因"));
     next.state = AgreementState::Rejected;
     next.last_reason = std::string(reason);
     next.snapshot = nullptr;  // retaken when the originator resubmits
@@ -358,6 +358,7 @@ Result<AgreementChange> review_agreement(const Agreement& agreement, const Actor
                                                std::string(reason)));
     return change;
   }
+  TRY(core::check_reason(reason, "reason", false, {}));
   ++next.review_step;
   if (next.review_step < next.review_chain.size()) {
     change.events.push_back(detail::make_event(kEntity, id, "review.approve" + action_suffix, actor,
@@ -421,7 +422,7 @@ Result<AgreementChange> request_termination(const Agreement& agreement, const Ac
   if (parties.student_has_used_termination)
     return Error::make(ErrorKind::Conflict, "每位毕业生仅有一次解约机会，你已使用过，不能再次申请解约",
                        "student_no");
-  if (is_blank(explanation)) return Error::invalid("explanation", "申请解约必须填写解约情况说明");
+  TRY(core::check_reason(explanation, "explanation", true, "申请解约必须填写解约情况说明"));
   // SPEC: material images — the original employer's release letter and the new employer's
   // acceptance letter.
   if (!has_attachment(material, AttachmentPurpose::ReleaseLetter, true))
@@ -469,7 +470,7 @@ Result<AgreementChange> review_termination(const Agreement& agreement,
   const std::string action_suffix = std::string(".") + to_string(level);
   next.updated_at = now;
   if (decision == ReviewDecision::Reject) {
-    if (is_blank(reason)) return Error::invalid("reason", "驳回解约申请必须填写原因");
+    TRY(core::check_reason(reason, "reason", true, "驳回解约申请必须填写原因"));
     // SPEC: a rejection at either level returns it to signed.
     next.state = AgreementState::Signed;
     request.state = TerminationState::Rejected;
@@ -481,6 +482,7 @@ Result<AgreementChange> review_termination(const Agreement& agreement,
         std::string(reason)));
     return change;
   }
+  TRY(core::check_reason(reason, "reason", false, {}));
   ++request.review_step;
   if (request.review_step < request.review_chain.size()) {
     change.events.push_back(detail::make_event(

@@ -2,21 +2,6 @@
 
 namespace sanfang::workflow::detail {
 
-bool is_blank(std::string_view text) {
-  constexpr std::string_view kIdeographicSpace = "\u3000";
-  std::size_t i = 0;
-  while (i < text.size()) {
-    if (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r') {
-      ++i;
-    } else if (text.substr(i, kIdeographicSpace.size()) == kIdeographicSpace) {
-      i += kIdeographicSpace.size();
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
-
 AuditEvent make_event(std::string entity, std::string entity_id, std::string action,
                       const Actor& actor, Timestamp at, std::string from_state,
                       std::string to_state, std::string reason) {

@@ -9,10 +9,6 @@
 
 namespace sanfang::workflow::detail {
 
-// True when `text` holds nothing but ASCII or full-width (U+3000) spaces: a reason of blanks is no
-// reason.
-bool is_blank(std::string_view text);
-
 AuditEvent make_event(std::string entity, std::string entity_id, std::string action,
                       const Actor& actor, Timestamp at, std::string from_state,
                       std::string to_state, std::string reason = {});

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "core/field_rules.h"
 #include "workflow/rule_support.h"
 
 namespace sanfang::workflow {
@@ -75,10 +76,11 @@ Result<SourceInfoChange> review_source_info(const SourceInfo& current, const Act
   SourceInfoChange change{current, {}};
   change.source_info.updated_at = now;
   if (decision == ReviewDecision::Reject) {
-    if (detail::is_blank(reason)) return Error::invalid("reason", "驳回生源信息必须填写原因");
+    TRY(core::check_reason(reason, "reason", true, "驳回生源信息必须填写原因"));
     change.source_info.state = SourceInfoState::Rejected;
     change.source_info.reject_reason = std::string(reason);
   } else {
+    TRY(core::check_reason(reason, "reason", false, {}));
     change.source_info.state = SourceInfoState::Verified;
   }
   change.events.push_back(detail::make_event(

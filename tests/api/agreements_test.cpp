@@ -51,9 +51,11 @@ TEST_CASE("an invitation is returned with a reason, resent, accepted and approve
   WorkflowWorld world;
   std::mutex mutex;
   std::vector<std::int64_t> signed_ids;
-  world.fixture().app().on_signed = [&](const workflow::Agreement& a) {
+  auto make_document = world.fixture().app().make_signed_document;
+  world.fixture().app().make_signed_document = [&, make_document](const workflow::Agreement& a) {
     std::lock_guard lock(mutex);
     signed_ids.push_back(a.id);
+    return make_document(a);
   };
   world.add_student("2022001");
   world.verify_source_info("2022001");

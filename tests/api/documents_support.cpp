@@ -1,5 +1,7 @@
 #include "documents_support.h"
 
+#include "api/documents.h"
+
 #include "workflow/agreement_rules.h"
 #include "workflow/source_info_rules.h"
 
@@ -93,10 +95,10 @@ workflow::Agreement DocumentsWorld::sign(const workflow::Agreement& in_review) {
   const auto now = m_app.clock->now();
   auto approved = apply(workflow::review_agreement(in_review, college_reviewer(), workflow::ReviewDecision::Approve, "", now),
                         in_review);
-  auto signed_agreement =
-      apply(workflow::review_agreement(approved, school_reviewer(), workflow::ReviewDecision::Approve, "", now), approved);
+  auto signed_agreement = require_ok(api::sign_agreement(
+      m_app, require_ok(workflow::review_agreement(approved, school_reviewer(), workflow::ReviewDecision::Approve, "", now)),
+      approved.version));
   REQUIRE(signed_agreement.state == workflow::AgreementState::Signed);
-  if (m_app.on_signed) m_app.on_signed(signed_agreement);
   return signed_agreement;
 }
 

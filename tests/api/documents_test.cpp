@@ -67,7 +67,7 @@ TEST_CASE("a signed agreement's PDF is stored at signing and served with its ser
   const auto agreement = world.sign(world.in_review("2022001"));
   REQUIRE(agreement.serial);
 
-  // Rendered once, at signing, through App::on_signed.
+  // Rendered once, as part of the signing decision (sign_agreement).
   const auto stored = require_ok(fixture.app().store->signed_document(agreement.id));
   CHECK(stored.serial == *agreement.serial);
 
@@ -106,9 +106,11 @@ TEST_CASE("the signed PDF answers 304 to a matching If-None-Match and names the 
   CHECK(client.get(path_of(agreement, "pdf"), {{"If-None-Match", "\"something-else\""}}).status == 200);
 }
 
-TEST_CASE("a signed agreement whose render at signing did not happen is rendered on first request", "[api][documents]") {
+TEST_CASE("a signed agreement stored without its document (a seeded data folder) is rendered on first request",
+          "[api][documents]") {
   ServiceFixture fixture;
-  fixture.app().on_signed = nullptr;  // as if the render at signing had failed
+  // As `sanfang bench-seed` signs: the signing is stored, its PDF is not.
+  fixture.app().make_signed_document = [](const workflow::Agreement&) { return Status{}; };
   DocumentsWorld world(fixture.app());
   world.add_verified_student("2022001", "张三");
   const auto agreement = world.sign(world.in_review("2022001"));

@@ -198,3 +198,36 @@ TEST_CASE("sanfang import imports a file and exits 1 naming the lines that faile
                     fixture.data_dir().string())
             .exit_status == 1);
 }
+
+TEST_CASE("an import refuses names that start like a spreadsheet formula or hold characters no font has, per line",
+          "[api][import][validation]") {
+  ServiceFixture fixture;
+  HttpClient school(fixture.base_url());
+  school.set_token(sanfang::testing::sign_in_as_school(fixture, school));
+  const std::string csv = std::string(kHeader) + "\n" +
+                          "2026101,=HYPERLINK(\"http://x\"),"    + kManId + ",男,CS,计算机学院,软件工程,本科,2026\n" +
+                          "2026102,\"\t+1\","                    + kManId + ",男,CS,计算机学院,软件工程,本科,2026\n" +
+                          "2026103,@SUM(A1),"                    + kManId + ",男,CS,计算机学院,软件工程,本科,2026\n" +
+                          "2026104,扎西\u0F56\u0F40,"            + kManId + ",男,CS,计算机学院,软件工程,本科,2026\n" +
+                          "2026105,\u3164\u3164,"                + kManId + ",男,CS,计算机学院,软件工程,本科,2026\n" +
+                          "2026106,张三,"                        + kManId + ",男,CS,计算机学院,-软件工程,本科,2026\n" +
+                          "2026107,王\U0002A6A5,"                + kManId + ",男,CS,计算机学院,软件工程,本科,2026\n";
+  const auto response = post_csv(school, csv);
+  INFO(response.body);
+  REQUIRE(response.status == 200);
+  const json report = response.json();
+  CHECK(report["imported"] == 1);  // only the rare-character name the fallback fonts cover
+  CHECK(has_error(report, 2, "name"));
+  CHECK(has_error(report, 3, "name"));
+  CHECK(has_error(report, 4, "name"));
+  CHECK(has_error(report, 5, "name"));
+  CHECK(has_error(report, 6, "name"));
+  CHECK(has_error(report, 7, "major"));
+  for (const auto& error : report["errors"]) {
+    if (error["line"] == 2) CHECK(error["detail"].get<std::string>().find("公式") != std::string::npos);
+    if (error["line"] == 5) CHECK(error["detail"].get<std::string>().find("U+0F56") != std::string::npos);
+  }
+  CHECK(fixture.app().store->student("2026101").error().kind == ErrorKind::NotFound);
+  CHECK(fixture.app().store->student("2026104").error().kind == ErrorKind::NotFound);
+  CHECK(fixture.app().store->student("2026107").ok());
+}

@@ -60,7 +60,7 @@ WorkflowWorld::WorkflowWorld() {
 }
 
 void WorkflowWorld::add_student(const std::string& student_no, const std::string& college_code) {
-  ok(store().put_student({student_no, "张三", "11010519491231002X", "男", college_code, "软件工程",
+  ok(store().put_student({student_no, "张三", "110105194912310011", "男", college_code, "软件工程",
                           "本科", 2026}));
 }
 

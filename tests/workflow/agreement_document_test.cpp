@@ -1,6 +1,7 @@
 #include "workflow/agreement_document.h"
 
 #include "core/code_lists.h"
+#include "print_check_support.h"
 #include "render/document.h"
 
 #include <catch2/catch.hpp>
@@ -77,34 +78,36 @@ TEST_CASE("an unsigned agreement renders as a preview without serial", "[agreeme
 }
 
 TEST_CASE("source sections, employer profiles and content refuse bad members naming them", "[agreement_document]") {
+  const PrintCheck& print = testing::print_check();
+  const Student student{"220101010123", "张三", "620102200305010032", "男", "01", "计算机科学与技术", "本科", 2026};
   SourceSections sections;
   sections.contact = {{"mobile", "12345"}};
-  auto bad_mobile = validate_source_sections(sections, codes());
+  auto bad_mobile = validate_source_sections(sections, student, codes(), print);
   REQUIRE_FALSE(bad_mobile);
   CHECK(bad_mobile.error().field == "contact.mobile");
 
   sections.contact = {{"mobile", "13912345678"}, {"wechat", "x"}};
-  auto unknown = validate_source_sections(sections, codes());
+  auto unknown = validate_source_sections(sections, student, codes(), print);
   REQUIRE_FALSE(unknown);
   CHECK(unknown.error().field == "contact.wechat");
 
   sections.contact = json::object();
   sections.basic = {{"ethnicity", "77"}};
-  auto bad_code = validate_source_sections(sections, codes());
+  auto bad_code = validate_source_sections(sections, student, codes(), print);
   REQUIRE_FALSE(bad_code);
   CHECK(bad_code.error().field == "basic.ethnicity");
 
-  auto bad_profile = validate_employer_profile({{"postcode", "7300"}}, codes());
+  auto bad_profile = validate_employer("甘肃丝路数字科技有限公司", "91620100MA74X2B3KD", {{"postcode", "7300"}}, codes(), print);
   REQUIRE_FALSE(bad_profile);
   CHECK(bad_profile.error().field == "profile.postcode");
 
-  auto bad_content = validate_agreement_content({{"job", {{"position", "开发\u202E"}}}});
+  auto bad_content = validate_agreement_content({{"job", {{"position", "开发\u202E"}}}}, codes(), print);
   REQUIRE_FALSE(bad_content);
   CHECK(bad_content.error().field == "job.position");
 
-  auto unknown_content = validate_agreement_content({{"bonus", "x"}});
+  auto unknown_content = validate_agreement_content({{"bonus", "x"}}, codes(), print);
   REQUIRE_FALSE(unknown_content);
   CHECK(unknown_content.error().field == "bonus");
 
-  CHECK(validate_agreement_content(signed_agreement().content));
+  CHECK(validate_agreement_content(signed_agreement().content, codes(), print));
 }
