@@ -8,13 +8,15 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <sys/types.h>
 #include <string_view>
 
 namespace sanfang::core {
 
 class AtomicFile {
  public:
-  static Result<AtomicFile> create(const std::filesystem::path& target);
+  // `mode`: the finished file's permissions (0600 for files holding personal data).
+  static Result<AtomicFile> create(const std::filesystem::path& target, mode_t mode = 0644);
   AtomicFile(AtomicFile&& other) noexcept;
   AtomicFile& operator=(AtomicFile&&) = delete;
   ~AtomicFile();
@@ -23,9 +25,10 @@ class AtomicFile {
   Status commit();
 
  private:
-  AtomicFile(std::filesystem::path target, std::filesystem::path temp, int fd);
+  AtomicFile(std::filesystem::path target, std::filesystem::path temp, int fd, mode_t mode);
   std::filesystem::path m_target, m_temp;
   int m_fd = -1;
+  mode_t m_mode = 0644;
   bool m_failed = false;
 };
 

@@ -1,11 +1,22 @@
 #include "store/sqlite_handle.h"
 
+#include "store/private_files.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <string>
 
 namespace sanfang::store::sqlite {
 
 Result<Database> Database::open(const std::filesystem::path& file,
                                 std::chrono::milliseconds busy_timeout, bool durable) {
+  // SQLite creates a new database file 0644 and gives -wal and -shm the database file's mode, so
+  // the file is made 0600 before SQLite sees it; an existing one (and its companions) is
+  // tightened, in case an older version made it.
+  if (const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, kPrivateFileMode); fd >= 0)
+    ::close(fd);
+  for (const char* suffix : {"", "-wal", "-shm"}) TRY(make_file_private(file.string() + suffix));
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(file.c_str(), &raw,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
