@@ -321,6 +321,8 @@ Result<std::unique_ptr<Renderer>> Renderer::create(std::shared_ptr<const FontSet
 
 const LayoutSpec& Renderer::layout() const { return *m_impl->layout; }
 
+const FontContext& Renderer::font_context() const { return m_impl->font_context; }
+
 Result<std::unique_ptr<PdfStream>> Renderer::begin(ByteSink sink, StreamOptions options) {
   auto impl = std::make_unique<PdfStream::Impl>(*m_impl, std::move(sink), std::move(options));
   impl->title = m_impl->layout->title;

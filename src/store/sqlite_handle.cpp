@@ -2,21 +2,12 @@
 
 #include "store/private_files.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <string>
 
 namespace sanfang::store::sqlite {
 
 Result<Database> Database::open(const std::filesystem::path& file,
                                 std::chrono::milliseconds busy_timeout, bool durable) {
-  // SQLite creates a new database file 0644 and gives -wal and -shm the database file's mode, so
-  // the file is made 0600 before SQLite sees it; an existing one (and its companions) is
-  // tightened, in case an older version made it.
-  if (const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, kPrivateFileMode); fd >= 0)
-    ::close(fd);
-  for (const char* suffix : {"", "-wal", "-shm"}) TRY(make_file_private(file.string() + suffix));
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(file.c_str(), &raw,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -25,6 +16,11 @@ Result<Database> Database::open(const std::filesystem::path& file,
   if (rc != SQLITE_OK)
     return Error::make(ErrorKind::Storage,
                        "cannot open database " + file.string() + ": " + sqlite3_errstr(rc));
+  // SQLite creates a new database file 0644 and gives -wal and -shm the database file's mode
+  // when it makes them (journal_mode below), so the file is tightened first; existing companions
+  // too, in case an older version made them. By path only: closing any descriptor of the file
+  // would drop the POSIX locks of every connection to it in this process.
+  for (const char* suffix : {"", "-wal", "-shm"}) TRY(make_file_private(file.string() + suffix));
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, static_cast<int>(busy_timeout.count()));
   TRY(db.exec("PRAGMA journal_mode=WAL"));
