@@ -60,7 +60,7 @@ std::string answer_digest(std::string_view captcha_id, std::string_view answer) 
   return store::sha256_hex(std::string(captcha_id) + "\n" + normalised);
 }
 
-Result<std::string> render_png(std::shared_ptr<const render::FontSet> fonts, std::string_view text) {
+Result<std::string> render_png(const render::FontContext& fonts, std::string_view text) {
   if (sodium_init() < 0) return Error::make(ErrorKind::Internal, "libsodium failed to initialise");
   render::SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_RGB24, kWidth, kHeight));
   render::CairoPtr cr(cairo_create(surface.get()));
@@ -70,9 +70,10 @@ Result<std::string> render_png(std::shared_ptr<const render::FontSet> fonts, std
   cairo_paint(cr.get());
   draw_noise_lines(cr.get(), 4, 1.0);
 
-  const std::string family = captcha_family(*fonts);
-  render::FontContext context(std::move(fonts));
-  render::PangoLayoutPtr layout(pango_layout_new(context.pango()));
+  const std::string family = captcha_family(fonts.fonts());
+  // pango_cairo_update_layout() below adapts the layout's context to this image's transform.
+  render::PangoContextPtr context(pango_font_map_create_context(pango_context_get_font_map(fonts.pango())));
+  render::PangoLayoutPtr layout(pango_layout_new(context.get()));
   render::FontDescriptionPtr font(pango_font_description_new());
   pango_font_description_set_family(font.get(), family.c_str());
   pango_font_description_set_weight(font.get(), PANGO_WEIGHT_BOLD);
@@ -104,6 +105,10 @@ Result<std::string> render_png(std::shared_ptr<const render::FontSet> fonts, std
     return Error::make(ErrorKind::Render, "captcha drawing failed");
   cr.reset();
   return encode_png(surface.get());
+}
+
+Result<std::string> render_png(jobs::RenderPool& pool, std::string_view text) {
+  return pool.run<std::string>([text](render::Renderer& renderer) { return render_png(renderer.font_context(), text); });
 }
 
 }  // namespace sanfang::api::captcha

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "jobs/render_pool.h"
 #include "render/fonts.h"
 
 #include <chrono>
@@ -26,7 +27,13 @@ std::string random_text();
 std::string answer_digest(std::string_view captcha_id, std::string_view answer);
 
 // The text drawn as a 160×60 PNG: each character in its own colour and angle, over noise lines
-// and dots (positions from libsodium's CSPRNG).
-Result<std::string> render_png(std::shared_ptr<const render::FontSet> fonts, std::string_view text);
+// and dots (positions from libsodium's CSPRNG). Drawn with `fonts`' font map (loading the CJK
+// fonts per image cost more than the drawing) in a Pango context of its own, so the caller's
+// context keeps its print settings.
+Result<std::string> render_png(const render::FontContext& fonts, std::string_view text);
+
+// The same on a render thread of `pool`, with that thread's font map; Busy when its queue is full.
+// The captcha is public, so its drawing must stay bounded like any other rendering.
+Result<std::string> render_png(jobs::RenderPool& pool, std::string_view text);
 
 }  // namespace sanfang::api::captcha

@@ -122,6 +122,12 @@ Result<Pdf> preview_pdf(App& app, const workflow::Agreement& agreement) {
   return Pdf{TRY(render_counted(app, std::move(document))), {}, hash};
 }
 
+Result<std::string> page_png(App& app, const Pdf& pdf, int page) {
+  constexpr double kScreenDpi = 96;
+  const std::string bytes = TRY(pdf_bytes(app, pdf));
+  return app.renders->rasterise(bytes, page, kScreenDpi);
+}
+
 Result<Pdf> current_pdf(App& app, const workflow::Agreement& agreement) {
   return agreement.serial ? signed_pdf(app, agreement) : preview_pdf(app, agreement);
 }

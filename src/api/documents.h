@@ -56,6 +56,10 @@ Result<Pdf> preview_pdf(App& app, const workflow::Agreement& agreement);
 // The signed PDF when the agreement has a serial, else the preview.
 Result<Pdf> current_pdf(App& app, const workflow::Agreement& agreement);
 
+// Page `page` (1-based) of `pdf` as a PNG for screens (96 dpi), rasterised by Poppler on the
+// render pool — never on the request thread; Busy when the pool's queue is full.
+Result<std::string> page_png(App& app, const Pdf& pdf, int page);
+
 std::string hex_encode(const core::ContentHash& hash);
 Result<core::ContentHash> hex_decode_hash(std::string_view hex);
 

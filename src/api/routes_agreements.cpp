@@ -10,6 +10,7 @@
 #include "api/workflow_http.h"
 #include "workflow/agreement_document.h"
 #include "workflow/agreement_rules.h"
+#include "workflow/limits.h"
 
 #include <charconv>
 
@@ -234,8 +235,9 @@ Result<HttpResponse> upload_attachment(RouteContext& context) {
   const auto purpose_text = context.request.query_value("purpose");
   if (!purpose_text) return Error::invalid("purpose", "必填：proof、release_letter、acceptance_letter 或 other");
   const auto purpose = TRY(workflow::parse_attachment_purpose(*purpose_text));
+  TRY(workflow::check_attachment_limit(static_cast<int>(TRY(context.app.store->uploads_of(id)).size())));
   const std::string& bytes = context.request.body;
-  const auto media_type = TRY(check_upload(bytes, context.request.header("content-type")));
+  const auto media_type = TRY(check_upload(*context.app.renders, bytes, context.request.header("content-type")));
   const workflow::Actor actor = context.actor();
   const workflow::Attachment described{{}, media_type, static_cast<std::int64_t>(bytes.size()), purpose};
 

@@ -6,8 +6,8 @@
 #include "api/problem.h"
 #include "api/routes.h"
 #include "api/workflow_http.h"
-#include "core/validate.h"
 #include "store/secrets.h"
+#include "workflow/password_policy.h"
 
 namespace sanfang::api {
 
@@ -16,7 +16,7 @@ namespace {
 // SPEC "Accounts": after 3 failed logins for an account a captcha is required.
 constexpr int kFailuresBeforeCaptcha = 3;
 constexpr std::size_t kMaxUsernameBytes = 64;
-constexpr std::size_t kMaxPasswordBytes = 128;
+constexpr std::size_t kMaxPasswordBytes = workflow::kMaxPasswordBytes;
 
 HttpResponse captcha_required(const std::string& detail, const std::string& field) {
   return problem_response(401, "captcha_required", detail, field);
@@ -77,13 +77,15 @@ Result<HttpResponse> login(RouteContext& context) {
 }
 
 // POST /api/v1/auth/password {old_password, new_password}: the one call an account that must
-// change its password may make (SPEC "Accounts").
+// change its password may make (SPEC "Accounts"). The new password must pass the password policy;
+// the change ends the account's other sessions, and the session making it stays signed in.
 Result<HttpResponse> change_password(RouteContext& context) {
   const auto body = TRY(JsonBody::parse(context.request.body, {"old_password", "new_password"}));
   const std::string old_password = TRY(bounded(body, "old_password", kMaxPasswordBytes));
   const std::string new_password = TRY(bounded(body, "new_password", kMaxPasswordBytes));
-  TRY(core::check_text_policy(new_password, "new_password", false));
-  auto changed = context.app.store->change_password(context.account->id, old_password, new_password);
+  TRY(workflow::check_password({new_password, context.account->username, old_password}, "new_password"));
+  auto changed =
+      context.app.store->change_password(context.account->id, old_password, new_password, context.token);
   if (!changed) {
     // A wrong old password is a mistake in this form, not a lost session: 400, not 401.
     if (changed.error().kind == ErrorKind::Unauthorized) return Error::invalid("old_password", "原密码错误");
@@ -103,7 +105,7 @@ Result<HttpResponse> new_captcha(RouteContext& context) {
   App& app = context.app;
   const std::string text = app.captcha_text ? app.captcha_text() : captcha::random_text();
   if (text.empty()) return Error::make(ErrorKind::Internal, "no captcha text");
-  const std::string png = TRY(captcha::render_png(app.fonts, text));
+  const std::string png = TRY(captcha::render_png(*app.renders, text));
   const std::string id = TRY(store::random_token());
   const auto now = context.now();
   const auto expires_at = now + captcha::kLifetime;

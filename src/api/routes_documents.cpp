@@ -6,7 +6,6 @@
 #include "api/routes.h"
 #include "api/workflow_http.h"
 #include "core/validate.h"
-#include "render/preview.h"
 
 #include <charconv>
 #include <string>
@@ -78,8 +77,7 @@ Result<HttpResponse> agreement_preview_png(RouteContext& context) {
   const workflow::Agreement agreement = TRY(visible_document(context));
   if (!agreement.snapshot.is_object()) return nothing_to_print(agreement);
   const Pdf pdf = TRY(current_pdf(context.app, agreement));
-  // Poppler renders are serialised inside render_page_png (tech-notes §5).
-  std::string png = TRY(render::render_page_png(TRY(pdf_bytes(context.app, pdf)), page, 96));
+  std::string png = TRY(page_png(context.app, pdf, page));
   return bytes_response(200, "image/png", std::move(png)).with_header("Cache-Control", "private, no-cache");
 }
 

@@ -6,6 +6,7 @@
 #include "api/workflow_http.h"
 #include "core/validate.h"
 #include "workflow/agreement_document.h"
+#include "workflow/limits.h"
 #include "workflow/source_info_rules.h"
 
 #include <charconv>
@@ -92,6 +93,8 @@ Result<HttpResponse> register_employer(RouteContext& context) {
     return Error::make(ErrorKind::Conflict, "该账户已绑定用人单位", "account");
   const JsonBody body = TRY(read_json_body(context.request, {"name", "uscc", "profile"}));
   const workflow::Employer employer = TRY(read_new_employer(body, context.app));
+  if (actor.role == Role::Student)
+    TRY(workflow::check_student_employer_limit(TRY(context.app.store->employers_registered_by(actor.account_id))));
   workflow::AuditEvent registered;
   registered.entity = "employer";
   registered.action = "register";

@@ -1,8 +1,9 @@
 #include "api/upload_check.h"
 
+#include "render/preview.h"
 #include "store/blob_store.h"
 
-#include <cairo.h>
+#include <png.h>
 #include <poppler-document.h>
 #include <poppler-page.h>
 
@@ -10,39 +11,105 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <vector>
 
-// libjpeg's header needs FILE and size_t declared first.
+// libjpeg's headers need FILE and size_t declared first.
 #include <jpeglib.h>
+#include <jerror.h>
 
 namespace sanfang::api {
 
 namespace {
 
-struct SurfaceDestroyer {
-  void operator()(cairo_surface_t* surface) const { cairo_surface_destroy(surface); }
-};
+using workflow::MediaType;
 
-struct PngReader {
+Error damaged(MediaType type) {
+  return Error::invalid("body", "文件已损坏或不是有效的 " + std::string(workflow::to_string(type)));
+}
+
+// Checked against the declared size, before any pixel is decoded.
+Status check_dimensions(std::uint64_t width, std::uint64_t height) {
+  if (width == 0 || height == 0) return Error::invalid("body", "图片的宽度或高度为 0");
+  if (width > kMaxImageSide || height > kMaxImageSide || width * height > kMaxImagePixels)
+    return Error::make(ErrorKind::TooLarge,
+                       "图片尺寸过大（" + std::to_string(width) + "×" + std::to_string(height) +
+                           " 像素）；请缩小到 4000 万像素、每边 " + std::to_string(kMaxImageSide) +
+                           " 像素以内后再上传",
+                       "body");
+  return {};
+}
+
+// ---- PNG ------------------------------------------------------------------------------------------
+
+// libpng reports errors through a callback that must not return: it jumps back to the setjmp in
+// png_check(). Warnings are ignored, as cairo does: many good files draw one (an sRGB profile
+// libpng knows to be slightly off), and damage to the image data is an error, not a warning.
+struct PngInput {
   std::string_view bytes;
   std::size_t offset = 0;
 };
 
-cairo_status_t read_png_bytes(void* closure, unsigned char* data, unsigned int length) {
-  auto* reader = static_cast<PngReader*>(closure);
-  if (reader->bytes.size() - reader->offset < length) return CAIRO_STATUS_READ_ERROR;
-  std::memcpy(data, reader->bytes.data() + reader->offset, length);
-  reader->offset += length;
-  return CAIRO_STATUS_SUCCESS;
+void png_read_bytes(png_structp png, png_bytep data, png_size_t length) {
+  auto* input = static_cast<PngInput*>(png_get_io_ptr(png));
+  if (input->bytes.size() - input->offset < length) png_error(png, "truncated");
+  std::memcpy(data, input->bytes.data() + input->offset, length);
+  input->offset += length;
 }
 
-bool png_decodes(std::string_view bytes) {
-  PngReader reader{bytes};
-  std::unique_ptr<cairo_surface_t, SurfaceDestroyer> surface(
-      cairo_image_surface_create_from_png_stream(read_png_bytes, &reader));
-  return cairo_surface_status(surface.get()) == CAIRO_STATUS_SUCCESS &&
-         cairo_image_surface_get_width(surface.get()) > 0;
+void png_fail(png_structp png, png_const_charp) { png_longjmp(png, 1); }
+
+// Replaces libpng's default, which writes warnings to stderr.
+void png_ignore_warning(png_structp, png_const_charp) {}
+
+struct PngReadDestroyer {
+  png_structp png = nullptr;
+  png_infop info = nullptr;
+  ~PngReadDestroyer() { png_destroy_read_struct(&png, info ? &info : nullptr, nullptr); }
+};
+
+enum class Decoded { Clean, Damaged, OverBudget };
+
+// Reads the header, checks the declared size, then decodes every row (all passes of an
+// interlaced image) into one row buffer and reads the end of the file. Nothing with a destructor
+// is created between setjmp and the calls that may jump back to it.
+Status png_check(std::string_view bytes) {
+  PngInput input{bytes};
+  PngReadDestroyer handles;
+  std::vector<png_byte> row;
+  volatile png_uint_32 width = 0, height = 0;
+  volatile Decoded outcome = Decoded::Damaged;
+  handles.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &input, png_fail, png_ignore_warning);
+  if (!handles.png) return Error::make(ErrorKind::Internal, "libpng failed to initialise");
+  handles.info = png_create_info_struct(handles.png);
+  if (!handles.info) return Error::make(ErrorKind::Internal, "libpng failed to initialise");
+  if (setjmp(png_jmpbuf(handles.png)) == 0) {
+    // libpng's own limits are opened up to the format's maximum so that the budget below, with
+    // its clear message, decides; ancillary chunks (text, ICC profiles) stay capped at 8 MB.
+    png_set_user_limits(handles.png, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
+    png_set_chunk_malloc_max(handles.png, 8 * 1024 * 1024);
+    png_set_read_fn(handles.png, &input, png_read_bytes);
+    png_read_info(handles.png, handles.info);
+    width = png_get_image_width(handles.png, handles.info);
+    height = png_get_image_height(handles.png, handles.info);
+    if (!check_dimensions(width, height).ok()) {
+      outcome = Decoded::OverBudget;
+    } else {
+      const int passes = png_set_interlace_handling(handles.png);
+      png_read_update_info(handles.png, handles.info);
+      row.resize(png_get_rowbytes(handles.png, handles.info));
+      for (int pass = 0; pass < passes; ++pass)
+        for (png_uint_32 y = 0; y < height; ++y) png_read_row(handles.png, row.data(), nullptr);
+      png_read_end(handles.png, nullptr);
+      outcome = Decoded::Clean;
+    }
+  }
+  if (outcome == Decoded::OverBudget) return check_dimensions(width, height);
+  if (outcome == Decoded::Damaged) return damaged(MediaType::Png);
+  return {};
 }
+
+// ---- JPEG -----------------------------------------------------------------------------------------
 
 // libjpeg reports fatal errors through error_exit, which must not return: the standard pattern
 // is a longjmp back to the decoder. Warnings (a truncated file is only a warning, the rest of the
@@ -51,6 +118,7 @@ struct JpegErrors {
   jpeg_error_mgr manager;
   std::jmp_buf escape;
   int warnings = 0;
+  bool too_many_scans = false;
 };
 
 void jpeg_fail(j_common_ptr info) {
@@ -61,24 +129,57 @@ void jpeg_note(j_common_ptr info, int level) {
   if (level < 0) ++reinterpret_cast<JpegErrors*>(info->err)->warnings;
 }
 
-// Decodes every scanline. No object with a destructor lives between setjmp and a longjmp: the
-// row buffer comes from libjpeg's own pool, released by jpeg_destroy_decompress.
-bool jpeg_decodes(std::string_view bytes) {
+// libjpeg calls this while it reads the file; a progressive file with too many scans is stopped.
+void jpeg_count_scans(j_common_ptr info) {
+  auto* decompress = reinterpret_cast<j_decompress_ptr>(info);
+  if (decompress->input_scan_number > kMaxJpegScans) {
+    reinterpret_cast<JpegErrors*>(info->err)->too_many_scans = true;
+    jpeg_fail(info);
+  }
+}
+
+// Decodes every scanline into one row. No object with a destructor lives between setjmp and a
+// longjmp: the row buffer comes from libjpeg's own pool, released by jpeg_destroy_decompress.
+Status jpeg_check(std::string_view bytes) {
   jpeg_decompress_struct info;
   JpegErrors errors;
+  jpeg_progress_mgr progress{};
+  progress.progress_monitor = jpeg_count_scans;
   info.err = jpeg_std_error(&errors.manager);
   errors.manager.error_exit = jpeg_fail;
   errors.manager.emit_message = jpeg_note;
+  volatile bool over_budget = false;
+  volatile bool header_read = false;
   if (setjmp(errors.escape)) {
+    const bool out_of_memory = errors.manager.msg_code == JERR_NO_BACKING_STORE ||
+                               errors.manager.msg_code == JERR_OUT_OF_MEMORY;
+    const JDIMENSION width = header_read ? info.image_width : 0, height = header_read ? info.image_height : 0;
     jpeg_destroy_decompress(&info);
-    return false;
+    if (errors.too_many_scans)
+      return Error::invalid("body", "JPEG 图片的扫描层数过多（超过 " + std::to_string(kMaxJpegScans) +
+                                        " 层）；请用看图软件另存为普通 JPEG 后再上传");
+    if (out_of_memory)
+      return Error::make(ErrorKind::TooLarge,
+                         "JPEG 图片解码所需内存过大（" + std::to_string(width) + "×" + std::to_string(height) +
+                             " 像素）；请缩小或另存为普通 JPEG 后再上传",
+                         "body");
+    return damaged(MediaType::Jpeg);
   }
   jpeg_create_decompress(&info);
+  info.progress = &progress;
+  info.mem->max_memory_to_use = kMaxJpegDecodeBytes;
   jpeg_mem_src(&info, reinterpret_cast<const unsigned char*>(bytes.data()),
                static_cast<unsigned long>(bytes.size()));
   if (jpeg_read_header(&info, TRUE) != JPEG_HEADER_OK) {
     jpeg_destroy_decompress(&info);
-    return false;
+    return damaged(MediaType::Jpeg);
+  }
+  header_read = true;
+  over_budget = !check_dimensions(info.image_width, info.image_height).ok();
+  if (over_budget) {
+    const JDIMENSION width = info.image_width, height = info.image_height;
+    jpeg_destroy_decompress(&info);
+    return check_dimensions(width, height);
   }
   jpeg_start_decompress(&info);
   JSAMPARRAY row = (*info.mem->alloc_sarray)(reinterpret_cast<j_common_ptr>(&info), JPOOL_IMAGE,
@@ -87,15 +188,33 @@ bool jpeg_decodes(std::string_view bytes) {
   jpeg_finish_decompress(&info);
   const bool clean = errors.warnings == 0 && info.output_width > 0;
   jpeg_destroy_decompress(&info);
-  return clean;
+  if (!clean) return damaged(MediaType::Jpeg);
+  return {};
 }
 
-bool pdf_opens(std::string_view bytes) {
+// ---- PDF ------------------------------------------------------------------------------------------
+
+Status pdf_check(std::string_view bytes) {
+  std::lock_guard lock(render::poppler_mutex());
+  // load_from_raw_data does not copy: `bytes` outlives the document within this function.
   std::unique_ptr<poppler::document> document(
       poppler::document::load_from_raw_data(bytes.data(), static_cast<int>(bytes.size())));
-  if (!document || document->is_locked() || document->pages() < 1) return false;
-  std::unique_ptr<poppler::page> first(document->create_page(0));
-  return first != nullptr;
+  if (!document) return damaged(MediaType::Pdf);
+  if (document->is_locked()) return Error::invalid("body", "PDF 文件已加密，请上传未加密的文件");
+  const int pages = document->pages();
+  if (pages < 1) return damaged(MediaType::Pdf);
+  if (pages > kMaxPdfPages)
+    return Error::make(ErrorKind::TooLarge,
+                       "PDF 共 " + std::to_string(pages) + " 页，最多 " + std::to_string(kMaxPdfPages) + " 页",
+                       "body");
+  for (int index = 0; index < pages; ++index) {
+    std::unique_ptr<poppler::page> page(document->create_page(index));
+    if (!page) return damaged(MediaType::Pdf);
+    const poppler::rectf box = page->page_rect(poppler::media_box);
+    if (!(box.width() > 0 && box.height() > 0 && box.width() <= kMaxPdfPageSide && box.height() <= kMaxPdfPageSide))
+      return Error::invalid("body", "PDF 第 " + std::to_string(index + 1) + " 页的页面尺寸异常");
+  }
+  return {};
 }
 
 // "image/png; charset=x" → "image/png"
@@ -106,30 +225,35 @@ std::string bare_media_type(const std::string& header) {
   return type;
 }
 
+Status decodes(MediaType type, std::string_view bytes) {
+  switch (type) {
+    case MediaType::Png: return png_check(bytes);
+    case MediaType::Jpeg: return jpeg_check(bytes);
+    case MediaType::Pdf: return pdf_check(bytes);
+  }
+  return damaged(type);
+}
+
 }  // namespace
 
-Result<workflow::MediaType> check_upload(std::string_view bytes,
+Result<workflow::MediaType> check_upload(jobs::RenderPool& pool, std::string_view bytes,
                                          const std::optional<std::string>& declared_type) {
   if (bytes.empty()) return Error::invalid("body", "上传的文件为空");
   if (bytes.size() > kMaxUploadBytes)
     return Error::make(ErrorKind::TooLarge, "上传的文件超过 10 MB", "body");
   auto sniffed = store::sniff_media_type(bytes);
   if (!sniffed) return Error::invalid("body", "只接受 JPEG、PNG 图片或 PDF 文件");
-  const workflow::MediaType type = *sniffed;
+  const MediaType type = *sniffed;
   if (declared_type) {
     const std::string declared = bare_media_type(*declared_type);
     auto named = workflow::parse_media_type(declared);
     if (named && *named != type)
       return Error::invalid("Content-Type", "文件内容与声明的类型 " + declared + " 不符");
   }
-  bool decodes = false;
-  switch (type) {
-    case workflow::MediaType::Png: decodes = png_decodes(bytes); break;
-    case workflow::MediaType::Jpeg: decodes = jpeg_decodes(bytes); break;
-    case workflow::MediaType::Pdf: decodes = pdf_opens(bytes); break;
-  }
-  if (!decodes) return Error::invalid("body", "文件已损坏或不是有效的 " + std::string(workflow::to_string(type)));
-  return type;
+  return pool.run<MediaType>([type, bytes](render::Renderer&) -> Result<MediaType> {
+    TRY(decodes(type, bytes));
+    return type;
+  });
 }
 
 }  // namespace sanfang::api

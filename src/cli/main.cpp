@@ -42,6 +42,9 @@ commands:
   user add --data DIR --role ROLE --username U [--password P] [--college CODE] [--employer-id N]
                  create a staff account (school, college, employer: --password) or a service
                  account (portal, print: prints its API key once)
+  user reset-password --data DIR --username U --password P
+                 set a staff password that must be changed at the next login; ends every
+                 session of the account
   user revoke-key --data DIR --username U
                  revoke the API keys of a service account
 )";

@@ -1,11 +1,14 @@
-// `sanfang user add|revoke-key`: staff and service accounts (issue 3). Students are imported;
-// staff get a password; the portal and the print room are services and get an API key, printed
-// once (only its hash is stored), which never expires but can be revoked.
+// `sanfang user add|reset-password|revoke-key`: staff and service accounts (issue 3). Students are
+// imported; staff get a password that passes the password policy; the portal and the print room
+// are services and get an API key, printed once (only its hash is stored), which never expires
+// but can be revoked. A reset sets a password the person must change at the next login and ends
+// every session of the account.
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "store/secrets.h"
 #include "store/sqlite_store.h"
 #include "workflow/clock.h"
+#include "workflow/password_policy.h"
 
 #include <cctype>
 #include <cstdio>
@@ -18,9 +21,8 @@ constexpr const char* kUserUsage =
     "usage: sanfang user add --data DIR --role school|college|employer --username U --password P\n"
     "                        [--college CODE] [--employer-id N]\n"
     "       sanfang user add --data DIR --role portal|print --username U      (prints an API key)\n"
+    "       sanfang user reset-password --data DIR --username U --password P\n"
     "       sanfang user revoke-key --data DIR --username U\n";
-
-constexpr std::size_t kMinPasswordLength = 8;  // as for a changed password (store)
 
 int fail(const Error& error) {
   std::fprintf(stderr, "sanfang user: %s\n", error.describe().c_str());
@@ -75,8 +77,7 @@ Result<store::NewAccount> account_from(const ParsedArgs& args, bool& service_acc
     account.password = TRY(store::random_token());
   } else {
     account.password = args.get("--password");
-    if (account.password.size() < kMinPasswordLength)
-      return Error::invalid("--password", "at least 8 characters");
+    TRY(workflow::check_password({account.password, account.username, std::nullopt}, "--password"));
   }
   return account;
 }
@@ -102,6 +103,24 @@ int add_user(const ParsedArgs& args) {
   if (!key) return fail(key.error());
   std::printf("created %s account %s\nAPI key (shown once, keep it safe): %s\n",
               workflow::to_string(created->role), created->username.c_str(), key->c_str());
+  return 0;
+}
+
+int reset_password(const ParsedArgs& args) {
+  const std::string username = args.get("--username");
+  if (username.empty()) return fail(Error::invalid("--username", "required"));
+  const std::string password = args.get("--password");
+  if (auto allowed = workflow::check_password({password, username, std::nullopt}, "--password"); !allowed)
+    return fail(allowed.error());
+  auto store = open_store(args);
+  if (!store) return fail(store.error());
+  auto account = (*store)->account_by_username(username);
+  if (!account) return fail(Error::invalid("--username", "no account named " + username));
+  if (account->role == workflow::Role::Portal || account->role == workflow::Role::Print)
+    return fail(Error::invalid("--username", "portal and print accounts use API keys, not passwords"));
+  if (auto reset = (*store)->reset_password(account->id, password); !reset) return fail(reset.error());
+  std::printf("reset the password of %s; it must be changed at the next login, and every session has ended\n",
+              username.c_str());
   return 0;
 }
 
@@ -131,8 +150,9 @@ int user_command(const std::vector<std::string>& args) {
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   auto parsed = action == "add"
                     ? parse_args(rest, {"--data", "--role", "--username", "--password", "--college", "--employer-id"}, {})
-                    : parse_args(rest, {"--data", "--username"}, {});
-  if (action != "add" && action != "revoke-key") {
+                : action == "reset-password" ? parse_args(rest, {"--data", "--username", "--password"}, {})
+                                             : parse_args(rest, {"--data", "--username"}, {});
+  if (action != "add" && action != "reset-password" && action != "revoke-key") {
     std::fprintf(stderr, "sanfang user: unknown action \"%s\"\n%s", action.c_str(), kUserUsage);
     return 2;
   }
@@ -141,7 +161,8 @@ int user_command(const std::vector<std::string>& args) {
     std::fputs(kUserUsage, stderr);
     return 2;
   }
-  return action == "add" ? add_user(*parsed) : revoke_key(*parsed);
+  if (action == "add") return add_user(*parsed);
+  return action == "reset-password" ? reset_password(*parsed) : revoke_key(*parsed);
 }
 
 }  // namespace sanfang::cli

@@ -10,19 +10,20 @@
 
 namespace sanfang::core {
 
-Result<AtomicFile> AtomicFile::create(const std::filesystem::path& target) {
+Result<AtomicFile> AtomicFile::create(const std::filesystem::path& target, mode_t mode) {
   std::filesystem::path folder = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
   std::string pattern = (folder / ("." + target.filename().string() + ".XXXXXX")).string();
   int fd = ::mkostemp(pattern.data(), O_CLOEXEC);
   if (fd < 0) return Error::make(ErrorKind::Io, "cannot write " + target.string() + ": " + std::strerror(errno));
-  return AtomicFile(target, pattern, fd);
+  return AtomicFile(target, pattern, fd, mode);
 }
 
-AtomicFile::AtomicFile(std::filesystem::path target, std::filesystem::path temp, int fd)
-    : m_target(std::move(target)), m_temp(std::move(temp)), m_fd(fd) {}
+AtomicFile::AtomicFile(std::filesystem::path target, std::filesystem::path temp, int fd, mode_t mode)
+    : m_target(std::move(target)), m_temp(std::move(temp)), m_fd(fd), m_mode(mode) {}
 
 AtomicFile::AtomicFile(AtomicFile&& other) noexcept
-    : m_target(std::move(other.m_target)), m_temp(std::move(other.m_temp)), m_fd(other.m_fd), m_failed(other.m_failed) {
+    : m_target(std::move(other.m_target)), m_temp(std::move(other.m_temp)), m_fd(other.m_fd), m_mode(other.m_mode),
+      m_failed(other.m_failed) {
   other.m_fd = -1;
   other.m_temp.clear();
 }
@@ -45,8 +46,8 @@ bool AtomicFile::write(std::string_view bytes) {
   return !m_failed;
 }
 
-Status AtomicFile::commit(mode_t mode) {
-  if (m_failed || ::fchmod(m_fd, mode) != 0 || ::fsync(m_fd) != 0) {
+Status AtomicFile::commit() {
+  if (m_failed || ::fchmod(m_fd, m_mode) != 0 || ::fsync(m_fd) != 0) {
     return Error::make(ErrorKind::Io, "cannot write " + m_target.string());
   }
   ::close(m_fd);

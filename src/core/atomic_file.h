@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <sys/types.h>
 #include <string_view>
 
 #include <sys/types.h>
@@ -16,20 +17,22 @@ namespace sanfang::core {
 
 class AtomicFile {
  public:
-  static Result<AtomicFile> create(const std::filesystem::path& target);
+  // `mode`: the finished file's permissions (0600 for files holding personal data).
+  static Result<AtomicFile> create(const std::filesystem::path& target, mode_t mode = 0644);
   AtomicFile(AtomicFile&& other) noexcept;
   AtomicFile& operator=(AtomicFile&&) = delete;
   ~AtomicFile();
 
   bool write(std::string_view bytes);
-  // The file gets `mode` before it is renamed into place, so a file holding secrets (mode 0600)
+  // The file gets its mode before it is renamed into place, so a file holding secrets (mode 0600)
   // is never readable by others, not even for a moment.
-  Status commit(mode_t mode = 0644);
+  Status commit();
 
  private:
-  AtomicFile(std::filesystem::path target, std::filesystem::path temp, int fd);
+  AtomicFile(std::filesystem::path target, std::filesystem::path temp, int fd, mode_t mode);
   std::filesystem::path m_target, m_temp;
   int m_fd = -1;
+  mode_t m_mode = 0644;
   bool m_failed = false;
 };
 

@@ -1,5 +1,7 @@
 #include "jobs/print_output.h"
 
+#include "store/private_files.h"
+
 namespace sanfang::jobs {
 
 namespace {
@@ -7,7 +9,7 @@ constexpr std::size_t kBufferBytes = 1 << 20;
 }
 
 Result<std::unique_ptr<PrintOutput>> PrintOutput::create(const std::filesystem::path& target) {
-  return std::unique_ptr<PrintOutput>(new PrintOutput(TRY(core::AtomicFile::create(target))));
+  return std::unique_ptr<PrintOutput>(new PrintOutput(TRY(core::AtomicFile::create(target, store::kPrivateFileMode))));
 }
 
 PrintOutput::PrintOutput(core::AtomicFile file) : m_file(std::move(file)) { m_buffer.reserve(kBufferBytes); }

@@ -3,6 +3,7 @@
 #include "core/log.h"
 #include "jobs/agreement_documents.h"
 #include "jobs/print_output.h"
+#include "store/private_files.h"
 
 #include <deque>
 #include <exception>
@@ -360,9 +361,8 @@ PrintRunner::PrintRunner(PrintContext context, std::filesystem::path folder, Pri
 
 Result<std::unique_ptr<PrintRunner>> PrintRunner::start(PrintContext context, std::filesystem::path folder,
                                                         PrintRunOptions options) {
+  TRY(store::make_private_folder(folder));
   std::error_code ec;
-  std::filesystem::create_directories(folder, ec);
-  if (ec) return Error::make(ErrorKind::Io, "cannot create " + folder.string() + ": " + ec.message());
   // Temporary files of jobs interrupted by a crash: those jobs start again from the beginning.
   for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
     const std::string name = entry.path().filename().string();

@@ -1,5 +1,7 @@
 #include "jobs/render_pool.h"
 
+#include "render/preview.h"
+
 namespace sanfang::jobs {
 
 Result<std::unique_ptr<RenderPool>> RenderPool::create(std::shared_ptr<const render::FontSet> fonts,
@@ -10,6 +12,7 @@ Result<std::unique_ptr<RenderPool>> RenderPool::create(std::shared_ptr<const ren
   if (count < 1) count = 1;
   std::unique_ptr<RenderPool> pool(new RenderPool());
   pool->m_pinned.resize(static_cast<std::size_t>(count));
+  pool->m_interactive_limit = options.interactive_queue_limit;
   for (int i = 0; i < count; ++i) {
     // Each renderer is built on the thread that will use it.
     std::promise<Status> started;
@@ -21,7 +24,7 @@ Result<std::unique_ptr<RenderPool>> RenderPool::create(std::shared_ptr<const ren
         return;
       }
       started.set_value({});
-      raw->run(index, std::move(*renderer));
+      raw->work(index, std::move(*renderer));
     });
     Status status = started_future.get();
     if (!status) return status.take_error();  // the destructor joins the threads started so far
@@ -46,6 +49,17 @@ void RenderPool::submit(Task task, bool interactive) {
   m_ready.notify_one();
 }
 
+Status RenderPool::try_submit(Task task) {
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_interactive.size() >= m_interactive_limit)
+      return Error::make(ErrorKind::Busy, "服务繁忙，请稍后重试（排版队列已满）");
+    m_interactive.push_back(std::move(task));
+  }
+  m_ready.notify_one();
+  return {};
+}
+
 void RenderPool::submit_to(int thread, Task task) {
   {
     std::lock_guard lock(m_mutex);
@@ -55,7 +69,7 @@ void RenderPool::submit_to(int thread, Task task) {
   m_ready.notify_all();
 }
 
-void RenderPool::run(std::size_t index, std::unique_ptr<render::Renderer> renderer) {
+void RenderPool::work(std::size_t index, std::unique_ptr<render::Renderer> renderer) {
   auto& pinned = m_pinned[index];
   for (;;) {
     Task task;
@@ -73,12 +87,13 @@ void RenderPool::run(std::size_t index, std::unique_ptr<render::Renderer> render
 }
 
 Result<std::string> RenderPool::render(std::vector<render::AgreementDocument> documents) {
-  auto result = std::make_shared<std::promise<Result<std::string>>>();
-  auto future = result->get_future();
-  submit([result, docs = std::move(documents)](render::Renderer& renderer) {
-    result->set_value(renderer.render_to_string(docs));
+  return run<std::string>([docs = std::move(documents)](render::Renderer& renderer) {
+    return renderer.render_to_string(docs);
   });
-  return future.get();
+}
+
+Result<std::string> RenderPool::rasterise(std::string_view pdf, int page, double dpi) {
+  return run<std::string>([pdf, page, dpi](render::Renderer&) { return render::render_page_png(pdf, page, dpi); });
 }
 
 }  // namespace sanfang::jobs

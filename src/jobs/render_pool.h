@@ -4,6 +4,15 @@
 //
 // Memory: each thread holds its own Pango font map and glyph caches (~40–60 MB with the CJK
 // fonts), so the pool size is the main memory knob; the default is the number of cores.
+//
+// The render threads are also where the service's other CPU-heavy drawing and decoding happens
+// for a request — rasterising preview pages with Poppler, checking uploaded files, drawing the
+// captcha with the thread's font map — so all of it is bounded by the same few threads. Requests
+// wait for such work through run(); when interactive_queue_limit tasks are already waiting, run()
+// answers Busy at once (503 with Retry-After) rather than letting a burst queue without bound.
+// Batch and pinned work (print jobs) is queued by the service itself and is not limited here.
+// Render threads never wait for a request thread, so a request pool in front composes with this
+// one without deadlock.
 #pragma once
 
 #include "core/result.h"
@@ -15,6 +24,8 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -22,6 +33,8 @@ namespace sanfang::jobs {
 
 struct RenderPoolOptions {
   int threads = 0;  // 0: one per core
+  // Interactive tasks waiting for a thread (beyond those running) before run() answers Busy.
+  std::size_t interactive_queue_limit = 32;
 };
 
 class RenderPool {
@@ -44,19 +57,37 @@ class RenderPool {
   // work goes to one thread, in slices short enough that interactive work never waits long.
   void submit_to(int thread, Task task);
 
+  // Runs `task` as interactive work on a render thread and waits for its result; Busy when the
+  // interactive queue is full. `task` may refer to the caller's data: the caller waits for it.
+  template <typename T>
+  Result<T> run(std::function<Result<T>(render::Renderer&)> task) {
+    auto result = std::make_shared<std::promise<Result<T>>>();
+    auto future = result->get_future();
+    TRY(try_submit([result, task = std::move(task)](render::Renderer& renderer) {
+      result->set_value(task(renderer));
+    }));
+    return future.get();
+  }
+
   // Renders `documents` into one PDF on a render thread and waits for it.
   Result<std::string> render(std::vector<render::AgreementDocument> documents);
+
+  // Page `page` (1-based) of `pdf` as a PNG at `dpi`, rasterised by Poppler on a render thread.
+  Result<std::string> rasterise(std::string_view pdf, int page, double dpi);
 
   int size() const { return static_cast<int>(m_threads.size()); }
 
  private:
   RenderPool() = default;
-  void run(std::size_t index, std::unique_ptr<render::Renderer> renderer);
+  void work(std::size_t index, std::unique_ptr<render::Renderer> renderer);
+  // Queues interactive `task` unless interactive_queue_limit tasks are waiting (Busy).
+  Status try_submit(Task task);
 
   std::mutex m_mutex;
   std::condition_variable m_ready;
   std::deque<Task> m_interactive, m_batch;
   std::vector<std::deque<Task>> m_pinned;  // per thread
+  std::size_t m_interactive_limit = 0;
   bool m_stopping = false;
   std::vector<std::thread> m_threads;
 };

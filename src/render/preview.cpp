@@ -12,12 +12,12 @@
 
 namespace sanfang::render {
 
-namespace {
-
 std::mutex& poppler_mutex() {
   static std::mutex mutex;
   return mutex;
 }
+
+namespace {
 
 cairo_status_t append_png(void* closure, const unsigned char* data, unsigned int length) {
   static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);

@@ -7,10 +7,15 @@
 
 #include "core/result.h"
 
+#include <mutex>
 #include <string>
 #include <string_view>
 
 namespace sanfang::render {
+
+// The one lock around every use of Poppler in the process: whoever opens a PDF with Poppler
+// (rendering here, checking an upload elsewhere) holds it for as long as the document lives.
+std::mutex& poppler_mutex();
 
 // `page` is 1-based; `dpi` the resolution (96 for screens, 200 for QR decoding tests).
 Result<std::string> render_page_png(std::string_view pdf, int page, double dpi);

@@ -349,6 +349,8 @@ Status Renderer::check_value(std::string_view path, std::string_view text, std::
   return {};
 }
 
+const FontContext& Renderer::font_context() const { return m_impl->font_context; }
+
 Result<std::unique_ptr<PdfStream>> Renderer::begin(ByteSink sink, StreamOptions options) {
   auto impl = std::make_unique<PdfStream::Impl>(*m_impl, std::move(sink), std::move(options));
   impl->title = m_impl->layout->title;

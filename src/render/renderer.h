@@ -73,6 +73,9 @@ class Renderer {
   Result<std::string> render_to_string(std::span<const AgreementDocument> documents);
 
   const LayoutSpec& layout() const;
+  // This renderer's font map and context (confined to its thread like the renderer), for other
+  // drawing on the same thread that should not load the fonts again.
+  const FontContext& font_context() const;
 
   // Whether `text`, the printed form of the document value at `path` ("student.name"), can be
   // printed: every character is in the font chain and, wherever the layout places the value (on

@@ -23,6 +23,7 @@
 
 #include "core/atomic_file.h"
 #include "store/blob_store.h"
+#include "store/private_files.h"
 #include "store/secrets.h"
 #include "store/sqlite_handle.h"
 #include "store/sqlite_store.h"
@@ -39,8 +40,6 @@ constexpr std::string_view kBlobFolder = "blobs";
 // The secrets a data folder holds beside its database: the key of the QR codes' MACs and the
 // WeChat callback secret. Without the key, no printed QR code of the folder verifies.
 constexpr std::array<std::string_view, 2> kSecretFiles = {"verification.key", "wechat.secret"};
-constexpr mode_t kSecretMode = 0600;
-constexpr mode_t kDataMode = 0644;
 // Members read whole into memory are small: a manifest lists one line per blob; secrets are
 // a few dozen bytes; a blob is at most an attachment's size.
 constexpr std::int64_t kMaxManifestBytes = 256LL * 1024 * 1024;
@@ -167,7 +166,7 @@ la_ssize_t write_to_file(archive*, void* client, const void* buffer, size_t leng
 class ArchiveOut {
  public:
   static Result<ArchiveOut> open(const std::filesystem::path& target) {
-    auto file = std::make_unique<core::AtomicFile>(TRY(core::AtomicFile::create(target)));
+    auto file = std::make_unique<core::AtomicFile>(TRY(core::AtomicFile::create(target, kPrivateFileMode)));
     ArchiveWriter writer(archive_write_new());
     if (!writer) return Error::make(ErrorKind::Internal, "libarchive: out of memory");
     if (archive_write_set_format_pax_restricted(writer.get()) != ARCHIVE_OK ||
@@ -208,7 +207,7 @@ class ArchiveOut {
 
   Status commit() {
     if (archive_write_close(m_writer.get()) != ARCHIVE_OK) return write_error();
-    return m_file->commit(kSecretMode);
+    return m_file->commit();
   }
 
  private:
@@ -354,7 +353,7 @@ Result<Unpacked> unpack(ArchiveIn& in, const std::filesystem::path& staging) {
       unpacked.manifest = TRY(in.read_all(name, size, kMaxManifestBytes));
       has_manifest = true;
     } else if (name == database) {
-      auto file = TRY(core::AtomicFile::create(staging / database));
+      auto file = TRY(core::AtomicFile::create(staging / database, kPrivateFileMode));
       Sha256Stream hash;
       std::int64_t written = 0;
       TRY(in.read([&](std::string_view piece) -> Status {
@@ -363,13 +362,13 @@ Result<Unpacked> unpack(ArchiveIn& in, const std::filesystem::path& staging) {
         if (!file.write(piece)) return Error::make(ErrorKind::Io, "cannot write " + (staging / database).string());
         return {};
       }));
-      TRY(file.commit(kDataMode));
+      TRY(file.commit());
       unpacked.files[name] = {hash.hex_digest(), written};
     } else if (is_secret_name(name)) {
       const std::string bytes = TRY(in.read_all(name, size, kMaxSecretBytes));
-      auto file = TRY(core::AtomicFile::create(staging / name));
+      auto file = TRY(core::AtomicFile::create(staging / name, kPrivateFileMode));
       if (!file.write(bytes)) return Error::make(ErrorKind::Io, "cannot write " + (staging / name).string());
-      TRY(file.commit(kSecretMode));
+      TRY(file.commit());
       unpacked.files[name] = {sha256_hex(bytes), static_cast<std::int64_t>(bytes.size())};
     } else if (name.starts_with(std::string(kBlobFolder) + "/")) {
       const std::string bytes = TRY(in.read_all(name, size, BlobStoreOptions{}.max_bytes));
@@ -465,10 +464,10 @@ Result<BackupReport> create_backup(const std::filesystem::path& data_dir, const 
     report.bytes += digest.size;
     return {};
   };
-  TRY(add(database_name(), snapshot.path(), kDataMode));
+  TRY(add(database_name(), snapshot.path(), kPrivateFileMode));
   for (std::string_view secret : kSecretFiles) {
     if (!std::filesystem::is_regular_file(data_dir / secret)) continue;
-    TRY(add(std::string(secret), data_dir / secret, kSecretMode));
+    TRY(add(std::string(secret), data_dir / secret, kPrivateFileMode));
     report.secrets.emplace_back(secret);
   }
   const auto blobs = TRY(BlobStore::open({data_dir / kBlobFolder}));
@@ -477,7 +476,7 @@ Result<BackupReport> create_backup(const std::filesystem::path& data_dir, const 
     if (!name)
       return Error::make(ErrorKind::Storage, "blob " + sha256 + " referenced by the database is missing from " +
                                                  (data_dir / kBlobFolder).string());
-    TRY(add(*name, data_dir / *name, kDataMode));
+    TRY(add(*name, data_dir / *name, kPrivateFileMode));
     if (files.back()["sha256"] != sha256)
       return Error::make(ErrorKind::Storage, "blob " + *name + " does not hold the content its name says");
   }
@@ -487,7 +486,7 @@ Result<BackupReport> create_backup(const std::filesystem::path& data_dir, const 
                          {"created_at", report.created_at},
                          {"counts", counts_to_json(report.counts)},
                          {"files", files}};
-  TRY(out.add_bytes(std::string(kManifestName), manifest.dump(2) + "\n", kDataMode));
+  TRY(out.add_bytes(std::string(kManifestName), manifest.dump(2) + "\n", kPrivateFileMode));
   TRY(out.commit());
   return report;
 }

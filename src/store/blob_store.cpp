@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/atomic_file.h"
+#include "store/private_files.h"
 #include "store/secrets.h"
 
 namespace sanfang::store {
@@ -46,11 +47,7 @@ Result<workflow::MediaType> sniff_media_type(std::string_view bytes) {
 }
 
 Result<BlobStore> BlobStore::open(BlobStoreOptions options) {
-  std::error_code ec;
-  std::filesystem::create_directories(options.directory, ec);
-  if (ec)
-    return Error::make(ErrorKind::Io,
-                       "cannot create folder " + options.directory.string() + ": " + ec.message());
+  TRY(make_private_folder(options.directory));
   return BlobStore(std::move(options));
 }
 
@@ -74,13 +71,12 @@ Result<StoredBlob> BlobStore::put(std::string_view bytes) const {
   if (std::filesystem::exists(final_path, ec)) return blob;  // same content, already durable
 
   const bool folder_is_new = !std::filesystem::exists(folder, ec);
-  std::filesystem::create_directories(folder, ec);
-  if (ec) return Error::make(ErrorKind::Io, "cannot create folder " + folder.string());
+  TRY(make_private_folder(folder));
   if (folder_is_new) TRY(fsync_directory(m_options.directory));
 
   // core::AtomicFile writes a temporary beside the target, fsyncs it, renames it into place and
   // fsyncs the folder: the file is either absent or whole and durable.
-  auto file = TRY(core::AtomicFile::create(final_path));
+  auto file = TRY(core::AtomicFile::create(final_path, kPrivateFileMode));
   if (!file.write(bytes)) return Error::make(ErrorKind::Io, "cannot write " + final_path.string());
   TRY(file.commit());
   return blob;

@@ -71,6 +71,22 @@ bool password_matches(std::string_view stored_hash, std::string_view password) {
   return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
 }
 
+std::shared_ptr<PasswordHasher> PasswordHasher::process_default() {
+  static const auto hasher = std::make_shared<PasswordHasher>();
+  return hasher;
+}
+
+Result<std::string> PasswordHasher::hash(std::string_view password) {
+  // The task owns copies of what it works on, so it never reads a caller's buffer.
+  return m_pool.run([password = std::string(password)] { return hash_password(password); });
+}
+
+Result<bool> PasswordHasher::matches(std::string_view stored_hash, std::string_view password) {
+  return m_pool.run([stored = std::string(stored_hash), password = std::string(password)]() -> Result<bool> {
+    return password_matches(stored, password);
+  });
+}
+
 Result<std::string> random_token() {
   TRY(ensure_sodium());
   std::array<unsigned char, 32> bytes{};

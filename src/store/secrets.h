@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/bounded_pool.h"
 #include "core/result.h"
 
 namespace sanfang::store {
@@ -33,6 +34,26 @@ class Sha256Stream {
 // and parameters.
 Result<std::string> hash_password(std::string_view password);
 bool password_matches(std::string_view stored_hash, std::string_view password);
+
+// The same two operations on a small bounded pool of their own. Each Argon2id computation takes
+// about 0.1 s of one core and 64 MiB (the interactive limits), so running them on request threads
+// let a burst of logins starve every other request and multiply the memory; here at most one
+// per worker runs at a time, and a full queue answers Busy instead of waiting. One pool serves
+// the whole process (process_default()), because the bound is about the machine's cores, not
+// about one store.
+class PasswordHasher {
+ public:
+  explicit PasswordHasher(core::BoundedPoolOptions options = {}) : m_pool("密码校验", options) {}
+
+  // Sized to the cores, created on first use.
+  static std::shared_ptr<PasswordHasher> process_default();
+
+  Result<std::string> hash(std::string_view password);
+  Result<bool> matches(std::string_view stored_hash, std::string_view password);
+
+ private:
+  core::BoundedPool m_pool;
+};
 
 // 256 random bits as 64 hex characters: an opaque bearer token. Only its sha256 is stored.
 Result<std::string> random_token();

@@ -1,5 +1,7 @@
 #include "store/sqlite_handle.h"
 
+#include "store/private_files.h"
+
 #include <string>
 
 namespace sanfang::store::sqlite {
@@ -14,6 +16,11 @@ Result<Database> Database::open(const std::filesystem::path& file,
   if (rc != SQLITE_OK)
     return Error::make(ErrorKind::Storage,
                        "cannot open database " + file.string() + ": " + sqlite3_errstr(rc));
+  // SQLite creates a new database file 0644 and gives -wal and -shm the database file's mode
+  // when it makes them (journal_mode below), so the file is tightened first; existing companions
+  // too, in case an older version made them. By path only: closing any descriptor of the file
+  // would drop the POSIX locks of every connection to it in this process.
+  for (const char* suffix : {"", "-wal", "-shm"}) TRY(make_file_private(file.string() + suffix));
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, static_cast<int>(busy_timeout.count()));
   TRY(db.exec("PRAGMA journal_mode=WAL"));

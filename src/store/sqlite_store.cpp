@@ -1,5 +1,7 @@
 #include "store/sqlite_store.h"
 
+#include "store/private_files.h"
+
 #include <system_error>
 #include <utility>
 
@@ -150,11 +152,7 @@ void bind_agreement_fields(sqlite::Statement& statement, const Agreement& a) {
 }  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(SqliteStoreOptions options) {
-  std::error_code ec;
-  std::filesystem::create_directories(options.data_dir, ec);
-  if (ec)
-    return Error::make(ErrorKind::Io, "cannot create data folder " + options.data_dir.string() +
-                                          ": " + ec.message());
+  TRY(make_private_folder(options.data_dir));
   auto db = TRY(sqlite::Database::open(database_path(options.data_dir), options.busy_timeout, options.durable));
   TRY(migrate(db));
   auto blobs = TRY(BlobStore::open({options.data_dir / "blobs", options.max_attachment_bytes}));
@@ -714,8 +712,7 @@ Result<workflow::Account> SqliteStore::load_account_by_id(std::int64_t id) {
 
 Result<workflow::Account> SqliteStore::create_account(const NewAccount& account, Timestamp now) {
   if (account.username.empty()) return Error::invalid("username", "用户名不能为空");
-  if (account.password.empty()) return Error::invalid("password", "密码不能为空");
-  const std::string hash = TRY(hash_password(account.password));  // slow: outside the lock
+  const std::string hash = TRY(m_options.password_hasher->hash(account.password));  // slow: outside the lock
   std::lock_guard lock(m_mutex);
   auto insert = TRY(m_db.prepare(
       "INSERT INTO accounts(username, password_hash, role, student_no, employer_id, college_code,"
@@ -781,7 +778,8 @@ Result<workflow::Account> SqliteStore::check_login(std::string_view username,
     auto decoy = hash_password("decoy password");
     return decoy.ok() ? decoy.value() : std::string();
   }();
-  const bool matches = password_matches(account_id ? stored_hash : kDecoyHash, password);
+  // Busy (the hashing queue is full) returns before anything is counted: it is not a failure.
+  const bool matches = TRY(m_options.password_hasher->matches(account_id ? stored_hash : kDecoyHash, password));
 
   std::lock_guard lock(m_mutex);
   auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
@@ -811,9 +809,7 @@ Result<workflow::Account> SqliteStore::check_login(std::string_view username,
 }
 
 Status SqliteStore::change_password(std::int64_t account_id, std::string_view old_password,
-                                    std::string_view new_password) {
-  if (new_password.size() < 8) return Error::invalid("new_password", "新密码至少8个字符");
-  if (new_password == old_password) return Error::invalid("new_password", "新密码不能与原密码相同");
+                                    std::string_view new_password, std::string_view kept_session_token) {
   std::string stored_hash;
   {
     std::lock_guard lock(m_mutex);
@@ -822,13 +818,30 @@ Status SqliteStore::change_password(std::int64_t account_id, std::string_view ol
     if (!TRY(row.step())) return Error::make(ErrorKind::NotFound, "账户不存在");
     stored_hash = row.text(0);
   }
-  if (!password_matches(stored_hash, old_password))
+  if (!TRY(m_options.password_hasher->matches(stored_hash, old_password)))
     return Error::make(ErrorKind::Unauthorized, "原密码错误", "old_password");
-  const std::string new_hash = TRY(hash_password(new_password));
+  const std::string new_hash = TRY(m_options.password_hasher->hash(new_password));
   std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
   auto update = TRY(m_db.prepare(
       "UPDATE accounts SET password_hash = ?, must_change_password = 0 WHERE id = ?"));
-  return update.bind(1, new_hash).bind(2, account_id).run();
+  TRY(update.bind(1, new_hash).bind(2, account_id).run());
+  auto others = TRY(m_db.prepare("DELETE FROM sessions WHERE account_id = ? AND token_hash != ?"));
+  TRY(others.bind(1, account_id).bind(2, sha256_hex(kept_session_token)).run());
+  return transaction.commit();
+}
+
+Status SqliteStore::reset_password(std::int64_t account_id, std::string_view new_password) {
+  const std::string new_hash = TRY(m_options.password_hasher->hash(new_password));
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+  auto update = TRY(m_db.prepare(
+      "UPDATE accounts SET password_hash = ?, must_change_password = 1 WHERE id = ?"));
+  TRY(update.bind(1, new_hash).bind(2, account_id).run());
+  if (m_db.changes() == 0) return Error::make(ErrorKind::NotFound, "账户不存在");
+  auto sessions = TRY(m_db.prepare("DELETE FROM sessions WHERE account_id = ?"));
+  TRY(sessions.bind(1, account_id).run());
+  return transaction.commit();
 }
 
 Result<std::string> SqliteStore::create_session(std::int64_t account_id, Timestamp now) {

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "store/blob_store.h"
+#include "store/secrets.h"
 #include "store/sqlite_handle.h"
 #include "store/store.h"
 
@@ -26,6 +27,8 @@ struct SqliteStoreOptions {
   std::chrono::seconds lock_duration = std::chrono::minutes{15};  // ... locked for 15 minutes
   // false only for generated benchmark data: see sqlite::Database::open.
   bool durable = true;
+  // Where Argon2id runs; null: PasswordHasher::process_default().
+  std::shared_ptr<PasswordHasher> password_hasher;
 };
 
 class SqliteStore final : public Store {
@@ -78,7 +81,8 @@ class SqliteStore final : public Store {
                                         workflow::Timestamp now) override;
   Result<LoginThrottle> login_throttle(std::string_view username, workflow::Timestamp now) override;
   Status change_password(std::int64_t account_id, std::string_view old_password,
-                         std::string_view new_password) override;
+                         std::string_view new_password, std::string_view kept_session_token) override;
+  Status reset_password(std::int64_t account_id, std::string_view new_password) override;
   Result<std::string> create_session(std::int64_t account_id, workflow::Timestamp now) override;
   Result<workflow::Account> account_for_session(std::string_view token,
                                                 workflow::Timestamp now) override;
@@ -95,6 +99,7 @@ class SqliteStore final : public Store {
                                         const workflow::Attachment& attachment,
                                         workflow::Timestamp at) override;
   Result<std::vector<AgreementUpload>> uploads_of(std::int64_t agreement_id) override;
+  Result<int> employers_registered_by(std::int64_t account_id) override;
 
   // ---- accounts area ----
   Result<StudentImportOutcome> import_student(const workflow::College& college,
@@ -159,7 +164,9 @@ class SqliteStore final : public Store {
 
  private:
   SqliteStore(SqliteStoreOptions options, sqlite::Database db, BlobStore blobs)
-      : m_options(std::move(options)), m_db(std::move(db)), m_blobs(std::move(blobs)) {}
+      : m_options(std::move(options)), m_db(std::move(db)), m_blobs(std::move(blobs)) {
+    if (!m_options.password_hasher) m_options.password_hasher = PasswordHasher::process_default();
+  }
 
   // Unlocked helpers: the caller holds m_mutex (and a transaction where it matters).
   Status write_college(const workflow::College& college);

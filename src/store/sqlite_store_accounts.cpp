@@ -24,7 +24,7 @@ Result<StudentImportOutcome> SqliteStore::import_student(const workflow::College
     has_account = TRY(existing.step());
   }
   std::optional<std::string> password_hash;
-  if (!has_account) password_hash = TRY(hash_password(initial_password));
+  if (!has_account) password_hash = TRY(m_options.password_hasher->hash(initial_password));
 
   std::lock_guard lock(m_mutex);
   auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
@@ -56,6 +56,18 @@ Result<StudentImportOutcome> SqliteStore::import_student(const workflow::College
   }
   TRY(transaction.commit());
   return existed ? StudentImportOutcome::Updated : StudentImportOutcome::Imported;
+}
+
+// ---- limits ------------------------------------------------------------------------------------
+
+Result<int> SqliteStore::employers_registered_by(std::int64_t account_id) {
+  std::lock_guard lock(m_mutex);
+  auto count = TRY(m_db.prepare(
+      "SELECT COUNT(*) FROM audit_log WHERE entity = 'employer' AND action = 'register'"
+      " AND actor_account_id = ?"));
+  count.bind(1, account_id);
+  TRY(count.step());
+  return static_cast<int>(count.int64(0));
 }
 
 // ---- captchas ----------------------------------------------------------------------------------

@@ -215,8 +215,16 @@ class Store {
                                                 workflow::Timestamp now) = 0;
   virtual Result<LoginThrottle> login_throttle(std::string_view username,
                                                workflow::Timestamp now) = 0;
+  // The password policy (workflow/password_policy.h) is the caller's to apply. A change ends
+  // every other session of the account: the session `kept_session_token` (the one that made
+  // the change) stays valid, so the person changing it is not signed out, while a session an
+  // attacker may hold ends. Unauthorized naming old_password when it is wrong.
   virtual Status change_password(std::int64_t account_id, std::string_view old_password,
-                                 std::string_view new_password) = 0;
+                                 std::string_view new_password,
+                                 std::string_view kept_session_token) = 0;
+  // An administrator's reset: sets `new_password`, marks it for change at the next login and
+  // ends every session of the account.
+  virtual Status reset_password(std::int64_t account_id, std::string_view new_password) = 0;
   // Returns the bearer token; only its sha256 is stored.
   virtual Result<std::string> create_session(std::int64_t account_id, workflow::Timestamp now) = 0;
   virtual Result<workflow::Account> account_for_session(std::string_view token,
@@ -237,6 +245,9 @@ class Store {
                                                 const workflow::Attachment& attachment,
                                                 workflow::Timestamp at) = 0;
   virtual Result<std::vector<AgreementUpload>> uploads_of(std::int64_t agreement_id) = 0;
+  // How many units `account_id` has registered in the library (from the audit log), for the
+  // limit on registrations (workflow/limits.h).
+  virtual Result<int> employers_registered_by(std::int64_t account_id) = 0;
 
   // ---- accounts area ----
   // One imported line, all or nothing: the college (created or renamed), the student record and,

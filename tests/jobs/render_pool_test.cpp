@@ -89,5 +89,40 @@ TEST_CASE("a single render on the pool's thread runs while a print stream is ope
   CHECK(testing::PdfProbe(job_bytes).pages() == 12);
 }
 
+
+TEST_CASE("preview pages are rasterised on a render thread, and a full interactive queue answers Busy",
+          "[jobs][pool]") {
+  const auto& fixture = testing::RenderFixture::get();
+  render::RenderOptions options;
+  options.key = fixture.key;
+  auto created = RenderPool::create(fixture.fonts, fixture.layout, options, {1, 2});
+  REQUIRE(created.ok());
+  auto pool = std::move(created).value();
+  const std::string pdf = fixture.render({fixture.sample("typical")});
+  auto png = pool->rasterise(pdf, 1, 24);
+  REQUIRE(png.ok());
+  CHECK(png->rfind("\x89PNG\r\n\x1A\n", 0) == 0);
+  CHECK(pool->rasterise(pdf, 99, 24).error().kind == ErrorKind::InvalidInput);
+
+  std::promise<void> busy, release;
+  std::shared_future<void> released = release.get_future().share();
+  pool->submit_to(0, [&, released](render::Renderer&) {
+    busy.set_value();
+    released.wait();
+  });
+  busy.get_future().wait();
+  pool->submit([](render::Renderer&) {});
+  pool->submit([](render::Renderer&) {});  // the two places of the interactive queue are taken
+  auto refused = pool->rasterise(pdf, 1, 24);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().kind == ErrorKind::Busy);
+  release.set_value();
+  // Batch work runs once the interactive queue is empty.
+  std::promise<void> drained;
+  pool->submit([&](render::Renderer&) { drained.set_value(); }, false);
+  drained.get_future().wait();
+  CHECK(pool->rasterise(pdf, 1, 24).ok());
+}
+
 }  // namespace
 }  // namespace sanfang::jobs

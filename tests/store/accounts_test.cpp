@@ -35,9 +35,8 @@ TEST_CASE("a student account stores an Argon2id hash and must change its initial
   CHECK(hash.rfind("$argon2id$", 0) == 0);
 
   CHECK(ok(f.db->check_login("2022001", "31002X", kStart)).id == account.id);
-  CHECK(f.db->change_password(account.id, "wrong", "a-new-secret").error().kind == ErrorKind::Unauthorized);
-  CHECK(f.db->change_password(account.id, "31002X", "short").error().field == "new_password");
-  ok(f.db->change_password(account.id, "31002X", "a-new-secret"));
+  CHECK(f.db->change_password(account.id, "wrong", "a-new-secret", "").error().kind == ErrorKind::Unauthorized);
+  ok(f.db->change_password(account.id, "31002X", "a-new-secret", ""));
   CHECK_FALSE(ok(f.db->account_by_username("2022001")).must_change_password);
   CHECK(f.db->check_login("2022001", "31002X", kStart).error().kind == ErrorKind::Unauthorized);
   CHECK(f.db->check_login("2022001", "a-new-secret", kStart).ok());
@@ -101,4 +100,33 @@ TEST_CASE("a user name is taken only once", "[store][accounts]") {
   REQUIRE_FALSE(again.ok());
   CHECK(again.error().kind == ErrorKind::Conflict);
   CHECK(again.error().field == "username");
+}
+
+TEST_CASE("a password change ends the account's other sessions and keeps the one that made it", "[store][sessions]") {
+  StoreFixture f;
+  auto account = ok(f.db->create_account({"centre", "first secret 1", workflow::Role::School, "", 0, "", false}, kStart));
+  auto other = ok(f.db->create_account({"centre2", "other secret 2", workflow::Role::School, "", 0, "", false}, kStart));
+  const std::string changing = ok(f.db->create_session(account.id, kStart));
+  const std::string stolen = ok(f.db->create_session(account.id, kStart));
+  const std::string someone_else = ok(f.db->create_session(other.id, kStart));
+
+  // A wrong old password changes nothing: every session lives on.
+  CHECK(f.db->change_password(account.id, "not it", "second secret 2", changing).error().kind == ErrorKind::Unauthorized);
+  CHECK(f.db->account_for_session(stolen, kStart + 1h).ok());
+
+  ok(f.db->change_password(account.id, "first secret 1", "second secret 2", changing));
+  CHECK(ok(f.db->account_for_session(changing, kStart + 1h)).id == account.id);
+  CHECK(f.db->account_for_session(stolen, kStart + 1h).error().kind == ErrorKind::Unauthorized);
+  CHECK(ok(f.db->account_for_session(someone_else, kStart + 1h)).id == other.id);
+}
+
+TEST_CASE("a password reset ends every session and asks for a change at the next login", "[store][sessions]") {
+  StoreFixture f;
+  auto account = ok(f.db->create_account({"centre", "first secret 1", workflow::Role::School, "", 0, "", false}, kStart));
+  const std::string session = ok(f.db->create_session(account.id, kStart));
+  ok(f.db->reset_password(account.id, "reset secret 3"));
+  CHECK(f.db->account_for_session(session, kStart + 1h).error().kind == ErrorKind::Unauthorized);
+  CHECK(f.db->check_login("centre", "first secret 1", kStart).error().kind == ErrorKind::Unauthorized);
+  CHECK(ok(f.db->check_login("centre", "reset secret 3", kStart)).must_change_password);
+  CHECK(f.db->reset_password(account.id + 100, "reset secret 3").error().kind == ErrorKind::NotFound);
 }
