@@ -12,6 +12,7 @@ packages=(
   fonts-noto-cjk fonts-hanazono libharfbuzz-bin
   poppler-utils zbar-tools qpdf wrk
   libjpeg62-turbo-dev
+  clang libclang-rt-14-dev
 )
 
 missing=()
