@@ -13,6 +13,7 @@ packages=(
   poppler-utils zbar-tools qpdf wrk curl jq
   libjpeg62-turbo-dev libpng-dev libarchive-dev
   cracklib-runtime
+  clang libclang-rt-14-dev
 )
 
 missing=()
