@@ -75,10 +75,9 @@ struct App {
   jobs::PrintRunner* prints = nullptr;
   // Where QR checks are logged, in batches (null: straight to the store).
   jobs::VerificationRecorder* verification_log = nullptr;
-  // accounts area: the project's fonts (the captcha is drawn with them), the secret that signs
-  // WeChat binding callbacks (DATA/wechat.secret), and the captcha text source — empty means
-  // random (captcha.h); tests set it so that they know the answer.
-  std::shared_ptr<const render::FontSet> fonts;
+  // accounts area: the secret that signs WeChat binding callbacks (DATA/wechat.secret), and the
+  // captcha text source — empty means random (captcha.h); tests set it so that they know the
+  // answer. The captcha is drawn on a render thread with that thread's fonts.
   std::string wechat_secret;
   std::function<std::string()> captcha_text;
 };

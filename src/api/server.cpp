@@ -2,7 +2,7 @@
 
 #include "api/problem.h"
 #include "api/request_framing.h"
-#include "jobs/bounded_pool.h"
+#include "core/bounded_pool.h"
 
 #include <http_parser.h>
 #include <pistache/endpoint.h>
@@ -224,7 +224,7 @@ struct Server::Impl {
   App& app;
   RouteTable routes;
   RouteMatcher matcher;
-  jobs::BoundedPool handlers;
+  core::BoundedPool handlers;
   std::atomic<bool> accepting{false};  // false while starting and while draining
   std::atomic<int> in_flight{0};       // requests queued for or running on a handler thread
   bool stopped = false;
@@ -244,7 +244,7 @@ struct Server::Impl {
       : app(a),
         routes(std::move(r)),
         matcher(routes),
-        handlers(a.config.http.handler_threads, a.config.http.handler_queue) {}
+        handlers("请求", {a.config.http.handler_threads, a.config.http.handler_queue}) {}
 
   // Writes one answer (from any thread). Pistache's transport queue keeps writes in the order
   // they are made, and a connection makes them one request at a time.
@@ -352,7 +352,7 @@ struct Server::Impl {
     if (answers_on_io_thread(*route)) return reply(dispatch(app, *route, *request));
 
     ++in_flight;
-    jobs::BoundedPool::Job job;
+    core::BoundedPool::Job job;
     job.deadline = pending.arrived + app.config.http.request_deadline;
     job.run = [this, connection, route, request, head, close] {
       answer(*connection, dispatch(app, *route, *request), head, close);

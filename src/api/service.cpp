@@ -32,7 +32,6 @@ Result<std::unique_ptr<Service>> Service::start(ServiceOptions options) {
   app.wechat_secret = TRY(load_or_create_wechat_secret(options.data_dir / "wechat.secret"));
   app.codes = std::make_shared<const core::CodeLists>(TRY(core::CodeLists::load(options.share_dir / "layouts" / "codes")));
   auto fonts = TRY(render::FontSet::load(options.share_dir / "fonts"));
-  app.fonts = fonts;
   auto layout = std::make_shared<const render::LayoutSpec>(TRY(render::load_layout(options.share_dir / "layouts" / "default.json")));
 
   // The server must be listening before the public base is known when the port is chosen by

@@ -1,16 +1,19 @@
-// BoundedPool: a fixed number of worker threads and a queue of limited length, for CPU-heavy work
-// (password hashing) that must neither run on a request thread nor pile up without bound.
+// BoundedPool: a fixed number of worker threads behind a queue of limited length, for work that
+// must neither run on the threads that do I/O nor pile up without bound: HTTP handlers, password
+// hashing.
 //
-// Trade-offs: a caller that finds the queue full gets ErrorKind::Busy at once (503 with
+// Trade-offs: a caller that finds the queue full is refused at once (ErrorKind::Busy, 503 with
 // Retry-After over HTTP) instead of waiting, so a burst costs the clients a retry rather than the
-// service its memory and latency. Work is never run by the caller itself, so the number of such
-// computations at any moment is at most the number of workers, whatever the number of request
-// threads. A task must not submit to the pool it runs on and wait (it could wait for itself).
+// service its memory and latency. Each job may carry a deadline: a job that waited past it is not
+// run, its `expired` action runs instead, so a client is told to retry rather than served long
+// after it gave up. Jobs are not preempted — a deadline bounds only the wait before a job starts —
+// and run in arrival order, so callers that must stay prompt (health checks) should not go through
+// a pool at all. A task must not submit to the pool it runs on and wait (it could wait for itself).
 #pragma once
 
 #include "core/result.h"
 
-#include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -27,33 +30,31 @@
 namespace sanfang::core {
 
 struct BoundedPoolOptions {
-  int threads = 0;              // 0: one per core
-  std::size_t queue_limit = 32;  // tasks waiting for a worker, beyond those running
+  int threads = 0;               // 0: one per core
+  std::size_t queue_limit = 32;  // jobs waiting for a worker, beyond those running
 };
 
 class BoundedPool {
  public:
+  using Clock = std::chrono::steady_clock;
+
+  struct Job {
+    Clock::time_point deadline = Clock::time_point::max();
+    std::function<void()> run;      // started before the deadline
+    std::function<void()> expired;  // instead of `run`: the deadline passed in the queue, or the pool stopped
+  };
+
   // `name` goes into the Busy message, which the server log shows.
-  explicit BoundedPool(std::string name, BoundedPoolOptions options = {}) : m_name(std::move(name)) {
-    int count = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
-    count = std::max(count, 1);
-    m_queue_limit = options.queue_limit;
-    for (int i = 0; i < count; ++i) m_threads.emplace_back([this] { work(); });
-  }
-
-  ~BoundedPool() {
-    {
-      std::lock_guard lock(m_mutex);
-      m_stopping = true;
-    }
-    m_ready.notify_all();
-    for (auto& thread : m_threads) thread.join();
-  }
-
+  explicit BoundedPool(std::string name, BoundedPoolOptions options = {});
+  ~BoundedPool();
   BoundedPool(const BoundedPool&) = delete;
   BoundedPool& operator=(const BoundedPool&) = delete;
 
-  int size() const { return static_cast<int>(m_threads.size()); }
+  int size() const { return static_cast<int>(m_workers.size()); }
+  std::size_t waiting() const;
+
+  // Queues the job, or returns false (and drops it) when the queue is full or the pool stopped.
+  bool try_submit(Job job);
 
   // Queues `task` (returning Result<T>) and hands back its future; Busy when the queue is full.
   template <typename Task>
@@ -61,13 +62,10 @@ class BoundedPool {
     using Outcome = std::invoke_result_t<Task&>;
     auto promise = std::make_shared<std::promise<Outcome>>();
     auto future = promise->get_future();
-    {
-      std::lock_guard lock(m_mutex);
-      if (m_queue.size() >= m_queue_limit)
-        return Error::make(ErrorKind::Busy, "服务繁忙，请稍后重试（" + m_name + "队列已满）");
-      m_queue.push_back([promise, task = std::move(task)]() mutable { promise->set_value(task()); });
-    }
-    m_ready.notify_one();
+    Job job;
+    job.run = [promise, task = std::move(task)]() mutable { promise->set_value(task()); };
+    job.expired = [promise, name = m_name] { promise->set_value(busy(name)); };
+    if (!try_submit(std::move(job))) return busy(m_name);
     return future;
   }
 
@@ -79,28 +77,20 @@ class BoundedPool {
     return future->get();
   }
 
+  // Jobs still waiting get `expired`; running ones finish; the workers are joined.
+  void stop();
+
  private:
-  void work() {
-    for (;;) {
-      std::function<void()> task;
-      {
-        std::unique_lock lock(m_mutex);
-        m_ready.wait(lock, [&] { return m_stopping || !m_queue.empty(); });
-        if (m_queue.empty()) return;  // stopping, and nothing left to do
-        task = std::move(m_queue.front());
-        m_queue.pop_front();
-      }
-      task();
-    }
-  }
+  static Error busy(const std::string& name);
+  void work();
 
   std::string m_name;
   std::size_t m_queue_limit = 0;
-  std::mutex m_mutex;
+  mutable std::mutex m_mutex;
   std::condition_variable m_ready;
-  std::deque<std::function<void()>> m_queue;
+  std::deque<Job> m_queue;
   bool m_stopping = false;
-  std::vector<std::thread> m_threads;
+  std::vector<std::thread> m_workers;
 };
 
 }  // namespace sanfang::core

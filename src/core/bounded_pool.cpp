@@ -1,21 +1,27 @@
-#include "jobs/bounded_pool.h"
+#include "core/bounded_pool.h"
 
 #include <algorithm>
 
-namespace sanfang::jobs {
+namespace sanfang::core {
 
-BoundedPool::BoundedPool(int threads, std::size_t capacity) : m_capacity(std::max<std::size_t>(capacity, 1)) {
-  const int count = std::max(threads, 1);
+BoundedPool::BoundedPool(std::string name, BoundedPoolOptions options)
+    : m_name(std::move(name)), m_queue_limit(std::max<std::size_t>(options.queue_limit, 1)) {
+  int count = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+  count = std::max(count, 1);
   m_workers.reserve(static_cast<std::size_t>(count));
   for (int i = 0; i < count; ++i) m_workers.emplace_back([this] { work(); });
 }
 
 BoundedPool::~BoundedPool() { stop(); }
 
+Error BoundedPool::busy(const std::string& name) {
+  return Error::make(ErrorKind::Busy, "服务繁忙，请稍后重试（" + name + "队列已满）");
+}
+
 bool BoundedPool::try_submit(Job job) {
   {
     std::lock_guard lock(m_mutex);
-    if (m_stopping || m_queue.size() >= m_capacity) return false;
+    if (m_stopping || m_queue.size() >= m_queue_limit) return false;
     m_queue.push_back(std::move(job));
   }
   m_ready.notify_one();
@@ -59,4 +65,4 @@ void BoundedPool::work() {
   }
 }
 
-}  // namespace sanfang::jobs
+}  // namespace sanfang::core
