@@ -73,11 +73,13 @@ TEST_CASE("sanfang doctor reports a signed agreement whose content no longer pas
   world.add_verified_student("2022001", "张三");
   const auto agreement = world.sign(world.in_review("2022001"));
   {
-    // Data written around the service (an old import, a hand edit): an impossible birth date.
+    // Data written around the service (a hand edit of the file, past its guard trigger): an
+    // impossible birth date.
     sqlite3* raw = nullptr;
     REQUIRE(sqlite3_open_v2(store::SqliteStore::database_path(fixture.data_dir()).c_str(), &raw, SQLITE_OPEN_READWRITE,
                             nullptr) == SQLITE_OK);
     std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, &sqlite3_close);
+    REQUIRE(sqlite3_exec(db.get(), "DROP TRIGGER agreements_signed_never_change", nullptr, nullptr, nullptr) == SQLITE_OK);
     const std::string sql = "UPDATE agreements SET snapshot = json_set(snapshot, '$.student.source_info.basic.birth_date',"
                             " '2003-02-30') WHERE id = " + std::to_string(agreement.id);
     REQUIRE(sqlite3_exec(db.get(), sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);

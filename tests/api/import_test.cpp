@@ -205,7 +205,7 @@ TEST_CASE("an import refuses names that start like a spreadsheet formula or hold
   HttpClient school(fixture.base_url());
   school.set_token(sanfang::testing::sign_in_as_school(fixture, school));
   const std::string csv = std::string(kHeader) + "\n" +
-                          "2026101,=HYPERLINK(\"http://x\"),"    + kManId + ",男,CS,计算机学院,软件工程,本科,2026\n" +
+                          "2026101,=1+2,"                        + kManId + ",男,CS,计算机学院,软件工程,本科,2026\n" +
                           "2026102,\"\t+1\","                    + kManId + ",男,CS,计算机学院,软件工程,本科,2026\n" +
                           "2026103,@SUM(A1),"                    + kManId + ",男,CS,计算机学院,软件工程,本科,2026\n" +
                           "2026104,扎西\u0F56\u0F40,"            + kManId + ",男,CS,计算机学院,软件工程,本科,2026\n" +
