@@ -36,6 +36,10 @@ bool answers_on_io_thread(const Route& route) {
   return route.method == "GET" && (route.pattern == "/healthz" || route.pattern == "/readyz" || route.pattern == "/metrics");
 }
 
+// Handler threads run at a lower priority than the reactor threads: when logins (Argon2id) fill
+// every core, reading and writing sockets — and the probes answered there — still run at once.
+constexpr int kHandlerNice = 10;
+
 // Requests parsed ahead of the one being handled on a connection (pipelining); more answers 503.
 constexpr std::size_t kMaxWaitingRequests = 16;
 
@@ -244,7 +248,7 @@ struct Server::Impl {
       : app(a),
         routes(std::move(r)),
         matcher(routes),
-        handlers(a.config.http.handler_threads, a.config.http.handler_queue) {}
+        handlers(a.config.http.handler_threads, a.config.http.handler_queue, kHandlerNice) {}
 
   // Writes one answer (from any thread). Pistache's transport queue keeps writes in the order
   // they are made, and a connection makes them one request at a time.

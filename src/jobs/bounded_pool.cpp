@@ -2,12 +2,15 @@
 
 #include <algorithm>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 namespace sanfang::jobs {
 
-BoundedPool::BoundedPool(int threads, std::size_t capacity) : m_capacity(std::max<std::size_t>(capacity, 1)) {
+BoundedPool::BoundedPool(int threads, std::size_t capacity, int nice) : m_capacity(std::max<std::size_t>(capacity, 1)) {
   const int count = std::max(threads, 1);
   m_workers.reserve(static_cast<std::size_t>(count));
-  for (int i = 0; i < count; ++i) m_workers.emplace_back([this] { work(); });
+  for (int i = 0; i < count; ++i) m_workers.emplace_back([this, nice] { work(nice); });
 }
 
 BoundedPool::~BoundedPool() { stop(); }
@@ -41,7 +44,10 @@ void BoundedPool::stop() {
   m_workers.clear();
 }
 
-void BoundedPool::work() {
+void BoundedPool::work(int nice) {
+  // On Linux a thread's nice value is its own (the thread id is a process id here). Failing to
+  // lower it only costs responsiveness elsewhere, so the result is not checked.
+  if (nice > 0) setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice);
   for (;;) {
     Job job;
     {

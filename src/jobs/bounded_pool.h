@@ -31,7 +31,9 @@ class BoundedPool {
   };
 
   // `threads` ≥ 1 workers; at most `capacity` ≥ 1 jobs waiting (running ones are not counted).
-  BoundedPool(int threads, std::size_t capacity);
+  // `nice` > 0 lowers the workers' scheduling priority (setpriority(2) per thread), so that on a
+  // machine whose cores they fill, the threads that serve sockets still run at once.
+  BoundedPool(int threads, std::size_t capacity, int nice = 0);
   ~BoundedPool();
   BoundedPool(const BoundedPool&) = delete;
   BoundedPool& operator=(const BoundedPool&) = delete;
@@ -44,7 +46,7 @@ class BoundedPool {
   std::size_t waiting() const;
 
  private:
-  void work();
+  void work(int nice);
 
   const std::size_t m_capacity;
   mutable std::mutex m_mutex;
