@@ -217,7 +217,7 @@ std::string response_head(const HttpResponse& response, std::uintmax_t length, b
   if (!bodiless && !response.content_type.empty()) head += header_line("Content-Type", response.content_type);
   for (const auto& [name, value] : response.headers) head += header_line(name, value);
   if (!bodiless) head += "Content-Length: " + std::to_string(length) + "\r\n";
-  head += close ? "Connection: close\r\n" : "Connection: keep-alive\r\n";
+  head += close ? "Connection: Close\r\n" : "Connection: Keep-Alive\r\n";  // as Pistache spelled them
   head += "\r\n";
   return head;
 }

@@ -205,7 +205,7 @@ TEST_CASE("A body over the limit announced by Content-Length is refused with 413
   const auto responses = parse_all(socket.read_until_closed());
   REQUIRE(responses.size() == 1);
   require_problem(responses[0], 413);
-  CHECK(responses[0].headers.at("connection") == "close");
+  CHECK(responses[0].headers.at("connection") == "Close");
 }
 
 TEST_CASE("A chunked body is refused with 413 by the chunk that crosses the limit", "[api][hardening]") {
