@@ -36,6 +36,10 @@ bool answers_on_io_thread(const Route& route) {
   return route.method == "GET" && (route.pattern == "/healthz" || route.pattern == "/readyz" || route.pattern == "/metrics");
 }
 
+// Handler threads run at a lower priority than the reactor threads: when logins (Argon2id) fill
+// every core, reading and writing sockets — and the probes answered there — still run at once.
+constexpr int kHandlerNice = 10;
+
 // Requests parsed ahead of the one being handled on a connection (pipelining); more answers 503.
 constexpr std::size_t kMaxWaitingRequests = 16;
 
@@ -213,7 +217,7 @@ std::string response_head(const HttpResponse& response, std::uintmax_t length, b
   if (!bodiless && !response.content_type.empty()) head += header_line("Content-Type", response.content_type);
   for (const auto& [name, value] : response.headers) head += header_line(name, value);
   if (!bodiless) head += "Content-Length: " + std::to_string(length) + "\r\n";
-  head += close ? "Connection: close\r\n" : "Connection: keep-alive\r\n";
+  head += close ? "Connection: Close\r\n" : "Connection: Keep-Alive\r\n";  // as Pistache spelled them
   head += "\r\n";
   return head;
 }
@@ -244,7 +248,7 @@ struct Server::Impl {
       : app(a),
         routes(std::move(r)),
         matcher(routes),
-        handlers("请求", {a.config.http.handler_threads, a.config.http.handler_queue}) {}
+        handlers("请求", {a.config.http.handler_threads, a.config.http.handler_queue, kHandlerNice}) {}
 
   // Writes one answer (from any thread). Pistache's transport queue keeps writes in the order
   // they are made, and a connection makes them one request at a time.

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 namespace sanfang::core {
 
 BoundedPool::BoundedPool(std::string name, BoundedPoolOptions options)
@@ -9,7 +12,7 @@ BoundedPool::BoundedPool(std::string name, BoundedPoolOptions options)
   int count = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
   count = std::max(count, 1);
   m_workers.reserve(static_cast<std::size_t>(count));
-  for (int i = 0; i < count; ++i) m_workers.emplace_back([this] { work(); });
+  for (int i = 0; i < count; ++i) m_workers.emplace_back([this, nice = options.nice] { work(nice); });
 }
 
 BoundedPool::~BoundedPool() { stop(); }
@@ -47,7 +50,10 @@ void BoundedPool::stop() {
   m_workers.clear();
 }
 
-void BoundedPool::work() {
+void BoundedPool::work(int nice) {
+  // On Linux a thread's nice value is its own (the thread id is a process id here). Failing to
+  // lower it only costs responsiveness elsewhere, so the result is not checked.
+  if (nice > 0) setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice);
   for (;;) {
     Job job;
     {

@@ -32,6 +32,9 @@ namespace sanfang::core {
 struct BoundedPoolOptions {
   int threads = 0;               // 0: one per core
   std::size_t queue_limit = 32;  // jobs waiting for a worker, beyond those running
+  // > 0 lowers the workers' scheduling priority (setpriority(2) per thread), so that on a machine
+  // whose cores they fill, the threads that serve sockets still run at once.
+  int nice = 0;
 };
 
 class BoundedPool {
@@ -82,7 +85,7 @@ class BoundedPool {
 
  private:
   static Error busy(const std::string& name);
-  void work();
+  void work(int nice);
 
   std::string m_name;
   std::size_t m_queue_limit = 0;

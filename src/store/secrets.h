@@ -40,10 +40,12 @@ bool password_matches(std::string_view stored_hash, std::string_view password);
 // let a burst of logins starve every other request and multiply the memory; here at most one
 // per worker runs at a time, and a full queue answers Busy instead of waiting. One pool serves
 // the whole process (process_default()), because the bound is about the machine's cores, not
-// about one store.
+// about one store. Its workers run at a lower priority, so a burst of logins that fills every
+// core still leaves the threads that serve sockets (and /healthz) running at once.
 class PasswordHasher {
  public:
-  explicit PasswordHasher(core::BoundedPoolOptions options = {}) : m_pool("密码校验", options) {}
+  explicit PasswordHasher(core::BoundedPoolOptions options = {.threads = 0, .queue_limit = 32, .nice = 10})
+      : m_pool("密码校验", options) {}
 
   // Sized to the cores, created on first use.
   static std::shared_ptr<PasswordHasher> process_default();
