@@ -197,6 +197,7 @@ struct Connection {
   std::deque<Pending> waiting;  // parsed, not yet started
   bool busy = false;            // one of its requests is being handled
   bool closing = false;         // no more input is read; the last answer closes the connection
+  std::atomic<bool> answered_last{false};  // that last answer is written
 };
 
 constexpr const char* kConnectionKey = "sanfang.connection";
@@ -282,11 +283,17 @@ struct Server::Impl {
       written = connection.transport->asyncWrite(fd, RawBuffer(text, text.size()));
     }
     if (close) {
-      // Close once the answer is on the wire: shutting the socket down makes the reactor see the
-      // end of the stream and drop the peer; a client still sending gets a reset.
+      // Once the answer is on the wire, end our side of the stream (FIN). The read side is shut
+      // by receive() at the client's next bytes: recv then ends and Pistache drops the peer. (A
+      // read side shut here would go unnoticed: Pistache's edge-triggered epoll reports nothing
+      // new, and the peer would sit with a closed window.)
       std::weak_ptr<Tcp::Peer> weak = peer;
-      auto shut = [weak] {
-        if (auto alive = weak.lock()) ::shutdown(alive->fd(), SHUT_RDWR);
+      Connection* closing = &connection;  // lives as long as the peer, which holds it
+      auto shut = [weak, closing] {
+        if (auto alive = weak.lock()) {
+          ::shutdown(alive->fd(), SHUT_WR);
+          closing->answered_last = true;
+        }
       };
       written->then([shut](ssize_t) { shut(); }, [shut](std::exception_ptr&) { shut(); });
     }
@@ -387,7 +394,13 @@ struct Server::Impl {
                std::string_view bytes) {
     {
       std::lock_guard lock(connection->mutex);
-      if (connection->closing) return;  // input after the connection's last request is not read
+      if (connection->closing) {
+        // Input after the connection's last request is dropped unread; once that request is
+        // answered, the read side is shut so that Pistache's read loop ends and drops the peer
+        // (a client that keeps sending gets a reset) instead of spending a core on its bytes.
+        if (connection->answered_last) ::shutdown(peer->fd(), SHUT_RD);
+        return;
+      }
     }
     const bool starts_request = !connection->framer.in_request();
     if (starts_request) {
