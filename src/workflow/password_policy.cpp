@@ -110,10 +110,11 @@ bool CommonPasswords::contains(std::string_view lower_case) const {
 Status check_password(const PasswordChoice& choice, const CommonPasswords& common, std::string_view field) {
   const std::string name(field);
   const std::string_view password = choice.password;
+  // Blank first: the text policy refuses blank values too, but in words about form fields.
+  if (only_white_space(password)) return Error::invalid(name, "密码不能只有空格");
   TRY(core::check_text_policy(password, field, false));
   if (password.size() > kMaxPasswordBytes)
     return Error::invalid(name, "密码不能超过 " + std::to_string(kMaxPasswordBytes) + " 个字节");
-  if (only_white_space(password)) return Error::invalid(name, "密码不能只有空格");
   if (code_points(password) < kMinPasswordLength)
     return Error::invalid(name, "密码至少需要 " + std::to_string(kMinPasswordLength) + " 个字符");
   const std::string lower = lower_ascii(password);
