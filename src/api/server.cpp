@@ -332,8 +332,11 @@ struct Server::Impl {
     const FramedRequest& framed = *pending.request;
     const bool head = framed.method == "HEAD";
     const bool close = !framed.keep_alive;
+    // The server's own answers (404, 405, 415, 503) carry a request id as dispatched ones do.
     auto reply = [&](const HttpResponse& response) {
-      answer(*connection, response, head, close);
+      HttpRequest identified;
+      identified.headers = framed.headers;
+      answer(*connection, with_request_id(response, request_id_of(identified)), head, close);
       return false;
     };
     if (!accepting) return reply(problem_response(503, "unavailable", "服务暂不可用，请稍后重试"));

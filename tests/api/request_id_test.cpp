@@ -45,6 +45,16 @@ TEST_CASE("a problem body and its response header carry the same request id", "[
   CHECK(refused.status == 401);
   CHECK(refused.header("x-request-id") == "anon-1");
   CHECK(refused.json()["request_id"] == "anon-1");
+
+  // And the answers the HTTP layer makes itself: an unknown address, a method a route lacks.
+  const auto unknown = anonymous.get("/no/such/address", {{"X-Request-Id", "lost-1"}});
+  CHECK(unknown.status == 404);
+  CHECK(unknown.header("x-request-id") == "lost-1");
+  CHECK(unknown.json()["request_id"] == "lost-1");
+  const auto wrong_method = anonymous.post_json("/healthz", nlohmann::json::object());
+  CHECK(wrong_method.status == 405);
+  CHECK(std::regex_match(wrong_method.header("x-request-id"), generated));
+  CHECK(wrong_method.json()["request_id"] == wrong_method.header("x-request-id"));
 }
 
 }  // namespace
