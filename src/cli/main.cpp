@@ -7,39 +7,57 @@
 
 namespace {
 
-constexpr const char* kUsage = R"(usage: sanfang <command> [options]
+// Every subcommand once: its name, its usage (what `sanfang help` lists and `sanfang CMD --help`
+// prints) and the function that runs it.
+struct Command {
+  const char* name;
+  const char* usage;
+  int (*run)(const std::vector<std::string>&);
+};
 
-commands:
-  render IN.json [IN2.json ...] -o OUT.pdf [--png OUT.png --page N] [--dpi D]
+constexpr Command kCommands[] = {
+    {"render", R"(  render IN.json [IN2.json ...] -o OUT.pdf [--png OUT.png --page N] [--dpi D]
          [--layout FILE] [--fonts DIR] [--data DIR | --key FILE] [--public-base URL]
                  render agreements (render input JSON) into one print-ready PDF
-  serve [--data DIR] [--listen HOST:PORT] [--config FILE] [--public-base URL]
+)", sanfang::cli::render_command},
+    {"serve", R"(  serve [--data DIR] [--listen HOST:PORT] [--config FILE] [--public-base URL]
                  the HTTP service (SQLite in DIR, default ./data; 127.0.0.1:8080)
-  demo [--data DIR] [--no-serve] [--listen HOST:PORT]
+)", sanfang::cli::serve_command},
+    {"demo", R"(  demo [--data DIR] [--no-serve] [--listen HOST:PORT]
                  a fresh data folder with sample data in every state, then serves it
-  audit verify [--data DIR]
+)", sanfang::cli::demo_command},
+    {"audit", R"(  audit verify [--data DIR]
                  check the hash chain of the audit log; names the first broken link
-  doctor [--data DIR] [--config FILE]
+)", sanfang::cli::audit_command},
+    {"doctor", R"(  doctor [--data DIR] [--config FILE]
                  re-check every signed agreement: stored PDF present and matching its hash,
                  content passing the field rules; lists each problem and exits 1 if any
-  batch [--data DIR] [--college CODE] [--major NAME] [--signed-from DATE] [--signed-to DATE]
-        [--serials S1,S2,...] [--copies 1,2,3] [--separators] [--threads N] -o OUT.pdf
+)", sanfang::cli::doctor_command},
+    {"batch", R"(  batch [--data DIR] [--college CODE] [--major NAME] [--signed-from DATE] [--signed-to DATE]
+        [--serials S1,S2,...] [--copies 1,2,3] [--separators] [--operator NAME] [--threads N]
+        [--resume ID] -o OUT.pdf
                  the print room's batch: signed agreements in print order (college, major,
                  student number) into one PDF, with a progress bar; records every copy printed
-  bench-seed --data DIR --agreements N
+)", sanfang::cli::batch_command},
+    {"bench-seed", R"(  bench-seed --data DIR --agreements N
                  a new data folder with N signed agreements, for benchmarks and load tests
-  backup [--data DIR] -o FILE
+)", sanfang::cli::bench_seed_command},
+    {"backup", R"(  backup [--data DIR] -o FILE
                  a consistent archive (tar) of a data folder while the service runs: database
                  snapshot, signed PDFs and attachments, secrets, manifest; keep it safe
-  restore FILE --data NEWDIR
+)", sanfang::cli::backup_command},
+    {"restore", R"(  restore FILE --data NEWDIR
                  restore a backup into a new or empty folder, checking every file's sha256
                  and the audit chain first
-  bench [--agreements N] [--runs R]
+)", sanfang::cli::restore_command},
+    {"bench", R"(  bench [--agreements N] [--runs R]
                  rendering benchmark: one agreement, and N agreements into one PDF
-  import FILE.csv [--data DIR]
+)", sanfang::cli::bench_command},
+    {"import", R"(  import FILE.csv [--data DIR]
                  import or update students from the student-records CSV; prints a per-line
                  report and exits 1 if any line failed
-  user add --data DIR --role ROLE --username U [--password P] [--college CODE] [--employer-id N]
+)", sanfang::cli::import_command},
+    {"user", R"(  user add --data DIR --role ROLE --username U [--password P] [--college CODE] [--employer-id N]
                  create a staff account (school, college, employer: --password) or a service
                  account (portal, print: prints its API key once)
   user reset-password --data DIR --username U --password P
@@ -47,7 +65,17 @@ commands:
                  session of the account
   user revoke-key --data DIR --username U
                  revoke the API keys of a service account
-)";
+)", sanfang::cli::user_command},
+};
+
+void print_usage(std::FILE* to) {
+  std::fputs("usage: sanfang <command> [options]   (sanfang <command> --help for one command)\n\ncommands:\n", to);
+  for (const Command& command : kCommands) std::fputs(command.usage, to);
+}
+
+bool asks_for_help(const std::vector<std::string>& args) {
+  return args.size() == 1 && (args[0] == "--help" || args[0] == "-h");
+}
 
 }  // namespace
 
@@ -55,27 +83,24 @@ int main(int argc, char** argv) {
   // cairo 1.16 parses tag attribute numbers with the C locale's decimal point (tech-notes §2.3).
   std::setlocale(LC_ALL, "C");
   if (argc < 2) {
-    std::fputs(kUsage, stderr);
+    print_usage(stderr);
     return 2;
   }
-  const std::string command = argv[1];
+  const std::string name = argv[1];
   std::vector<std::string> args(argv + 2, argv + argc);
-  if (command == "render") return sanfang::cli::render_command(args);
-  if (command == "bench") return sanfang::cli::bench_command(args);
-  if (command == "batch") return sanfang::cli::batch_command(args);
-  if (command == "bench-seed") return sanfang::cli::bench_seed_command(args);
-  if (command == "serve") return sanfang::cli::serve_command(args);
-  if (command == "audit") return sanfang::cli::audit_command(args);
-  if (command == "doctor") return sanfang::cli::doctor_command(args);
-  if (command == "demo") return sanfang::cli::demo_command(args);
-  if (command == "import") return sanfang::cli::import_command(args);
-  if (command == "user") return sanfang::cli::user_command(args);
-  if (command == "backup") return sanfang::cli::backup_command(args);
-  if (command == "restore") return sanfang::cli::restore_command(args);
-  if (command == "help" || command == "--help" || command == "-h") {
-    std::fputs(kUsage, stdout);
+  if (name == "help" || name == "--help" || name == "-h") {
+    print_usage(stdout);
     return 0;
   }
-  std::fprintf(stderr, "sanfang: unknown command \"%s\"\n%s", command.c_str(), kUsage);
+  for (const Command& command : kCommands) {
+    if (name != command.name) continue;
+    if (asks_for_help(args)) {
+      std::fputs(command.usage, stdout);
+      return 0;
+    }
+    return command.run(args);
+  }
+  std::fprintf(stderr, "sanfang: unknown command \"%s\"\n", name.c_str());
+  print_usage(stderr);
   return 2;
 }

@@ -398,3 +398,24 @@ TEST_CASE("a missing fonts folder is a clear one-line error before anything is w
   // It fails at start: not even the verification key was created.
   CHECK(fs::is_empty(dir.data()));
 }
+
+TEST_CASE("every command answers --help with its usage and exit status 0", "[cli][help]") {
+  TempDir dir;
+  const auto listing = run_sanfang(dir, {"help"});
+  REQUIRE(listing.exit_status == 0);
+  const std::vector<std::string> commands{"render", "serve",  "demo",    "audit", "doctor", "batch",
+                                          "bench-seed", "backup", "restore", "bench", "import", "user"};
+  for (const std::string& command : commands) {
+    INFO(command);
+    CHECK(listing.out.find("\n  " + command + " ") != std::string::npos);
+    for (const char* flag : {"--help", "-h"}) {
+      const auto help = run_sanfang(dir, {command, flag});
+      CHECK(help.exit_status == 0);
+      CHECK(help.out.rfind("  " + command + " ", 0) == 0);
+      CHECK(help.err.empty());
+    }
+  }
+  const auto unknown = run_sanfang(dir, {"frobnicate", "--help"});
+  CHECK(unknown.exit_status == 2);
+  CHECK(unknown.err.find("unknown command") != std::string::npos);
+}
