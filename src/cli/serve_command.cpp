@@ -128,8 +128,8 @@ int serve_command(const std::vector<std::string>& raw_args) {
     std::fprintf(stderr, "sanfang serve: %s\n", service.error().describe().c_str());
     return 1;
   }
-  std::printf("sanfang: serving %s on %s (data: %s)\n", (*service)->app().config.public_base.c_str(),
-              (*service)->base_url().c_str(), options->data_dir.c_str());
+  std::printf("sanfang serve: listening on %s (public address %s; data %s)\n", (*service)->base_url().c_str(),
+              (*service)->app().config.public_base.c_str(), options->data_dir.c_str());
   std::fflush(stdout);
   return run_until_signalled(**service);
 }
