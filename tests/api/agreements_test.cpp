@@ -13,16 +13,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string at(std::int64_t id, const std::string& suffix = {}) {
-  return "/api/v1/agreements/" + std::to_string(id) + suffix;
-}
-
-json expect(const HttpResult& result, long status) {
-  INFO(result.body);
-  REQUIRE(result.status == status);
-  return result.json();
-}
-
 // College then school approve an agreement in review; returns it signed.
 json approve_to_signed(WorkflowWorld& world, std::int64_t id) {
   expect(world.college->post_json(at(id, "/review"), {{"decision", "approve"}}), 200);

@@ -10,12 +10,6 @@ using nlohmann::json;
 
 namespace {
 
-json expect(const HttpResult& result, long status) {
-  INFO(result.body);
-  REQUIRE(result.status == status);
-  return result.json();
-}
-
 json new_unit(const std::string& name, const std::string& uscc) {
   return {{"name", name}, {"uscc", uscc}, {"profile", valid_employer_profile()}};
 }

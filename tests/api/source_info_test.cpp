@@ -12,12 +12,6 @@ namespace {
 
 const std::string kPath = "/api/v1/students/2023001/source-info";
 
-json expect(const HttpResult& result, long status) {
-  INFO(result.body);
-  REQUIRE(result.status == status);
-  return result.json();
-}
-
 HttpResult put(HttpClient& client, const json& body) {
   return client.request("PUT", kPath, body.dump(), {{"Content-Type", "application/json"}});
 }

@@ -25,16 +25,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string at(std::int64_t id, const std::string& suffix = {}) {
-  return "/api/v1/agreements/" + std::to_string(id) + suffix;
-}
-
-json expect(const HttpResult& result, long status) {
-  INFO(result.body);
-  REQUIRE(result.status == status);
-  return result.json();
-}
-
 void put_be32(std::string& out, std::uint32_t value) {
   for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((value >> shift) & 0xFF);
 }

@@ -15,16 +15,6 @@ namespace {
 
 const std::map<std::string, std::string> kJson{{"Content-Type", "application/json"}};
 
-std::string at(std::int64_t id, const std::string& suffix = "") {
-  return "/api/v1/agreements/" + std::to_string(id) + suffix;
-}
-
-json expect(const HttpResult& result, long status) {
-  INFO(result.body);
-  REQUIRE(result.status == status);
-  return result.json();
-}
-
 std::size_t history_length(HttpClient& client, std::int64_t id) {
   return expect(client.get(at(id, "/history")), 200)["items"].size();
 }

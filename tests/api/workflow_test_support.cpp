@@ -131,6 +131,16 @@ std::string uscc_with_check(const std::string& first17) {
   return {};
 }
 
+std::string at(std::int64_t id, const std::string& suffix) {
+  return "/api/v1/agreements/" + std::to_string(id) + suffix;
+}
+
+nlohmann::json expect(const HttpResult& result, long status) {
+  INFO(result.body);
+  REQUIRE(result.status == status);
+  return result.json();
+}
+
 std::string png_bytes(int width, int height) {
   cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
   cairo_t* cr = cairo_create(surface);

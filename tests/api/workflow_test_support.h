@@ -61,6 +61,11 @@ std::string uscc_with_check(const std::string& first17);  // appends the GB 3210
 std::string png_bytes(int width, int height);
 std::string jpeg_bytes(int width, int height);
 
+// "/api/v1/agreements/ID" followed by `suffix` ("/pdf", "/review", ...).
+std::string at(std::int64_t id, const std::string& suffix = {});
+// The answer's JSON, after requiring its status (the body is shown when it differs).
+nlohmann::json expect(const HttpResult& result, long status);
+
 // The id of an employer invitation sent to `student_no` by `employer` (state invited).
 std::int64_t send_invitation(HttpClient& employer, const std::string& student_no);
 
