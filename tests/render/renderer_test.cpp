@@ -210,6 +210,33 @@ TEST_CASE("a copy printed again carries a 补打 mark with the count, other copi
   CHECK_FALSE(contains(pdf.half_text(5, true), "补打"));
 }
 
+TEST_CASE("every page of a reprinted copy carries 补打 with the count in its footer, other copies none", "[renderer][reprint]") {
+  const auto& f = RenderFixture::get();
+  auto renderer = f.renderer();
+  std::string pdf_bytes;
+  auto stream = renderer->begin([&](std::string_view b) {
+    pdf_bytes.append(b);
+    return true;
+  });
+  REQUIRE(stream);
+  const int reprints[] = {0, 2, 0};
+  REQUIRE((*stream)->add(f.sample("typical"), reprints));
+  REQUIRE((*stream)->finish());
+  PdfProbe pdf(pdf_bytes);
+  REQUIRE(pdf.pages() == 6);
+  // Copy 2 is pages 3 and 4; each page holds two panels (outside face 4|1, inside face 2|3).
+  for (int page : {3, 4}) {
+    for (bool right : {false, true}) {
+      INFO("page " << page << (right ? " right" : " left"));
+      CHECK(contains(pdf.half_text(page, right), "补打（第2次）"));
+    }
+  }
+  for (int page : {1, 2, 5, 6}) {
+    INFO("page " << page);
+    CHECK_FALSE(contains(pdf.text(page), "补打"));
+  }
+}
+
 TEST_CASE("two threads rendering at once, each with its own renderer, produce correct output", "[renderer][threads]") {
   const auto& f = RenderFixture::get();
   auto doc = f.sample("typical");
