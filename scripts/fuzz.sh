@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Fuzzing: builds the libFuzzer targets of tests/fuzz with clang (ASan + UBSan, coverage
-# instrumented) into build-fuzz/ and runs each for SECONDS (default 60), starting from its seed
-# corpus in tests/fuzz/corpus/<target>/. Inputs that find new coverage collect in
-# build-fuzz/corpus/<target>/ (the committed seeds are never changed). A crash, a sanitizer report,
-# a broken promise (fuzz::require) or a hang fails the run; the input that caused it is saved as
-# build-fuzz/findings/<target>-crash-… (replay: build-fuzz/tests/fuzz/<target> FILE).
+# Fuzzing: builds the libFuzzer targets of tests/fuzz in the clang ASan + UBSan tree build-asan/
+# (coverage instrumented; scripts/lib/asan-tree.sh) and runs each for SECONDS (default 60),
+# starting from its seed corpus in tests/fuzz/corpus/<target>/. Inputs that find new coverage
+# collect in build-asan/corpus/<target>/ (the committed seeds are never changed). A crash, a
+# sanitizer report, a broken promise (fuzz::require) or a hang fails the run; the input that caused
+# it is saved as build-asan/findings/<target>-crash-… (replay: build-asan/tests/fuzz/<target> FILE).
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET ...]
 set -euo pipefail
@@ -13,10 +13,10 @@ seconds=${1:-60}
 shift || true
 
 "$here/scripts/setup.sh"
+. "$here/scripts/lib/asan-tree.sh"
 
-build="$here/build-fuzz"
-CC=clang CXX=clang++ cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DSANFANG_FUZZ=ON -DBUILD_TESTING=OFF >/dev/null
+build="$asan_tree"
+asan_tree_configure
 
 if [ $# -gt 0 ]; then
   targets=("$@")
@@ -26,10 +26,7 @@ fi
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]}"
 
 mkdir -p "$build/findings"
-# Leaks are findings too, except the caches that fontconfig, glib and Pango keep for the process.
-export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1"
-export LSAN_OPTIONS="suppressions=$here/tests/sanitizers/lsan.supp:print_suppressions=0"
-export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+asan_tree_environment
 
 failed=()
 for target in "${targets[@]}"; do

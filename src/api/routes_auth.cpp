@@ -119,9 +119,10 @@ Result<HttpResponse> new_captcha(RouteContext& context) {
 // GET /api/v1/auth/me → {username, role, wechat_bound, must_change_password, ...scope}
 Result<HttpResponse> me(RouteContext& context) {
   const workflow::Account& account = *context.account;
+  const bool wechat_bound = TRY(context.app.store->wechat_bound(account.id));
   nlohmann::json out{{"username", account.username},
                      {"role", workflow::to_string(account.role)},
-                     {"wechat_bound", TRY(context.app.store->wechat_bound(account.id))},
+                     {"wechat_bound", wechat_bound},
                      {"must_change_password", account.must_change_password}};
   if (!account.student_no.empty()) out["student_no"] = account.student_no;
   if (!account.college_code.empty()) out["college_code"] = account.college_code;

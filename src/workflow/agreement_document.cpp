@@ -45,7 +45,10 @@ Result<std::vector<Printed>> check_object(const json& object, std::initializer_l
     if (value.empty()) continue;
     const core::FieldRule* rule = core::field_rule(member->path);
     if (!rule) return Error::make(ErrorKind::Internal, std::string("no field rule for ") + member->path);
-    values.push_back({field, member->path, value, TRY(core::printed_value(*rule, value, field, codes))});
+    // TRY before the aggregate: leaving a statement expression in the middle of an initializer
+    // would skip the destructors of the members already built.
+    std::string printed = TRY(core::printed_value(*rule, value, field, codes));
+    values.push_back({field, member->path, value, std::move(printed)});
   }
   return values;
 }

@@ -1,5 +1,8 @@
 #include "fuzz_support.h"
 
+#include "jobs/agreement_documents.h"
+#include "render/fonts.h"
+#include "render/layout_spec.h"
 #include "store/sqlite_store.h"
 
 #include <nlohmann/json.hpp>
@@ -67,6 +70,16 @@ const core::CodeLists& code_lists() {
   return lists;
 }
 
+jobs::RenderPool& render_pool() {
+  static const std::unique_ptr<jobs::RenderPool> pool = [] {
+    auto fonts = must(render::FontSet::load(source_dir() / "fonts"), "fonts");
+    auto layout = std::make_shared<const render::LayoutSpec>(
+        must(render::load_layout(source_dir() / "layouts" / "default.json"), "layout"));
+    return must(jobs::RenderPool::create(fonts, layout, {}, {1}), "render pool");
+  }();
+  return *pool;
+}
+
 void require(bool condition, const char* what) {
   if (condition) return;
   std::fprintf(stderr, "fuzz: broken promise: %s\n", what);
@@ -90,6 +103,8 @@ OpenApp open_world(const std::filesystem::path& data_dir, workflow::Clock& clock
   app.store = opened.store.get();
   app.clock = &clock;
   app.codes = std::make_shared<const core::CodeLists>(code_lists());
+  app.renders = &render_pool();
+  app.print_check = std::make_shared<const jobs::RendererPrintCheck>(render_pool());
   std::array<unsigned char, 32> key_bytes{};
   key_bytes.fill(0x5a);
   app.key = core::VerificationKey::from_bytes(key_bytes);

@@ -11,6 +11,7 @@
 #include "api/http.h"
 #include "api/routes.h"
 #include "core/code_lists.h"
+#include "jobs/render_pool.h"
 #include "workflow/clock.h"
 
 #include <cstddef>
@@ -27,6 +28,9 @@ namespace sanfang::fuzz {
 // The code lists of layouts/codes, loaded once.
 const core::CodeLists& code_lists();
 std::filesystem::path source_dir();
+// One render thread with the project's fonts and default layout, shared by every input: what
+// uploads are checked on and what the service world's routes draw and check fit with.
+jobs::RenderPool& render_pool();
 // A folder of this process, removed at exit.
 const std::filesystem::path& scratch_dir();
 

@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       "IMAGE/PNG; charset=binary", "text/plain", ""};
   const auto& declared = kDeclared[data[0] % std::size(kDeclared)];
   const std::string_view bytes(reinterpret_cast<const char*>(data + 1), size - 1);
-  auto type = api::check_upload(bytes, declared);
+  auto type = api::check_upload(fuzz::render_pool(), bytes, declared);
   if (!type) {
     fuzz::require(!type.error().message.empty(), "a refused upload says why");
     return 0;
