@@ -1,6 +1,7 @@
 // The student import and print-job use cases without HTTP.
 #include "app_fixture.h"
 
+#include "app/accounts.h"
 #include "app/print_jobs.h"
 #include "app/student_import.h"
 
@@ -23,6 +24,29 @@ TEST_CASE("the school imports students and a reviewer may not", "[app][import]")
   CHECK(report.imported == 1);
   CHECK(report.errors.empty());
   CHECK(ok(world.store().student("2022030101")).name == "李娜");
+}
+
+TEST_CASE("an account changes its password with the old one; a wrong old one or a weak new one changes nothing",
+          "[app][accounts]") {
+  AppWorld world;
+  store::NewAccount created;
+  created.username = "school-office";
+  created.password = "Gansu-Office-2026!";
+  created.role = workflow::Role::School;
+  const auto account = ok(world.store().create_account(created, world.clock().now()));
+  const std::string session = ok(world.store().create_session(account.id, world.clock().now()));
+
+  CHECK(refused(app::change_password(world.context(), account, "wrong-password-1", "Lanzhou-Graduates-9!", session),
+                ErrorKind::InvalidInput)
+            .field == "old_password");
+  CHECK(refused(app::change_password(world.context(), account, "Gansu-Office-2026!", "123456", session),
+                ErrorKind::InvalidInput)
+            .field == "new_password");
+  ok(world.store().check_login("school-office", "Gansu-Office-2026!", world.clock().now()));
+
+  ok(app::change_password(world.context(), account, "Gansu-Office-2026!", "Lanzhou-Graduates-9!", session));
+  ok(world.store().check_login("school-office", "Lanzhou-Graduates-9!", world.clock().now()));
+  ok(world.store().account_for_session(session, world.clock().now()));
 }
 
 TEST_CASE("the print room queues a job for signed agreements; a student finds no print jobs", "[app][print]") {
