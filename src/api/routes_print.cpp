@@ -18,6 +18,12 @@ using workflow::PrintJob;
 
 constexpr int kListedJobs = 50;
 
+// Asked before the request is read, so that a caller outside the print room gets the same 404 for
+// any input; the use cases ask again (app/print_jobs.h).
+Status require_print_room(const RouteContext& context) {
+  return require_visible(workflow::may_see_print_jobs(context.actor()));
+}
+
 store::PrintOperator operator_of(const RouteContext& context) {
   return {context.account->id, context.account->username, context.account->role};
 }
@@ -102,7 +108,7 @@ Result<HttpResponse> job_problem(RouteContext& context, const Error& error, std:
 
 // POST /api/v1/print-jobs → 202 with the queued job.
 Result<HttpResponse> create_job(RouteContext& context) {
-  TRY(require_visible(workflow::may_see_print_jobs(context.actor())));
+  TRY(require_print_room(context));
   workflow::PrintRequest request = TRY(parse_request(context));
   const PrintJob job =
       TRY(app::create_print_job(use_cases(context.app), context.actor(), operator_of(context), std::move(request)));
@@ -118,7 +124,7 @@ Result<HttpResponse> list_jobs(RouteContext& context) {
 }
 
 Result<HttpResponse> get_job(RouteContext& context) {
-  TRY(require_visible(workflow::may_see_print_jobs(context.actor())));
+  TRY(require_print_room(context));
   const PrintJob job = TRY(app::print_job(use_cases(context.app), context.actor(), TRY(job_id(context))));
   return json_response(200, job_json(job).dump());
 }
@@ -126,7 +132,7 @@ Result<HttpResponse> get_job(RouteContext& context) {
 // GET /api/v1/print-jobs/{id}/pdf: the finished file, sent from disk (sendfile), never loaded
 // into memory. Its sha256 is a strong ETag: the file never changes.
 Result<HttpResponse> job_pdf(RouteContext& context) {
-  TRY(require_visible(workflow::may_see_print_jobs(context.actor())));
+  TRY(require_print_room(context));
   const std::int64_t id = TRY(job_id(context));
   auto found = app::print_job_file(use_cases(context.app), context.actor(), id);
   if (!found) return job_problem(context, found.error(), id);
@@ -146,7 +152,7 @@ Result<HttpResponse> job_pdf(RouteContext& context) {
 // POST /api/v1/print-jobs/{id}/cancel: a queued or running job stops; its records are voided and
 // no file is left. A finished job cannot be cancelled (409 with its state).
 Result<HttpResponse> cancel_job(RouteContext& context) {
-  TRY(require_visible(workflow::may_see_print_jobs(context.actor())));
+  TRY(require_print_room(context));
   const std::int64_t id = TRY(job_id(context));
   auto cancelled = app::cancel_print_job(use_cases(context.app), context.actor(), operator_of(context), id);
   if (!cancelled) return job_problem(context, cancelled.error(), id);

@@ -6,8 +6,8 @@
 #pragma once
 
 #include "api/json_body.h"
-#include "app/context.h"
 #include "api/routes.h"
+#include "app/context.h"
 #include "store/store.h"
 #include "workflow/agreement_rules.h"
 #include "workflow/entities.h"
