@@ -61,7 +61,7 @@ struct App {
   core::VerificationKey key;
   Metrics metrics;
   // Renders and stores the signed PDF of an agreement whose signing is being decided: called by
-  // sign_agreement() (api/documents.h) inside the signing transaction, with the serial just
+  // app::sign_agreement() (app/agreements.h) inside the signing transaction, with the serial just
   // allocated, so that an error leaves the agreement unsigned and its serial unused. The service
   // sets it to store_signed_document(); tests replace it to make the document fail.
   std::function<Status(const workflow::Agreement&)> make_signed_document;

@@ -1,10 +1,11 @@
 #include "api/documents.h"
 
+#include "api/workflow_http.h"
+#include "app/agreements.h"
 #include "core/field_rules.h"
 #include "jobs/agreement_documents.h"
 
 #include <chrono>
-#include <optional>
 #include <utility>
 #include <vector>
 
@@ -85,16 +86,7 @@ Status store_signed_document(App& app, const workflow::Agreement& agreement) {
 
 Result<workflow::Agreement> sign_agreement(App& app, const workflow::AgreementChange& change,
                                            std::int64_t expected_version) {
-  if (!app.make_signed_document)
-    return Error::make(ErrorKind::Internal, "no signed-document maker configured");
-  std::optional<workflow::Agreement> signed_agreement;
-  TRY(app.store->in_one_transaction([&]() -> Status {
-    workflow::Agreement applied = TRY(app.store->apply_agreement_change(change, expected_version));
-    TRY(app.make_signed_document(applied));
-    signed_agreement = std::move(applied);
-    return {};
-  }));
-  return std::move(*signed_agreement);
+  return app::sign_agreement(use_cases(app), change, expected_version);
 }
 
 Result<store::SignedDocument> signed_document(App& app, const workflow::Agreement& agreement) {

@@ -25,12 +25,8 @@ Result<render::AgreementDocument> agreement_document(App& app, const workflow::A
 // Renders and stores the PDF of an agreement that carries its serial (App::make_signed_document).
 Status store_signed_document(App& app, const workflow::Agreement& agreement);
 
-// The last approval as one decision: applies `change` (which signs the agreement) and, in the
-// same store transaction, renders and stores its PDF with the serial just allocated
-// (App::make_signed_document). If the document cannot be made, nothing is kept: the agreement
-// stays in review, no serial is consumed, and the error names the field at fault. Trade-off: the
-// store's writer is held for the length of one render (tens of milliseconds) so that no signed
-// agreement ever exists without its document.
+// The last approval as one decision, over the service's App (app::sign_agreement): the agreement
+// is signed and its PDF stored in one store transaction, or nothing is kept.
 Result<workflow::Agreement> sign_agreement(App& app, const workflow::AgreementChange& change,
                                            std::int64_t expected_version);
 

@@ -2,21 +2,26 @@
 // `sanfang import`).
 #include "api/problem.h"
 #include "api/routes.h"
-#include "api/student_import.h"
+#include "api/workflow_http.h"
+#include "app/student_import.h"
 
 namespace sanfang::api {
 
 namespace {
 
+// {imported, updated, errors: [{line, field, detail}]}
+nlohmann::json report_json(const app::ImportReport& report) {
+  nlohmann::json errors = nlohmann::json::array();
+  for (const auto& error : report.errors)
+    errors.push_back({{"line", error.line}, {"field", error.field}, {"detail", error.detail}});
+  return {{"imported", report.imported}, {"updated", report.updated}, {"errors", errors}};
+}
+
 // POST /api/v1/admin/students/import (CSV body) → {imported, updated, errors:[{line, field, detail}]}
 Result<HttpResponse> import_students(RouteContext& context) {
-  if (context.account->role != workflow::Role::School)
-    return Error::make(ErrorKind::Forbidden, "仅学校就业指导服务中心可以导入学生");
-  if (context.request.body.empty()) return Error::invalid("body", "请求体应为学生名单 CSV 文件");
-  const ImportReport report =
-      TRY(import_students_csv(*context.app.store, context.request.body, context.now(), *context.app.codes,
-                              *context.app.print_check));
-  return json_response(200, report.to_json().dump());
+  const app::ImportReport report =
+      TRY(app::import_students(use_cases(context.app), context.actor(), context.request.body));
+  return json_response(200, report_json(report).dump());
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "api/problem.h"
 #include "api/routes.h"
 #include "api/workflow_http.h"
+#include "app/accounts.h"
 #include "store/secrets.h"
 #include "workflow/password_policy.h"
 
@@ -83,14 +84,7 @@ Result<HttpResponse> change_password(RouteContext& context) {
   const auto body = TRY(JsonBody::parse(context.request.body, {"old_password", "new_password"}));
   const std::string old_password = TRY(bounded(body, "old_password", kMaxPasswordBytes));
   const std::string new_password = TRY(bounded(body, "new_password", kMaxPasswordBytes));
-  TRY(workflow::check_password({new_password, context.account->username, old_password}, "new_password"));
-  auto changed =
-      context.app.store->change_password(context.account->id, old_password, new_password, context.token);
-  if (!changed) {
-    // A wrong old password is a mistake in this form, not a lost session: 400, not 401.
-    if (changed.error().kind == ErrorKind::Unauthorized) return Error::invalid("old_password", "原密码错误");
-    return changed.take_error();
-  }
+  TRY(app::change_password(use_cases(context.app), *context.account, old_password, new_password, context.token));
   return json_response(200, R"({"must_change_password":false})");
 }
 

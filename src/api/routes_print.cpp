@@ -4,10 +4,10 @@
 #include "api/problem.h"
 #include "api/routes.h"
 #include "api/workflow_http.h"
-#include "jobs/print_runner.h"
+#include "app/print_jobs.h"
+#include "workflow/visibility.h"
 
 #include <charconv>
-#include <filesystem>
 
 namespace sanfang::api {
 
@@ -18,8 +18,8 @@ using workflow::PrintJob;
 
 constexpr int kListedJobs = 50;
 
-// The print room works the queue; the school may too (SPEC: print operator 打印室). Anyone else
-// finds no print jobs at all.
+// Asked before the request is read, so that a caller outside the print room gets the same 404 for
+// any input; the use cases ask again (app/print_jobs.h).
 Status require_print_room(const RouteContext& context) {
   return require_visible(workflow::may_see_print_jobs(context.actor()));
 }
@@ -97,30 +97,35 @@ Result<workflow::PrintRequest> parse_request(const RouteContext& context) {
     }
   }
   request.separator_sheets = TRY(body.optional_boolean("separator_sheets")).value_or(false);
-  return workflow::normalize_print_request(std::move(request), context.app.copy_numbers);
+  return request;
+}
+
+// The answer to an action on a job: a 409 tells the client what the job is doing now.
+Result<HttpResponse> job_problem(RouteContext& context, const Error& error, std::int64_t id) {
+  if (error.kind != ErrorKind::Conflict) return error;
+  return state_conflict(error, TRY(context.app.store->print_job(id)));
 }
 
 // POST /api/v1/print-jobs → 202 with the queued job.
 Result<HttpResponse> create_job(RouteContext& context) {
   TRY(require_print_room(context));
-  const workflow::PrintRequest request = TRY(parse_request(context));
-  const PrintJob job = TRY(context.app.store->create_print_job(request, workflow::PrintJobOrigin::Service,
-                                                               operator_of(context), context.now()));
-  if (context.app.prints) context.app.prints->wake();
+  workflow::PrintRequest request = TRY(parse_request(context));
+  const PrintJob job =
+      TRY(app::create_print_job(use_cases(context.app), context.actor(), operator_of(context), std::move(request)));
   return json_response(202, job_json(job).dump())
       .with_header("Location", "/api/v1/print-jobs/" + std::to_string(job.id));
 }
 
 Result<HttpResponse> list_jobs(RouteContext& context) {
-  TRY(require_print_room(context));
   json jobs = json::array();
-  for (const PrintJob& job : TRY(context.app.store->print_jobs(kListedJobs))) jobs.push_back(job_json(job));
+  for (const PrintJob& job : TRY(app::list_print_jobs(use_cases(context.app), context.actor(), kListedJobs)))
+    jobs.push_back(job_json(job));
   return json_response(200, json{{"jobs", jobs}}.dump());
 }
 
 Result<HttpResponse> get_job(RouteContext& context) {
   TRY(require_print_room(context));
-  const PrintJob job = TRY(context.app.store->print_job(TRY(job_id(context))));
+  const PrintJob job = TRY(app::print_job(use_cases(context.app), context.actor(), TRY(job_id(context))));
   return json_response(200, job_json(job).dump());
 }
 
@@ -128,20 +133,17 @@ Result<HttpResponse> get_job(RouteContext& context) {
 // into memory. Its sha256 is a strong ETag: the file never changes.
 Result<HttpResponse> job_pdf(RouteContext& context) {
   TRY(require_print_room(context));
-  const PrintJob job = TRY(context.app.store->print_job(TRY(job_id(context))));
-  if (job.state != workflow::PrintJobState::Done)
-    return state_conflict(Error::make(ErrorKind::Conflict, "打印任务尚未完成，没有可下载的文件", "state"), job);
-  // A job finished by `sanfang batch` wrote its file where that command was told to.
-  if (!context.app.prints || !std::filesystem::exists(context.app.prints->file_of(job.id)))
-    return Error::make(ErrorKind::NotFound, "该打印任务的文件不在服务器上");
-  const std::filesystem::path file = context.app.prints->file_of(job.id);
+  const std::int64_t id = TRY(job_id(context));
+  auto found = app::print_job_file(use_cases(context.app), context.actor(), id);
+  if (!found) return job_problem(context, found.error(), id);
+  const PrintJob& job = found->job;
   const std::string etag = "\"" + job.sha256 + "\"";
   const std::string name = "print-job-" + std::to_string(job.id) + ".pdf";
   HttpResponse response;
   if (etag_matches(context.request, etag)) {
     response = bytes_response(304, "application/pdf", {});
   } else {
-    response = file_response("application/pdf", file);
+    response = file_response("application/pdf", found->file);
     response.with_header("Content-Disposition", attachment_disposition(name, "打印任务-" + std::to_string(job.id) + ".pdf"));
   }
   return response.with_header("ETag", etag).with_header("Cache-Control", "private, no-cache");
@@ -152,12 +154,8 @@ Result<HttpResponse> job_pdf(RouteContext& context) {
 Result<HttpResponse> cancel_job(RouteContext& context) {
   TRY(require_print_room(context));
   const std::int64_t id = TRY(job_id(context));
-  auto cancelled = context.app.store->cancel_print_job(id, operator_of(context), context.now());
-  if (!cancelled) {
-    if (cancelled.error().kind != ErrorKind::Conflict) return cancelled.take_error();
-    return state_conflict(cancelled.error(), TRY(context.app.store->print_job(id)));
-  }
-  if (context.app.prints) context.app.prints->wake();
+  auto cancelled = app::cancel_print_job(use_cases(context.app), context.actor(), operator_of(context), id);
+  if (!cancelled) return job_problem(context, cancelled.error(), id);
   return json_response(200, job_json(*cancelled).dump());
 }
 

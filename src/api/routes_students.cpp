@@ -1,11 +1,10 @@
 // 生源核查 over HTTP (SPEC "Source-info verification"): the student edits and submits the four
-// sections, a reviewer of the student's college verifies or rejects them. The rules are in
-// workflow/source_info_rules.h; this file reads, checks scope, and stores.
+// sections, a reviewer of the student's college verifies or rejects them. The use cases are in
+// app/source_info.h; this file reads requests and writes answers.
 #include "api/problem.h"
 #include "api/routes.h"
 #include "api/workflow_http.h"
-#include "workflow/agreement_document.h"
-#include "workflow/source_info_rules.h"
+#include "app/source_info.h"
 
 namespace sanfang::api {
 
@@ -13,25 +12,22 @@ namespace {
 
 using nlohmann::json;
 
-HttpResponse source_info_problem(const Error& error, const workflow::SourceInfo& before) {
-  if (error.kind != ErrorKind::Conflict) return problem_response(error);
-  return problem_response(error, {{"current_state", workflow::to_string(before.state)}});
-}
+const std::string& student_no(const RouteContext& context) { return context.request.params.at("student_no"); }
 
-// The version the client read must still be the stored one: two browser tabs editing the same
-// record must not overwrite each other silently.
-Result<std::int64_t> expected_version(const JsonBody& body, const workflow::SourceInfo& current) {
-  auto version = TRY(body.optional_integer("version"));
-  if (!version) return Error::invalid("version", "必填：读取生源信息时得到的 version");
-  if (*version != current.version)
-    return Error::make(ErrorKind::Conflict, "生源信息已被修改，请刷新后重试", "version");
-  return *version;
+// The answer to a source-info action: the record as it is now, or the refusal — a 409 carries the
+// record's current state.
+Result<HttpResponse> source_info_response(RouteContext& context, Result<app::StudentSourceInfo> outcome) {
+  if (outcome) return json_response(200, source_info_json(outcome->info, outcome->student).dump());
+  const Error& error = outcome.error();
+  if (error.kind != ErrorKind::Conflict) return problem_response(error);
+  auto current = context.app.store->source_info(student_no(context));
+  if (!current) return problem_response(error);
+  return problem_response(error, {{"current_state", workflow::to_string(current->state)}});
 }
 
 Result<HttpResponse> get_source_info(RouteContext& context) {
-  const workflow::Student student = TRY(visible_student(context));
-  const workflow::SourceInfo info = TRY(context.app.store->source_info(student.student_no));
-  return json_response(200, source_info_json(info, student).dump());
+  const auto found = TRY(app::source_info(use_cases(context.app), context.actor(), student_no(context)));
+  return json_response(200, source_info_json(found.info, found.student).dump());
 }
 
 Result<workflow::SourceSections> read_sections(const JsonBody& body) {
@@ -50,47 +46,27 @@ Result<workflow::SourceSections> read_sections(const JsonBody& body) {
 }
 
 Result<HttpResponse> put_source_info(RouteContext& context) {
-  const workflow::Student student = TRY(visible_student(context));
   const JsonBody body =
       TRY(read_json_body(context.request, {"basic", "contact", "enrolment", "archive", "version"}));
   workflow::SourceSections sections = TRY(read_sections(body));
-  TRY(workflow::validate_source_sections(sections, student, *context.app.codes, *context.app.print_check));
-  const workflow::SourceInfo current = TRY(context.app.store->source_info(student.student_no));
-  auto change = workflow::edit_source_info(current, context.actor(), std::move(sections), context.now());
-  if (!change) return source_info_problem(change.error(), current);
-  auto version = expected_version(body, current);
-  if (!version) return source_info_problem(version.error(), current);
-  auto saved = context.app.store->apply_source_info_change(*change, *version);
-  if (!saved) return source_info_problem(saved.error(), current);
-  return json_response(200, source_info_json(*saved, student).dump());
+  const auto version = TRY(body.optional_integer("version"));
+  return source_info_response(context, app::save_source_info(use_cases(context.app), context.actor(),
+                                                             student_no(context), std::move(sections), version));
 }
 
 Result<HttpResponse> submit_source_info(RouteContext& context) {
-  const workflow::Student student = TRY(visible_student(context));
   const JsonBody body = TRY(read_json_body(context.request, {"version"}));
-  const workflow::SourceInfo current = TRY(context.app.store->source_info(student.student_no));
-  auto version = TRY(body.optional_integer("version"));
-  auto change = workflow::submit_source_info(current, context.actor(), context.now());
-  if (!change) return source_info_problem(change.error(), current);
-  if (version && *version != current.version)
-    return source_info_problem(
-        Error::make(ErrorKind::Conflict, "生源信息已被修改，请刷新后重试", "version"), current);
-  auto saved = context.app.store->apply_source_info_change(*change, current.version);
-  if (!saved) return source_info_problem(saved.error(), current);
-  return json_response(200, source_info_json(*saved, student).dump());
+  const auto version = TRY(body.optional_integer("version"));
+  return source_info_response(
+      context, app::submit_source_info(use_cases(context.app), context.actor(), student_no(context), version));
 }
 
 Result<HttpResponse> review_source_info(RouteContext& context) {
-  const workflow::Student student = TRY(visible_student(context));
   const JsonBody body = TRY(read_json_body(context.request, {"decision", "reason"}));
   const auto decision = TRY(workflow::parse_review_decision(TRY(body.string("decision"))));
   const std::string reason = TRY(body.optional_string("reason")).value_or("");
-  const workflow::SourceInfo current = TRY(context.app.store->source_info(student.student_no));
-  auto change = workflow::review_source_info(current, context.actor(), decision, reason, context.now());
-  if (!change) return source_info_problem(change.error(), current);
-  auto saved = context.app.store->apply_source_info_change(*change, current.version);
-  if (!saved) return source_info_problem(saved.error(), current);
-  return json_response(200, source_info_json(*saved, student).dump());
+  return source_info_response(context, app::review_source_info(use_cases(context.app), context.actor(),
+                                                               student_no(context), decision, reason));
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "api/workflow_http.h"
 
 #include "api/problem.h"
+#include "api/upload_check.h"
+#include "app/agreements.h"
 #include "core/validate.h"
 
 #include <charconv>
@@ -9,6 +11,17 @@
 namespace sanfang::api {
 
 using nlohmann::json;
+
+app::Context use_cases(App& app) {
+  app::Context context{*app.store, *app.clock, app.workflow, *app.codes, *app.print_check};
+  context.make_signed_document = app.make_signed_document;
+  context.check_upload = [&app](std::string_view bytes, const std::optional<std::string>& declared_type) {
+    return check_upload(*app.renders, bytes, declared_type);
+  };
+  context.copy_numbers = app.copy_numbers;
+  context.prints = app.prints;
+  return context;
+}
 
 Result<JsonBody> read_json_body(const HttpRequest& request,
                                 std::initializer_list<const char*> allowed) {
@@ -132,24 +145,7 @@ HttpResponse agreement_problem(store::Store& store, const Error& error, std::int
 }
 
 Result<workflow::Agreement> visible_agreement(RouteContext& context, std::int64_t id, workflow::AgreementView view) {
-  auto agreement = context.app.store->agreement(id);
-  if (!agreement && agreement.error().kind != ErrorKind::NotFound) return agreement.take_error();
-  if (!agreement || !workflow::may_see(context.actor(), *agreement, view))
-    return Error::make(ErrorKind::NotFound, "协议不存在");
-  return agreement;
-}
-
-Result<workflow::Student> visible_student(RouteContext& context) {
-  auto student = context.app.store->student(context.request.params.at("student_no"));
-  if (!student && student.error().kind != ErrorKind::NotFound) return student.take_error();
-  if (!student || !workflow::may_see_student(context.actor(), *student))
-    return Error::make(ErrorKind::NotFound, "学生不存在", "student_no");
-  return student;
-}
-
-Status require_visible(bool visible) {
-  if (!visible) return Error::make(ErrorKind::NotFound, "没有这个地址");
-  return {};
+  return app::visible_agreement(use_cases(context.app), context.actor(), id, view);
 }
 
 }  // namespace sanfang::api

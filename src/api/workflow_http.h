@@ -1,11 +1,13 @@
-// What the workflow route groups (students' source info, employers, agreements, documents) share:
-// entities as response JSON, strict request bodies with a size limit, and the reads that apply the
-// visibility rule (workflow/visibility.h) — a record out of the caller's scope is NotFound, the
-// same answer as a record that does not exist.
+// What the workflow route groups (students' source info, employers, agreements, documents, print
+// jobs) share: the use cases' context (app/context.h) built from the App, entities as response
+// JSON, strict request bodies with a size limit, and the reads that apply the visibility rule
+// (workflow/visibility.h) — a record out of the caller's scope is NotFound, the same answer as a
+// record that does not exist.
 #pragma once
 
 #include "api/json_body.h"
 #include "api/routes.h"
+#include "app/context.h"
 #include "store/store.h"
 #include "workflow/agreement_rules.h"
 #include "workflow/entities.h"
@@ -17,6 +19,9 @@
 #include <string>
 
 namespace sanfang::api {
+
+// The use cases' view of `app`, built per request so that it sees the App as it is now.
+app::Context use_cases(App& app);
 
 // A JSON body is a form, never a file: anything larger is refused with 413 before parsing.
 inline constexpr std::size_t kMaxJsonBodyBytes = 64 * 1024;
@@ -48,12 +53,8 @@ HttpResponse agreement_problem(store::Store& store, const Error& error, std::int
 Result<workflow::Agreement> visible_agreement(RouteContext& context, std::int64_t id,
                                               workflow::AgreementView view = workflow::AgreementView::Record);
 
-// The student named by the path parameter `student_no` if the caller may see them; NotFound
-// (naming student_no) otherwise.
-Result<workflow::Student> visible_student(RouteContext& context);
-
 // NotFound unless `visible`: for the route groups whose whole resource is out of some callers'
 // scope (the employer library, print jobs, the verification log, documents by serial).
-Status require_visible(bool visible);
+using app::require_visible;
 
 }  // namespace sanfang::api

@@ -4,9 +4,11 @@
 // both; Ctrl-C cancels the job cleanly (records voided, no file). The job is run under this
 // process's lease, so that a batch killed with -9 leaves a job that is recognisably orphaned and
 // is finished by the service or by `sanfang batch --resume ID` under the same records.
+#include "app/print_jobs.h"
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "cli/resources.h"
+#include "jobs/agreement_documents.h"
 #include "jobs/print_runner.h"
 #include "store/sqlite_store.h"
 #include "workflow/print_job.h"
@@ -43,7 +45,8 @@ std::vector<std::string> split_commas(const std::string& text) {
   return parts;
 }
 
-Result<workflow::PrintRequest> request_from(const ParsedArgs& args, const render::LayoutSpec& layout) {
+// The request as given; app::queue_print_job() checks it against the layout's copies.
+Result<workflow::PrintRequest> request_from(const ParsedArgs& args) {
   workflow::PrintRequest request;
   if (args.has("--college")) request.college = args.get("--college");
   if (args.has("--major")) request.major = args.get("--major");
@@ -61,9 +64,7 @@ Result<workflow::PrintRequest> request_from(const ParsedArgs& args, const render
     }
   }
   request.separator_sheets = args.has("--separators");
-  std::vector<int> copy_numbers;
-  for (const auto& copy : layout.copies) copy_numbers.push_back(copy.number);
-  return workflow::normalize_print_request(std::move(request), copy_numbers);
+  return request;
 }
 
 // Ctrl-C or SIGTERM asks the job to stop at its next slice.
@@ -141,7 +142,7 @@ int batch_command(const std::vector<std::string>& raw_args) {
   if (!resources) return fail(resources.error());
   std::optional<workflow::PrintRequest> request;
   if (!resume) {
-    auto parsed = request_from(*args, *resources->layout);
+    auto parsed = request_from(*args);
     if (!parsed) return fail(parsed.error());
     request = std::move(*parsed);
   }
@@ -169,6 +170,12 @@ int batch_command(const std::vector<std::string>& raw_args) {
   const char* user = std::getenv("USER");
   store::PrintOperator by{0, args->get("--operator", std::string("命令行 ") + (user ? user : "")), workflow::Role::Print};
   workflow::SystemClock clock;
+  const workflow::WorkflowOptions workflow_options;
+  const jobs::RendererPrintCheck print_check(**pool);
+  std::vector<int> copy_numbers;
+  for (const auto& copy : resources->layout->copies) copy_numbers.push_back(copy.number);
+  app::Context use_cases{**store, clock, workflow_options, *resources->codes, print_check};
+  use_cases.copy_numbers = copy_numbers;
   const jobs::PrintRunOptions run_options;
   const std::string owner = jobs::this_process_lease_owner();
   std::int64_t job_id = *resume_id;
@@ -180,7 +187,7 @@ int batch_command(const std::vector<std::string>& raw_args) {
       if (auto broken = (*store)->break_print_lease(job_id, existing->lease_owner, clock.now()); !broken)
         return fail(broken.error());
   } else {
-    auto created = (*store)->create_print_job(*request, workflow::PrintJobOrigin::Cli, by, clock.now());
+    auto created = app::queue_print_job(use_cases, workflow::PrintJobOrigin::Cli, by, std::move(*request));
     if (!created) return fail(created.error());
     job_id = created->id;
   }

@@ -1,11 +1,13 @@
 // `sanfang bench-seed --data DIR --agreements N`: a data folder with N signed agreements —
 // distinct students and serials, spread over colleges, majors, employers and signing days — for
 // benchmarks and load tests of the print room and the PDF endpoints. Everything goes through the
-// workflow rules and the store like real data; only the database's fsyncs are skipped
-// (synchronous=OFF), which is why the folder is for benchmarks only. DIR/bench-accounts.json
+// use cases (app/) like real data, except two shortcuts that make the folder for benchmarks
+// only: the database's fsyncs are skipped (synchronous=OFF), and the signed PDFs are rendered on
+// their first download rather than at signing. DIR/bench-accounts.json
 // holds a school login, API keys for the print room and the portal, the serial range and the
 // path of the first agreement's verification page.
 #include "cli/commands.h"
+#include "cli/resources.h"
 #include "cli/sample_data.h"
 #include "core/atomic_file.h"
 #include "core/validate.h"
@@ -90,10 +92,9 @@ Result<json> service_account(store::Store& store, Role role, const std::string& 
 }
 
 // The i-th student — college, major, name, resident ID vary with i — with verified source info
-// and a signed agreement; returns its serial.
-Result<std::string> seed_signed_agreement(store::Store& store, const workflow::WorkflowOptions& options,
-                                          const std::vector<workflow::Employer>& employers, int i,
-                                          workflow::Timestamp now) {
+// and a signed agreement, all dated at the context's clock; returns its serial.
+Result<std::string> seed_signed_agreement(const app::Context& context, const std::vector<workflow::Employer>& employers,
+                                          int i) {
   const SampleCollege& college = kColleges[i % std::size(kColleges)];
   const int major = (i / static_cast<int>(std::size(kColleges))) % 4;
   char student_no[24];
@@ -104,13 +105,10 @@ Result<std::string> seed_signed_agreement(store::Store& store, const workflow::W
       std::string(kSurnames[i % std::size(kSurnames)]) + kGiven[(i / std::size(kSurnames)) % std::size(kGiven)];
   const workflow::Student student{student_no, name, resident_id(base), male ? "男" : "女", college.code,
                                   college.majors[major], "本科", 2026};
-  // Signing days spread over the last month, so that date filters select something.
-  const workflow::Timestamp signed_at = now - std::chrono::days{i % kSigningDays};
-  TRY(store.put_student(student));
-  TRY(submit_sample_source_info(store, student, base, signed_at));
-  TRY(approve_source_info(store, student, signed_at));
-  const auto agreement = TRY(sign_invitation(store, options, employers[static_cast<std::size_t>(i) % employers.size()],
-                                             student, signed_at));
+  TRY(context.store.put_student(student));
+  TRY(submit_sample_source_info(context, student, base));
+  TRY(approve_source_info(context, student));
+  const auto agreement = TRY(sign_invitation(context, employers[static_cast<std::size_t>(i) % employers.size()], student));
   return *agreement.serial;
 }
 
@@ -118,8 +116,7 @@ Result<std::string> seed_signed_agreement(store::Store& store, const workflow::W
 // load tests of the verification page. The token binds the render input, which includes the
 // school's profile: the same configuration as the service's must be used.
 Result<std::string> first_verification_path(store::Store& store, const api::ServiceOptions& options,
-                                            const std::string& serial) {
-  const auto codes = TRY(core::CodeLists::load(options.share_dir / "layouts" / "codes"));
+                                            const core::CodeLists& codes, const std::string& serial) {
   const auto key = TRY(core::VerificationKey::load_or_create(options.data_dir / "verification.key"));
   workflow::SchoolProfile school = options.school;
   school.code = options.school_code;
@@ -129,8 +126,10 @@ Result<std::string> first_verification_path(store::Store& store, const api::Serv
   return core::verification_url("", core::make_verification_token(key, serial, 1, document.content_hash));
 }
 
-Result<json> seed(store::Store& store, int count, workflow::Timestamp now) {
-  const workflow::WorkflowOptions options;
+// `context` runs on `clock`, which seed() moves to each agreement's signing day.
+Result<json> seed(const app::Context& context, workflow::ManualClock& clock, int count) {
+  store::Store& store = context.store;
+  const workflow::Timestamp now = clock.now();
   for (const auto& college : kColleges) TRY(store.put_college({college.code, college.name}));
   std::vector<workflow::Employer> employers;
   for (int e = 0; e < static_cast<int>(std::size(kEmployers)); ++e) {
@@ -151,7 +150,9 @@ Result<json> seed(store::Store& store, int count, workflow::Timestamp now) {
   for (int from = 0; from < count; from += kPerTransaction) {
     TRY(store.in_one_transaction([&]() -> Status {
       for (int i = from; i < std::min(count, from + kPerTransaction); ++i) {
-        const auto serial = TRY(seed_signed_agreement(store, options, employers, i, now));
+        // Signing days spread over the last month, so that date filters select something.
+        clock.set(now - std::chrono::days{i % kSigningDays});
+        const auto serial = TRY(seed_signed_agreement(context, employers, i));
         if (first_serial.empty()) first_serial = serial;
         last_serial = serial;
       }
@@ -162,6 +163,7 @@ Result<json> seed(store::Store& store, int count, workflow::Timestamp now) {
     std::printf("bench-seed: %d/%d agreements (%.0f/s)\n", done, count, done / seconds);
     std::fflush(stdout);
   }
+  clock.set(now);
   json accounts = json::array();
   store::NewAccount school;
   school.username = "school";
@@ -203,11 +205,20 @@ int bench_seed_command(const std::vector<std::string>& raw_args) {
   store_options.durable = false;
   auto store = store::SqliteStore::open(store_options);
   if (!store) return fail(store.error());
+  // The values saved are checked against the fonts and the layout, as the service does.
+  auto resources = load_resources(*args);
+  if (!resources) return fail(resources.error());
+  auto renders = jobs::RenderPool::create(resources->fonts, resources->layout, {}, {1});
+  if (!renders) return fail(renders.error());
+  const jobs::RendererPrintCheck print_check(**renders);
   const auto started = std::chrono::steady_clock::now();
-  workflow::SystemClock clock;
-  auto summary = seed(**store, *count, clock.now());
+  workflow::ManualClock clock(workflow::SystemClock().now());
+  const workflow::WorkflowOptions workflow_options;
+  const app::Context context{**store, clock, workflow_options, *resources->codes, print_check};
+  auto summary = seed(context, clock, *count);
   if (!summary) return fail(summary.error());
-  auto verification = first_verification_path(**store, *options, (*summary)["first_serial"].get<std::string>());
+  auto verification = first_verification_path(**store, *options, *resources->codes,
+                                               (*summary)["first_serial"].get<std::string>());
   if (!verification) return fail(verification.error());
   (*summary)["first_verification_path"] = *verification;
   auto file = core::AtomicFile::create(options->data_dir / kAccountsFile);

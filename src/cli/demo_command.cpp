@@ -1,14 +1,16 @@
 // `sanfang demo`: a fresh data folder with sample colleges, students, employers, accounts for
 // every role and agreements in every state (SPEC "Running it"), then serves it. Everything is
-// created through the workflow rules and the store — the same path the HTTP API takes — so the
-// audit log and the serials are real. DIR/demo-accounts.json lists who can log in as what.
+// created through the use cases (app/) — the same path the HTTP API takes — so the audit log,
+// the uploads and the serials are real. DIR/demo-accounts.json lists who can log in as what.
 #include "api/documents.h"
+#include "api/workflow_http.h"
+#include "app/agreements.h"
 #include "cli/commands.h"
 #include "cli/sample_data.h"
 #include "core/atomic_file.h"
 #include "core/validate.h"
-#include "workflow/agreement_rules.h"
-#include "workflow/source_info_rules.h"
+#include "store/invitation_expiry.h"
+#include "workflow/clock.h"
 
 #include <cairo.h>
 #include <nlohmann/json.hpp>
@@ -69,13 +71,19 @@ constexpr DemoStudent kStudents[] = {
     {"2022020105", "欧阳娜娜", "女", "62010220030909004", "ME", "车辆工程", "terminated"},
 };
 
+// The same context at another time: the expired invitation's history happened 15 days ago.
+app::Context at_time(const app::Context& context, const workflow::Clock& clock) {
+  return {context.store,        clock,          context.workflow, context.codes, context.print_check,
+          context.make_signed_document, context.check_upload, context.copy_numbers, context.prints};
+}
+
 class DemoSeeder {
  public:
-  explicit DemoSeeder(api::App& app) : m_app(app), m_now(app.clock->now()) {}
+  explicit DemoSeeder(api::App& app) : m_context(api::use_cases(app)), m_now(m_context.now()) {}
 
   Status seed_units() {
-    TRY(m_app.store->put_college({"CS", "计算机与通信学院"}));
-    TRY(m_app.store->put_college({"ME", "机电工程学院"}));
+    TRY(m_context.store.put_college({"CS", "计算机与通信学院"}));
+    TRY(m_context.store.put_college({"ME", "机电工程学院"}));
     workflow::Employer silk;
     silk.name = "甘肃丝路数字科技有限公司";
     silk.uscc = "91620100MA74X2B3KD";
@@ -83,70 +91,73 @@ class DemoSeeder {
     silk.profile = {{"nature", "39"}, {"industry", "34"}, {"location", "甘肃省兰州市"},
                     {"address", "甘肃省兰州市安宁区北滨河西路 88 号"}, {"postcode", "730070"},
                     {"contact", "李经理"}, {"phone", "0931-8812345"}};
-    m_employer = TRY(m_app.store->insert_employer(silk));
+    m_employer = TRY(m_context.store.insert_employer(silk));
     workflow::Employer shenzhen;
     shenzhen.name = "深圳市南山智造有限公司";
     shenzhen.uscc = "91440300708461136T";
     shenzhen.vetted = true;
     shenzhen.profile = {{"nature", "39"}, {"industry", "34"}, {"location", "广东省深圳市"}, {"postcode", "518000"}};
-    TRY(m_app.store->insert_employer(shenzhen));
+    TRY(m_context.store.insert_employer(shenzhen));
     workflow::Employer unvetted;  // registered, waiting for the school to vet it: cannot invite yet
     unvetted.name = "福州闽江软件有限公司";
     unvetted.uscc = "91350100M000100Y43";
     unvetted.profile = {{"nature", "39"}, {"location", "福建省福州市"}};
-    TRY(m_app.store->insert_employer(unvetted));
+    TRY(m_context.store.insert_employer(unvetted));
     return {};
   }
 
   Status seed_student(const DemoStudent& s) {
     const workflow::Student student{s.student_no, s.name, resident_id(s.id_base), s.gender, s.college, s.major, "本科", 2026};
-    TRY(m_app.store->put_student(student));
-    TRY(submit_sample_source_info(*m_app.store, student, s.id_base, m_now));
+    TRY(m_context.store.put_student(student));
+    TRY(submit_sample_source_info(m_context, student, s.id_base));
     if (std::string(s.situation) == "unverified") return {};  // submitted, waiting for the college
-    TRY(approve_source_info(*m_app.store, student, m_now));
+    TRY(approve_source_info(m_context, student));
     return {};
   }
 
   // Brings the student's agreement to its situation through the lifecycle's transitions.
   Result<std::optional<Agreement>> seed_agreement(const DemoStudent& s) {
+    using workflow::ReviewDecision;
     const std::string situation = s.situation;
     if (situation == "unverified") return std::optional<Agreement>();
-    const Actor student{Role::Student, 0, s.student_no, 0, ""};
+    const Actor student = sample_student(s.student_no);
+    const Actor hr = sample_employer(m_employer.id);
+    const Actor college = sample_college_reviewer(s.college);
     // The expired invitation was sent 15 days ago (SPEC: it expires 14 days after it was sent).
-    const auto sent_at = situation == "expired" ? m_now - std::chrono::days{15} : m_now;
-    Agreement a = TRY(m_app.store->insert_agreement(TRY(workflow::create_invitation(
-        employer_actor(), TRY(parties(s.student_no, 0)), sample_agreement_content(), sent_at))));
-    if (situation == "draft") return std::optional<Agreement>(a);
-    a = TRY(apply(workflow::send_invitation(a, employer_actor(), TRY(parties(s.student_no, a.id)), sent_at), a));
+    const workflow::ManualClock sending_time(situation == "expired" ? m_now - std::chrono::days{15} : m_now);
+    const app::Context sending = at_time(m_context, sending_time);
+    const Agreement draft = TRY(app::create_agreement(sending, hr, {s.student_no, std::nullopt, sample_agreement_content()}));
+    const std::int64_t id = draft.id;
+    if (situation == "draft") return std::optional<Agreement>(draft);
+    Agreement a = TRY(app::send_invitation(sending, hr, id));
     if (situation == "invited") return std::optional<Agreement>(a);
-    if (situation == "expired") return std::optional<Agreement>(TRY(apply(workflow::expire_invitation(a, m_app.workflow, m_now), a)));
-    if (situation == "withdrawn") return std::optional<Agreement>(TRY(apply(workflow::withdraw(a, employer_actor(), m_now), a)));
+    if (situation == "expired") {
+      // The sweeper's own pass, as the service runs it.
+      TRY(store::expire_due_invitations(m_context.store, m_context.workflow, m_now));
+      return std::optional<Agreement>(TRY(m_context.store.agreement(id)));
+    }
+    if (situation == "withdrawn") return std::optional<Agreement>(TRY(app::withdraw_agreement(m_context, hr, id)));
     if (situation == "returned")
       return std::optional<Agreement>(
-          TRY(apply(workflow::return_invitation(a, student, "薪酬与面谈约定不一致，请修改后重新发送", m_app.workflow, m_now), a)));
-    a = TRY(apply(workflow::accept_invitation(a, student, TRY(parties(s.student_no, a.id)), m_app.workflow, m_now), a));
+          TRY(app::return_invitation(m_context, student, id, "薪酬与面谈约定不一致，请修改后重新发送")));
+    a = TRY(app::accept_invitation(m_context, student, id));
     if (situation == "in_review") return std::optional<Agreement>(a);
     if (situation == "rejected")
-      return std::optional<Agreement>(TRY(apply(
-          workflow::review_agreement(a, reviewer(s.college), workflow::ReviewDecision::Reject, "档案接收地址不完整", m_now), a)));
-    a = TRY(apply(workflow::review_agreement(a, reviewer(s.college), workflow::ReviewDecision::Approve, "", m_now), a));
+      return std::optional<Agreement>(
+          TRY(app::review_agreement(m_context, college, id, ReviewDecision::Reject, "档案接收地址不完整")));
+    TRY(app::review_agreement(m_context, college, id, ReviewDecision::Approve, ""));
     // The last approval signs and stores the PDF in one decision, as over HTTP.
-    a = TRY(api::sign_agreement(m_app, TRY(workflow::review_agreement(a, school(), workflow::ReviewDecision::Approve, "", m_now)),
-                                a.version));
+    a = TRY(app::review_agreement(m_context, sample_school(), id, ReviewDecision::Approve, ""));
     if (situation == "signed") return std::optional<Agreement>(a);
 
     const std::string letter = TRY(scanned_letter());
-    std::vector<workflow::Attachment> material{
-        TRY(m_app.store->store_attachment(letter, workflow::AttachmentPurpose::ReleaseLetter)),
-        TRY(m_app.store->store_attachment(letter, workflow::AttachmentPurpose::AcceptanceLetter))};
-    a = TRY(apply(workflow::request_termination(a, student, TRY(parties(s.student_no, a.id)), "已考取硕士研究生，与单位协商一致解约",
-                                                material, m_app.workflow, m_now),
-                  a));
+    std::vector<std::int64_t> material;
+    for (auto purpose : {workflow::AttachmentPurpose::ReleaseLetter, workflow::AttachmentPurpose::AcceptanceLetter})
+      material.push_back(TRY(app::upload_attachment(m_context, student, id, {purpose, letter, "image/png"})).upload.id);
+    a = TRY(app::request_termination(m_context, student, id, "已考取硕士研究生，与单位协商一致解约", material));
     if (situation == "termination_requested") return std::optional<Agreement>(a);
-    for (const Actor& level : {reviewer(s.college), school()}) {
-      const auto pending = TRY(m_app.store->pending_termination(a.id));
-      a = TRY(apply(workflow::review_termination(a, pending, level, workflow::ReviewDecision::Approve, "", m_now), a));
-    }
+    for (const Actor& level : {college, sample_school()})
+      a = TRY(app::review_termination(m_context, level, id, ReviewDecision::Approve, ""));
     return std::optional<Agreement>(a);
   }
 
@@ -159,30 +170,18 @@ class DemoSeeder {
     if (role == Role::Student) account.student_no = scope;
     if (role == Role::College) account.college_code = scope;
     if (role == Role::Employer) account.employer_id = m_employer.id;
-    const auto created = TRY(m_app.store->create_account(account, m_now));
+    const auto created = TRY(m_context.store.create_account(account, m_now));
     json entry = {{"role", workflow::to_string(role)}, {"username", username}};
     // Portal and print room are other systems: they authenticate with API keys.
     if (role == Role::Portal || role == Role::Print)
-      entry["api_key"] = TRY(m_app.store->create_api_key(created.id, m_now));
+      entry["api_key"] = TRY(m_context.store.create_api_key(created.id, m_now));
     else
       entry["password"] = password;
     return entry;
   }
 
  private:
-  static Actor reviewer(const std::string& college) { return {Role::College, 0, "", 0, college}; }
-  static Actor school() { return {Role::School, 0, "", 0, ""}; }
-  Actor employer_actor() const { return {Role::Employer, 0, "", m_employer.id, ""}; }
-
-  Result<workflow::Parties> parties(const std::string& student_no, std::int64_t agreement_id) {
-    return m_app.store->parties_for(student_no, m_employer.id, agreement_id);
-  }
-
-  Result<Agreement> apply(Result<workflow::AgreementChange> change, const Agreement& before) {
-    return m_app.store->apply_agreement_change(TRY(std::move(change)), before.version);
-  }
-
-  api::App& m_app;
+  const app::Context m_context;
   workflow::Timestamp m_now;
   workflow::Employer m_employer;
 };

@@ -1,6 +1,6 @@
 // `sanfang import FILE.csv [--data DIR]`: the student import of POST /api/v1/admin/students/import
 // from the command line (the same module), for the first load before anyone can log in.
-#include "api/student_import.h"
+#include "app/student_import.h"
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/resources.h"
@@ -56,7 +56,7 @@ int import_command(const std::vector<std::string>& args) {
   }
   const jobs::RendererPrintCheck print(**renders);
   const workflow::SystemClock clock;
-  auto report = api::import_students_csv(**store, csv.str(), clock.now(), *resources->codes, print);
+  auto report = app::import_students_csv(**store, csv.str(), clock.now(), *resources->codes, print);
   if (!report) {
     std::fprintf(stderr, "sanfang import: %s: %s\n", file.c_str(), report.error().describe().c_str());
     return 1;

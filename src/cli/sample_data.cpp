@@ -1,7 +1,8 @@
 #include "cli/sample_data.h"
 
+#include "app/agreements.h"
+#include "app/source_info.h"
 #include "core/validate.h"
-#include "workflow/source_info_rules.h"
 
 #include <cstdio>
 
@@ -47,44 +48,37 @@ nlohmann::json sample_agreement_content() {
           {"employer_opinion", "同意录用。"}};
 }
 
-Status submit_sample_source_info(store::Store& store, const workflow::Student& student, const std::string& id_base,
-                                 workflow::Timestamp now) {
-  const Actor as_student{Role::Student, 0, student.student_no, 0, ""};
-  auto info = TRY(store.source_info(student.student_no));
-  info = TRY(store.apply_source_info_change(
-      TRY(workflow::edit_source_info(info, as_student, sample_source_sections(student.student_no, id_base), now)),
-      info.version));
-  TRY(store.apply_source_info_change(TRY(workflow::submit_source_info(info, as_student, now)), info.version));
+Actor sample_student(const std::string& student_no) { return {Role::Student, 0, student_no, 0, ""}; }
+Actor sample_employer(std::int64_t employer_id) { return {Role::Employer, 0, "", employer_id, ""}; }
+Actor sample_college_reviewer(const std::string& college_code) { return {Role::College, 0, "", 0, college_code}; }
+Actor sample_school() { return {Role::School, 0, "", 0, ""}; }
+
+Status submit_sample_source_info(const app::Context& context, const workflow::Student& student,
+                                 const std::string& id_base) {
+  const Actor as_student = sample_student(student.student_no);
+  const auto current = TRY(app::source_info(context, as_student, student.student_no));
+  const auto saved = TRY(app::save_source_info(context, as_student, student.student_no,
+                                               sample_source_sections(student.student_no, id_base), current.info.version));
+  TRY(app::submit_source_info(context, as_student, student.student_no, saved.info.version));
   return {};
 }
 
-Status approve_source_info(store::Store& store, const workflow::Student& student, workflow::Timestamp now) {
-  const Actor reviewer{Role::College, 0, "", 0, student.college_code};
-  const auto info = TRY(store.source_info(student.student_no));
-  TRY(store.apply_source_info_change(
-      TRY(workflow::review_source_info(info, reviewer, workflow::ReviewDecision::Approve, "", now)), info.version));
+Status approve_source_info(const app::Context& context, const workflow::Student& student) {
+  TRY(app::review_source_info(context, sample_college_reviewer(student.college_code), student.student_no,
+                              workflow::ReviewDecision::Approve, ""));
   return {};
 }
 
-Result<workflow::Agreement> sign_invitation(store::Store& store, const workflow::WorkflowOptions& options,
-                                            const workflow::Employer& employer, const workflow::Student& student,
-                                            workflow::Timestamp now) {
-  const Actor hr{Role::Employer, 0, "", employer.id, ""};
-  const Actor as_student{Role::Student, 0, student.student_no, 0, ""};
-  const Actor college{Role::College, 0, "", 0, student.college_code};
-  const Actor school{Role::School, 0, "", 0, ""};
-  auto apply = [&](Result<workflow::AgreementChange> change,
-                   const workflow::Agreement& before) -> Result<workflow::Agreement> {
-    if (!change) return change.take_error();
-    return store.apply_agreement_change(change.value(), before.version);
-  };
-  auto parties = [&](std::int64_t agreement_id) -> Result<workflow::Parties> { return store.parties_for(student.student_no, employer.id, agreement_id); };
-  workflow::Agreement a = TRY(store.insert_agreement(
-      TRY(workflow::create_invitation(hr, TRY(parties(0)), sample_agreement_content(), now))));
-  a = TRY(apply(workflow::send_invitation(a, hr, TRY(parties(a.id)), now), a));
-  a = TRY(apply(workflow::accept_invitation(a, as_student, TRY(parties(a.id)), options, now), a));
-  a = TRY(apply(workflow::review_agreement(a, college, workflow::ReviewDecision::Approve, "", now), a));
-  return apply(workflow::review_agreement(a, school, workflow::ReviewDecision::Approve, "", now), a);
+Result<workflow::Agreement> sign_invitation(const app::Context& context, const workflow::Employer& employer,
+                                            const workflow::Student& student) {
+  const Actor hr = sample_employer(employer.id);
+  const auto approve = workflow::ReviewDecision::Approve;
+  const workflow::Agreement draft =
+      TRY(app::create_agreement(context, hr, {student.student_no, std::nullopt, sample_agreement_content()}));
+  TRY(app::send_invitation(context, hr, draft.id));
+  TRY(app::accept_invitation(context, sample_student(student.student_no), draft.id));
+  TRY(app::review_agreement(context, sample_college_reviewer(student.college_code), draft.id, approve, ""));
+  return app::review_agreement(context, sample_school(), draft.id, approve, "");
 }
 
 }  // namespace sanfang::cli

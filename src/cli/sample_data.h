@@ -1,11 +1,11 @@
-// Sample data for `sanfang demo` and `sanfang bench-seed`, made through the workflow rules and
-// the store — the same path the HTTP API takes — so that the audit log, the snapshots and the
-// serials are real.
+// Sample data for `sanfang demo` and `sanfang bench-seed`, made through the use cases
+// (app/) — the same path the HTTP API takes — so that the audit log, the snapshots and the
+// serials are real. The sample's actors have no accounts (account id 0); the times are the
+// context's clock.
 #pragma once
 
+#include "app/context.h"
 #include "core/result.h"
-#include "store/store.h"
-#include "workflow/agreement_rules.h"
 #include "workflow/entities.h"
 
 #include <nlohmann/json.hpp>
@@ -29,15 +29,20 @@ workflow::SourceSections sample_source_sections(const std::string& student_no, c
 // The terms an employer fills in: position, salary, archive and hukou addresses, remarks.
 nlohmann::json sample_agreement_content();
 
+// The students, employer HR accounts and reviewers of the sample, as the rules see them.
+workflow::Actor sample_student(const std::string& student_no);
+workflow::Actor sample_employer(std::int64_t employer_id);
+workflow::Actor sample_college_reviewer(const std::string& college_code);
+workflow::Actor sample_school();
+
 // The student fills in and submits the source info (生源核查); the college then approves it.
-Status submit_sample_source_info(store::Store& store, const workflow::Student& student, const std::string& id_base,
-                                 workflow::Timestamp now);
-Status approve_source_info(store::Store& store, const workflow::Student& student, workflow::Timestamp now);
+Status submit_sample_source_info(const app::Context& context, const workflow::Student& student,
+                                 const std::string& id_base);
+Status approve_source_info(const app::Context& context, const workflow::Student& student);
 
 // An invitation from `employer` taken through send, accept and the review chain: a signed
-// agreement with its serial.
-Result<workflow::Agreement> sign_invitation(store::Store& store, const workflow::WorkflowOptions& options,
-                                            const workflow::Employer& employer, const workflow::Student& student,
-                                            workflow::Timestamp now);
+// agreement with its serial (and its PDF, when the context makes documents at signing).
+Result<workflow::Agreement> sign_invitation(const app::Context& context, const workflow::Employer& employer,
+                                            const workflow::Student& student);
 
 }  // namespace sanfang::cli

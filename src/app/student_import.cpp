@@ -1,4 +1,4 @@
-#include "api/student_import.h"
+#include "app/student_import.h"
 
 #include "core/field_rules.h"
 #include "core/validate.h"
@@ -7,7 +7,7 @@
 #include <array>
 #include <cctype>
 
-namespace sanfang::api {
+namespace sanfang::app {
 
 namespace {
 
@@ -193,13 +193,6 @@ std::optional<ValidLine> validate_line(const CsvRecord& record, const core::Code
 
 }  // namespace
 
-nlohmann::json ImportReport::to_json() const {
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& error : errors)
-    list.push_back({{"line", error.line}, {"field", error.field}, {"detail", error.detail}});
-  return {{"imported", imported}, {"updated", updated}, {"errors", list}};
-}
-
 Result<ImportReport> import_students_csv(store::Store& store, std::string_view csv, workflow::Timestamp now,
                                          const core::CodeLists& codes, const workflow::PrintCheck& print) {
   // Spreadsheet programs save UTF-8 CSV with a byte-order mark.
@@ -237,4 +230,11 @@ Result<ImportReport> import_students_csv(store::Store& store, std::string_view c
   return report;
 }
 
-}  // namespace sanfang::api
+Result<ImportReport> import_students(const Context& context, const workflow::Actor& actor, std::string_view csv) {
+  if (actor.role != workflow::Role::School)
+    return Error::make(ErrorKind::Forbidden, "仅学校就业指导服务中心可以导入学生");
+  if (csv.empty()) return Error::invalid("body", "请求体应为学生名单 CSV 文件");
+  return import_students_csv(context.store, csv, context.now(), context.codes, context.print_check);
+}
+
+}  // namespace sanfang::app

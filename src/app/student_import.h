@@ -1,7 +1,8 @@
 // Student import from the student-records system (SPEC "Accounts"; issue 3): a CSV file with the
 // header student_no,name,id_number,gender,college_code,college_name,major,degree,graduation_year.
-// Used by POST /api/v1/admin/students/import and by `sanfang import FILE.csv`, so both give the
-// same answer for the same file.
+// Used by POST /api/v1/admin/students/import (import_students) and by `sanfang import FILE.csv`
+// (import_students_csv, the operator at the machine), so both give the same answer for the same
+// file.
 //
 // Every line is checked on its own — the printed columns by the agreement's field rules, and no
 // free-text cell may start like a spreadsheet formula (= + - @, tab, CR); a bad line is reported (line number, field, Chinese detail)
@@ -10,19 +11,18 @@
 // password is the last 6 characters of the resident ID and must be changed at first login.
 #pragma once
 
-#include "core/result.h"
+#include "app/context.h"
 #include "core/code_lists.h"
+#include "core/result.h"
 #include "store/store.h"
 #include "workflow/agreement_document.h"
 #include "workflow/clock.h"
-
-#include <nlohmann/json.hpp>
 
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace sanfang::api {
+namespace sanfang::app {
 
 struct ImportLineError {
   int line = 0;       // physical line of the file where the record starts; the header is line 1
@@ -34,9 +34,6 @@ struct ImportReport {
   int imported = 0;  // new students
   int updated = 0;   // students already known, their data replaced
   std::vector<ImportLineError> errors;
-
-  // {imported, updated, errors: [{line, field, detail}]}
-  nlohmann::json to_json() const;
 };
 
 // Errors (nothing imported) for a file that is not CSV at all — an unclosed quote, a quote in the
@@ -47,4 +44,7 @@ struct ImportReport {
 Result<ImportReport> import_students_csv(store::Store& store, std::string_view csv, workflow::Timestamp now,
                                          const core::CodeLists& codes, const workflow::PrintCheck& print);
 
-}  // namespace sanfang::api
+// The school's import of a file (Forbidden for anyone else; InvalidInput naming body when empty).
+Result<ImportReport> import_students(const Context& context, const workflow::Actor& actor, std::string_view csv);
+
+}  // namespace sanfang::app

@@ -1,0 +1,19 @@
+// Account use cases (SPEC "Accounts") that are more than one store call.
+#pragma once
+
+#include "app/context.h"
+#include "core/result.h"
+#include "workflow/entities.h"
+
+#include <string_view>
+
+namespace sanfang::app {
+
+// The account changes its own password: the new one must pass the password policy
+// (workflow/password_policy.h); a wrong old password is a mistake in the form (InvalidInput naming
+// old_password), not a lost session. The change ends the account's other sessions; the session
+// `kept_session_token` that made it stays signed in.
+Status change_password(const Context& context, const workflow::Account& account, std::string_view old_password,
+                       std::string_view new_password, std::string_view kept_session_token);
+
+}  // namespace sanfang::app

@@ -1,0 +1,48 @@
+// The print room's batch jobs as use cases (SPEC "Print room"): queue, follow, fetch the file,
+// cancel. Jobs run in the background (jobs/print_runner.h) or in `sanfang batch`; these only queue
+// or read one. The print room and the school work the queue (workflow/visibility.h); anyone else
+// finds no print jobs at all (NotFound).
+#pragma once
+
+#include "app/context.h"
+#include "core/result.h"
+#include "store/store.h"
+#include "workflow/entities.h"
+#include "workflow/print_job.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <vector>
+
+namespace sanfang::app {
+
+// Queues a job for the request, normalised against the layout's copies (Context::copy_numbers),
+// and wakes the background runner. For the service's accounts: create_print_job().
+Result<workflow::PrintJob> queue_print_job(const Context& context, workflow::PrintJobOrigin origin,
+                                           const store::PrintOperator& by, workflow::PrintRequest request);
+
+// A job queued by an account of the print room or the school.
+Result<workflow::PrintJob> create_print_job(const Context& context, const workflow::Actor& actor,
+                                            const store::PrintOperator& by, workflow::PrintRequest request);
+
+// The newest `limit` jobs, newest first.
+Result<std::vector<workflow::PrintJob>> list_print_jobs(const Context& context, const workflow::Actor& actor,
+                                                        int limit);
+
+Result<workflow::PrintJob> print_job(const Context& context, const workflow::Actor& actor, std::int64_t id);
+
+struct PrintJobFile {
+  workflow::PrintJob job;
+  std::filesystem::path file;
+};
+
+// A finished job's PDF on this machine. Conflict naming state while the job is not done; NotFound
+// when the file is not here (a job finished by `sanfang batch` wrote where it was told to).
+Result<PrintJobFile> print_job_file(const Context& context, const workflow::Actor& actor, std::int64_t id);
+
+// A queued or running job stops: its records are voided and no file is left. Conflict naming
+// state for a finished job.
+Result<workflow::PrintJob> cancel_print_job(const Context& context, const workflow::Actor& actor,
+                                            const store::PrintOperator& by, std::int64_t id);
+
+}  // namespace sanfang::app
