@@ -75,10 +75,19 @@ std::optional<std::string> Rows::optional_text(int row, int column) const {
   return text(row, column);
 }
 
+namespace {
+
+// The server's notices ("relation already exists, skipping") are not failures; libpq would print
+// them on stderr.
+void ignore_notice(void*, const char*) {}
+
+}  // namespace
+
 Result<Connection> Connection::open(const std::string& conninfo) {
   PGconn* raw = PQconnectdb(conninfo.c_str());
   Connection connection(raw);
   if (!raw) return Error::make(ErrorKind::Io, "PostgreSQL: out of memory while connecting");
+  PQsetNoticeProcessor(raw, ignore_notice, nullptr);
   if (PQstatus(raw) != CONNECTION_OK) {
     std::string reason = PQerrorMessage(raw);
     while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
@@ -158,6 +167,7 @@ constexpr NamedRule kNamedRules[] = {
     {"agreements_signed_never_change", ErrorKind::Conflict, "已签约的协议不能修改", "state"},
     {"employers_uscc_key", ErrorKind::Conflict, "该统一社会信用代码的单位已存在", "uscc"},
     {"accounts_username_key", ErrorKind::Conflict, "用户名已被使用", "username"},
+    {"wechat_bindings_openid_key", ErrorKind::Conflict, "该微信已绑定其他账户", "openid"},
     {"agreement_attachments_sha256_fkey", ErrorKind::NotFound, "附件不存在", "attachments"},
     {"termination_material_sha256_fkey", ErrorKind::NotFound, "附件不存在", "attachments"},
 };
