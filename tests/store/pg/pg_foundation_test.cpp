@@ -133,3 +133,30 @@ TEST_CASE("one process of the cluster holds a named advisory lock at a time", "[
   held.reset();
   CHECK(ok(other_instance->try_advisory_lock("invitation expiry")).has_value());
 }
+
+TEST_CASE("in_one_transaction keeps all of its work or none, and a refused step inside it only undoes itself",
+          "[store][pg]") {
+  PgFixture f;
+  auto failed = f.db->in_one_transaction([&]() -> Status {
+    TRY(f.db->put_college({"EE", "电气工程学院"}));
+    TRY(f.db->put_student({"S60000", "李四", "11010519491231002X", "女", "EE", "电气工程", "本科", 2026}));
+    return Error::make(ErrorKind::InvalidInput, "第 2 行数据有误");
+  });
+  REQUIRE_FALSE(failed.ok());
+  CHECK(f.db->college_name("EE").error().kind == ErrorKind::NotFound);
+  CHECK(f.db->student("S60000").error().kind == ErrorKind::NotFound);
+
+  ok(f.db->in_one_transaction([&]() -> Status {
+    TRY(f.db->put_college({"EE", "电气工程学院"}));
+    workflow::Employer twin;
+    twin.name = "重复的单位";
+    twin.uscc = "91350100M000100Y43";
+    auto refused = f.db->insert_employer(twin);  // a savepoint: the transaction goes on
+    if (refused.ok() || refused.error().kind != ErrorKind::Conflict)
+      return Error::make(ErrorKind::Internal, "the duplicate unit was not refused");
+    return f.db->put_student({"S60000", "李四", "11010519491231002X", "女", "EE", "电气工程", "本科", 2026});
+  }));
+  CHECK(ok(f.db->college_name("EE")) == "电气工程学院");
+  CHECK(ok(f.db->student("S60000")).college_code == "EE");
+  CHECK(ok(f.db->search_employers("", 10)).size() == 1);
+}
