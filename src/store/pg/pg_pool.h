@@ -6,7 +6,8 @@
 // A connection that comes back broken or inside a transaction is closed rather than reused.
 //
 // transact() runs a piece of work in one transaction and runs it again, a bounded number of times,
-// when the server aborted it for a serialization failure or a deadlock: such work must therefore
+// when the server aborted it for a serialization failure or a deadlock, or when its pooled
+// connection turned out to be closed before anything was sent: such work must therefore
 // only touch the database (anything else it does may happen more than once). While a thread is
 // inside bind_thread() (Store::in_one_transaction) all its calls use that thread's connection and
 // nested transactions become savepoints; they are not retried on their own, the outer one is not
@@ -132,7 +133,12 @@ auto ConnectionPool::transact(Work&& work) -> decltype(work(std::declval<Connect
   }
   for (int attempt = 1;; ++attempt) {
     auto connection = TRY(acquire());
-    TRY(connection->run("BEGIN"));
+    if (auto begun = connection->run("BEGIN"); !begun.ok()) {
+      // A pooled connection the server closed meanwhile (a restart): it is dropped on return,
+      // and the next attempt opens a fresh one.
+      if (connection->reusable() || attempt >= m_options.transaction_attempts) return begun.take_error();
+      continue;
+    }
     auto outcome = work(*connection);
     std::string failed_state = connection->last_sqlstate();
     if (outcome.ok()) {

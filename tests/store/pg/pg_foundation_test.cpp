@@ -160,3 +160,21 @@ TEST_CASE("in_one_transaction keeps all of its work or none, and a refused step 
   CHECK(ok(f.db->student("S60000")).college_code == "EE");
   CHECK(ok(f.db->search_employers("", 10)).size() == 1);
 }
+
+TEST_CASE("a transaction on a pooled connection the server has since closed runs on a fresh one", "[store][pg]") {
+  TestDatabase database;
+  auto pool = ok(ConnectionPool::open({database.conninfo(), 1, std::chrono::seconds{10}, 3}));
+  const int stale_pid = ok(pool->with_connection([](Connection& c) -> Result<int> { return PQbackendPID(c.handle()); }));
+  auto admin = database.connect();
+  auto terminated = ok(admin.exec("SELECT pg_terminate_backend($1)", Params().add(stale_pid)));
+  REQUIRE(terminated.boolean(0, 0));
+  // pg_terminate_backend only signals; wait until the backend has really gone.
+  ok(admin.run("DO $$ BEGIN WHILE EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = " + std::to_string(stale_pid) +
+               ") LOOP PERFORM pg_sleep(0.01); END LOOP; END $$"));
+
+  const int fresh_pid = ok(pool->transact([](Connection& c) -> Result<int> {
+    TRY(c.run("SELECT 1"));
+    return PQbackendPID(c.handle());
+  }));
+  CHECK(fresh_pid != stale_pid);
+}
