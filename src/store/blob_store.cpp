@@ -30,6 +30,8 @@ Status fsync_directory(const std::filesystem::path& directory) {
   return {};
 }
 
+}  // namespace
+
 bool is_sha256_hex(std::string_view text) {
   if (text.size() != 64) return false;
   for (char c : text)
@@ -37,7 +39,14 @@ bool is_sha256_hex(std::string_view text) {
   return true;
 }
 
-}  // namespace
+Result<StoredBlob> admit_blob(std::string_view bytes, std::int64_t max_bytes) {
+  if (bytes.empty()) return Error::invalid("file", "附件为空");
+  if (static_cast<std::int64_t>(bytes.size()) > max_bytes)
+    return Error::make(ErrorKind::TooLarge, "附件不能超过" + std::to_string(max_bytes / (1024 * 1024)) + " MB",
+                       "file");
+  const workflow::MediaType media_type = TRY(sniff_media_type(bytes));
+  return StoredBlob{sha256_hex(bytes), media_type, static_cast<std::int64_t>(bytes.size())};
+}
 
 Result<workflow::MediaType> sniff_media_type(std::string_view bytes) {
   if (bytes.starts_with(std::string_view("\xFF\xD8\xFF", 3))) return workflow::MediaType::Jpeg;
@@ -57,13 +66,7 @@ std::filesystem::path BlobStore::path_of(std::string_view sha256) const {
 }
 
 Result<StoredBlob> BlobStore::put(std::string_view bytes) const {
-  if (bytes.empty()) return Error::invalid("file", "附件为空");
-  if (static_cast<std::int64_t>(bytes.size()) > m_options.max_bytes)
-    return Error::make(ErrorKind::TooLarge,
-                       "附件不能超过" + std::to_string(m_options.max_bytes / (1024 * 1024)) + " MB",
-                       "file");
-  const workflow::MediaType media_type = TRY(sniff_media_type(bytes));
-  StoredBlob blob{sha256_hex(bytes), media_type, static_cast<std::int64_t>(bytes.size())};
+  StoredBlob blob = TRY(admit_blob(bytes, m_options.max_bytes));
 
   const std::filesystem::path final_path = path_of(blob.sha256);
   const std::filesystem::path folder = final_path.parent_path();

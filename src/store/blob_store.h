@@ -32,6 +32,13 @@ struct StoredBlob {
 // JPEG (FF D8 FF), PNG (the 8-byte signature) or PDF ("%PDF-"); anything else is InvalidInput.
 Result<workflow::MediaType> sniff_media_type(std::string_view bytes);
 
+// The admission rule for any blob store: refuses empty or oversized content (TooLarge) and
+// unknown types (InvalidInput); otherwise what the blob will be stored as.
+Result<StoredBlob> admit_blob(std::string_view bytes, std::int64_t max_bytes);
+
+// 64 lower-case hex digits: the only names a blob can have.
+bool is_sha256_hex(std::string_view text);
+
 class BlobStore {
  public:
   // Creates the directory when missing.

@@ -1,0 +1,115 @@
+// PgStore: the workflow-over-HTTP area — unit search and registration, scoped agreement lists and
+// uploads.
+#include "store/pg/pg_store.h"
+
+#include "store/pg/pg_store_rows.h"
+
+namespace sanfang::store {
+
+using pg::Connection;
+using pg::Params;
+using workflow::Agreement;
+using workflow::Timestamp;
+
+namespace {
+
+// LIKE treats % and _ as wildcards; a unit name that contains them is searched for literally.
+std::string like_pattern(std::string_view text) {
+  std::string pattern = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  return pattern + "%";
+}
+
+}  // namespace
+
+Result<std::vector<workflow::Employer>> PgStore::search_employers(std::string_view name_part, int limit) {
+  return m_pool->transact([&](Connection& c) -> Result<std::vector<workflow::Employer>> {
+    // ILIKE and the C collation: SQLite's LIKE ignores ASCII case and it orders text bytewise.
+    auto ids = TRY(c.exec("SELECT id FROM employers WHERE name ILIKE $1 ESCAPE '\\'"
+                          " ORDER BY vetted DESC, name COLLATE \"C\", id LIMIT $2",
+                          Params().add(like_pattern(name_part)).add(limit)));
+    std::vector<workflow::Employer> found;
+    for (int r = 0; r < ids.size(); ++r) found.push_back(TRY(load_employer(c, ids.int64(r, 0))));
+    return found;
+  });
+}
+
+Result<workflow::Employer> PgStore::register_employer(const workflow::Employer& employer,
+                                                      std::int64_t bind_account_id,
+                                                      const std::vector<workflow::AuditEvent>& events) {
+  return m_pool->transact([&](Connection& c) -> Result<workflow::Employer> {
+    auto inserted = TRY(c.exec(
+        "INSERT INTO employers(name, uscc, profile, vetted, version) VALUES ($1, $2, $3, $4, 1) RETURNING id",
+        Params().add(employer.name).add(employer.uscc).add(employer.profile.dump()).add(employer.vetted)));
+    const std::int64_t id = inserted.int64(0, 0);
+    if (bind_account_id != 0) {
+      // SPEC roles: an employer account is the HR account of one unit, so it binds only once.
+      auto bound = TRY(c.exec("UPDATE accounts SET employer_id = $1 WHERE id = $2 AND role = 'employer'"
+                              " AND employer_id IS NULL",
+                              Params().add(id).add(bind_account_id)));
+      if (bound.affected() == 0) return Error::make(ErrorKind::Conflict, "该账户已绑定用人单位", "account");
+    }
+    TRY(append_audit_events(c, events, std::to_string(id)));
+    return load_employer(c, id);
+  });
+}
+
+Result<std::vector<Agreement>> PgStore::list_agreements(const AgreementQuery& query) {
+  std::string where = "WHERE true";
+  Params params;
+  auto condition = [&](const char* column) {
+    where += std::string(" AND ") + column + " = $" + std::to_string(params.size());
+  };
+  if (query.state) params.add(workflow::to_string(*query.state)), condition("state");
+  if (query.student_no) params.add(*query.student_no), condition("student_no");
+  if (query.employer_id) params.add(*query.employer_id), condition("employer_id");
+  if (query.origin) params.add(workflow::to_string(*query.origin)), condition("origin");
+  if (query.college_code) params.add(*query.college_code), condition("college_code");
+  if (query.exclude_drafts) where += " AND state != 'draft'";
+  if (query.exclude_unsent_invitations) where += " AND NOT (origin = 'invitation' AND sent_at IS NULL)";
+  params.add(query.limit).add(query.offset);
+  where += " ORDER BY id LIMIT $" + std::to_string(params.size() - 1) + " OFFSET $" + std::to_string(params.size());
+  return m_pool->transact([&](Connection& c) { return load_agreements(c, where, params); });
+}
+
+Result<AgreementUpload> PgStore::record_upload(std::int64_t agreement_id, std::int64_t account_id,
+                                               const workflow::Attachment& attachment, Timestamp at) {
+  return m_pool->with_connection([&](Connection& c) -> Result<AgreementUpload> {
+    auto inserted = TRY(c.exec("INSERT INTO agreement_uploads(agreement_id, account_id, sha256, purpose, uploaded_at)"
+                               " VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                               Params()
+                                   .add(agreement_id)
+                                   .add(account_id)
+                                   .add(attachment.sha256)
+                                   .add(workflow::to_string(attachment.purpose))
+                                   .add(workflow::to_unix_seconds(at))));
+    return AgreementUpload{inserted.int64(0, 0), agreement_id, account_id, attachment, at};
+  });
+}
+
+Result<std::vector<AgreementUpload>> PgStore::uploads_of(std::int64_t agreement_id) {
+  return m_pool->with_connection([&](Connection& c) -> Result<std::vector<AgreementUpload>> {
+    auto rows = TRY(c.exec("SELECT u.id, u.account_id, u.sha256, b.media_type, b.size, u.purpose, u.uploaded_at"
+                           " FROM agreement_uploads u JOIN blobs b ON b.sha256 = u.sha256"
+                           " WHERE u.agreement_id = $1 ORDER BY u.id",
+                           Params().add(agreement_id)));
+    std::vector<AgreementUpload> uploads;
+    for (int r = 0; r < rows.size(); ++r) {
+      AgreementUpload upload;
+      upload.id = rows.int64(r, 0);
+      upload.agreement_id = agreement_id;
+      upload.account_id = rows.int64(r, 1);
+      upload.attachment = workflow::Attachment{rows.text(r, 2), TRY(workflow::parse_media_type(rows.text(r, 3))),
+                                               rows.int64(r, 4),
+                                               TRY(workflow::parse_attachment_purpose(rows.text(r, 5)))};
+      upload.uploaded_at = workflow::from_unix_seconds(rows.int64(r, 6));
+      uploads.push_back(std::move(upload));
+    }
+    return uploads;
+  });
+}
+
+}  // namespace sanfang::store

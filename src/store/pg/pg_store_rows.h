@@ -1,0 +1,38 @@
+// How PgStore's rows become domain values and back: shared by the pg_store*.cpp files only.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/result.h"
+#include "store/pg/pg_connection.h"
+#include "workflow/entities.h"
+
+namespace sanfang::store::pg {
+
+inline constexpr const char* kAgreementColumns =
+    "SELECT id, origin, state, student_no, employer_id, college_code, graduation_year, content,"
+    " snapshot, serial, review_chain, review_step, last_reason, sent_at, signed_at, created_at,"
+    " updated_at, version FROM agreements ";
+
+inline constexpr const char* kAccountColumns =
+    "SELECT id, username, role, student_no, employer_id, college_code, must_change_password,"
+    " created_at FROM accounts ";
+
+Result<nlohmann::json> parse_json_column(const std::string& text, const char* column);
+std::string chain_to_json(const workflow::ReviewChain& chain);
+Result<workflow::ReviewChain> chain_from_json(const std::string& text);
+
+std::optional<std::int64_t> optional_seconds(const std::optional<workflow::Timestamp>& t);
+std::optional<workflow::Timestamp> optional_timestamp(const std::optional<std::int64_t>& seconds);
+
+// Row `row` of a result that selected kAgreementColumns / kAccountColumns.
+Result<workflow::Agreement> agreement_from_row(const Rows& rows, int row);
+Result<workflow::Account> account_from_row(const Rows& rows, int row);
+
+// The agreement's columns from origin to updated_at, in kAgreementColumns order ($1…$16).
+void add_agreement_fields(Params& params, const workflow::Agreement& agreement);
+
+}  // namespace sanfang::store::pg
