@@ -27,7 +27,7 @@ for phase in "${phases[@]}"; do
     asan)
       asan_tree_configure
       cmake --build "$asan_tree" -j"$jobs"
-      ( asan_tree_environment; ctest --test-dir "$asan_tree" --output-on-failure -j"$jobs" )
+      ( asan_tree_environment; "$here/scripts/with-postgres.sh" ctest --test-dir "$asan_tree" --output-on-failure -j"$jobs" )
       ;;
     tsan)
       CC=clang CXX=clang++ cmake -S "$here" -B "$here/build-tsan" -G Ninja "${sanitizer_flags[@]}" \

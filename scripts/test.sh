@@ -4,9 +4,5 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 "$here/scripts/setup.sh"
 "$here/scripts/build.sh"
-# Everything runs with a PostgreSQL available: Debian's pg_virtualenv -t starts a throwaway cluster
-# in a temporary folder (also as root), exports PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE for
-# the command and removes the cluster afterwards. A cluster that does not start fails this script.
-pg_virtualenv -t sh -c '
-  export SANFANG_TEST_PG_URL="postgresql://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE"
-  exec ctest --test-dir "$1" --output-on-failure -j"$(nproc)"' test-in-cluster "$here/build"
+# Everything runs with a PostgreSQL available (a throwaway cluster: scripts/with-postgres.sh).
+"$here/scripts/with-postgres.sh" ctest --test-dir "$here/build" --output-on-failure -j"$(nproc)"
