@@ -4,7 +4,7 @@
 
 namespace sanfang::jobs {
 
-ExpirySweeper::ExpirySweeper(store::Store& store, const workflow::Clock& clock,
+ExpirySweeper::ExpirySweeper(store::AgreementStore& store, const workflow::Clock& clock,
                              const workflow::WorkflowOptions& options,
                              std::chrono::milliseconds interval)
     : m_store(store), m_clock(clock), m_options(options), m_interval(interval) {}

@@ -11,7 +11,6 @@
 
 #include "core/result.h"
 #include "store/invitation_expiry.h"
-#include "store/store.h"
 #include "workflow/agreement_rules.h"
 #include "workflow/clock.h"
 
@@ -19,7 +18,7 @@ namespace sanfang::jobs {
 
 class ExpirySweeper {
  public:
-  ExpirySweeper(store::Store& store, const workflow::Clock& clock,
+  ExpirySweeper(store::AgreementStore& store, const workflow::Clock& clock,
                 const workflow::WorkflowOptions& options, std::chrono::milliseconds interval);
   ~ExpirySweeper();
   ExpirySweeper(const ExpirySweeper&) = delete;
@@ -34,7 +33,7 @@ class ExpirySweeper {
  private:
   void loop();
 
-  store::Store& m_store;
+  store::AgreementStore& m_store;
   const workflow::Clock& m_clock;
   const workflow::WorkflowOptions& m_options;
   std::chrono::milliseconds m_interval;

@@ -31,7 +31,7 @@ bool lease_owner_is_dead(std::string_view owner) {
   return ::kill(pid, 0) != 0 && errno == ESRCH;
 }
 
-void break_dead_leases(store::Store& store, const workflow::Clock& clock) {
+void break_dead_leases(store::PrintStore& store, const workflow::Clock& clock) {
   for (const auto origin : {workflow::PrintJobOrigin::Service, workflow::PrintJobOrigin::Cli}) {
     auto jobs = store.unfinished_print_jobs(origin);
     if (!jobs) {
@@ -51,7 +51,7 @@ void break_dead_leases(store::Store& store, const workflow::Clock& clock) {
   }
 }
 
-LeaseKeeper::LeaseKeeper(store::Store& store, const workflow::Clock& clock, std::int64_t job_id, std::string owner,
+LeaseKeeper::LeaseKeeper(store::PrintStore& store, const workflow::Clock& clock, std::int64_t job_id, std::string owner,
                          std::chrono::seconds duration)
     : m_store(store), m_clock(clock), m_job_id(job_id), m_owner(std::move(owner)), m_duration(duration) {
   m_thread = std::thread([this] { loop(); });

@@ -8,7 +8,7 @@
 // for the expiry, never take a live job.
 #pragma once
 
-#include "store/store.h"
+#include "store/print_store.h"
 #include "workflow/clock.h"
 
 #include <atomic>
@@ -31,13 +31,13 @@ bool lease_owner_is_dead(std::string_view owner);
 
 // Ends the leases that dead processes of this host still hold on unfinished jobs, so that they
 // can be claimed now rather than when the leases run out.
-void break_dead_leases(store::Store& store, const workflow::Clock& clock);
+void break_dead_leases(store::PrintStore& store, const workflow::Clock& clock);
 
 // Renews this process's lease on one job from a thread of its own (every third of the lease)
 // for as long as it lives; lost() turns true when another runner took the job over or it ended.
 class LeaseKeeper {
  public:
-  LeaseKeeper(store::Store& store, const workflow::Clock& clock, std::int64_t job_id, std::string owner,
+  LeaseKeeper(store::PrintStore& store, const workflow::Clock& clock, std::int64_t job_id, std::string owner,
               std::chrono::seconds duration);
   ~LeaseKeeper();
   LeaseKeeper(const LeaseKeeper&) = delete;
@@ -49,7 +49,7 @@ class LeaseKeeper {
  private:
   void loop();
 
-  store::Store& m_store;
+  store::PrintStore& m_store;
   const workflow::Clock& m_clock;
   std::int64_t m_job_id;
   std::string m_owner;

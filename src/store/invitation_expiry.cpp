@@ -4,7 +4,7 @@
 
 namespace sanfang::store {
 
-Result<ExpirySweep> expire_due_invitations(Store& store, const workflow::WorkflowOptions& options,
+Result<ExpirySweep> expire_due_invitations(AgreementStore& store, const workflow::WorkflowOptions& options,
                                            workflow::Timestamp now) {
   const auto invited = TRY(store.agreements_in_state(workflow::AgreementState::Invited));
   ExpirySweep sweep;

@@ -9,6 +9,8 @@
 #include "store/audit_chain.h"
 #include "store/migrations.h"
 #include "store/secrets.h"
+#include "workflow/login_policy.h"
+#include "workflow/uniqueness_rules.h"
 
 namespace sanfang::store {
 namespace {
@@ -26,31 +28,26 @@ constexpr const char* kAccountColumns =
     "SELECT id, username, role, student_no, employer_id, college_code, must_change_password,"
     " created_at FROM accounts ";
 
-constexpr const char* kLoginFailedMessage = "用户名或密码错误";
-
 // The schema holds the SPEC's cross-record rules as unique indexes and triggers; when one refuses
-// a write the caller gets the same Chinese message the workflow rule would have given. SQLite
-// names a partial unique index by its columns, so the more specific column list comes first.
+// a write the caller gets the answer the workflow rule gives (workflow/uniqueness_rules.h).
+// SQLite names a partial unique index by its columns, so the more specific column list comes
+// first.
 Error explain_conflict(Error error) {
   if (error.kind != ErrorKind::Conflict) return error;
   struct Known {
     const char* marker;
-    const char* message;
-    const char* field;
+    Error (*answer)();
   };
   static constexpr Known kKnown[] = {
-      {"agreements.employer_id, agreements.student_no",
-       "本单位已向该学生发出邀约且尚未结束，不能重复邀约", "student_no"},
-      {"agreements.student_no", "该学生已有有效协议", "student_no"},
-      {"terminations.student_no", "每位毕业生仅有一次解约机会，你已使用过，不能再次申请解约",
-       "student_no"},
-      {"a signed agreement never changes", "已签约的协议不能修改", "state"},
-      {"employers.uscc", "该统一社会信用代码的单位已存在", "uscc"},
-      {"accounts.username", "用户名已被使用", "username"},
+      {"agreements.employer_id, agreements.student_no", workflow::employer_invitation_still_open},
+      {"agreements.student_no", workflow::student_has_live_agreement},
+      {"terminations.student_no", workflow::termination_already_used},
+      {"a signed agreement never changes", workflow::signed_agreement_is_final},
+      {"employers.uscc", workflow::employer_already_registered},
+      {"accounts.username", workflow::username_taken},
   };
   for (const Known& known : kKnown)
-    if (error.message.find(known.marker) != std::string::npos)
-      return Error::make(ErrorKind::Conflict, known.message, known.field);
+    if (error.message.find(known.marker) != std::string::npos) return known.answer();
   return error;
 }
 
@@ -759,8 +756,7 @@ Result<LoginThrottle> SqliteStore::login_throttle(std::string_view username, Tim
 Result<workflow::Account> SqliteStore::check_login(std::string_view username,
                                                    std::string_view password, Timestamp now) {
   const LoginThrottle throttle = TRY(login_throttle(username, now));
-  if (throttle.locked_until)
-    return Error::make(ErrorKind::Forbidden, "登录失败次数过多，账户已暂时锁定，请15分钟后再试");
+  TRY(workflow::check_login_not_locked(throttle));
 
   std::string stored_hash;
   std::optional<std::int64_t> account_id;
@@ -796,16 +792,14 @@ Result<workflow::Account> SqliteStore::check_login(std::string_view username,
   TRY(count.step());
   const std::int64_t failures = count.int64(0);
   TRY(count.step());
-  if (failures >= m_options.failures_before_lock) {
+  if (const auto locked_until = workflow::lock_after_failed_login(static_cast<int>(failures), now)) {
     // The lock restarts the count, so the name gets a fresh set of attempts afterwards.
     auto lock_name = TRY(m_db.prepare(
         "UPDATE login_failures SET failures = 0, locked_until = ? WHERE username = ?"));
-    TRY(lock_name.bind(1, workflow::to_unix_seconds(now + m_options.lock_duration))
-            .bind(2, username)
-            .run());
+    TRY(lock_name.bind(1, workflow::to_unix_seconds(*locked_until)).bind(2, username).run());
   }
   TRY(transaction.commit());
-  return Error::make(ErrorKind::Unauthorized, kLoginFailedMessage);
+  return workflow::login_failed();
 }
 
 Status SqliteStore::change_password(std::int64_t account_id, std::string_view old_password,
@@ -852,7 +846,7 @@ Result<std::string> SqliteStore::create_session(std::int64_t account_id, Timesta
   TRY(insert.bind(1, sha256_hex(token))
           .bind(2, account_id)
           .bind(3, workflow::to_unix_seconds(now))
-          .bind(4, workflow::to_unix_seconds(now + m_options.session_lifetime))
+          .bind(4, workflow::to_unix_seconds(workflow::session_expires_at(now)))
           .run());
   return token;
 }

@@ -22,9 +22,6 @@ struct SqliteStoreOptions {
   std::string school_code;         // 院校代码, the first 5 digits of every serial
   std::chrono::milliseconds busy_timeout{10'000};
   std::int64_t max_attachment_bytes = 10 * 1024 * 1024;
-  std::chrono::seconds session_lifetime = std::chrono::hours{12};
-  int failures_before_lock = 10;                      // SPEC "Accounts": after 10 ...
-  std::chrono::seconds lock_duration = std::chrono::minutes{15};  // ... locked for 15 minutes
   // false only for generated benchmark data: see sqlite::Database::open.
   bool durable = true;
   // Where Argon2id runs; null: PasswordHasher::process_default().

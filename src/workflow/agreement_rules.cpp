@@ -6,6 +6,7 @@
 
 #include "core/field_rules.h"
 #include "workflow/rule_support.h"
+#include "workflow/uniqueness_rules.h"
 
 namespace sanfang::workflow {
 namespace {
@@ -79,7 +80,7 @@ Status require_verified_source_info(const Parties& parties, std::string_view act
 // SPEC: at most one live agreement per student.
 Status require_no_other_live_agreement(const Parties& parties) {
   if (parties.student_has_other_live_agreement)
-    return Error::make(ErrorKind::Conflict, "该学生已有有效协议", "student_no");
+    return student_has_live_agreement();
   return {};
 }
 
@@ -240,8 +241,7 @@ Result<AgreementChange> send_invitation(const Agreement& agreement, const Actor&
   TRY(require_vetted_employer(parties));
   // SPEC: an employer cannot send a student a second invitation while one is still live.
   if (parties.employer_has_other_open_invitation)
-    return Error::make(ErrorKind::Conflict, "本单位已向该学生发出邀约且尚未结束，不能重复邀约",
-                       "student_no");
+    return employer_invitation_still_open();
   AgreementChange change{agreement, std::nullopt, {}};
   change.agreement.state = AgreementState::Invited;
   change.agreement.sent_at = now;  // SPEC: expiry counts from the last sending
@@ -417,11 +417,9 @@ Result<AgreementChange> request_termination(const Agreement& agreement, const Ac
   TRY(require_the_student(agreement, actor, "申请解约"));
   if (agreement.state != AgreementState::Signed)
     return agreement_in_wrong_state(agreement.state, "申请解约");
-  // SPEC: one termination per student, ever (the seed: "每位学生仅有一次解约机会"). A request the
-  // reviewers rejected did not terminate anything, so it does not use the chance up.
-  if (parties.student_has_used_termination)
-    return Error::make(ErrorKind::Conflict, "每位毕业生仅有一次解约机会，你已使用过，不能再次申请解约",
-                       "student_no");
+  // SPEC: one termination per student, ever. A request the reviewers rejected did not terminate
+  // anything, so it does not use the chance up.
+  if (parties.student_has_used_termination) return termination_already_used();
   TRY(core::check_reason(explanation, "explanation", true, "申请解约必须填写解约情况说明"));
   // SPEC: material images — the original employer's release letter and the new employer's
   // acceptance letter.

@@ -1,14 +1,17 @@
-// The print room area of the store: which agreements a job selects and in what order, the per-copy
-// print records and reprint ordinals, and the job's lifecycle (SPEC "Print room").
-#include "store_fixture.h"
-
+// The print room area's contract (store/print_store.h): which agreements a job selects and in what
+// order, the per-copy print records and reprint ordinals, the job's lifecycle, and the leases by
+// which exactly one runner holds a job (SPEC "Print room").
 #include <algorithm>
+#include <latch>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 
+#include "contract/contract_fixture.h"
 #include "core/validate.h"
 
-namespace sanfang::test {
+namespace sanfang::test::contract {
 namespace {
 
 using workflow::PrintJobOrigin;
@@ -31,8 +34,8 @@ PrintRequest request_for(std::optional<std::string> college = std::nullopt) {
 }
 
 // Two colleges, two majors: signed in an order unlike the print order.
-struct PrintFixture : StoreFixture {
-  PrintFixture() {
+struct PrintFixture : ContractFixture {
+  explicit PrintFixture(const std::string& backend_name) : ContractFixture(backend_name) {
     ok(db->put_college({"ME", "机电工程学院"}));
     for (const auto& [student_no, college, major] :
          std::vector<std::tuple<std::string, std::string, std::string>>{{"2022020102", "ME", "车辆工程"},
@@ -54,8 +57,8 @@ struct PrintFixture : StoreFixture {
   std::vector<workflow::Agreement> signed_agreements;
 };
 
-TEST_CASE("a print job lists the signed agreements by college, major and student number", "[store][print]") {
-  PrintFixture f;
+TEST_CASE("a print job lists the signed agreements by college, major and student number", "[contract][print]") {
+  EACH_STORE_BACKEND_WITH(PrintFixture, f);
   const auto job = ok(f.db->create_print_job(request_for(), PrintJobOrigin::Service, kOperator, kStart));
   CHECK(job.state == PrintJobState::Queued);
   CHECK(job.total == 5);
@@ -73,8 +76,8 @@ TEST_CASE("a print job lists the signed agreements by college, major and student
   CHECK(f.student_order(network.id) == std::vector<std::string>{"2022010102"});
 }
 
-TEST_CASE("a print job selects by signing day in Beijing time, both ends included", "[store][print]") {
-  PrintFixture f;
+TEST_CASE("a print job selects by signing day in Beijing time, both ends included", "[contract][print]") {
+  EACH_STORE_BACKEND_WITH(PrintFixture, f);
   // kStart is 2026-05-28 20:26:40 UTC, which is already 2026-05-29 in Beijing.
   PrintRequest same_day = request_for();
   same_day.signed_from = std::chrono::year_month_day{std::chrono::year{2026}, std::chrono::May, std::chrono::day{29}};
@@ -89,8 +92,8 @@ TEST_CASE("a print job selects by signing day in Beijing time, both ends include
 }
 
 TEST_CASE("an explicit serial list prints just those, and a bad serial names itself and changes nothing",
-          "[store][print]") {
-  PrintFixture f;
+          "[contract][print]") {
+  EACH_STORE_BACKEND_WITH(PrintFixture, f);
   PrintRequest request = request_for();
   request.serials = {*f.signed_agreements[4].serial, *f.signed_agreements[0].serial};
   const auto job = ok(f.db->create_print_job(request, PrintJobOrigin::Service, kOperator, kStart));
@@ -105,8 +108,8 @@ TEST_CASE("an explicit serial list prints just those, and a bad serial names its
   CHECK(ok(f.db->print_records(f.signed_agreements[0].id)).size() == 3);
 }
 
-TEST_CASE("printing a copy again is a reprint numbered from the live records", "[store][print]") {
-  PrintFixture f;
+TEST_CASE("printing a copy again is a reprint numbered from the live records", "[contract][print]") {
+  EACH_STORE_BACKEND_WITH(PrintFixture, f);
   const auto first = ok(f.db->create_print_job(request_for("ME"), PrintJobOrigin::Service, kOperator, kStart));
   for (const auto& item : ok(f.db->print_items(first.id, 0, 10))) CHECK(item.reprints == std::vector<int>{0, 0, 0});
 
@@ -133,8 +136,8 @@ TEST_CASE("printing a copy again is a reprint numbered from the live records", "
   CHECK(std::count_if(trail.begin(), trail.end(), [](const auto& r) { return r.event.action == "print"; }) == 4);
 }
 
-TEST_CASE("a print job runs, finishes once and then never changes", "[store][print]") {
-  PrintFixture f;
+TEST_CASE("a print job runs, finishes once and then never changes", "[contract][print]") {
+  EACH_STORE_BACKEND_WITH(PrintFixture, f);
   const auto job = ok(f.db->create_print_job(request_for(), PrintJobOrigin::Service, kOperator, kStart));
   ok(f.db->claim_print_job(job.id, lease_of("host-a:1", kStart), kStart));
   ok(f.db->record_print_progress(job.id, 3));
@@ -167,8 +170,8 @@ TEST_CASE("a print job runs, finishes once and then never changes", "[store][pri
   CHECK_FALSE(ok(f.db->print_records(item.agreement_id)).at(0).voided);
 }
 
-TEST_CASE("a failed print job voids its records", "[store][print]") {
-  PrintFixture f;
+TEST_CASE("a failed print job voids its records", "[contract][print]") {
+  EACH_STORE_BACKEND_WITH(PrintFixture, f);
   const auto job = ok(f.db->create_print_job(request_for("CS"), PrintJobOrigin::Service, kOperator, kStart));
   ok(f.db->claim_print_job(job.id, lease_of("host-a:1", kStart), kStart));
   ok(f.db->fail_print_job(job.id, "磁盘已满", kStart));
@@ -179,8 +182,8 @@ TEST_CASE("a failed print job voids its records", "[store][print]") {
   for (const auto& record : ok(f.db->print_records(f.signed_agreements[1].id))) CHECK(record.voided);
 }
 
-TEST_CASE("a claimed job belongs to its lease holder until the lease runs out", "[store][print][lease]") {
-  PrintFixture f;
+TEST_CASE("a claimed job belongs to its lease holder until the lease runs out", "[contract][print][lease]") {
+  EACH_STORE_BACKEND_WITH(PrintFixture, f);
   const auto job = ok(f.db->create_print_job(request_for(), PrintJobOrigin::Service, kOperator, kStart));
   const auto claimed = ok(f.db->claim_next_print_job(lease_of("host-a:1", kStart), kStart));
   REQUIRE(claimed.has_value());
@@ -215,8 +218,8 @@ TEST_CASE("a claimed job belongs to its lease holder until the lease runs out", 
   CHECK(records == 15);
 }
 
-TEST_CASE("a released job is resumed without a failure; a retried one waits for its time", "[store][print][lease]") {
-  PrintFixture f;
+TEST_CASE("a released job is resumed without a failure; a retried one waits for its time", "[contract][print][lease]") {
+  EACH_STORE_BACKEND_WITH(PrintFixture, f);
   const auto job = ok(f.db->create_print_job(request_for(), PrintJobOrigin::Service, kOperator, kStart));
   ok(f.db->claim_print_job(job.id, lease_of("host-a:1", kStart), kStart));
   ok(f.db->release_print_job(job.id, "host-a:1"));
@@ -234,8 +237,8 @@ TEST_CASE("a released job is resumed without a failure; a retried one waits for 
   CHECK(ok(f.db->claim_next_print_job(lease_of("host-a:1", retry_at), retry_at)).has_value());
 }
 
-TEST_CASE("a queued command-line job is not the service's, until its owner's lease ran out", "[store][print][lease]") {
-  PrintFixture f;
+TEST_CASE("a queued command-line job is not the service's, until its owner's lease ran out", "[contract][print][lease]") {
+  EACH_STORE_BACKEND_WITH(PrintFixture, f);
   const auto job = ok(f.db->create_print_job(request_for(), PrintJobOrigin::Cli, kOperator, kStart));
   CHECK_FALSE(ok(f.db->claim_next_print_job(lease_of("service:1", kStart), kStart)).has_value());
   ok(f.db->claim_print_job(job.id, lease_of("batch:7", kStart), kStart));
@@ -249,8 +252,8 @@ TEST_CASE("a queued command-line job is not the service's, until its owner's lea
   CHECK(taken->failures == 1);
 }
 
-TEST_CASE("a bulk load is one transaction: a failure inside leaves nothing behind", "[store][bulk]") {
-  StoreFixture f;
+TEST_CASE("a bulk load is one transaction: a failure inside leaves nothing behind", "[contract][bulk]") {
+  EACH_STORE_BACKEND(f);
   auto failed = f.db->in_one_transaction([&]() -> Status {
     TRY(f.db->put_college({"ME", "机电工程学院"}));
     return Error::make(ErrorKind::Internal, "stop");
@@ -266,5 +269,96 @@ TEST_CASE("a bulk load is one transaction: a failure inside leaves nothing behin
   CHECK(ok(f.db->verify_audit_chain()).intact());
 }
 
+TEST_CASE("an unknown print job is not found, and jobs are listed newest first up to the limit", "[contract][print]") {
+  EACH_STORE_BACKEND_WITH(PrintFixture, f);
+  CHECK(f.db->print_job(999).error().kind == ErrorKind::NotFound);
+  CHECK(f.db->claim_print_job(999, lease_of("host-a:1", kStart), kStart).error().kind == ErrorKind::NotFound);
+  CHECK(f.db->cancel_print_job(999, kOperator, kStart).error().kind == ErrorKind::NotFound);
+  CHECK(ok(f.db->print_jobs(10)).empty());
+  const auto first = ok(f.db->create_print_job(request_for("CS"), PrintJobOrigin::Service, kOperator, kStart));
+  const auto second = ok(f.db->create_print_job(request_for("ME"), PrintJobOrigin::Cli, kOperator, kStart));
+  const auto listed = ok(f.db->print_jobs(10));
+  REQUIRE(listed.size() == 2);
+  CHECK(listed[0].id == second.id);
+  CHECK(listed[0].origin == PrintJobOrigin::Cli);
+  CHECK(listed[1].id == first.id);
+  CHECK(ok(f.db->print_jobs(1)).size() == 1);
+  CHECK(ok(f.db->print_job(first.id)).total == 3);
+}
+
+TEST_CASE("a job's items are read in slices in print order", "[contract][print]") {
+  EACH_STORE_BACKEND_WITH(PrintFixture, f);
+  const auto job = ok(f.db->create_print_job(request_for(), PrintJobOrigin::Service, kOperator, kStart));
+  const auto head = ok(f.db->print_items(job.id, 0, 2));
+  const auto tail = ok(f.db->print_items(job.id, 2, 10));
+  REQUIRE(head.size() == 2);
+  REQUIRE(tail.size() == 3);
+  CHECK(head[0].position == 0);
+  CHECK(head[1].position == 1);
+  CHECK(tail[0].position == 2);
+  CHECK(tail[2].student_no == "2022020102");
+  CHECK(ok(f.db->print_items(job.id, 5, 10)).empty());
+}
+
+TEST_CASE("a job cancelled while it runs cannot be finished, and its records are void", "[contract][print]") {
+  EACH_STORE_BACKEND_WITH(PrintFixture, f);
+  const auto job = ok(f.db->create_print_job(request_for("ME"), PrintJobOrigin::Service, kOperator, kStart));
+  ok(f.db->claim_print_job(job.id, lease_of("host-a:1", kStart), kStart));
+  CHECK(ok(f.db->cancel_print_job(job.id, kOperator, kStart)).state == PrintJobState::Cancelled);
+  const auto finished = f.db->finish_print_job(job.id, 12, 100, "ab", kStart);
+  REQUIRE_FALSE(finished.ok());
+  CHECK(finished.error().kind == ErrorKind::Conflict);
+  CHECK(ok(f.db->print_job(job.id)).state == PrintJobState::Cancelled);
+  for (const auto& record : ok(f.db->print_records(f.signed_agreements[0].id))) CHECK(record.voided);
+  CHECK(ok(f.db->unfinished_print_jobs(PrintJobOrigin::Service)).empty());
+}
+
+TEST_CASE("runners on their own connections claiming at once: each job goes to exactly one of them",
+          "[contract][print][lease][concurrency]") {
+  constexpr int kRunners = 4;
+  EACH_STORE_BACKEND_WITH(PrintFixture, f);
+  const auto first = ok(f.db->create_print_job(request_for("CS"), PrintJobOrigin::Service, kOperator, kStart));
+  const auto second = ok(f.db->create_print_job(request_for("ME"), PrintJobOrigin::Service, kOperator, kStart));
+
+  std::mutex results_mutex;
+  std::vector<std::pair<std::string, std::int64_t>> claims;  // owner, job
+  std::vector<std::string> failures;
+  std::latch start(kRunners);
+  std::vector<std::thread> threads;
+  // No Catch assertions inside the threads: Catch2 v2 is not thread-safe.
+  for (int runner = 0; runner < kRunners; ++runner) {
+    threads.emplace_back([&, runner] {
+      auto connection = f.database->connect();
+      start.arrive_and_wait();
+      const std::string owner = "host-" + std::to_string(runner) + ":1";
+      auto claimed = connection.ok() ? connection.value()->claim_next_print_job(lease_of(owner, kStart), kStart)
+                                     : Result<std::optional<workflow::PrintJob>>(connection.take_error());
+      std::lock_guard lock(results_mutex);
+      if (!claimed.ok())
+        failures.push_back(claimed.error().describe());
+      else if (claimed.value())
+        claims.emplace_back(owner, claimed.value()->id);
+    });
+  }
+  for (auto& thread : threads) thread.join();
+
+  INFO((failures.empty() ? std::string() : failures.front()));
+  CHECK(failures.empty());
+  REQUIRE(claims.size() == 2);
+  CHECK(std::set<std::int64_t>{claims[0].second, claims[1].second} == std::set<std::int64_t>{first.id, second.id});
+  CHECK(claims[0].first != claims[1].first);
+  for (const auto& [owner, job_id] : claims) {
+    const auto job = ok(f.db->print_job(job_id));
+    CHECK(job.state == PrintJobState::Running);
+    CHECK(job.lease_owner == owner);
+  }
+}
+
+TEST_CASE("every connection answers the readiness check", "[contract][bulk]") {
+  EACH_STORE_BACKEND(f);
+  ok(f.db->ping());
+  ok(f.connect()->ping());
+}
+
 }  // namespace
-}  // namespace sanfang::test
+}  // namespace sanfang::test::contract

@@ -1,0 +1,122 @@
+// The agreements area of the store: colleges, students and their source info, employers, the
+// agreements themselves with their uploads, and the student import (SPEC "Storage").
+//
+// How callers use it: read what a rule needs (agreement(), parties_for()), run the workflow rule,
+// then hand its change to apply_*_change() with the version that was read. The store checks the
+// version (Conflict when someone else changed the record first: SPEC "exactly one wins"), holds the
+// cross-record rules again in its schema (one live agreement per student, one open invitation per
+// employer and student, one termination per student), assigns the serial when an agreement
+// becomes signed, and appends the audit events, all in one transaction.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "workflow/agreement_rules.h"
+#include "workflow/entities.h"
+#include "workflow/source_info_rules.h"
+
+namespace sanfang::store {
+
+// Which agreements a list request may see: the API fills in the caller's scope (a student's
+// number, an employer's unit, a reviewer's college) so that paging counts only visible rows.
+struct AgreementQuery {
+  std::optional<workflow::AgreementState> state;
+  std::optional<std::string> student_no;
+  std::optional<std::int64_t> employer_id;
+  std::optional<workflow::AgreementOrigin> origin;
+  std::optional<std::string> college_code;
+  bool exclude_drafts = false;              // a draft is private to its originator
+  bool exclude_unsent_invitations = false;  // a student sees an invitation once it was sent
+  int limit = 100;
+  int offset = 0;
+};
+
+// A file uploaded to an agreement, numbered so that a later request (a termination) can refer to
+// it by id; the bytes live in the blob store under attachment.sha256.
+struct AgreementUpload {
+  std::int64_t id = 0;
+  std::int64_t agreement_id = 0;
+  std::int64_t account_id = 0;
+  workflow::Attachment attachment;
+  workflow::Timestamp uploaded_at{};
+};
+
+// What importing one student line did (SPEC "Accounts": students come from the records system).
+enum class StudentImportOutcome { Imported, Updated };
+
+class AgreementStore {
+ public:
+  virtual ~AgreementStore() = default;
+
+  // ---- colleges, students, employers ----
+  virtual Status put_college(const workflow::College& college) = 0;
+  virtual Result<std::string> college_name(std::string_view college_code) = 0;
+  // Insert or update (student import runs again with corrected data).
+  virtual Status put_student(const workflow::Student& student) = 0;
+  virtual Result<workflow::Student> student(std::string_view student_no) = 0;
+  virtual Result<workflow::Employer> insert_employer(const workflow::Employer& employer) = 0;
+  virtual Result<workflow::Employer> employer(std::int64_t id) = 0;
+  virtual Result<workflow::Employer> apply_employer_change(const workflow::EmployerChange& change,
+                                                           std::int64_t expected_version) = 0;
+  // Units whose name contains `name_part` (all units when empty), vetted ones first.
+  virtual Result<std::vector<workflow::Employer>> search_employers(std::string_view name_part,
+                                                                   int limit) = 0;
+  // Stores a new unit with its audit events; when `bind_account_id` is not 0 the employer HR
+  // account is bound to the unit in the same transaction (Conflict if it already keeps one).
+  virtual Result<workflow::Employer> register_employer(
+      const workflow::Employer& employer, std::int64_t bind_account_id,
+      const std::vector<workflow::AuditEvent>& events) = 0;
+  // How many units `account_id` has registered in the library (from the audit log), for the
+  // limit on registrations (workflow/limits.h).
+  virtual Result<int> employers_registered_by(std::int64_t account_id) = 0;
+
+  // ---- source info ----
+  // The stored record, or a fresh draft with version 0 for a student who has none yet.
+  virtual Result<workflow::SourceInfo> source_info(std::string_view student_no) = 0;
+  // expected_version 0 inserts the first record.
+  virtual Result<workflow::SourceInfo> apply_source_info_change(
+      const workflow::SourceInfoChange& change, std::int64_t expected_version) = 0;
+
+  // ---- agreements ----
+  virtual Result<workflow::Agreement> agreement(std::int64_t id) = 0;
+  virtual Result<workflow::Agreement> agreement_by_serial(std::string_view serial) = 0;
+  virtual Result<std::vector<workflow::Agreement>> agreements_in_state(
+      workflow::AgreementState state) = 0;
+  virtual Result<std::vector<workflow::Agreement>> agreements_of_student(
+      std::string_view student_no) = 0;
+  virtual Result<std::vector<workflow::Agreement>> list_agreements(const AgreementQuery& query) = 0;
+  // What the rules need about the student and employer, excluding `agreement_id` itself (0 for a
+  // new agreement) from the counts of other agreements.
+  virtual Result<workflow::Parties> parties_for(std::string_view student_no,
+                                                std::int64_t employer_id,
+                                                std::int64_t agreement_id) = 0;
+  // Stores a newly created agreement (change.agreement.id == 0) and returns it with its id.
+  virtual Result<workflow::Agreement> insert_agreement(const workflow::AgreementChange& change) = 0;
+  // Applies a change to a stored agreement whose version is still `expected_version`.
+  virtual Result<workflow::Agreement> apply_agreement_change(
+      const workflow::AgreementChange& change, std::int64_t expected_version) = 0;
+  virtual Result<workflow::TerminationRequest> pending_termination(std::int64_t agreement_id) = 0;
+
+  // ---- uploads ----
+  virtual Result<AgreementUpload> record_upload(std::int64_t agreement_id, std::int64_t account_id,
+                                                const workflow::Attachment& attachment,
+                                                workflow::Timestamp at) = 0;
+  virtual Result<std::vector<AgreementUpload>> uploads_of(std::int64_t agreement_id) = 0;
+
+  // ---- import ----
+  // One imported line, all or nothing: the college (created or renamed), the student record and,
+  // for a new student, a student account named after the student number with `initial_password`
+  // and a forced change. An existing account keeps its password (a re-import only corrects data).
+  // Conflict naming student_no when the user name belongs to another account.
+  virtual Result<StudentImportOutcome> import_student(const workflow::College& college,
+                                                      const workflow::Student& student,
+                                                      std::string_view initial_password,
+                                                      workflow::Timestamp now) = 0;
+};
+
+}  // namespace sanfang::store

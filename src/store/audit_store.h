@@ -1,0 +1,41 @@
+// The audit area of the store: the append-only, hash-chained log of every change (SPEC "Audit").
+// Events are appended by the other areas inside the transaction of the change they record; this
+// interface only reads the trail and checks the chain.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "workflow/entities.h"
+
+namespace sanfang::store {
+
+struct AuditRecord {
+  std::int64_t id = 0;
+  workflow::AuditEvent event;
+  std::string prev_hash;
+  std::string hash;
+};
+
+struct AuditChainReport {
+  std::int64_t rows_checked = 0;
+  std::optional<std::int64_t> first_broken_id;  // nullopt: the chain verifies
+  bool intact() const { return !first_broken_id.has_value(); }
+};
+
+class AuditStore {
+ public:
+  virtual ~AuditStore() = default;
+
+  // The events of one entity, oldest first.
+  virtual Result<std::vector<AuditRecord>> audit_trail(std::string_view entity,
+                                                       std::string_view entity_id) = 0;
+  // Walks the whole chain from the genesis hash; reports the first row whose link or seal fails.
+  virtual Result<AuditChainReport> verify_audit_chain() = 0;
+};
+
+}  // namespace sanfang::store

@@ -1,0 +1,116 @@
+// The print room area of the store (SPEC "Print room"): print jobs, the agreements each one
+// lists in print order, the per-copy print records with their reprint ordinals, and the leases
+// by which one runner at a time holds a job.
+//
+// The claim rule is the store's because only one transaction can make it exclusive: two runners
+// (threads, processes, instances) asking at once never get the same job, and a runner whose lease
+// ran out is taken for dead so that another takes its job over.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "workflow/entities.h"
+#include "workflow/print_job.h"
+
+namespace sanfang::store {
+
+// Who creates a print job: an account, or the operator of `sanfang batch` (account_id 0).
+struct PrintOperator {
+  std::int64_t account_id = 0;
+  std::string name;
+  workflow::Role role = workflow::Role::Print;
+};
+
+// One copy of one agreement put into a print job (SPEC "Print room": printing is recorded per
+// copy). `ordinal` is how many live records of the same copy existed before: 0 for a first print,
+// n for the n-th reprint. A record of a cancelled or failed job, or of an agreement that failed to
+// render, is void.
+struct PrintRecord {
+  std::int64_t job_id = 0;
+  int copy = 0;
+  int ordinal = 0;
+  std::int64_t printed_by = 0;
+  std::string printed_by_name;
+  workflow::Timestamp printed_at{};
+  bool voided = false;
+};
+
+// A runner's hold on a print job: which process ("host:pid") and until when. The runner renews it
+// while it is responsible for the job; once it has expired, the runner is taken for dead and
+// another may claim the job.
+struct PrintLease {
+  std::string owner;
+  workflow::Timestamp expires_at{};
+};
+
+class PrintStore {
+ public:
+  virtual ~PrintStore() = default;
+
+  // Selects the signed agreements the (normalised) request names in print order — college,
+  // major, student number — and stores the job (queued) with that list and one print record per
+  // agreement and copy, plus audit events, in one transaction. InvalidInput naming serials[i] for
+  // a serial that names no signed agreement, and naming the request when nothing matches.
+  virtual Result<workflow::PrintJob> create_print_job(const workflow::PrintRequest& request,
+                                                      workflow::PrintJobOrigin origin,
+                                                      const PrintOperator& by,
+                                                      workflow::Timestamp now) = 0;
+  virtual Result<workflow::PrintJob> print_job(std::int64_t id) = 0;
+  // The newest `limit` jobs, newest first.
+  virtual Result<std::vector<workflow::PrintJob>> print_jobs(int limit) = 0;
+  // Queued jobs and jobs that were running when their runner stopped, oldest first.
+  virtual Result<std::vector<workflow::PrintJob>> unfinished_print_jobs(workflow::PrintJobOrigin origin) = 0;
+  // Up to `limit` items of a job from `from_position` on, in print order.
+  virtual Result<std::vector<workflow::PrintItem>> print_items(std::int64_t job_id, int from_position,
+                                                               int limit) = 0;
+
+  // The claim rule, in one transaction so that two runners never claim the same job (on
+  // PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED). Claims the oldest job that is ready: queued and
+  // due (retry_at passed) — a service job, or a job whose owner's lease expired — or running
+  // under an expired lease (its runner died). nullopt when none is ready.
+  virtual Result<std::optional<workflow::PrintJob>> claim_next_print_job(const PrintLease& lease,
+                                                                         workflow::Timestamp now) = 0;
+  // Claims this job (`sanfang batch`, `--resume ID`). Conflict naming state when it is finished
+  // or another owner's lease has not expired.
+  //
+  // Either claim starts a run: state running under `lease`, done 0, earlier errors cleared and
+  // records live again. A job that was still running had lost its runner: that counts as a
+  // failure, and every position recorded as being drawn gets a crash mark.
+  virtual Result<workflow::PrintJob> claim_print_job(std::int64_t id, const PrintLease& lease,
+                                                     workflow::Timestamp now) = 0;
+  // Extends the lease; Conflict when `lease.owner` no longer holds the job (taken over, finished).
+  virtual Status renew_print_lease(std::int64_t id, const PrintLease& lease) = 0;
+  // Ends a lease at `now` when it is still held by `owner`, a process known to be dead.
+  virtual Status break_print_lease(std::int64_t id, std::string_view owner, workflow::Timestamp now) = 0;
+  // The positions [from, to] are about to be drawn (written before each slice); Conflict when
+  // `owner` no longer holds the job.
+  virtual Status record_print_drawing(std::int64_t id, std::string_view owner, int from, int to) = 0;
+  // A clean stop (the service shuts down): running → queued, resumed by the next claim without
+  // counting a failure.
+  virtual Status release_print_job(std::int64_t id, std::string_view owner) = 0;
+  // A run that failed for a reason worth retrying: running → queued until `retry_at`, one more
+  // failure counted, `reason` kept. Conflict when `owner` no longer holds the job.
+  virtual Status retry_print_job(std::int64_t id, std::string_view owner, std::string_view reason,
+                                 workflow::Timestamp retry_at) = 0;
+  virtual Status record_print_progress(std::int64_t id, int done) = 0;
+  // An agreement that failed to render: the error is kept with the job and its records voided.
+  virtual Status record_print_failure(std::int64_t job_id, const workflow::PrintItem& item,
+                                      std::string_view message, workflow::Timestamp now) = 0;
+  // running → done with the file's facts; Conflict naming state when it was cancelled meanwhile.
+  virtual Status finish_print_job(std::int64_t id, int pages, std::int64_t file_size,
+                                  std::string_view sha256, workflow::Timestamp now) = 0;
+  // queued or running → failed with `message` listed in its errors; the job's records are voided.
+  virtual Status fail_print_job(std::int64_t id, std::string_view message, workflow::Timestamp now) = 0;
+  // queued or running → cancelled, voiding the job's records; Conflict naming state otherwise.
+  virtual Result<workflow::PrintJob> cancel_print_job(std::int64_t id, const PrintOperator& by,
+                                                      workflow::Timestamp now) = 0;
+  // Every record of an agreement's copies, oldest first.
+  virtual Result<std::vector<PrintRecord>> print_records(std::int64_t agreement_id) = 0;
+};
+
+}  // namespace sanfang::store

@@ -1,0 +1,44 @@
+// The login policy (SPEC "Accounts"): after 10 failed logins a user name is locked for 15
+// minutes, also for the right password; an unknown name and a wrong password get the same
+// answer; a session lasts 12 hours. The store counts failures and keeps lock times and session
+// expiries as facts; what they mean and what the person is told is decided here, once, for every
+// store implementation.
+//
+// Trade-off: the lock is per user name, not per client address, so that a guesser spread over
+// many addresses is stopped too; the price is that someone can lock a known name out for 15
+// minutes on purpose, which the captcha after 3 failures makes slow.
+#pragma once
+
+#include <chrono>
+#include <optional>
+
+#include "core/result.h"
+#include "workflow/clock.h"
+
+namespace sanfang::workflow {
+
+inline constexpr int kFailedLoginsBeforeLock = 10;
+inline constexpr std::chrono::minutes kLoginLockDuration{15};
+inline constexpr std::chrono::hours kSessionLifetime{12};
+
+// What the store reports about a user name: consecutive failed logins since the last success or
+// lock, and the end of a lock that is still in force.
+struct LoginThrottle {
+  int failures = 0;
+  std::optional<Timestamp> locked_until;
+};
+
+// Forbidden, telling the person to wait, while the name is locked.
+Status check_login_not_locked(const LoginThrottle& throttle);
+
+// The one answer for an unknown name and for a wrong password (Unauthorized).
+Error login_failed();
+
+// After a failed login brought the count to `failures` at `now`: the end of the lock the name
+// gets now, or nullopt while it may keep trying. A lock restarts the count.
+std::optional<Timestamp> lock_after_failed_login(int failures, Timestamp now);
+
+// When a session opened at `now` stops being accepted.
+Timestamp session_expires_at(Timestamp now);
+
+}  // namespace sanfang::workflow

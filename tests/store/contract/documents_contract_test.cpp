@@ -1,0 +1,154 @@
+// The documents area's contract (store/document_store.h): attachments and signed documents kept
+// content-addressed, blob bytes and files, and the verification log.
+#include <fstream>
+#include <sstream>
+
+#include "contract/contract_fixture.h"
+#include "core/validate.h"
+#include "store/secrets.h"
+
+namespace sanfang::test::contract {
+namespace {
+
+std::string jpeg_bytes(std::size_t size, char fill = 'j') {
+  std::string bytes("\xFF\xD8\xFF\xE0", 4);
+  bytes.resize(size, fill);
+  return bytes;
+}
+
+std::string file_contents(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+const std::string kPdf = "%PDF-1.7\n1 0 obj<<>>endobj\n%%EOF\n";
+
+TEST_CASE("an attachment round-trips under the sha256 of its bytes and is stored once", "[contract][documents]") {
+  EACH_STORE_BACKEND(f);
+  auto stored = ok(f.db->store_attachment(kPdf, workflow::AttachmentPurpose::Proof));
+  CHECK(stored.sha256 == store::sha256_hex(kPdf));
+  CHECK(stored.media_type == workflow::MediaType::Pdf);
+  CHECK(stored.size == static_cast<std::int64_t>(kPdf.size()));
+  CHECK(stored.purpose == workflow::AttachmentPurpose::Proof);
+  CHECK(ok(f.db->attachment_bytes(stored.sha256)) == kPdf);
+  CHECK(ok(f.db->blob_bytes(stored.sha256)) == kPdf);
+
+  auto again = ok(f.db->store_attachment(kPdf, workflow::AttachmentPurpose::Other));
+  CHECK(again.sha256 == stored.sha256);
+  CHECK(again.purpose == workflow::AttachmentPurpose::Other);
+  CHECK(ok(f.connect()->attachment_bytes(stored.sha256)) == kPdf);  // durable, seen by every connection
+}
+
+TEST_CASE("attachments that are empty, too large or of another type are refused and nothing is kept",
+          "[contract][documents]") {
+  EACH_STORE_BACKEND(f);
+  const std::string too_large_bytes = jpeg_bytes(10 * 1024 * 1024 + 1);
+  auto too_large = f.db->store_attachment(too_large_bytes, workflow::AttachmentPurpose::Proof);
+  REQUIRE_FALSE(too_large.ok());
+  CHECK(too_large.error().kind == ErrorKind::TooLarge);
+  CHECK(too_large.error().field == "file");
+  CHECK(f.db->attachment_bytes(store::sha256_hex(too_large_bytes)).error().kind == ErrorKind::NotFound);
+  CHECK(f.db->store_attachment(jpeg_bytes(10 * 1024 * 1024), workflow::AttachmentPurpose::Proof).ok());
+
+  const std::string text = "just some text pretending to be a.pdf";
+  auto refused = f.db->store_attachment(text, workflow::AttachmentPurpose::Proof);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().kind == ErrorKind::InvalidInput);
+  CHECK(refused.error().field == "file");
+  CHECK(f.db->attachment_bytes(store::sha256_hex(text)).error().kind == ErrorKind::NotFound);
+  CHECK(f.db->store_attachment("", workflow::AttachmentPurpose::Proof).error().kind == ErrorKind::InvalidInput);
+}
+
+TEST_CASE("a blob that was never stored is not found, and a malformed address is refused", "[contract][documents]") {
+  EACH_STORE_BACKEND(f);
+  const std::string unknown(64, 'e');
+  CHECK(f.db->attachment_bytes(unknown).error().kind == ErrorKind::NotFound);
+  CHECK(f.db->blob_bytes(unknown).error().kind == ErrorKind::NotFound);
+  CHECK(f.db->blob_file(unknown).error().kind == ErrorKind::NotFound);
+  for (const std::string& malformed : std::vector<std::string>{"../../etc/passwd", "ABC", std::string(64, 'G')}) {
+    CAPTURE(malformed);
+    CHECK(f.db->attachment_bytes(malformed).error().kind == ErrorKind::InvalidInput);
+    CHECK(f.db->blob_bytes(malformed).error().kind == ErrorKind::InvalidInput);
+  }
+}
+
+TEST_CASE("a signed document is recorded once per agreement under its bytes' hash, and its file holds them",
+          "[contract][documents]") {
+  EACH_STORE_BACKEND(f);
+  f.add_verified_student("2022001");
+  const auto agreement = f.sign("2022001");
+  CHECK(f.db->signed_document(agreement.id).error().kind == ErrorKind::NotFound);
+
+  const store::SignedDocument document{agreement.id, *agreement.serial, "ignored", std::string(64, 'c'), kStart};
+  const auto stored = ok(f.db->put_signed_document(document, kPdf));
+  CHECK(stored.agreement_id == agreement.id);
+  CHECK(stored.serial == *agreement.serial);
+  CHECK(stored.sha256 == store::sha256_hex(kPdf));
+  CHECK(stored.content_hash == std::string(64, 'c'));
+  CHECK(stored.created_at == kStart);
+  CHECK(ok(f.db->signed_document(agreement.id)).sha256 == stored.sha256);
+  CHECK(ok(f.db->blob_bytes(stored.sha256)) == kPdf);
+  const auto file = ok(f.db->blob_file(stored.sha256));
+  CHECK(file_contents(file) == kPdf);
+
+  // Two first downloads may race to store it: the first record stays.
+  const std::string other_pdf = "%PDF-1.7\n% another rendering\n%%EOF\n";
+  auto later = document;
+  later.content_hash = std::string(64, 'd');
+  later.created_at = kStart + std::chrono::hours(1);
+  const auto kept = ok(f.db->put_signed_document(later, other_pdf));
+  CHECK(kept.sha256 == stored.sha256);
+  CHECK(kept.content_hash == stored.content_hash);
+  CHECK(kept.created_at == kStart);
+}
+
+TEST_CASE("the same bytes stored as an attachment and as a document are one blob", "[contract][documents]") {
+  EACH_STORE_BACKEND(f);
+  f.add_verified_student("2022001");
+  const auto agreement = f.sign("2022001");
+  const auto attachment = ok(f.db->store_attachment(kPdf, workflow::AttachmentPurpose::Proof));
+  const auto document = ok(f.db->put_signed_document(
+      {agreement.id, *agreement.serial, "", std::string(64, 'c'), kStart}, kPdf));
+  CHECK(document.sha256 == attachment.sha256);
+  CHECK(ok(f.db->blob_file(document.sha256)) == ok(f.db->blob_file(attachment.sha256)));
+}
+
+TEST_CASE("verification scans are counted by answer and listed newest first, per serial or all",
+          "[contract][documents][verification]") {
+  EACH_STORE_BACKEND(f);
+  const std::string serial = ok(core::make_serial(kSchoolCode, 2026, 1));
+  const std::string other = ok(core::make_serial(kSchoolCode, 2026, 2));
+  ok(f.db->record_verification({0, kStart, "t1", serial, "valid", "192.0.2.1"}));
+  ok(f.db->record_verification({0, kStart + std::chrono::seconds(1), "t2", serial, "terminated", ""}));
+  ok(f.db->record_verification({0, kStart + std::chrono::seconds(2), "t3", other, "valid", "192.0.2.2"}));
+  ok(f.db->record_verification({0, kStart + std::chrono::seconds(3), "forged", std::nullopt, "invalid", "198.51.100.7"}));
+
+  const auto of_serial = ok(f.db->verifications(serial, 10));
+  CHECK(of_serial.valid == 1);
+  CHECK(of_serial.terminated == 1);
+  CHECK(of_serial.invalid == 0);
+  REQUIRE(of_serial.recent.size() == 2);
+  CHECK(of_serial.recent[0].token == "t2");
+  CHECK(of_serial.recent[0].at == kStart + std::chrono::seconds(1));
+  CHECK(of_serial.recent[1].client_address == "192.0.2.1");
+
+  const auto all = ok(f.db->verifications("", 2));
+  CHECK(all.valid == 2);
+  CHECK(all.terminated == 1);
+  CHECK(all.invalid == 1);
+  REQUIRE(all.recent.size() == 2);
+  CHECK(all.recent[0].token == "forged");
+  CHECK_FALSE(all.recent[0].serial.has_value());
+  CHECK(all.recent[0].answer == "invalid");
+  CHECK(all.recent[0].id > all.recent[1].id);
+  CHECK(all.recent[1].serial == other);
+
+  const auto none = ok(f.db->verifications(ok(core::make_serial(kSchoolCode, 2026, 3)), 10));
+  CHECK(none.valid + none.terminated + none.invalid == 0);
+  CHECK(none.recent.empty());
+}
+
+}  // namespace
+}  // namespace sanfang::test::contract
