@@ -5,7 +5,9 @@
 #include "jobs/agreement_documents.h"
 #include "render/fonts.h"
 #include "render/layout_spec.h"
-#include "store/sqlite_store.h"
+#include "store/open_store.h"
+#include "store/pg/pg_store.h"
+#include "store/secrets.h"
 
 namespace sanfang::api {
 
@@ -22,13 +24,19 @@ Result<std::unique_ptr<Service>> Service::start(ServiceOptions options) {
   app.school = options.school;
   app.school.code = options.school_code;
 
-  store::SqliteStoreOptions store_options;
-  store_options.data_dir = options.data_dir;
-  store_options.school_code = options.school_code;
-  service->m_store = TRY(store::SqliteStore::open(store_options));
+  const store::StoreLocation location{options.db, options.data_dir, options.school_code, options.db_pool_size};
+  const std::filesystem::path key_file = options.data_dir / "verification.key";
+  app.key = TRY(core::VerificationKey::load_or_create(key_file));
+  service->m_store = TRY(store::open_store(location));
   app.store = service->m_store.get();
+  if (auto* shared = dynamic_cast<store::PgStore*>(app.store)) {
+    // Every instance on one database must sign QR codes with the same key, or a copy printed
+    // through one reads 无效 on another: the database keeps the first key's fingerprint.
+    const auto& key = app.key.bytes();
+    TRY(shared->check_key_fingerprint(store::sha256_hex({reinterpret_cast<const char*>(key.data()), key.size()}),
+                                      key_file));
+  }
 
-  app.key = TRY(core::VerificationKey::load_or_create(options.data_dir / "verification.key"));
   app.wechat_secret = TRY(load_or_create_wechat_secret(options.data_dir / "wechat.secret"));
   app.codes = std::make_shared<const core::CodeLists>(TRY(core::CodeLists::load(options.share_dir / "layouts" / "codes")));
   auto fonts = TRY(render::FontSet::load(options.share_dir / "fonts"));
@@ -57,8 +65,8 @@ Result<std::unique_ptr<Service>> Service::start(ServiceOptions options) {
                                                    options.data_dir / "print-jobs", options.print));
   app.prints = service->m_prints.get();
   // The log writes on a connection of its own: while it commits a batch, requests keep reading
-  // (SQLite's WAL lets readers run beside the one writer).
-  service->m_log_store = TRY(store::SqliteStore::open(store_options));
+  // (SQLite's WAL lets readers run beside the one writer; PostgreSQL's pool has connections).
+  service->m_log_store = TRY(store::open_store(location));
   service->m_verification_log = std::make_unique<jobs::VerificationRecorder>(*service->m_log_store);
   app.verification_log = service->m_verification_log.get();
   service->m_server->open();

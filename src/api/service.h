@@ -23,6 +23,10 @@ namespace sanfang::api {
 
 struct ServiceOptions {
   std::filesystem::path data_dir = "data";
+  // The store (store/open_store.h): empty for SQLite in data_dir, or a PostgreSQL URI shared by
+  // several instances (data_dir then keeps only the secrets and the blob cache).
+  std::string db;
+  int db_pool_size = 8;
   std::filesystem::path share_dir;  // layouts/, fonts/, api/
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port

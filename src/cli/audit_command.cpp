@@ -1,7 +1,8 @@
-// `sanfang audit verify --data DIR`: walks the hash-chained audit log (SPEC "Rules that must hold
+// `sanfang audit verify [--data DIR] [--db URL]`: walks the hash-chained audit log (SPEC "Rules that must hold
 // everywhere": tampering is detectable) and names the first row whose link is broken.
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "store/open_store.h"
 #include "store/sqlite_store.h"
 
 #include <cstdio>
@@ -10,20 +11,19 @@
 namespace sanfang::cli {
 
 int audit_command(const std::vector<std::string>& raw_args) {
-  auto args = parse_args(raw_args, {"--data"}, {});
+  auto args = parse_args(raw_args, {"--data", "--db"}, {});
   if (!args || args->positional.size() != 1 || args->positional[0] != "verify") {
-    std::fprintf(stderr, "usage: sanfang audit verify [--data DIR]\n");
+    std::fprintf(stderr, "usage: sanfang audit verify [--data DIR] [--db URL]\n");
     return 2;
   }
   const std::filesystem::path data_dir = args->get("--data", "data");
-  // Opening a store creates a missing data folder; an audit of nothing must say so instead.
-  if (!std::filesystem::exists(store::SqliteStore::database_path(data_dir))) {
+  const std::string db = args->get("--db");
+  // Opening a SQLite store creates a missing data folder; an audit of nothing must say so instead.
+  if (db.empty() && !std::filesystem::exists(store::SqliteStore::database_path(data_dir))) {
     std::fprintf(stderr, "sanfang audit: no database in %s\n", data_dir.c_str());
     return 1;
   }
-  store::SqliteStoreOptions options;
-  options.data_dir = data_dir;
-  auto store = store::SqliteStore::open(options);
+  auto store = store::open_store({db, data_dir, "", 1});
   if (!store) {
     std::fprintf(stderr, "sanfang audit: %s\n", store.error().describe().c_str());
     return 1;

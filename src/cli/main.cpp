@@ -20,13 +20,15 @@ constexpr Command kCommands[] = {
          [--layout FILE] [--fonts DIR] [--data DIR | --key FILE] [--public-base URL]
                  render agreements (render input JSON) into one print-ready PDF
 )", sanfang::cli::render_command},
-    {"serve", R"(  serve [--data DIR] [--listen HOST:PORT] [--config FILE] [--public-base URL]
-                 the HTTP service (SQLite in DIR, default ./data; 127.0.0.1:8080)
+    {"serve", R"(  serve [--data DIR] [--db URL] [--listen HOST:PORT] [--config FILE] [--public-base URL]
+                 the HTTP service (SQLite in DIR, default ./data; 127.0.0.1:8080); --db
+                 postgresql://… shares one PostgreSQL database between instances (DIR then
+                 holds only verification.key, wechat.secret and a blob cache)
 )", sanfang::cli::serve_command},
     {"demo", R"(  demo [--data DIR] [--no-serve] [--listen HOST:PORT]
                  a fresh data folder with sample data in every state, then serves it
 )", sanfang::cli::demo_command},
-    {"audit", R"(  audit verify [--data DIR]
+    {"audit", R"(  audit verify [--data DIR] [--db URL]
                  check the hash chain of the audit log; names the first broken link
 )", sanfang::cli::audit_command},
     {"doctor", R"(  doctor [--data DIR] [--config FILE]

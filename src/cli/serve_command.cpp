@@ -28,7 +28,8 @@ Status parse_listen(const std::string& text, api::ServiceOptions& options) {
   return {};
 }
 
-// --config FILE: {"school_code", "public_base", "io_threads", "render_threads", the handler pool
+// --config FILE: {"school_code", "public_base", "io_threads", "render_threads", "db_pool_size"
+// (PostgreSQL connections of this instance), the handler pool
 // ("handler_threads", "handler_queue", "request_deadline_ms", "read_timeout_ms"), and the school's
 // printed 丙方 block: "school_name", "school_department", "school_address", "school_postcode",
 // "school_contact", "school_phone"}; command-line options win over the file.
@@ -43,6 +44,7 @@ Status read_config(const std::string& path, api::ServiceOptions& options) {
     else if (key == "public_base" && it->is_string()) options.public_base = it->get<std::string>();
     else if (key == "io_threads" && it->is_number_integer()) options.io_threads = it->get<int>();
     else if (key == "render_threads" && it->is_number_integer()) options.render_threads = it->get<int>();
+    else if (key == "db_pool_size" && it->is_number_integer()) options.db_pool_size = it->get<int>();
     else if (key == "handler_threads" || key == "handler_queue" || key == "request_deadline_ms" ||
              key == "read_timeout_ms") {
       if (!it->is_number_integer() || it->get<std::int64_t>() < 1 || it->get<std::int64_t>() > 1'000'000) {
@@ -74,6 +76,7 @@ Result<api::ServiceOptions> service_options(const ParsedArgs& args) {
   if (args.has("--config")) TRY(read_config(args.get("--config"), options));
   if (args.has("--listen")) TRY(parse_listen(args.get("--listen"), options));
   if (args.has("--public-base")) options.public_base = args.get("--public-base");
+  if (args.has("--db")) options.db = args.get("--db");
   return options;
 }
 
@@ -112,7 +115,7 @@ void block_termination_signals() {
 }
 
 int serve_command(const std::vector<std::string>& raw_args) {
-  auto args = parse_args(raw_args, {"--data", "--listen", "--config", "--public-base"}, {});
+  auto args = parse_args(raw_args, {"--data", "--db", "--listen", "--config", "--public-base"}, {});
   if (!args) {
     std::fprintf(stderr, "sanfang serve: %s\n", args.error().describe().c_str());
     return 2;
@@ -128,8 +131,9 @@ int serve_command(const std::vector<std::string>& raw_args) {
     std::fprintf(stderr, "sanfang serve: %s\n", service.error().describe().c_str());
     return 1;
   }
+  const std::string where = options->db.empty() ? options->data_dir.string() : "PostgreSQL, secrets in " + options->data_dir.string();
   std::printf("sanfang serve: listening on %s (public address %s; data %s)\n", (*service)->base_url().c_str(),
-              (*service)->app().config.public_base.c_str(), options->data_dir.c_str());
+              (*service)->app().config.public_base.c_str(), where.c_str());
   std::fflush(stdout);
   return run_until_signalled(**service);
 }

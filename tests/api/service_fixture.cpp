@@ -108,6 +108,8 @@ ServiceFixture::ServiceFixture(ServiceFixtureOptions options)
     INFO(seeded.output);
     REQUIRE(seeded.exit_status == 0);
   }
+  if (!options.verification_key_from.empty())
+    std::filesystem::copy_file(options.verification_key_from, m_data_dir / "verification.key");
   start();
 }
 
@@ -121,6 +123,7 @@ void ServiceFixture::start() {
   options.clock = &m_clock;
   options.print = m_options.print;
   options.http = m_options.http;
+  options.db = m_options.db;
   auto service = api::Service::start(options);
   if (!service) FAIL("service did not start: " << service.error().describe());
   m_service = std::move(*service);

@@ -62,6 +62,11 @@ struct ServiceFixtureOptions {
   int render_threads = 1;
   jobs::PrintRunOptions print;
   api::HttpLimits http;  // handler pool and timeouts
+  // The store (--db): empty for SQLite in the data folder, or a PostgreSQL URI shared with other
+  // instances; `verification_key_from` is then copied into the data folder first, as an operator
+  // copies DATA/verification.key to every instance.
+  std::string db;
+  std::filesystem::path verification_key_from;
 };
 
 class ServiceFixture {

@@ -1,4 +1,5 @@
 #include "store/pg/pg_connection.h"
+#include "workflow/uniqueness_rules.h"
 
 #include <charconv>
 
@@ -149,27 +150,27 @@ bool is_retryable(std::string_view sqlstate) { return sqlstate == "40001" || sql
 
 namespace {
 
+// The schema's named rules (pg_migrations.cpp) and what a refused write tells people. The
+// cross-record rules are the workflow's (workflow/uniqueness_rules.h), so their answers are too;
+// these constraints hold them again under races.
 struct NamedRule {
   std::string_view constraint;
-  ErrorKind kind;
-  const char* message;
-  const char* field;
+  Error (*answer)();
 };
 
-// The schema's named rules (pg_migrations.cpp) and what a refused write tells people. The rules
-// themselves are the workflow's (src/workflow); these constraints hold them again under races.
+Error wechat_already_bound() { return Error::make(ErrorKind::Conflict, "该微信已绑定其他账户", "openid"); }
+Error attachment_missing() { return Error::make(ErrorKind::NotFound, "附件不存在", "attachments"); }
+
 constexpr NamedRule kNamedRules[] = {
-    {"agreements_one_open_invitation", ErrorKind::Conflict,
-     "本单位已向该学生发出邀约且尚未结束，不能重复邀约", "student_no"},
-    {"agreements_one_live_per_student", ErrorKind::Conflict, "该学生已有有效协议", "student_no"},
-    {"terminations_one_per_student", ErrorKind::Conflict,
-     "每位毕业生仅有一次解约机会，你已使用过，不能再次申请解约", "student_no"},
-    {"agreements_signed_never_change", ErrorKind::Conflict, "已签约的协议不能修改", "state"},
-    {"employers_uscc_key", ErrorKind::Conflict, "该统一社会信用代码的单位已存在", "uscc"},
-    {"accounts_username_key", ErrorKind::Conflict, "用户名已被使用", "username"},
-    {"wechat_bindings_openid_key", ErrorKind::Conflict, "该微信已绑定其他账户", "openid"},
-    {"agreement_attachments_sha256_fkey", ErrorKind::NotFound, "附件不存在", "attachments"},
-    {"termination_material_sha256_fkey", ErrorKind::NotFound, "附件不存在", "attachments"},
+    {"agreements_one_open_invitation", workflow::employer_invitation_still_open},
+    {"agreements_one_live_per_student", workflow::student_has_live_agreement},
+    {"terminations_one_per_student", workflow::termination_already_used},
+    {"agreements_signed_never_change", workflow::signed_agreement_is_final},
+    {"employers_uscc_key", workflow::employer_already_registered},
+    {"accounts_username_key", workflow::username_taken},
+    {"wechat_bindings_openid_key", wechat_already_bound},
+    {"agreement_attachments_sha256_fkey", attachment_missing},
+    {"termination_material_sha256_fkey", attachment_missing},
 };
 
 }  // namespace
@@ -182,7 +183,7 @@ Error error_from_failure(std::string_view sqlstate, std::string_view constraint,
   const std::string_view sqlclass = sqlstate.substr(0, 2);
   if (sqlclass == "23") {
     for (const NamedRule& rule : kNamedRules)
-      if (rule.constraint == constraint) return Error::make(rule.kind, rule.message, rule.field);
+      if (rule.constraint == constraint) return rule.answer();
     const std::string name = constraint.empty() ? std::string("unnamed") : std::string(constraint);
     if (sqlstate == "23505" || sqlstate == "23514" || sqlstate == "23P01")
       return Error::make(ErrorKind::Conflict, "与已有记录冲突（" + name + "）", name);

@@ -37,9 +37,6 @@ struct PgStoreOptions {
   std::filesystem::path blob_cache_dir;  // created when missing
   std::string school_code;               // 院校代码, the first 5 digits of every serial
   std::int64_t max_attachment_bytes = 10 * 1024 * 1024;
-  std::chrono::seconds session_lifetime = std::chrono::hours{12};
-  int failures_before_lock = 10;
-  std::chrono::seconds lock_duration = std::chrono::minutes{15};
   // Where Argon2id runs; null: PasswordHasher::process_default().
   std::shared_ptr<PasswordHasher> password_hasher;
 };

@@ -2,6 +2,7 @@
 // binding (SPEC "Accounts"). Argon2id runs outside any transaction: it is slow on purpose and a
 // transaction must not hold a pooled connection (or row locks) meanwhile.
 #include "store/pg/pg_store.h"
+#include "workflow/login_policy.h"
 
 #include "store/pg/pg_store_rows.h"
 #include "store/secrets.h"
@@ -12,12 +13,6 @@ using pg::Connection;
 using pg::Params;
 using workflow::Timestamp;
 using workflow::to_unix_seconds;
-
-namespace {
-
-constexpr const char* kLoginFailedMessage = "用户名或密码错误";
-
-}  // namespace
 
 Result<workflow::Account> PgStore::load_account_by_id(Connection& c, std::int64_t id) {
   auto rows = TRY(c.exec(std::string(pg::kAccountColumns) + "WHERE id = $1", Params().add(id)));
@@ -69,8 +64,7 @@ Result<LoginThrottle> PgStore::login_throttle(std::string_view username, Timesta
 Result<workflow::Account> PgStore::check_login(std::string_view username, std::string_view password,
                                                Timestamp now) {
   const LoginThrottle throttle = TRY(login_throttle(username, now));
-  if (throttle.locked_until)
-    return Error::make(ErrorKind::Forbidden, "登录失败次数过多，账户已暂时锁定，请15分钟后再试");
+  TRY(workflow::check_login_not_locked(throttle));
 
   std::string stored_hash;
   std::optional<std::int64_t> account_id;
@@ -103,12 +97,12 @@ Result<workflow::Account> PgStore::check_login(std::string_view username, std::s
         "INSERT INTO login_failures(username, failures, locked_until) VALUES ($1, 1, NULL)"
         " ON CONFLICT(username) DO UPDATE SET failures = login_failures.failures + 1 RETURNING failures",
         Params().add(username)));
-    if (counted.int64(0, 0) >= m_options.failures_before_lock)
+    if (const auto locked_until = workflow::lock_after_failed_login(static_cast<int>(counted.int64(0, 0)), now))
       TRY(c.run("UPDATE login_failures SET failures = 0, locked_until = $1 WHERE username = $2",
-                Params().add(to_unix_seconds(now + m_options.lock_duration)).add(username)));
+                Params().add(to_unix_seconds(*locked_until)).add(username)));
     return {};
   }));
-  return Error::make(ErrorKind::Unauthorized, kLoginFailedMessage);
+  return workflow::login_failed();
 }
 
 Status PgStore::change_password(std::int64_t account_id, std::string_view old_password,
@@ -147,7 +141,7 @@ Result<std::string> PgStore::create_session(std::int64_t account_id, Timestamp n
                      .add(sha256_hex(token))
                      .add(account_id)
                      .add(to_unix_seconds(now))
-                     .add(to_unix_seconds(now + m_options.session_lifetime)));
+                     .add(to_unix_seconds(workflow::session_expires_at(now))));
   }));
   return token;
 }

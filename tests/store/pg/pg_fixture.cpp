@@ -65,6 +65,13 @@ TestDatabase::TestDatabase() {
   m_conninfo = with_database(server, m_name);
 }
 
+std::string TestDatabase::url() const {
+  const std::string server = test_server_url();
+  const auto path = server.find('/', server.find("://") + 3);
+  REQUIRE(path != std::string::npos);
+  return server.substr(0, path + 1) + m_name;
+}
+
 TestDatabase::~TestDatabase() {
   auto admin = store::pg::Connection::open(test_server_url());
   if (admin.ok()) (void)admin->run("DROP DATABASE IF EXISTS " + m_name + " WITH (FORCE)");

@@ -53,6 +53,8 @@ class TestDatabase {
   TestDatabase& operator=(const TestDatabase&) = delete;
   // libpq connection string of this database.
   const std::string& conninfo() const { return m_conninfo; }
+  // The same database as a postgresql:// URI (what `--db` takes).
+  std::string url() const;
   // A connection of its own, for looking at tables directly.
   store::pg::Connection connect() const;
 
