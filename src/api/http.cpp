@@ -53,7 +53,8 @@ bool etag_matches(const HttpRequest& request, const std::string& etag) {
 
 bool is_accepted_body_type(const std::string& content_type) {
   static const std::set<std::string> accepted = {"application/json", "text/csv", "image/png", "image/jpeg",
-                                                 "application/pdf", "application/octet-stream"};
+                                                 "application/pdf", "application/octet-stream",
+                                                 "multipart/form-data"};
   std::string media_type = content_type.substr(0, content_type.find(';'));
   media_type.erase(media_type.find_last_not_of(" \t") + 1);
   media_type.erase(0, media_type.find_first_not_of(" \t"));

@@ -19,6 +19,7 @@ struct HttpRequest {
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
   std::string route;  // the matched route pattern, for metrics ("/api/v1/agreements/:id")
+  std::string peer_address;  // the TCP peer ("203.0.113.7", "::1"); see client_address.h
 
   std::optional<std::string> header(const std::string& lower_case_name) const;
   std::optional<std::string> query_value(const std::string& name) const;
@@ -47,9 +48,10 @@ HttpResponse bytes_response(int status, std::string content_type, std::string bo
 HttpResponse file_response(std::string content_type, std::filesystem::path file);
 
 // Whether a request body declared as `content_type` is a kind this API reads at all: JSON, a
-// student list (CSV) or an upload (PNG, JPEG, PDF, or octet-stream for "let the bytes tell").
-// Anything else (forms, multipart, XML, plain text) answers 415 before any handler runs; which
-// of these a given route takes is that route's own check.
+// student list (CSV), an upload (PNG, JPEG, PDF, or octet-stream for "let the bytes tell") or a
+// file sent from an HTML form (multipart/form-data, the public document check). Anything else
+// (url-encoded forms, XML, plain text) answers 415 before any handler runs; which of these a
+// given route takes is that route's own check.
 bool is_accepted_body_type(const std::string& content_type);
 
 // RFC 6266/5987 attachment disposition for a UTF-8 (Chinese) file name, with an ASCII fallback.

@@ -121,6 +121,7 @@ void ServiceFixture::start() {
   options.clock = &m_clock;
   options.print = m_options.print;
   options.http = m_options.http;
+  options.trusted_proxies = m_options.trusted_proxies;
   auto service = api::Service::start(options);
   if (!service) FAIL("service did not start: " << service.error().describe());
   m_service = std::move(*service);

@@ -62,6 +62,7 @@ struct ServiceFixtureOptions {
   int render_threads = 1;
   jobs::PrintRunOptions print;
   api::HttpLimits http;  // handler pool and timeouts
+  api::TrustedProxies trusted_proxies;  // none: every client address is the TCP peer
 };
 
 class ServiceFixture {
