@@ -75,7 +75,8 @@ std::string check_form() {
          std::to_string(kMaxUploadBytes / (1024 * 1024)) +
          " MB，仅用于本次核对，不会被保存。</p>\n"
          "<form method=\"post\" action=\"/v/check\" enctype=\"multipart/form-data\">\n"
-         "<input type=\"file\" name=\"file\" accept=\"application/pdf,.pdf\" required>\n"
+         "<label for=\"check-file\">选择收到的协议 PDF 文件：</label>\n"
+         "<input type=\"file\" id=\"check-file\" name=\"file\" accept=\"application/pdf,.pdf\" required>\n"
          "<button type=\"submit\">核验文件</button>\n</form>\n</section>\n";
 }
 
@@ -204,7 +205,7 @@ nlohmann::json document_check_json(const DocumentCheckAnswer& answer) {
 }
 
 std::string document_check_refusal_html(std::string_view detail) {
-  return page_start() + "<p>" + html_escape(detail) + "</p>\n" + check_form() + kPageEnd;
+  return page_start() + "<h2>未能核验这份文件</h2>\n<p>" + html_escape(detail) + "</p>\n" + check_form() + kPageEnd;
 }
 
 }  // namespace sanfang::api

@@ -137,6 +137,14 @@ TEST_CASE("the upload form on the verification page posts a file and gets a Chin
   CHECK(contains(forged.body, "id=\"status\">不一致</div>"));
   CHECK_FALSE(contains(forged.body, "张*丰"));
 
+  // A form sent without the file: the person gets a page saying why, with the form again.
+  const auto empty = client.request("POST", "/v/check", form_body(boundary, "other", "x"), browser);
+  CHECK(empty.status == 400);
+  CHECK(empty.header("content-type") == "text/html; charset=utf-8");
+  CHECK(contains(empty.body, "未能核验这份文件"));
+  CHECK(contains(empty.body, "没有收到文件"));
+  CHECK(contains(empty.body, "enctype=\"multipart/form-data\""));
+
   // The same form from an API client (no text/html in Accept) answers JSON.
   const auto json = client.request("POST", "/v/check", form_body(boundary, "file", w.pdf),
                                    {{"Content-Type", "multipart/form-data; boundary=" + boundary}});

@@ -8,6 +8,9 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
 #include <cctype>
 
 using namespace sanfang;
@@ -298,4 +301,20 @@ TEST_CASE("a trusted_proxies entry that is not an address or CIDR range is refus
   CHECK(parsed.contains("::1"));
   CHECK_FALSE(parsed.contains("::2"));
   CHECK_FALSE(parsed.contains("not an address"));
+}
+
+TEST_CASE("sanfang serve refuses a configuration whose trusted_proxies is not a list of addresses", "[api][verify]") {
+  const auto folder = std::filesystem::temp_directory_path() / ("sanfang-proxies-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(folder);
+  for (const std::string bad : {R"({"trusted_proxies": ["10.0.0.0/40"]})", R"({"trusted_proxies": "10.0.0.1"})",
+                                R"({"trusted_proxies": [10]})"}) {
+    INFO(bad);
+    std::ofstream(folder / "config.json") << bad;
+    const auto result = sanfang::testing::run_sanfang("serve --data " + (folder / "data").string() + " --config " +
+                                                      (folder / "config.json").string() + " --listen 127.0.0.1:0");
+    INFO(result.output);
+    CHECK(result.exit_status != 0);
+    CHECK(contains(result.output, "trusted_proxies"));
+  }
+  std::filesystem::remove_all(folder);
 }
