@@ -21,6 +21,7 @@ std::string_view trimmed(std::string_view text) {
 
 // inet_pton for either family; IPv4 becomes IPv4-mapped IPv6.
 std::optional<Address> parse_address(std::string_view text) {
+  if (text.size() > 2 && text.front() == '[' && text.back() == ']') text = text.substr(1, text.size() - 2);
   if (text.empty() || text.size() >= INET6_ADDRSTRLEN) return std::nullopt;
   const std::string terminated(text);
   Address address{};

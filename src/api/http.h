@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -46,6 +47,10 @@ bool etag_matches(const HttpRequest& request, const std::string& etag);
 HttpResponse json_response(int status, const std::string& json_text);
 HttpResponse bytes_response(int status, std::string content_type, std::string body);
 HttpResponse file_response(std::string content_type, std::filesystem::path file);
+
+// The media type of a Content-Type value, without parameters, trimmed and lower-cased:
+// "Multipart/Form-Data; boundary=x" → "multipart/form-data".
+std::string media_type_of(std::string_view content_type);
 
 // Whether a request body declared as `content_type` is a kind this API reads at all: JSON, a
 // student list (CSV), an upload (PNG, JPEG, PDF, or octet-stream for "let the bytes tell") or a

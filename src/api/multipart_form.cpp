@@ -1,9 +1,9 @@
 #include "api/multipart_form.h"
 
+#include "api/http.h"
+
 #include <gmime/gmime.h>
 
-#include <algorithm>
-#include <cctype>
 #include <memory>
 #include <mutex>
 
@@ -28,14 +28,7 @@ Error not_a_form(const std::string& field) {
 
 }  // namespace
 
-bool is_multipart_form(std::string_view content_type) {
-  std::string media_type(content_type.substr(0, content_type.find(';')));
-  media_type.erase(media_type.find_last_not_of(" \t") + 1);
-  media_type.erase(0, media_type.find_first_not_of(" \t"));
-  std::transform(media_type.begin(), media_type.end(), media_type.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return media_type == "multipart/form-data";
-}
+bool is_multipart_form(std::string_view content_type) { return media_type_of(content_type) == "multipart/form-data"; }
 
 Result<std::string> multipart_form_file(std::string_view content_type, std::string_view body,
                                         const std::string& field_name) {

@@ -141,7 +141,7 @@ Result<std::string> uploaded_file(const HttpRequest& request) {
   if (is_multipart_form(content_type)) {
     bytes = TRY(multipart_form_file(content_type, request.body, kCheckField));
   } else {
-    const std::string media_type = content_type.substr(0, content_type.find(';'));
+    const std::string media_type = media_type_of(content_type);
     if (!media_type.empty() && media_type != "application/pdf" && media_type != "application/octet-stream")
       return Error::invalid("Content-Type", "请以 PDF 文件（application/pdf）或表单（multipart/form-data）上传要核验的文件");
     bytes = request.body;
