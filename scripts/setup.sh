@@ -11,7 +11,8 @@ packages=(
   libsodium-dev libzbar-dev libcurl4-openssl-dev libyaml-cpp-dev catch2
   fonts-noto-cjk fonts-hanazono libharfbuzz-bin
   poppler-utils zbar-tools qpdf wrk curl jq
-  libjpeg62-turbo-dev libpng-dev libarchive-dev
+  libjpeg62-turbo-dev libpng-dev libarchive-dev libgmime-3.0-dev
+  chromium
   cracklib-runtime
   clang libclang-rt-14-dev
 )

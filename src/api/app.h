@@ -3,6 +3,8 @@
 // (or a test) and shared by all I/O threads; everything in it is safe to use concurrently.
 #pragma once
 
+#include "api/client_address.h"
+#include "api/client_rate_limit.h"
 #include "api/metrics.h"
 #include "core/code_lists.h"
 #include "core/verification_token.h"
@@ -19,6 +21,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -49,6 +52,7 @@ struct ApiConfig {
   std::string public_base;    // printed in QR codes; defaults to http://HOST:PORT
   std::size_t max_body_bytes = 11 * 1024 * 1024;  // attachments are at most 10 MB
   HttpLimits http;
+  TrustedProxies trusted_proxies;  // reverse proxies whose X-Forwarded-For is believed
 };
 
 struct App {
@@ -72,9 +76,14 @@ struct App {
   // print room: the layout's copy numbers (what a print job may ask for) and the queue that runs
   // jobs in the background (null where no service runs them).
   std::vector<int> copy_numbers;
+  // The layout's copy labels by copy number (第一联　学校存), shown on the verification page.
+  std::map<int, std::string> copy_labels;
   jobs::PrintRunner* prints = nullptr;
   // Where QR checks are logged, in batches (null: straight to the store).
   jobs::VerificationRecorder* verification_log = nullptr;
+  // Public document checks (POST /v/check) hash up to 10 MB each: at most 10 a minute per client.
+  std::shared_ptr<ClientRateLimit> document_checks =
+      std::make_shared<ClientRateLimit>(10, std::chrono::minutes(1));
   // accounts area: the secret that signs WeChat binding callbacks (DATA/wechat.secret), and the
   // captcha text source — empty means random (captcha.h); tests set it so that they know the
   // answer. The captcha is drawn on a render thread with that thread's fonts.

@@ -53,13 +53,18 @@ bool etag_matches(const HttpRequest& request, const std::string& etag) {
 
 bool is_accepted_body_type(const std::string& content_type) {
   static const std::set<std::string> accepted = {"application/json", "text/csv", "image/png", "image/jpeg",
-                                                 "application/pdf", "application/octet-stream"};
-  std::string media_type = content_type.substr(0, content_type.find(';'));
+                                                 "application/pdf", "application/octet-stream",
+                                                 "multipart/form-data"};
+  return accepted.count(media_type_of(content_type)) > 0;
+}
+
+std::string media_type_of(std::string_view content_type) {
+  std::string media_type(content_type.substr(0, content_type.find(';')));
   media_type.erase(media_type.find_last_not_of(" \t") + 1);
   media_type.erase(0, media_type.find_first_not_of(" \t"));
   std::transform(media_type.begin(), media_type.end(), media_type.begin(),
                  [](unsigned char c) { return std::tolower(c); });
-  return accepted.count(media_type) > 0;
+  return media_type;
 }
 
 HttpResponse file_response(std::string content_type, std::filesystem::path file) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -19,6 +20,7 @@ struct HttpRequest {
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
   std::string route;  // the matched route pattern, for metrics ("/api/v1/agreements/:id")
+  std::string peer_address;  // the TCP peer ("203.0.113.7", "::1"); see client_address.h
 
   std::optional<std::string> header(const std::string& lower_case_name) const;
   std::optional<std::string> query_value(const std::string& name) const;
@@ -46,10 +48,15 @@ HttpResponse json_response(int status, const std::string& json_text);
 HttpResponse bytes_response(int status, std::string content_type, std::string body);
 HttpResponse file_response(std::string content_type, std::filesystem::path file);
 
+// The media type of a Content-Type value, without parameters, trimmed and lower-cased:
+// "Multipart/Form-Data; boundary=x" → "multipart/form-data".
+std::string media_type_of(std::string_view content_type);
+
 // Whether a request body declared as `content_type` is a kind this API reads at all: JSON, a
-// student list (CSV) or an upload (PNG, JPEG, PDF, or octet-stream for "let the bytes tell").
-// Anything else (forms, multipart, XML, plain text) answers 415 before any handler runs; which
-// of these a given route takes is that route's own check.
+// student list (CSV), an upload (PNG, JPEG, PDF, or octet-stream for "let the bytes tell") or a
+// file sent from an HTML form (multipart/form-data, the public document check). Anything else
+// (url-encoded forms, XML, plain text) answers 415 before any handler runs; which of these a
+// given route takes is that route's own check.
 bool is_accepted_body_type(const std::string& content_type);
 
 // RFC 6266/5987 attachment disposition for a UTF-8 (Chinese) file name, with an ASCII fallback.

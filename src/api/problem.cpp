@@ -15,6 +15,7 @@ int http_status(ErrorKind kind) {
     case ErrorKind::Conflict: return 409;
     case ErrorKind::TooLarge: return 413;
     case ErrorKind::Busy: return 503;
+    case ErrorKind::TooManyRequests: return 429;
     case ErrorKind::Storage:
     case ErrorKind::Io:
     case ErrorKind::Render:
@@ -37,6 +38,7 @@ const char* title_for(int status) {
     case 413: return "请求内容过大";
     case 415: return "不支持的内容类型";
     case 422: return "内容无法打印";
+    case 429: return "请求过于频繁";
     case 431: return "请求头过大";
     case 503: return "服务繁忙";
     default: return "服务器内部错误";

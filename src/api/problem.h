@@ -12,7 +12,8 @@ namespace sanfang::api {
 
 // ErrorKind → HTTP status:
 //   InvalidInput 400, FontCoverage and Overflow 422 (well-formed but cannot be printed),
-//   Unauthorized 401, Forbidden 403, NotFound 404, Conflict 409, TooLarge 413,
+//   Unauthorized 401, Forbidden 403, NotFound 404, Conflict 409, TooLarge 413, TooManyRequests 429
+//   (the caller adds Retry-After: only it knows when the client's window ends), Busy 503,
 //   Storage/Io/Render/Internal 500 (with a generic detail: internals never reach a client).
 int http_status(ErrorKind kind);
 

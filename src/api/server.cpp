@@ -185,10 +185,12 @@ Pending refusal_pending(HttpResponse answer) {
 // thread only; the queue of parsed requests is shared with the handler threads that answer them.
 // A connection handles one request at a time, so pipelined requests are answered in order.
 struct Connection {
-  Connection(std::weak_ptr<Tcp::Peer> peer_, Tcp::Transport* transport_, std::size_t max_body_bytes)
-      : peer(std::move(peer_)), transport(transport_), framer(max_body_bytes) {}
+  Connection(std::weak_ptr<Tcp::Peer> peer_, std::string peer_address_, Tcp::Transport* transport_,
+             std::size_t max_body_bytes)
+      : peer(std::move(peer_)), peer_address(std::move(peer_address_)), transport(transport_), framer(max_body_bytes) {}
 
   const std::weak_ptr<Tcp::Peer> peer;
+  const std::string peer_address;
   Tcp::Transport* const transport;
   RequestFramer framer;                       // reactor thread only
   std::atomic<Clock::rep> request_started{0};  // first read of a partly received request; 0: none
@@ -362,6 +364,7 @@ struct Server::Impl {
     request->query = parse_query(target->query);
     request->headers = framed.headers;
     request->body = std::move(pending.request->body);
+    request->peer_address = connection->peer_address;
     const Route* route = match.route;
     if (answers_on_io_thread(*route)) return reply(dispatch(app, *route, *request));
 
@@ -500,7 +503,8 @@ class Server::Impl::ConnectionHandler : public Http::Handler {
     peer->putData(ParserData, std::make_shared<Http::RequestParser>(0));
     // A connection that has sent nothing is idle: closed quietly after the keep-alive timeout.
     peer->setIdle(true);
-    auto connection = std::make_shared<Connection>(peer, transport(), m_server->app.config.max_body_bytes);
+    auto connection =
+        std::make_shared<Connection>(peer, peer->address().host(), transport(), m_server->app.config.max_body_bytes);
     peer->putData(kConnectionKey, connection);
     m_server->track(connection);
   }

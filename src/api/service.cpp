@@ -20,6 +20,7 @@ Result<std::unique_ptr<Service>> Service::start(ServiceOptions options) {
   app.config.port = options.port;
   app.config.io_threads = options.io_threads;
   app.config.http = options.http;
+  app.config.trusted_proxies = options.trusted_proxies;
   app.clock = options.clock ? options.clock : &service->m_system_clock;
   app.school = options.school;
   app.school.code = options.school_code;
@@ -59,7 +60,10 @@ Result<std::unique_ptr<Service>> Service::start(ServiceOptions options) {
   service->m_sweeper = std::make_unique<jobs::ExpirySweeper>(*app.store, *app.clock, app.workflow,
                                                              options.expiry_sweep_interval);
   service->m_sweeper->start();
-  for (const auto& copy : layout->copies) app.copy_numbers.push_back(copy.number);
+  for (const auto& copy : layout->copies) {
+    app.copy_numbers.push_back(copy.number);
+    app.copy_labels[copy.number] = copy.label;
+  }
   // SPEC "Print room": jobs queued before a restart, or interrupted by it, run again.
   service->m_prints = TRY(jobs::PrintRunner::start({app.store, app.clock, app.codes, app.school, app.renders},
                                                    options.data_dir / "print-jobs", options.print));

@@ -35,6 +35,7 @@ struct ServiceOptions {
   workflow::SchoolProfile school;  // printed 丙方 block; its code is set from school_code
   int io_threads = 2;
   HttpLimits http;  // the handler pool, request deadline and read timeout
+  TrustedProxies trusted_proxies;  // whose X-Forwarded-For names the client (client_address.h)
   int render_threads = 0;  // 0: one per core
   workflow::Clock* clock = nullptr;  // default: the system clock
   // How often the invitation expiry sweeper wakes up (SPEC: expiry happens on time).

@@ -32,7 +32,8 @@ Status parse_listen(const std::string& text, api::ServiceOptions& options) {
 // (PostgreSQL connections of this instance), the handler pool
 // ("handler_threads", "handler_queue", "request_deadline_ms", "read_timeout_ms"), and the school's
 // printed 丙方 block: "school_name", "school_department", "school_address", "school_postcode",
-// "school_contact", "school_phone"}; command-line options win over the file.
+// "school_contact", "school_phone"}, and "trusted_proxies" (addresses or CIDR ranges of the
+// reverse proxies whose X-Forwarded-For names the client); command-line options win over the file.
 Status read_config(const std::string& path, api::ServiceOptions& options) {
   std::ifstream in(path);
   if (!in) return Error::make(ErrorKind::Io, "cannot read " + path);
@@ -62,6 +63,14 @@ Status read_config(const std::string& path, api::ServiceOptions& options) {
     else if (key == "school_postcode" && it->is_string()) options.school.postcode = it->get<std::string>();
     else if (key == "school_contact" && it->is_string()) options.school.contact = it->get<std::string>();
     else if (key == "school_phone" && it->is_string()) options.school.phone = it->get<std::string>();
+    else if (key == "trusted_proxies" && it->is_array()) {
+      std::vector<std::string> entries;
+      for (const auto& entry : *it) {
+        if (!entry.is_string()) return Error::invalid(path + ": " + key, "must be a list of strings");
+        entries.push_back(entry.get<std::string>());
+      }
+      options.trusted_proxies = TRY(api::TrustedProxies::parse(entries, path + ": " + key));
+    }
     else return Error::invalid(path + ": " + key, "unknown setting or wrong type");
   }
   return {};

@@ -16,6 +16,7 @@ const char* to_string(ErrorKind kind) {
     case ErrorKind::Io: return "io";
     case ErrorKind::Render: return "render";
     case ErrorKind::Busy: return "busy";
+    case ErrorKind::TooManyRequests: return "too_many_requests";
     case ErrorKind::Internal: return "internal";
   }
   return "internal";

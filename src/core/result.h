@@ -23,6 +23,7 @@ enum class ErrorKind {
   Io,
   Render,         // cairo / pango / poppler failed
   Busy,           // a bounded queue is full or a deadline passed: try again shortly (503)
+  TooManyRequests,  // one client asked too often within a window: try again later (429)
   Internal,
 };
 

@@ -67,6 +67,9 @@ class DocumentStore {
                                                      std::string_view pdf) = 0;
   // NotFound when the agreement has no stored document yet.
   virtual Result<SignedDocument> signed_document(std::int64_t agreement_id) = 0;
+  // The signed document whose PDF bytes hash to `sha256` (lower-case hex): "is this file one the
+  // school issued?" NotFound when no signed document has these bytes.
+  virtual Result<SignedDocument> signed_document_by_sha256(std::string_view sha256) = 0;
   virtual Result<std::string> blob_bytes(std::string_view sha256) = 0;
   // The blob's file on this machine's disk (blobs are files beside either database), so that a
   // large download is sent with sendfile rather than read into memory.

@@ -1052,6 +1052,16 @@ Result<SignedDocument> SqliteStore::signed_document(std::int64_t agreement_id) {
   return load_signed_document(agreement_id);
 }
 
+// No index on sha256: the table holds one row per signed agreement (tens of thousands a year),
+// and the public check that asks is rate-limited per client.
+Result<SignedDocument> SqliteStore::signed_document_by_sha256(std::string_view sha256) {
+  std::lock_guard lock(m_mutex);
+  auto row = TRY(m_db.prepare("SELECT agreement_id FROM signed_documents WHERE sha256 = ?"));
+  row.bind(1, sha256);
+  if (!TRY(row.step())) return Error::make(ErrorKind::NotFound, "没有与这份文件一致的协议文件");
+  return load_signed_document(row.int64(0));
+}
+
 Result<std::string> SqliteStore::blob_bytes(std::string_view sha256) { return m_blobs.read(sha256); }
 
 Result<std::filesystem::path> SqliteStore::blob_file(std::string_view sha256) { return m_blobs.file(sha256); }

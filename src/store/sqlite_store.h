@@ -126,6 +126,7 @@ class SqliteStore final : public Store {
   Result<SignedDocument> put_signed_document(const SignedDocument& document,
                                              std::string_view pdf) override;
   Result<SignedDocument> signed_document(std::int64_t agreement_id) override;
+  Result<SignedDocument> signed_document_by_sha256(std::string_view sha256) override;
   Result<std::string> blob_bytes(std::string_view sha256) override;
   Result<std::filesystem::path> blob_file(std::string_view sha256) override;
   Status record_verification(const VerificationRecord& record) override;

@@ -124,6 +124,7 @@ void ServiceFixture::start() {
   options.print = m_options.print;
   options.http = m_options.http;
   options.db = m_options.db;
+  options.trusted_proxies = m_options.trusted_proxies;
   auto service = api::Service::start(options);
   if (!service) FAIL("service did not start: " << service.error().describe());
   m_service = std::move(*service);

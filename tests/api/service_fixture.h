@@ -67,6 +67,7 @@ struct ServiceFixtureOptions {
   // copies DATA/verification.key to every instance.
   std::string db;
   std::filesystem::path verification_key_from;
+  api::TrustedProxies trusted_proxies;  // none: every client address is the TCP peer
 };
 
 class ServiceFixture {

@@ -164,6 +164,17 @@ Result<SignedDocument> PgStore::signed_document(std::int64_t agreement_id) {
   return m_pool->with_connection([&](Connection& c) { return load_signed_document(c, agreement_id); });
 }
 
+// No index on sha256, as in SQLite: one row per signed agreement, and the public check that asks
+// is rate-limited per client.
+Result<SignedDocument> PgStore::signed_document_by_sha256(std::string_view sha256) {
+  return m_pool->with_connection([&](Connection& c) -> Result<SignedDocument> {
+    auto rows = TRY(c.exec("SELECT agreement_id FROM signed_documents WHERE sha256 = $1 LIMIT 1",
+                           Params().add(sha256)));
+    if (rows.empty()) return Error::make(ErrorKind::NotFound, "没有与这份文件一致的协议文件");
+    return load_signed_document(c, rows.int64(0, 0));
+  });
+}
+
 Status PgStore::record_verification(const VerificationRecord& record) {
   return m_pool->with_connection([&](Connection& c) {
     return c.run("INSERT INTO verifications(at, token, serial, answer, client_address) VALUES ($1, $2, $3, $4, $5)",
