@@ -6,7 +6,9 @@
 
 #include "pg/pg_fixture.h"
 
+#include "api/documents.h"
 #include "api/service.h"
+#include "core/verification_token.h"
 
 using namespace sanfang;
 using sanfang::testing::DocumentsWorld;

@@ -86,7 +86,7 @@ TEST_CASE("a connection given back inside a transaction is closed, not reused", 
   CHECK(PQbackendPID(next->handle()) != first_pid);  // a fresh session, outside any transaction
 }
 
-TEST_CASE("a serialization failure runs the transaction again; a lasting one ends Busy", "[store][pg]") {
+TEST_CASE("a serialization failure runs the transaction again, and a lasting one ends Busy", "[store][pg]") {
   TestDatabase database;
   auto pool = ok(ConnectionPool::open({database.conninfo(), 2, std::chrono::seconds{10}, 3}));
   ok(pool->with_connection([](Connection& c) { return c.run("CREATE TABLE tries (n INTEGER)"); }));
