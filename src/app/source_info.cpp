@@ -14,7 +14,9 @@ Error stale_version() { return Error::make(ErrorKind::Conflict, "生源信息已
 
 Result<StudentSourceInfo> store_change(const Context& context, const workflow::Student& student,
                                        const workflow::SourceInfoChange& change, std::int64_t expected_version) {
-  return StudentSourceInfo{student, TRY(context.store.apply_source_info_change(change, expected_version))};
+  // TRY before the aggregate: leaving a statement expression mid-initialiser skips destructors.
+  workflow::SourceInfo stored = TRY(context.store.apply_source_info_change(change, expected_version));
+  return StudentSourceInfo{student, std::move(stored)};
 }
 
 }  // namespace

@@ -209,10 +209,12 @@ Result<std::vector<workflow::Attachment>> PgStore::load_attachments(Connection& 
                              " = $1 ORDER BY l.position",
                          Params().add(owner_id)));
   std::vector<workflow::Attachment> list;
-  for (int r = 0; r < rows.size(); ++r)
-    list.push_back(workflow::Attachment{rows.text(r, 0), TRY(workflow::parse_media_type(rows.text(r, 1))),
-                                        rows.int64(r, 2),
-                                        TRY(workflow::parse_attachment_purpose(rows.text(r, 3)))});
+  for (int r = 0; r < rows.size(); ++r) {
+    // TRY before the aggregate: leaving a statement expression mid-initialiser skips destructors.
+    const auto type = TRY(workflow::parse_media_type(rows.text(r, 1)));
+    const auto purpose = TRY(workflow::parse_attachment_purpose(rows.text(r, 3)));
+    list.push_back(workflow::Attachment{rows.text(r, 0), type, rows.int64(r, 2), purpose});
+  }
   return list;
 }
 

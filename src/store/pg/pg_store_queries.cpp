@@ -102,9 +102,9 @@ Result<std::vector<AgreementUpload>> PgStore::uploads_of(std::int64_t agreement_
       upload.id = rows.int64(r, 0);
       upload.agreement_id = agreement_id;
       upload.account_id = rows.int64(r, 1);
-      upload.attachment = workflow::Attachment{rows.text(r, 2), TRY(workflow::parse_media_type(rows.text(r, 3))),
-                                               rows.int64(r, 4),
-                                               TRY(workflow::parse_attachment_purpose(rows.text(r, 5)))};
+      const auto type = TRY(workflow::parse_media_type(rows.text(r, 3)));
+      const auto purpose = TRY(workflow::parse_attachment_purpose(rows.text(r, 5)));
+      upload.attachment = workflow::Attachment{rows.text(r, 2), type, rows.int64(r, 4), purpose};
       upload.uploaded_at = workflow::from_unix_seconds(rows.int64(r, 6));
       uploads.push_back(std::move(upload));
     }

@@ -4,40 +4,6 @@ namespace sanfang::store::pg {
 
 using workflow::Timestamp;
 
-Result<nlohmann::json> parse_json_column(const std::string& text, const char* column) {
-  auto parsed = nlohmann::json::parse(text, nullptr, false);
-  if (parsed.is_discarded())
-    return Error::make(ErrorKind::Storage, std::string("stored JSON is damaged in ") + column);
-  return parsed;
-}
-
-std::string chain_to_json(const workflow::ReviewChain& chain) {
-  nlohmann::json array = nlohmann::json::array();
-  for (auto level : chain) array.push_back(workflow::to_string(level));
-  return array.dump();
-}
-
-Result<workflow::ReviewChain> chain_from_json(const std::string& text) {
-  const auto array = TRY(parse_json_column(text, "review_chain"));
-  workflow::ReviewChain chain;
-  if (!array.is_array()) return Error::make(ErrorKind::Storage, "review_chain is not a list");
-  for (const auto& item : array) {
-    if (!item.is_string()) return Error::make(ErrorKind::Storage, "review_chain holds a non-name");
-    chain.push_back(TRY(workflow::parse_review_level(item.get<std::string>())));
-  }
-  return chain;
-}
-
-std::optional<std::int64_t> optional_seconds(const std::optional<Timestamp>& t) {
-  if (!t) return std::nullopt;
-  return workflow::to_unix_seconds(*t);
-}
-
-std::optional<Timestamp> optional_timestamp(const std::optional<std::int64_t>& seconds) {
-  if (!seconds) return std::nullopt;
-  return workflow::from_unix_seconds(*seconds);
-}
-
 Result<workflow::Agreement> agreement_from_row(const Rows& rows, int r) {
   workflow::Agreement a;
   a.id = rows.int64(r, 0);

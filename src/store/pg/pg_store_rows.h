@@ -8,6 +8,7 @@
 
 #include "core/result.h"
 #include "store/pg/pg_connection.h"
+#include "store/stored_values.h"
 #include "workflow/entities.h"
 
 namespace sanfang::store::pg {
@@ -21,12 +22,12 @@ inline constexpr const char* kAccountColumns =
     "SELECT id, username, role, student_no, employer_id, college_code, must_change_password,"
     " created_at FROM accounts ";
 
-Result<nlohmann::json> parse_json_column(const std::string& text, const char* column);
-std::string chain_to_json(const workflow::ReviewChain& chain);
-Result<workflow::ReviewChain> chain_from_json(const std::string& text);
-
-std::optional<std::int64_t> optional_seconds(const std::optional<workflow::Timestamp>& t);
-std::optional<workflow::Timestamp> optional_timestamp(const std::optional<std::int64_t>& seconds);
+// The column conversions both backends share (store/stored_values.h).
+using store::chain_from_json;
+using store::chain_to_json;
+using store::optional_seconds;
+using store::optional_timestamp;
+using store::parse_json_column;
 
 // Row `row` of a result that selected kAgreementColumns / kAccountColumns.
 Result<workflow::Agreement> agreement_from_row(const Rows& rows, int row);
