@@ -32,10 +32,10 @@ for phase in "${phases[@]}"; do
     tsan)
       CC=clang CXX=clang++ cmake -S "$here" -B "$here/build-tsan" -G Ninja "${sanitizer_flags[@]}" \
         -DSANFANG_SANITIZE=thread >/dev/null
-      cmake --build "$here/build-tsan" -j"$jobs" --target jobs_tests store_tests api_tests api_print_tests
+      cmake --build "$here/build-tsan" -j"$jobs" --target jobs_tests store_contract_tests api_tests api_print_tests
       export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$here/tests/sanitizers/tsan.supp"
       ctest --test-dir "$here/build-tsan" --output-on-failure -j"$jobs" \
-        -R '^jobs\.|^store\.(8 threads|two concurrent|a stale version)|^api\..*concurrent|^api\..*print job'
+        -R '^jobs\.|^store\.contract\.(8 threads|two concurrent|runners on their own)|^api\..*concurrent|^api\..*print job'
       ;;
     *)
       echo "test-sanitizers: unknown phase $phase (asan or tsan)" >&2
