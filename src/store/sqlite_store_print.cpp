@@ -1,6 +1,7 @@
 // The print room area of the SQLite store: print jobs, their frozen lists and the per-copy print
 // records (SPEC "Print room").
 #include "store/sqlite_store.h"
+#include "store/stored_values.h"
 
 #include <nlohmann/json.hpp>
 
@@ -23,30 +24,10 @@ constexpr const char* kJobColumns =
     " started_at, finished_at, file_size, sha256, failures, retry_at, last_error, lease_owner, lease_expires_at"
     " FROM print_jobs ";
 
-Result<PrintRequest> request_from_json(const std::string& text) {
-  const json in = json::parse(text, nullptr, false);
-  if (!in.is_object()) return Error::make(ErrorKind::Storage, "print_jobs.request is not a JSON object");
-  PrintRequest request;
-  try {
-    if (in.contains("college")) request.college = in["college"].get<std::string>();
-    if (in.contains("major")) request.major = in["major"].get<std::string>();
-    if (in.contains("signed_from"))
-      request.signed_from = TRY(workflow::parse_calendar_date(in["signed_from"].get<std::string>(), "signed_from"));
-    if (in.contains("signed_to"))
-      request.signed_to = TRY(workflow::parse_calendar_date(in["signed_to"].get<std::string>(), "signed_to"));
-    request.serials = in.value("serials", std::vector<std::string>{});
-    request.copies = in.at("copies").get<std::vector<int>>();
-    request.separator_sheets = in.at("separator_sheets").get<bool>();
-  } catch (const json::exception& e) {
-    return Error::make(ErrorKind::Storage, std::string("print_jobs.request: ") + e.what());
-  }
-  return request;
-}
-
 Result<PrintJob> job_from_row(const sqlite::Statement& row) {
   PrintJob job;
   job.id = row.int64(0);
-  job.request = TRY(request_from_json(row.text(1)));
+  job.request = TRY(print_request_from_json(row.text(1)));
   job.origin = row.text(2) == "cli" ? workflow::PrintJobOrigin::Cli : workflow::PrintJobOrigin::Service;
   const auto state = workflow::print_job_state_from_string(row.text(3));
   if (!state) return Error::make(ErrorKind::Storage, "unknown print job state " + row.text(3));

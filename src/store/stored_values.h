@@ -10,6 +10,7 @@
 
 #include "core/result.h"
 #include "workflow/entities.h"
+#include "workflow/print_job.h"
 
 namespace sanfang::store {
 
@@ -47,6 +48,27 @@ inline std::optional<std::int64_t> optional_seconds(const std::optional<workflow
 inline std::optional<workflow::Timestamp> optional_timestamp(const std::optional<std::int64_t>& seconds) {
   if (!seconds) return std::nullopt;
   return workflow::from_unix_seconds(*seconds);
+}
+
+// A print job's request as stored in print_jobs.request (written by the print store's insert).
+inline Result<workflow::PrintRequest> print_request_from_json(const std::string& text) {
+  const nlohmann::json in = nlohmann::json::parse(text, nullptr, false);
+  if (!in.is_object()) return Error::make(ErrorKind::Storage, "print_jobs.request is not a JSON object");
+  workflow::PrintRequest request;
+  try {
+    if (in.contains("college")) request.college = in["college"].get<std::string>();
+    if (in.contains("major")) request.major = in["major"].get<std::string>();
+    if (in.contains("signed_from"))
+      request.signed_from = TRY(workflow::parse_calendar_date(in["signed_from"].get<std::string>(), "signed_from"));
+    if (in.contains("signed_to"))
+      request.signed_to = TRY(workflow::parse_calendar_date(in["signed_to"].get<std::string>(), "signed_to"));
+    request.serials = in.value("serials", std::vector<std::string>{});
+    request.copies = in.at("copies").get<std::vector<int>>();
+    request.separator_sheets = in.at("separator_sheets").get<bool>();
+  } catch (const nlohmann::json::exception& e) {
+    return Error::make(ErrorKind::Storage, std::string("print_jobs.request: ") + e.what());
+  }
+  return request;
 }
 
 }  // namespace sanfang::store
