@@ -2,6 +2,7 @@
 // records (SPEC "Print room").
 #include "store/sqlite_store.h"
 #include "store/stored_values.h"
+#include "workflow/print_audit.h"
 
 #include <nlohmann/json.hpp>
 
@@ -56,18 +57,6 @@ std::optional<std::int64_t> account_or_null(std::int64_t id) {
 
 // The caller reads the job again to tell the client its current state.
 Error state_conflict(std::string message) { return Error::make(ErrorKind::Conflict, std::move(message), "state"); }
-
-// The audit reason of one agreement in a job: which copies, and which of them are reprints.
-std::string print_reason(std::int64_t job_id, const std::vector<int>& copies, const std::vector<int>& reprints) {
-  std::string reason = "打印任务 #" + std::to_string(job_id) + "：第 ";
-  for (std::size_t i = 0; i < copies.size(); ++i) reason += (i ? "、" : "") + std::to_string(copies[i]);
-  reason += " 联";
-  for (int copy : copies) {
-    const int before = reprints[static_cast<std::size_t>(copy - 1)];
-    if (before > 0) reason += "；第 " + std::to_string(copy) + " 联补打第 " + std::to_string(before) + " 次";
-  }
-  return reason;
-}
 
 }  // namespace
 
@@ -196,7 +185,7 @@ Result<PrintJob> SqliteStore::create_print_job(const PrintRequest& request, work
             .run());
     insert_item.reset();
     events.push_back({"agreement", std::to_string(item.agreement_id), "print", by.account_id, by.role, now, "", "",
-                      print_reason(job_id, request.copies, item.reprints)});
+                      workflow::print_audit_reason(job_id, request.copies, item.reprints)});
   }
   TRY(append_audit_events(events, std::to_string(job_id)));
   TRY(transaction.commit());

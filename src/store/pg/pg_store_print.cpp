@@ -2,6 +2,7 @@
 // lease rules that let any instance's runner take a job, exactly one at a time.
 #include "store/pg/pg_store.h"
 #include "store/stored_values.h"
+#include "workflow/print_audit.h"
 
 #include <map>
 #include <set>
@@ -66,18 +67,6 @@ std::optional<std::int64_t> account_or_null(std::int64_t id) {
 Error state_conflict(std::string message) { return Error::make(ErrorKind::Conflict, std::move(message), "state"); }
 
 Error not_held() { return state_conflict("打印任务已不由本进程运行"); }
-
-// The audit reason of one agreement in a job: which copies, and which of them are reprints.
-std::string print_reason(std::int64_t job_id, const std::vector<int>& copies, const std::vector<int>& reprints) {
-  std::string reason = "打印任务 #" + std::to_string(job_id) + "：第 ";
-  for (std::size_t i = 0; i < copies.size(); ++i) reason += (i ? "、" : "") + std::to_string(copies[i]);
-  reason += " 联";
-  for (int copy : copies) {
-    const int before = reprints[static_cast<std::size_t>(copy - 1)];
-    if (before > 0) reason += "；第 " + std::to_string(copy) + " 联补打第 " + std::to_string(before) + " 次";
-  }
-  return reason;
-}
 
 }  // namespace
 
@@ -204,7 +193,7 @@ Result<PrintJob> PgStore::create_print_job(const PrintRequest& request, workflow
                            {"student_no", item.student_no},
                            {"reprints", json(item.reprints).dump()}});
       events.push_back({"agreement", std::to_string(item.agreement_id), "print", by.account_id, by.role, now, "", "",
-                        print_reason(job_id, request.copies, item.reprints)});
+                        workflow::print_audit_reason(job_id, request.copies, item.reprints)});
     }
     TRY(c.run("INSERT INTO print_records(agreement_id, copy, ordinal, job_id, printed_by, printed_by_name, printed_at)"
               " SELECT r.agreement_id, r.copy, r.ordinal, $2, $3, $4, $5"
