@@ -15,6 +15,7 @@ packages=(
   chromium
   cracklib-runtime
   clang libclang-rt-14-dev
+  nginx-light
 )
 
 missing=()
