@@ -143,6 +143,8 @@ class PgStore final : public Store {
                                              std::string_view pdf) override;
   Result<SignedDocument> signed_document(std::int64_t agreement_id) override;
   Result<SignedDocument> signed_document_by_sha256(std::string_view sha256) override;
+  Result<StoredBlob> put_blob_file(const std::filesystem::path& file, std::string_view sha256,
+                                   workflow::Timestamp now) override;
   Result<std::string> blob_bytes(std::string_view sha256) override;
   Result<std::filesystem::path> blob_file(std::string_view sha256) override;
   Status record_verification(const VerificationRecord& record) override;
@@ -212,6 +214,8 @@ class PgStore final : public Store {
                             std::optional<std::int64_t> agreement_id, workflow::Timestamp now);
   // Checks and stores the bytes (chunks, then the blobs row) once per content.
   Result<StoredBlob> put_blob(std::string_view bytes, workflow::Timestamp created_at);
+  // Where blob_file() keeps this machine's copy of a blob (the name is checked by the caller).
+  std::filesystem::path cache_path_of(std::string_view sha256) const;
 
   PgStoreOptions m_options;
   std::shared_ptr<pg::ConnectionPool> m_pool;
