@@ -1083,4 +1083,22 @@ Result<VerificationSummary> SqliteStore::verifications(std::string_view serial, 
   return summary;
 }
 
+// ---- periodic work ---------------------------------------------------------------------------------
+
+Result<bool> SqliteStore::claim_periodic_run(std::string_view name, std::chrono::seconds period,
+                                             workflow::Timestamp now) {
+  // One write transaction (BEGIN IMMEDIATE): other processes on this file wait for it, so the
+  // check and the record cannot interleave.
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+  auto claim = TRY(m_db.prepare(
+      "INSERT INTO periodic_runs(name, last_run_at) VALUES (?1, ?2)"
+      " ON CONFLICT(name) DO UPDATE SET last_run_at = excluded.last_run_at"
+      " WHERE periodic_runs.last_run_at <= ?2 - ?3"));
+  TRY(claim.bind(1, name).bind(2, workflow::to_unix_seconds(now)).bind(3, static_cast<std::int64_t>(period.count())).run());
+  const bool claimed = m_db.changes() > 0;
+  TRY(transaction.commit());
+  return claimed;
+}
+
 }  // namespace sanfang::store

@@ -162,6 +162,9 @@ class SqliteStore final : public Store {
                                               workflow::Timestamp now) override;
   Result<std::vector<PrintRecord>> print_records(std::int64_t agreement_id) override;
 
+  Result<bool> claim_periodic_run(std::string_view name, std::chrono::seconds period,
+                                  workflow::Timestamp now) override;
+
  private:
   SqliteStore(SqliteStoreOptions options, sqlite::Database db, BlobStore blobs)
       : m_options(std::move(options)), m_db(std::move(db)), m_blobs(std::move(blobs)) {

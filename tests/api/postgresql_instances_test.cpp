@@ -244,3 +244,43 @@ TEST_CASE("a print job whose instance stopped renewing its lease mid-job is fini
   CHECK(require_ok(first.app().store->print_job(id)).state == workflow::PrintJobState::Done);
   check_recorded_once(first.app(), id, kAgreements);
 }
+
+TEST_CASE("two instances sweeping in one period expire each invitation once and record one run",
+          "[api][postgresql][expiry]") {
+  test::TestDatabase database;
+  ServiceFixtureOptions first_options;
+  first_options.db = database.url();
+  ServiceFixture first(first_options);
+  ServiceFixtureOptions second_options = first_options;
+  second_options.verification_key_from = first.data_dir() / "verification.key";
+  ServiceFixture second(second_options);
+  DocumentsWorld world(first.app());
+  std::vector<std::int64_t> invitations;
+  for (std::size_t i = 0; i < 3; ++i) {
+    world.add_verified_student(student_no(i), kNames[i]);
+    invitations.push_back(world.invited(student_no(i)).id);
+  }
+
+  // Both wake after the invitations ran out (SPEC: 14 days after sending), in the same period.
+  const auto later = first.clock().now() + std::chrono::days(15);
+  first.clock().set(later);
+  second.clock().set(later);
+  const auto by_first = require_ok(first.service().expiry_sweeper().run_if_due());
+  const auto by_second = require_ok(second.service().expiry_sweeper().run_if_due());
+  CHECK(by_first.has_value() != by_second.has_value());
+  const auto& sweep = by_first ? *by_first : *by_second;
+  CHECK(sweep.expired == 3);
+
+  for (const std::int64_t id : invitations) {
+    CHECK(require_ok(second.app().store->agreement(id)).state == workflow::AgreementState::Expired);
+    int expiries = 0;
+    for (const auto& record : require_ok(first.app().store->audit_trail("agreement", std::to_string(id))))
+      if (record.event.to_state == "expired") ++expiries;
+    CHECK(expiries == 1);
+  }
+  auto connection = database.connect();
+  const auto runs = require_ok(connection.exec("SELECT name, last_run_at FROM periodic_runs"));
+  REQUIRE(runs.size() == 1);
+  CHECK(runs.text(0, 0) == "invitation_expiry");
+  CHECK(runs.int64(0, 1) == workflow::to_unix_seconds(later));
+}

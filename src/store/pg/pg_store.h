@@ -178,6 +178,9 @@ class PgStore final : public Store {
                                               workflow::Timestamp now) override;
   Result<std::vector<PrintRecord>> print_records(std::int64_t agreement_id) override;
 
+  Result<bool> claim_periodic_run(std::string_view name, std::chrono::seconds period,
+                                  workflow::Timestamp now) override;
+
  private:
   PgStore(PgStoreOptions options, std::shared_ptr<pg::ConnectionPool> pool)
       : m_options(std::move(options)), m_pool(std::move(pool)) {
