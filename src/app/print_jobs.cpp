@@ -48,11 +48,12 @@ Result<PrintJobFile> print_job_file(const Context& context, const workflow::Acto
   workflow::PrintJob job = TRY(print_job(context, actor, id));
   if (job.state != workflow::PrintJobState::Done)
     return Error::make(ErrorKind::Conflict, "打印任务尚未完成，没有可下载的文件", "state");
-  std::error_code ec;
-  if (!context.prints || !std::filesystem::exists(context.prints->file_of(job.id), ec))
-    return Error::make(ErrorKind::NotFound, "该打印任务的文件不在服务器上");
-  std::filesystem::path file = context.prints->file_of(job.id);
-  return PrintJobFile{std::move(job), std::move(file)};
+  auto file = context.store.blob_file(job.sha256);
+  if (!file) {
+    if (file.error().kind == ErrorKind::NotFound) return Error::make(ErrorKind::NotFound, "该打印任务的文件不在服务器上");
+    return file.take_error();
+  }
+  return PrintJobFile{std::move(job), std::move(*file)};
 }
 
 Result<workflow::PrintJob> cancel_print_job(const Context& context, const workflow::Actor& actor,

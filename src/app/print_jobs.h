@@ -36,8 +36,9 @@ struct PrintJobFile {
   std::filesystem::path file;
 };
 
-// A finished job's PDF on this machine. Conflict naming state while the job is not done; NotFound
-// when the file is not here (a job finished by `sanfang batch` wrote where it was told to).
+// A finished job's PDF as a file on this machine: the blob the job's sha256 names, from any
+// instance (Store::blob_file). Conflict naming state while the job is not done; NotFound when the
+// store has no such blob (a job finished by `sanfang batch` wrote where it was told to).
 Result<PrintJobFile> print_job_file(const Context& context, const workflow::Actor& actor, std::int64_t id);
 
 // A queued or running job stops: its records are voided and no file is left. Conflict naming

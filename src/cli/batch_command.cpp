@@ -207,7 +207,7 @@ int batch_command(const std::vector<std::string>& raw_args) {
   {
     jobs::LeaseKeeper lease(**store, clock, job_id, owner, run_options.lease);
     for (;;) {
-      outcome = jobs::run_claimed_print_job(context, *job, lease, output, run_options,
+      outcome = jobs::run_claimed_print_job(context, *job, lease, jobs::PrintDestination{output}, run_options,
                                             [&](int done, int) { progress.update(done); }, stop);
       if (outcome != jobs::PrintRunOutcome::Retrying) break;
       std::fprintf(stderr, "\nsanfang batch: job %lld failed for now; it is tried again\n", static_cast<long long>(job_id));

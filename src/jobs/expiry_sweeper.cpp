@@ -1,13 +1,15 @@
 #include "jobs/expiry_sweeper.h"
 
+#include <algorithm>
+
 #include "core/log.h"
 
 namespace sanfang::jobs {
 
-ExpirySweeper::ExpirySweeper(store::AgreementStore& store, const workflow::Clock& clock,
-                             const workflow::WorkflowOptions& options,
+ExpirySweeper::ExpirySweeper(store::AgreementStore& store, store::PeriodicStore& periodic,
+                             const workflow::Clock& clock, const workflow::WorkflowOptions& options,
                              std::chrono::milliseconds interval)
-    : m_store(store), m_clock(clock), m_options(options), m_interval(interval) {}
+    : m_store(store), m_periodic(periodic), m_clock(clock), m_options(options), m_interval(interval) {}
 
 ExpirySweeper::~ExpirySweeper() { stop(); }
 
@@ -31,17 +33,23 @@ Result<store::ExpirySweep> ExpirySweeper::run_once() {
   return store::expire_due_invitations(m_store, m_options, m_clock.now());
 }
 
+Result<std::optional<store::ExpirySweep>> ExpirySweeper::run_if_due() {
+  const auto period = std::max(std::chrono::ceil<std::chrono::seconds>(m_interval), std::chrono::seconds(1));
+  if (!TRY(m_periodic.claim_periodic_run(kPeriodicName, period, m_clock.now()))) return std::optional<store::ExpirySweep>();
+  return std::optional<store::ExpirySweep>(TRY(run_once()));
+}
+
 void ExpirySweeper::loop() {
   std::unique_lock lock(m_mutex);
   while (!m_stopping) {
     lock.unlock();
-    auto sweep = run_once();
+    auto sweep = run_if_due();
     if (!sweep) {
       // The next pass retries; nothing was half-done because each expiry is its own transaction.
       log::background_failure(log::BackgroundTask::ExpirySweep, "expiry_sweep_failed",
                               {{"error", sweep.error().describe()}});
-    } else if (sweep->expired > 0) {
-      log::info("invitations_expired", {{"count", sweep->expired}});
+    } else if (*sweep && (*sweep)->expired > 0) {
+      log::info("invitations_expired", {{"count", (*sweep)->expired}});
     }
     lock.lock();
     m_wake.wait_for(lock, m_interval, [this] { return m_stopping; });

@@ -1,16 +1,21 @@
 // The invitation expiry sweeper (SPEC: "an invitation expires 14 days after it was (last) sent;
 // expiry happens on time whether or not anyone is looking"). A background thread wakes every
-// `interval`, reads the service clock and expires what is due. The clock is the service's own, so
-// tests move a ManualClock and call run_once() to sweep deterministically.
+// `interval`, reads the service clock and expires what is due — once per interval for the whole
+// installation: several instances on one database each wake, and the one the store's periodic
+// record picks sweeps (store/periodic_store.h). The clock is the service's own, so tests move a
+// ManualClock and call run_once() to sweep deterministically.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
+#include <string_view>
 #include <thread>
 
 #include "core/result.h"
 #include "store/invitation_expiry.h"
+#include "store/periodic_store.h"
 #include "workflow/agreement_rules.h"
 #include "workflow/clock.h"
 
@@ -18,7 +23,10 @@ namespace sanfang::jobs {
 
 class ExpirySweeper {
  public:
-  ExpirySweeper(store::AgreementStore& store, const workflow::Clock& clock,
+  // The name of the sweep's periodic record.
+  static constexpr std::string_view kPeriodicName = "invitation_expiry";
+
+  ExpirySweeper(store::AgreementStore& store, store::PeriodicStore& periodic, const workflow::Clock& clock,
                 const workflow::WorkflowOptions& options, std::chrono::milliseconds interval);
   ~ExpirySweeper();
   ExpirySweeper(const ExpirySweeper&) = delete;
@@ -29,11 +37,15 @@ class ExpirySweeper {
   void stop();
   // One pass at the clock's current time, on the caller's thread.
   Result<store::ExpirySweep> run_once();
+  // What the thread does at each wake-up: the pass, when no instance made one in the last
+  // interval (whole seconds, at least one); nullopt when another did.
+  Result<std::optional<store::ExpirySweep>> run_if_due();
 
  private:
   void loop();
 
   store::AgreementStore& m_store;
+  store::PeriodicStore& m_periodic;
   const workflow::Clock& m_clock;
   const workflow::WorkflowOptions& m_options;
   std::chrono::milliseconds m_interval;

@@ -21,7 +21,13 @@ std::string host_name() {
 
 std::string this_process_lease_owner() { return host_name() + ":" + std::to_string(::getpid()); }
 
+std::string new_runner_lease_owner() {
+  static std::atomic<int> runners{0};
+  return this_process_lease_owner() + "/" + std::to_string(++runners);
+}
+
 bool lease_owner_is_dead(std::string_view owner) {
+  owner = owner.substr(0, owner.find('/'));  // a runner of the process: the process decides
   const std::size_t colon = owner.rfind(':');
   if (colon == std::string_view::npos || owner.substr(0, colon) != host_name()) return false;
   const std::string_view digits = owner.substr(colon + 1);

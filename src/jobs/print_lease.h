@@ -26,7 +26,12 @@ inline constexpr std::chrono::seconds kLeaseDefault{30};
 // "host:pid" of this process.
 std::string this_process_lease_owner();
 
-// True when `owner` names a process of this host that no longer runs.
+// "host:pid/N" for the N-th print runner of this process: each runner holds leases of its own, so
+// that two services in one process (tests of several instances) take jobs over from each other
+// exactly as two processes would.
+std::string new_runner_lease_owner();
+
+// True when `owner` ("host:pid" or "host:pid/N") names a process of this host that no longer runs.
 bool lease_owner_is_dead(std::string_view owner);
 
 // Ends the leases that dead processes of this host still hold on unfinished jobs, so that they

@@ -186,7 +186,7 @@ SliceResult draw_slice(std::int64_t job_id, JobStream& job, const std::vector<Pr
 
 // The job's work of one run; every error is returned, for end_with_error to decide.
 Result<PrintRunOutcome> draw_job(const PrintContext& context, const PrintJob& job, const LeaseKeeper& lease,
-                                 const std::filesystem::path& output, const PrintRunOptions& options,
+                                 const PrintDestination& output, const PrintRunOptions& options,
                                  const std::function<void(int done, int total)>& progress,
                                  const std::atomic<bool>& stop) {
   store::Store& store = *context.store;
@@ -196,7 +196,7 @@ Result<PrintRunOutcome> draw_job(const PrintContext& context, const PrintJob& jo
   if (job.request.separator_sheets) separators = TRY(plan_separators(context, job));
 
   auto shared = std::make_shared<JobStream>();
-  shared->output = TRY(PrintOutput::create(output));
+  shared->output = TRY(PrintOutput::create(output.file));
 
   RenderPool& pool = *context.renders;
   const int thread = pool.size() - 1;
@@ -287,10 +287,13 @@ Result<PrintRunOutcome> draw_job(const PrintContext& context, const PrintJob& jo
                         }).get());
   closer.reset();
   const std::string sha256 = TRY(shared->output->commit());
+  // Stored before the job is done, so that a done job's file is always there to send. A job
+  // cancelled in between leaves a blob no job names (harmless: blobs are only ever added).
+  if (output.into_store) TRY(store.put_blob_file(output.file, sha256, context.clock->now()));
   if (auto recorded = store.finish_print_job(job.id, pages, shared->output->size(), sha256, context.clock->now());
       !recorded) {
     std::error_code ignored;
-    std::filesystem::remove(output, ignored);
+    std::filesystem::remove(output.file, ignored);
     if (recorded.error().kind == ErrorKind::Conflict) return PrintRunOutcome::Cancelled;
     return recorded.take_error();
   }
@@ -333,10 +336,27 @@ PrintRunOutcome end_with_error(const PrintContext& context, const PrintJob& job,
   return PrintRunOutcome::Retrying;
 }
 
+// A finished file `ID.pdf` left in the runner's folder: by a version that kept outputs there, or
+// by a run that stopped between writing it and storing it. A done job's file becomes its blob;
+// the file of a cancelled or failed job goes; a job still to run writes it again.
+void store_left_output(const PrintContext& context, const std::filesystem::path& file) {
+  const std::string stem = file.stem().string();
+  if (file.extension() != ".pdf" || stem.empty() || stem.size() > 18 || stem.find_first_not_of("0123456789") != std::string::npos) return;
+  auto job = context.store->print_job(std::stoll(stem));
+  if (!job) return;
+  std::error_code ec;
+  if (job->state == workflow::PrintJobState::Cancelled || job->state == workflow::PrintJobState::Failed) {
+    std::filesystem::remove(file, ec);
+  } else if (job->state == workflow::PrintJobState::Done) {
+    if (auto stored = context.store->put_blob_file(file, job->sha256, context.clock->now()); !stored)
+      log::warn("print_job_file_not_stored", {{"job_id", job->id}, {"error", stored.error().describe()}});
+  }
+}
+
 }  // namespace
 
 PrintRunOutcome run_claimed_print_job(const PrintContext& context, const PrintJob& job, const LeaseKeeper& lease,
-                                      const std::filesystem::path& output, const PrintRunOptions& options,
+                                      const PrintDestination& output, const PrintRunOptions& options,
                                       const std::function<void(int done, int total)>& progress,
                                       const std::atomic<bool>& stop) {
   // Runners that died on it count as failures too: a job that kills every runner ends here.
@@ -363,10 +383,11 @@ Result<std::unique_ptr<PrintRunner>> PrintRunner::start(PrintContext context, st
                                                         PrintRunOptions options) {
   TRY(store::make_private_folder(folder));
   std::error_code ec;
-  // Temporary files of jobs interrupted by a crash: those jobs start again from the beginning.
   for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
     const std::string name = entry.path().filename().string();
+    // Temporary files of jobs interrupted by a crash: those jobs start again from the beginning.
     if (name.starts_with(".") && name.find(".pdf.") != std::string::npos) std::filesystem::remove(entry.path(), ec);
+    else store_left_output(context, entry.path());
   }
   std::unique_ptr<PrintRunner> runner(new PrintRunner(std::move(context), std::move(folder), options));
   runner->m_thread = std::thread([raw = runner.get()] { raw->run(); });
@@ -397,7 +418,7 @@ void PrintRunner::run() {
   // Without a wake-up (a job queued by another process, a retry falling due), the queue is looked
   // at this often.
   constexpr auto kPoll = std::chrono::seconds(2);
-  const std::string owner = this_process_lease_owner();
+  const std::string owner = new_runner_lease_owner();
   while (!m_stop) {
     break_dead_leases(*m_context.store, *m_context.clock);
     const workflow::Timestamp now = m_context.clock->now();
@@ -409,7 +430,7 @@ void PrintRunner::run() {
       const PrintJob& job = **claimed;
       log::info("print_job_claimed", {{"job_id", job.id}, {"owner", owner}, {"failures", job.failures}});
       LeaseKeeper lease(*m_context.store, *m_context.clock, job.id, owner, m_options.lease);
-      const PrintRunOutcome outcome = run_claimed_print_job(m_context, job, lease, file_of(job.id), m_options, {}, m_stop);
+      const PrintRunOutcome outcome = run_claimed_print_job(m_context, job, lease, {file_of(job.id), true}, m_options, {}, m_stop);
       if (outcome == PrintRunOutcome::Stopped && !lease.lost()) {
         if (auto released = m_context.store->release_print_job(job.id, owner); !released)
           log::warn("print_job_not_released", {{"job_id", job.id}, {"error", released.error().describe()}});

@@ -65,20 +65,31 @@ enum class PrintRunOutcome {
   Failed,     // the job is `failed` with its reason
 };
 
+// Where a run's PDF goes: written to `file` (a temporary file beside it until the run ends).
+// With `into_store` (the service's queue) the finished file then becomes a blob in the store
+// (Store::put_blob_file) before the job is recorded done, so that every instance can send it and
+// another runner can finish the job if this one dies; `file` is gone afterwards. Without it
+// (`sanfang batch -o`) the file stays where it was asked for.
+struct PrintDestination {
+  std::filesystem::path file;
+  bool into_store = false;
+};
+
 // Runs a job claimed under `lease` (Store::claim_print_job / claim_next_print_job) to the end of
 // this run on the calling thread, writing the PDF to `output`. `progress` is called with (done,
 // total) after every slice; `stop` asks it to end at the next slice. Every error ends in the store
 // (Retrying or Failed, see above) and is logged and counted; nothing is left `running` but a
 // stopped run, whose caller releases it or lets its lease run out.
 PrintRunOutcome run_claimed_print_job(const PrintContext& context, const workflow::PrintJob& job,
-                                      const LeaseKeeper& lease, const std::filesystem::path& output,
+                                      const LeaseKeeper& lease, const PrintDestination& output,
                                       const PrintRunOptions& options,
                                       const std::function<void(int done, int total)>& progress,
                                       const std::atomic<bool>& stop);
 
 // The service's print queue: one background thread that claims jobs one after another, oldest
 // first — queued service jobs when due, and jobs of any origin whose runner died (an expired
-// lease, or a dead process of this host) — and runs them. Files go to `folder`/ID.pdf.
+// lease, or a dead process of this host) — and runs them. A job's PDF is written in `folder`
+// (this machine's) and stored as a blob when finished: downloads go through Store::blob_file.
 class PrintRunner {
  public:
   static Result<std::unique_ptr<PrintRunner>> start(PrintContext context, std::filesystem::path folder,
@@ -89,11 +100,11 @@ class PrintRunner {
   void wake();
   // Ends the running job at its next slice (released to the queue, to be resumed) and the thread.
   void stop();
-  std::filesystem::path file_of(std::int64_t job_id) const;
 
  private:
   PrintRunner(PrintContext context, std::filesystem::path folder, PrintRunOptions options);
   void run();
+  std::filesystem::path file_of(std::int64_t job_id) const;
 
   PrintContext m_context;
   std::filesystem::path m_folder;

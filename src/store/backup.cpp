@@ -41,7 +41,7 @@ constexpr std::string_view kBlobFolder = "blobs";
 // WeChat callback secret. Without the key, no printed QR code of the folder verifies.
 constexpr std::array<std::string_view, 2> kSecretFiles = {"verification.key", "wechat.secret"};
 // Members read whole into memory are small: a manifest lists one line per blob; secrets are
-// a few dozen bytes; a blob is at most an attachment's size.
+// a few dozen bytes. The database and blobs (print jobs' PDFs among them) are streamed.
 constexpr std::int64_t kMaxManifestBytes = 256LL * 1024 * 1024;
 constexpr std::int64_t kMaxSecretBytes = 64 * 1024;
 constexpr std::size_t kChunkBytes = 64 * 1024;
@@ -340,6 +340,21 @@ struct Unpacked {
   std::string manifest;
 };
 
+// The current member, written whole and durable to `target` while its digest is counted.
+Result<FileDigest> unpack_to_file(ArchiveIn& in, const std::filesystem::path& target) {
+  auto file = TRY(core::AtomicFile::create(target, kPrivateFileMode));
+  Sha256Stream hash;
+  std::int64_t written = 0;
+  TRY(in.read([&](std::string_view piece) -> Status {
+    hash.update(piece);
+    written += static_cast<std::int64_t>(piece.size());
+    if (!file.write(piece)) return Error::make(ErrorKind::Io, "cannot write " + target.string());
+    return {};
+  }));
+  TRY(file.commit());
+  return FileDigest{hash.hex_digest(), written};
+}
+
 Result<Unpacked> unpack(ArchiveIn& in, const std::filesystem::path& staging) {
   const std::string database = database_name();
   const auto blobs = TRY(BlobStore::open({staging / kBlobFolder}));
@@ -353,17 +368,7 @@ Result<Unpacked> unpack(ArchiveIn& in, const std::filesystem::path& staging) {
       unpacked.manifest = TRY(in.read_all(name, size, kMaxManifestBytes));
       has_manifest = true;
     } else if (name == database) {
-      auto file = TRY(core::AtomicFile::create(staging / database, kPrivateFileMode));
-      Sha256Stream hash;
-      std::int64_t written = 0;
-      TRY(in.read([&](std::string_view piece) -> Status {
-        hash.update(piece);
-        written += static_cast<std::int64_t>(piece.size());
-        if (!file.write(piece)) return Error::make(ErrorKind::Io, "cannot write " + (staging / database).string());
-        return {};
-      }));
-      TRY(file.commit());
-      unpacked.files[name] = {hash.hex_digest(), written};
+      unpacked.files[name] = TRY(unpack_to_file(in, staging / database));
     } else if (is_secret_name(name)) {
       const std::string bytes = TRY(in.read_all(name, size, kMaxSecretBytes));
       auto file = TRY(core::AtomicFile::create(staging / name, kPrivateFileMode));
@@ -371,8 +376,10 @@ Result<Unpacked> unpack(ArchiveIn& in, const std::filesystem::path& staging) {
       TRY(file.commit());
       unpacked.files[name] = {sha256_hex(bytes), static_cast<std::int64_t>(bytes.size())};
     } else if (name.starts_with(std::string(kBlobFolder) + "/")) {
-      const std::string bytes = TRY(in.read_all(name, size, BlobStoreOptions{}.max_bytes));
-      auto stored = blobs.put(bytes);
+      // Streamed to a file that the blob store then adopts: a print job's PDF may be any size.
+      const std::filesystem::path incoming = staging / ".incoming-blob";
+      const FileDigest digest = TRY(unpack_to_file(in, incoming));
+      auto stored = blobs.adopt(incoming, digest.sha256);
       if (!stored) return damaged(name + ": " + stored.error().describe());
       // The name must be where the blob store keeps this content: a changed byte changes the hash.
       const std::string expected_name = TRY(blob_member_name(blobs, staging, stored->sha256));

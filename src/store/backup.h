@@ -4,7 +4,8 @@
 //   verification.key,      the folder's secrets, when present: the archive is as secret as the
 //   wechat.secret          folder itself and is written with mode 0600
 //   blobs/xx/<sha256>      every content-addressed file the snapshot references (signed PDFs,
-//                          attachments, uploads), at the same path as in the data folder
+//                          attachments, uploads, finished print jobs' PDFs), at the same path as
+//                          in the data folder
 //   manifest.json          format, creation time, counts, and the size and sha256 of every member
 //
 // Consistency while the service runs: the database is copied first, in one read transaction, so
@@ -16,8 +17,9 @@
 // Trade-offs: the archive is not compressed — signed PDFs already are, and compressing on a busy
 // service machine costs more time than it saves (a compressed copy, .tar.gz or .tar.xz, restores
 // too). The manifest's hashes detect damage and truncation, not a forger who rewrites the manifest
-// as well: keep backups where only operators can reach them. Finished print-job files
-// (DATA/print-jobs) are outputs, not records, and are not included.
+// as well: keep backups where only operators can reach them. A finished print job's PDF is a
+// blob like any other and is included (it can be large: a job of 1,000 agreements is over
+// 100 MB); a `sanfang batch` job's file was written where it was asked for and is not.
 //
 // Restore never writes into a folder that is not empty. It unpacks into a temporary sibling
 // folder, checks every member against the manifest, every blob's name against its content, the

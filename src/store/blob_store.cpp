@@ -85,6 +85,72 @@ Result<StoredBlob> BlobStore::put(std::string_view bytes) const {
   return blob;
 }
 
+Result<StoredBlob> read_blob_file(const std::filesystem::path& file, std::string_view sha256,
+                                  std::size_t piece_bytes,
+                                  const std::function<Status(std::string_view)>& piece) {
+  if (!is_sha256_hex(sha256)) return Error::invalid("sha256", "文件编号无效");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return io_error("cannot open", file);
+  StoredBlob blob;
+  blob.sha256 = std::string(sha256);
+  Sha256Stream digest;
+  std::string buffer(piece_bytes, '\0');
+  for (;;) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    const auto got = static_cast<std::size_t>(in.gcount());
+    if (got == 0) break;
+    const std::string_view bytes(buffer.data(), got);
+    if (blob.size == 0) blob.media_type = TRY(sniff_media_type(bytes));
+    digest.update(bytes);
+    blob.size += static_cast<std::int64_t>(got);
+    TRY(piece(bytes));
+    if (got < buffer.size()) break;
+  }
+  if (in.bad()) return io_error("cannot read", file);
+  if (blob.size == 0) return Error::invalid("file", "文件为空");
+  if (digest.hex_digest() != sha256)
+    return Error::make(ErrorKind::Storage, file.string() + " does not hash to " + std::string(sha256));
+  return blob;
+}
+
+Result<StoredBlob> BlobStore::adopt(const std::filesystem::path& file, std::string_view sha256) const {
+  constexpr std::size_t kPieceBytes = 1 << 20;
+  StoredBlob blob = TRY(read_blob_file(file, sha256, kPieceBytes, [](std::string_view) { return Status{}; }));
+
+  const std::filesystem::path final_path = path_of(blob.sha256);
+  const std::filesystem::path folder = final_path.parent_path();
+  std::error_code ec;
+  if (std::filesystem::exists(final_path, ec)) {  // same content, already durable
+    std::filesystem::remove(file, ec);
+    return blob;
+  }
+  const bool folder_is_new = !std::filesystem::exists(folder, ec);
+  TRY(make_private_folder(folder));
+  if (folder_is_new) TRY(fsync_directory(m_options.directory));
+
+  // The bytes must be on disk before a name makes them a blob.
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return io_error("cannot open", file);
+  const bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  if (!synced) return io_error("cannot fsync", file);
+  TRY(make_file_private(file));
+  if (::rename(file.c_str(), final_path.c_str()) == 0) {
+    TRY(fsync_directory(folder));
+    return blob;
+  }
+  if (errno != EXDEV) return io_error("cannot move " + file.string() + " to", final_path);
+  // Another file system: copied piece by piece through core::AtomicFile, then the original goes.
+  auto copy = TRY(core::AtomicFile::create(final_path, kPrivateFileMode));
+  TRY(read_blob_file(file, sha256, kPieceBytes, [&](std::string_view bytes) -> Status {
+    if (!copy.write(bytes)) return Error::make(ErrorKind::Io, "cannot write " + final_path.string());
+    return {};
+  }));
+  TRY(copy.commit());
+  std::filesystem::remove(file, ec);
+  return blob;
+}
+
 Result<std::filesystem::path> BlobStore::file(std::string_view sha256) const {
   if (!is_sha256_hex(sha256)) return Error::invalid("sha256", "附件编号无效");
   std::filesystem::path path = path_of(sha256);

@@ -8,8 +8,10 @@
 // Poppler to refuse files that merely start right is still to be added (issue 3).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -39,6 +41,15 @@ Result<StoredBlob> admit_blob(std::string_view bytes, std::int64_t max_bytes);
 // 64 lower-case hex digits: the only names a blob can have.
 bool is_sha256_hex(std::string_view text);
 
+// Reads a finished file that is to become a blob (a print job's PDF: no size limit) in pieces of
+// `piece_bytes` — every piece full but the last — handed to `piece` in order, so that no more than
+// one piece is ever in memory. Checks what its writer counted: InvalidInput for a malformed
+// `sha256`, an empty file or an unknown type (sniffed from the first piece), Storage when the
+// bytes hash to anything but `sha256`, Io when the file cannot be read.
+Result<StoredBlob> read_blob_file(const std::filesystem::path& file, std::string_view sha256,
+                                  std::size_t piece_bytes,
+                                  const std::function<Status(std::string_view)>& piece);
+
 class BlobStore {
  public:
   // Creates the directory when missing.
@@ -46,6 +57,10 @@ class BlobStore {
 
   // Refuses empty or oversized content (TooLarge) and unknown types (InvalidInput), then writes.
   Result<StoredBlob> put(std::string_view bytes) const;
+  // Takes `file` — whole, on this machine — in as the blob `sha256` (checked by read_blob_file)
+  // without copying it: renamed into place (copied only across file systems) and made durable.
+  // The file is gone afterwards; when the blob was there already, it is simply removed.
+  Result<StoredBlob> adopt(const std::filesystem::path& file, std::string_view sha256) const;
   Result<std::string> read(std::string_view sha256) const;
   // Where the blob's file is, for sending it straight from disk; NotFound when there is none.
   Result<std::filesystem::path> file(std::string_view sha256) const;

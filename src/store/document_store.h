@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "store/blob_store.h"
 #include "workflow/entities.h"
 
 namespace sanfang::store {
@@ -70,6 +71,14 @@ class DocumentStore {
   // The signed document whose PDF bytes hash to `sha256` (lower-case hex): "is this file one the
   // school issued?" NotFound when no signed document has these bytes.
   virtual Result<SignedDocument> signed_document_by_sha256(std::string_view sha256) = 0;
+  // Takes a finished file of this machine (a print job's PDF, of any size) into the blob store as
+  // the blob `sha256` — what its writer counted, checked while it is read (store/blob_store.h
+  // read_blob_file) — and records it, without ever holding the file in memory: SQLite's blob
+  // folder adopts the file by rename; PostgreSQL streams it into 1 MiB chunks and keeps the file as
+  // this machine's cached copy. Either way the file is gone from `file` afterwards, and the blob is
+  // durable before this returns. On an error nothing is recorded and the file stays.
+  virtual Result<StoredBlob> put_blob_file(const std::filesystem::path& file, std::string_view sha256,
+                                           workflow::Timestamp now) = 0;
   virtual Result<std::string> blob_bytes(std::string_view sha256) = 0;
   // The blob's file on this machine's disk (blobs are files beside either database), so that a
   // large download is sent with sendfile rather than read into memory.

@@ -343,6 +343,13 @@ CREATE TABLE print_job_crashes (
   PRIMARY KEY (job_id, position)
 ) WITHOUT ROWID;
 )sql"},
+      // periodic work run once per installation (store/periodic_store.h): when each last ran.
+      {7, R"sql(
+CREATE TABLE periodic_runs (
+  name        TEXT PRIMARY KEY,
+  last_run_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql"},
   };
   return kMigrations;
 }

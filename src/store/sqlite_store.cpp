@@ -3,6 +3,7 @@
 
 #include "store/private_files.h"
 
+#include <ctime>
 #include <system_error>
 #include <utility>
 
@@ -553,14 +554,19 @@ Result<workflow::Attachment> SqliteStore::store_attachment(std::string_view byte
   // reference it (foreign key), so a committed reference always finds its bytes (SPEC "Storage").
   const StoredBlob blob = TRY(m_blobs.put(bytes));
   std::lock_guard lock(m_mutex);
-  auto insert = TRY(m_db.prepare(
-      "INSERT INTO blobs(sha256, media_type, size, created_at) VALUES (?, ?, ?, unixepoch())"
-      " ON CONFLICT(sha256) DO NOTHING"));
-  TRY(insert.bind(1, blob.sha256)
-          .bind(2, workflow::to_string(blob.media_type))
-          .bind(3, blob.size)
-          .run());
+  TRY(record_blob(blob, workflow::from_unix_seconds(std::time(nullptr))));
   return workflow::Attachment{blob.sha256, blob.media_type, blob.size, purpose};
+}
+
+Status SqliteStore::record_blob(const StoredBlob& blob, workflow::Timestamp created_at) {
+  auto insert = TRY(m_db.prepare(
+      "INSERT INTO blobs(sha256, media_type, size, created_at) VALUES (?, ?, ?, ?)"
+      " ON CONFLICT(sha256) DO NOTHING"));
+  return insert.bind(1, blob.sha256)
+      .bind(2, workflow::to_string(blob.media_type))
+      .bind(3, blob.size)
+      .bind(4, workflow::to_unix_seconds(created_at))
+      .run();
 }
 
 Result<std::string> SqliteStore::attachment_bytes(std::string_view sha256) {
@@ -992,14 +998,7 @@ Result<SignedDocument> SqliteStore::put_signed_document(const SignedDocument& do
   const StoredBlob blob = TRY(m_blobs.put(pdf));
   std::lock_guard lock(m_mutex);
   auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
-  auto blob_row = TRY(m_db.prepare(
-      "INSERT INTO blobs(sha256, media_type, size, created_at) VALUES (?, ?, ?, ?)"
-      " ON CONFLICT(sha256) DO NOTHING"));
-  TRY(blob_row.bind(1, blob.sha256)
-          .bind(2, workflow::to_string(blob.media_type))
-          .bind(3, blob.size)
-          .bind(4, workflow::to_unix_seconds(document.created_at))
-          .run());
+  TRY(record_blob(blob, document.created_at));
   // Two first downloads may race to store the same document; the first record stays.
   auto insert = TRY(m_db.prepare(
       "INSERT INTO signed_documents(agreement_id, serial, sha256, content_hash, created_at)"
@@ -1027,6 +1026,15 @@ Result<SignedDocument> SqliteStore::signed_document_by_sha256(std::string_view s
   row.bind(1, sha256);
   if (!TRY(row.step())) return Error::make(ErrorKind::NotFound, "没有与这份文件一致的协议文件");
   return load_signed_document(row.int64(0));
+}
+
+Result<StoredBlob> SqliteStore::put_blob_file(const std::filesystem::path& file, std::string_view sha256,
+                                              workflow::Timestamp now) {
+  // The file becomes the blob (fsync'd in place) before the row exists: a row always finds it.
+  const StoredBlob blob = TRY(m_blobs.adopt(file, sha256));
+  std::lock_guard lock(m_mutex);
+  TRY(record_blob(blob, now));
+  return blob;
 }
 
 Result<std::string> SqliteStore::blob_bytes(std::string_view sha256) { return m_blobs.read(sha256); }
@@ -1073,6 +1081,24 @@ Result<VerificationSummary> SqliteStore::verifications(std::string_view serial, 
     summary.recent.push_back(std::move(record));
   }
   return summary;
+}
+
+// ---- periodic work ---------------------------------------------------------------------------------
+
+Result<bool> SqliteStore::claim_periodic_run(std::string_view name, std::chrono::seconds period,
+                                             workflow::Timestamp now) {
+  // One write transaction (BEGIN IMMEDIATE): other processes on this file wait for it, so the
+  // check and the record cannot interleave.
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+  auto claim = TRY(m_db.prepare(
+      "INSERT INTO periodic_runs(name, last_run_at) VALUES (?1, ?2)"
+      " ON CONFLICT(name) DO UPDATE SET last_run_at = excluded.last_run_at"
+      " WHERE periodic_runs.last_run_at <= ?2 - ?3"));
+  TRY(claim.bind(1, name).bind(2, workflow::to_unix_seconds(now)).bind(3, static_cast<std::int64_t>(period.count())).run());
+  const bool claimed = m_db.changes() > 0;
+  TRY(transaction.commit());
+  return claimed;
 }
 
 }  // namespace sanfang::store

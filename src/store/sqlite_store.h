@@ -127,6 +127,8 @@ class SqliteStore final : public Store {
                                              std::string_view pdf) override;
   Result<SignedDocument> signed_document(std::int64_t agreement_id) override;
   Result<SignedDocument> signed_document_by_sha256(std::string_view sha256) override;
+  Result<StoredBlob> put_blob_file(const std::filesystem::path& file, std::string_view sha256,
+                                   workflow::Timestamp now) override;
   Result<std::string> blob_bytes(std::string_view sha256) override;
   Result<std::filesystem::path> blob_file(std::string_view sha256) override;
   Status record_verification(const VerificationRecord& record) override;
@@ -160,6 +162,9 @@ class SqliteStore final : public Store {
                                               workflow::Timestamp now) override;
   Result<std::vector<PrintRecord>> print_records(std::int64_t agreement_id) override;
 
+  Result<bool> claim_periodic_run(std::string_view name, std::chrono::seconds period,
+                                  workflow::Timestamp now) override;
+
  private:
   SqliteStore(SqliteStoreOptions options, sqlite::Database db, BlobStore blobs)
       : m_options(std::move(options)), m_db(std::move(db)), m_blobs(std::move(blobs)) {
@@ -186,6 +191,8 @@ class SqliteStore final : public Store {
   Result<workflow::Employer> load_employer(std::int64_t id);
   Result<workflow::SourceInfo> load_source_info(std::string_view student_no);
   Result<SignedDocument> load_signed_document(std::int64_t agreement_id);
+  // The blobs row of a blob whose file is in place (kept when one exists).
+  Status record_blob(const StoredBlob& blob, workflow::Timestamp created_at);
   Result<workflow::PrintJob> load_print_job(std::int64_t id);
   // The jobs whose ids the statement yields, in that order.
   Result<std::vector<workflow::PrintJob>> load_print_jobs(sqlite::Statement& ids);

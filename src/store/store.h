@@ -3,7 +3,8 @@
 // answer to the same contract tests (tests/store/contract/).
 //
 // The areas: accounts (account_store.h), agreements (agreement_store.h), print room
-// (print_store.h), documents and blobs (document_store.h), audit (audit_store.h). A component that
+// (print_store.h), documents and blobs (document_store.h), audit (audit_store.h), and the record
+// of periodic work run once per installation (periodic_store.h). A component that
 // needs one area takes that interface; `Store` is all of them behind one connection, with the two
 // things that span areas: readiness and a transaction around several calls.
 //
@@ -19,6 +20,7 @@
 #include "store/agreement_store.h"
 #include "store/audit_store.h"
 #include "store/document_store.h"
+#include "store/periodic_store.h"
 #include "store/print_store.h"
 
 namespace sanfang::store {
@@ -27,7 +29,8 @@ class Store : public AccountStore,
               public AgreementStore,
               public PrintStore,
               public DocumentStore,
-              public AuditStore {
+              public AuditStore,
+              public PeriodicStore {
  public:
   ~Store() override = default;
 

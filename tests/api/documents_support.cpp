@@ -71,7 +71,7 @@ workflow::Agreement DocumentsWorld::apply(Result<workflow::AgreementChange> chan
   return require_ok(m_app.store->apply_agreement_change(require_ok(std::move(change)), before.version));
 }
 
-workflow::Agreement DocumentsWorld::in_review(const std::string& student_no) {
+workflow::Agreement DocumentsWorld::invited(const std::string& student_no) {
   const auto now = m_app.clock->now();
   const Actor employer{Role::Employer, 0, "", employer_id, ""};
   const nlohmann::json content = {
@@ -82,9 +82,14 @@ workflow::Agreement DocumentsWorld::in_review(const std::string& student_no) {
   auto parties = require_ok(m_app.store->parties_for(student_no, employer_id, 0));
   auto draft = require_ok(m_app.store->insert_agreement(
       require_ok(workflow::create_invitation(employer, parties, content, now))));
-  auto invited = apply(workflow::send_invitation(draft, employer,
-                                                 require_ok(m_app.store->parties_for(student_no, employer_id, draft.id)), now),
-                       draft);
+  return apply(workflow::send_invitation(draft, employer,
+                                        require_ok(m_app.store->parties_for(student_no, employer_id, draft.id)), now),
+               draft);
+}
+
+workflow::Agreement DocumentsWorld::in_review(const std::string& student_no) {
+  const auto now = m_app.clock->now();
+  const workflow::Agreement invited = this->invited(student_no);
   return apply(workflow::accept_invitation(invited, student(student_no),
                                            require_ok(m_app.store->parties_for(student_no, employer_id, invited.id)),
                                            m_app.workflow, now),

@@ -183,10 +183,9 @@ TEST_CASE("a cancelled print job leaves no file, and a finished one cannot be ca
     CHECK(twice.status == 409);
     CHECK(twice.json()["current_state"] == "cancelled");
   }
-  std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(fixture.data_dir() / "print-jobs"))
-    files.push_back(entry.path().filename().string());
-  CHECK(files == std::vector<std::string>{std::to_string(after["id"].get<int>()) + ".pdf"});
+  // Nothing of the cancelled jobs is left; the finished job's PDF went into the blob store.
+  CHECK(std::filesystem::is_empty(fixture.data_dir() / "print-jobs"));
+  CHECK(fixture.app().store->blob_file(after["sha256"].get<std::string>()).ok());
   const auto queued_agreement = fixture.app().store->agreement_by_serial(job_serials(fixture, queued)[0]).value();
   const auto queued_records = fixture.app().store->print_records(queued_agreement.id).value();
   for (const auto& record : queued_records) CHECK(record.voided);
@@ -236,13 +235,9 @@ TEST_CASE("a print job interrupted by a restart completes once, with no record t
     CHECK(records.size() == 3);
     for (const auto& record : records) CHECK_FALSE(record.voided);
   }
-  // No temporary file of the interrupted run is left behind.
-  int files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(fixture.data_dir() / "print-jobs")) {
-    ++files;
-    CHECK(entry.path().filename() == std::to_string(id) + ".pdf");
-  }
-  CHECK(files == 1);
+  // No temporary file of the interrupted run is left behind, and the finished PDF is a blob.
+  CHECK(std::filesystem::is_empty(fixture.data_dir() / "print-jobs"));
+  CHECK(fixture.app().store->blob_file(finished["sha256"].get<std::string>()).ok());
 }
 
 TEST_CASE("a bad print request is refused naming the field, and no job is made", "[api][print][bad-input]") {

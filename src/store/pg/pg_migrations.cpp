@@ -367,6 +367,13 @@ CREATE TABLE print_job_crashes (
   PRIMARY KEY (job_id, position)
 );
 )sql"},
+      // periodic work run once per installation (see store/migrations.cpp version 7).
+      {7, R"sql(
+CREATE TABLE periodic_runs (
+  name        TEXT PRIMARY KEY,
+  last_run_at BIGINT NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

@@ -34,6 +34,21 @@ Result<std::optional<pg::AdvisoryLock>> PgStore::try_advisory_lock(const std::st
   return m_pool->try_advisory_lock(name);
 }
 
+Result<bool> PgStore::claim_periodic_run(std::string_view name, std::chrono::seconds period, Timestamp now) {
+  return m_pool->transact([&](Connection& c) -> Result<bool> {
+    // Another instance holding the name's lock is claiming this very period: nothing to wait for.
+    // Transaction-scoped, on this transaction's connection: released by its end, whatever it is.
+    auto locked = TRY(c.exec("SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))",
+                             Params().add("sanfang periodic " + std::string(name))));
+    if (!locked.boolean(0, 0)) return false;
+    auto claimed = TRY(c.exec("INSERT INTO periodic_runs(name, last_run_at) VALUES ($1, $2)"
+                              " ON CONFLICT(name) DO UPDATE SET last_run_at = excluded.last_run_at"
+                              " WHERE periodic_runs.last_run_at <= $2::bigint - $3::bigint RETURNING 1",
+                              Params().add(name).add(workflow::to_unix_seconds(now)).add(static_cast<std::int64_t>(period.count()))));
+    return !claimed.empty();
+  });
+}
+
 Status PgStore::ping() {
   return m_pool->with_connection([](Connection& c) { return c.run("SELECT 1"); });
 }

@@ -143,6 +143,8 @@ class PgStore final : public Store {
                                              std::string_view pdf) override;
   Result<SignedDocument> signed_document(std::int64_t agreement_id) override;
   Result<SignedDocument> signed_document_by_sha256(std::string_view sha256) override;
+  Result<StoredBlob> put_blob_file(const std::filesystem::path& file, std::string_view sha256,
+                                   workflow::Timestamp now) override;
   Result<std::string> blob_bytes(std::string_view sha256) override;
   Result<std::filesystem::path> blob_file(std::string_view sha256) override;
   Status record_verification(const VerificationRecord& record) override;
@@ -175,6 +177,9 @@ class PgStore final : public Store {
   Result<workflow::PrintJob> cancel_print_job(std::int64_t id, const PrintOperator& by,
                                               workflow::Timestamp now) override;
   Result<std::vector<PrintRecord>> print_records(std::int64_t agreement_id) override;
+
+  Result<bool> claim_periodic_run(std::string_view name, std::chrono::seconds period,
+                                  workflow::Timestamp now) override;
 
  private:
   PgStore(PgStoreOptions options, std::shared_ptr<pg::ConnectionPool> pool)
@@ -212,6 +217,8 @@ class PgStore final : public Store {
                             std::optional<std::int64_t> agreement_id, workflow::Timestamp now);
   // Checks and stores the bytes (chunks, then the blobs row) once per content.
   Result<StoredBlob> put_blob(std::string_view bytes, workflow::Timestamp created_at);
+  // Where blob_file() keeps this machine's copy of a blob (the name is checked by the caller).
+  std::filesystem::path cache_path_of(std::string_view sha256) const;
 
   PgStoreOptions m_options;
   std::shared_ptr<pg::ConnectionPool> m_pool;

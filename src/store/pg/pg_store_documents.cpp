@@ -46,6 +46,10 @@ Status read_chunks(Connection& c, std::string_view sha256, std::int64_t size, Si
 
 }  // namespace
 
+std::filesystem::path PgStore::cache_path_of(std::string_view sha256) const {
+  return m_options.blob_cache_dir / std::string(sha256.substr(0, 2)) / std::string(sha256);
+}
+
 Result<StoredBlob> PgStore::put_blob(std::string_view bytes, Timestamp created_at) {
   const StoredBlob blob = TRY(admit_blob(bytes, m_options.max_attachment_bytes));
   TRY(m_pool->transact([&](Connection& c) -> Status {
@@ -66,6 +70,41 @@ Result<StoredBlob> PgStore::put_blob(std::string_view bytes, Timestamp created_a
                      .add(blob.size)
                      .add(workflow::to_unix_seconds(created_at)));
   }));
+  return blob;
+}
+
+Result<StoredBlob> PgStore::put_blob_file(const std::filesystem::path& file, std::string_view sha256,
+                                          Timestamp now) {
+  StoredBlob blob;
+  TRY(m_pool->transact([&](Connection& c) -> Status {
+    if (!is_sha256_hex(sha256)) return Error::invalid("sha256", "文件编号无效");
+    const bool known = !TRY(c.exec("SELECT 1 FROM blobs WHERE sha256 = $1", Params().add(sha256))).empty();
+    // Read (and checked) even when the content is stored already: the file must be what it says.
+    // Chunks of exactly kChunkBytes, as read_chunks counts them; the blobs row comes last, in the
+    // same transaction, so that it always has all of its chunks.
+    std::int64_t chunk = 0;
+    blob = TRY(read_blob_file(file, sha256, kChunkBytes, [&](std::string_view bytes) -> Status {
+      if (known) return {};
+      return c.run("INSERT INTO blob_chunks(sha256, chunk, bytes) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                   Params().add(sha256).add(chunk++).add_binary(bytes));
+    }));
+    return c.run("INSERT INTO blobs(sha256, media_type, size, created_at) VALUES ($1, $2, $3, $4)"
+                 " ON CONFLICT(sha256) DO NOTHING",
+                 Params()
+                     .add(blob.sha256)
+                     .add(workflow::to_string(blob.media_type))
+                     .add(blob.size)
+                     .add(workflow::to_unix_seconds(now)));
+  }));
+  // The file is this machine's copy of the blob now: it becomes the cache entry blob_file() would
+  // write (whole and fsync'd by its writer), or goes when the cache has one or lives elsewhere.
+  const std::filesystem::path cached = cache_path_of(blob.sha256);
+  std::error_code ec;
+  if (!std::filesystem::exists(cached, ec) && make_private_folder(cached.parent_path())) {
+    std::filesystem::rename(file, cached, ec);
+    if (!ec) return blob;
+  }
+  std::filesystem::remove(file, ec);
   return blob;
 }
 
@@ -91,8 +130,8 @@ Result<std::string> PgStore::blob_bytes(std::string_view sha256) {
 
 Result<std::filesystem::path> PgStore::blob_file(std::string_view sha256) {
   if (!is_sha256_hex(sha256)) return Error::invalid("sha256", "附件编号无效");
-  const std::filesystem::path folder = m_options.blob_cache_dir / std::string(sha256.substr(0, 2));
-  const std::filesystem::path path = folder / std::string(sha256);
+  const std::filesystem::path path = cache_path_of(sha256);
+  const std::filesystem::path folder = path.parent_path();
   std::error_code ec;
   // Content-addressed and written atomically: a file by this name is the whole blob.
   if (std::filesystem::is_regular_file(path, ec)) return path;

@@ -115,6 +115,75 @@ TEST_CASE("the same bytes stored as an attachment and as a document are one blob
   CHECK(ok(f.db->blob_file(document.sha256)) == ok(f.db->blob_file(attachment.sha256)));
 }
 
+// A PDF of `size` bytes that no two sizes share and whose bytes vary across every 1 MiB chunk.
+std::string large_pdf(std::size_t size) {
+  std::string bytes = "%PDF-1.7\n";
+  for (std::size_t i = bytes.size(); i < size; ++i) bytes.push_back(static_cast<char>((i * 131 + i / 4099) & 0xFF));
+  return bytes;
+}
+
+void write_file(const std::filesystem::path& file, std::string_view bytes) {
+  std::ofstream out(file, std::ios::binary);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  REQUIRE(out.good());
+}
+
+TEST_CASE("a file larger than one chunk is stored as a blob from disk and reads back byte for byte",
+          "[contract][documents][blob_file]") {
+  EACH_STORE_BACKEND(f);
+  test::TempDir work;
+  const std::string pdf = large_pdf(2 * 1024 * 1024 + 12345);  // three chunks, the last one partial
+  const std::string sha256 = store::sha256_hex(pdf);
+  const auto file = work.path() / "7.pdf";
+  write_file(file, pdf);
+
+  const auto stored = ok(f.db->put_blob_file(file, sha256, kStart));
+  CHECK(stored.sha256 == sha256);
+  CHECK(stored.size == static_cast<std::int64_t>(pdf.size()));
+  CHECK(stored.media_type == workflow::MediaType::Pdf);
+  CHECK_FALSE(std::filesystem::exists(file));  // taken in, not copied beside
+  CHECK(ok(f.db->blob_bytes(sha256)) == pdf);
+  // Another connection (another instance) finds it too, as bytes and as a file of its own disk.
+  const auto other = f.connect();
+  CHECK(ok(other->blob_bytes(sha256)) == pdf);
+  CHECK(file_contents(ok(other->blob_file(sha256))) == pdf);
+
+  // The same content again is one blob; the second file goes too.
+  write_file(file, pdf);
+  CHECK(ok(f.db->put_blob_file(file, sha256, kStart)).size == stored.size);
+  CHECK_FALSE(std::filesystem::exists(file));
+  CHECK(ok(f.db->blob_bytes(sha256)) == pdf);
+}
+
+TEST_CASE("a file that is not what its sha256 says, empty or of another type is refused and nothing is kept",
+          "[contract][documents][blob_file]") {
+  EACH_STORE_BACKEND(f);
+  test::TempDir work;
+  const auto file = work.path() / "8.pdf";
+  const std::string pdf = large_pdf(1024 * 1024 + 1);
+  const std::string sha256 = store::sha256_hex(pdf);
+
+  std::string changed = pdf;
+  changed.back() ^= 0x01;  // one bit in the last chunk: found only at the end
+  write_file(file, changed);
+  auto mismatch = f.db->put_blob_file(file, sha256, kStart);
+  REQUIRE_FALSE(mismatch.ok());
+  CHECK(mismatch.error().kind == ErrorKind::Storage);
+  CHECK(file_contents(file) == changed);  // the file stays where it was
+  CHECK(f.db->blob_bytes(sha256).error().kind == ErrorKind::NotFound);
+  CHECK(f.db->blob_bytes(store::sha256_hex(changed)).error().kind == ErrorKind::NotFound);
+
+  const std::string text = "plain text, not a PDF";
+  write_file(file, text);
+  CHECK(f.db->put_blob_file(file, store::sha256_hex(text), kStart).error().kind == ErrorKind::InvalidInput);
+  CHECK(f.db->blob_bytes(store::sha256_hex(text)).error().kind == ErrorKind::NotFound);
+  write_file(file, "");
+  CHECK(f.db->put_blob_file(file, store::sha256_hex(""), kStart).error().kind == ErrorKind::InvalidInput);
+  CHECK(f.db->put_blob_file(file, "../../etc/passwd", kStart).error().kind == ErrorKind::InvalidInput);
+  CHECK(f.db->put_blob_file(work.path() / "missing.pdf", sha256, kStart).error().kind == ErrorKind::Io);
+  CHECK(std::filesystem::exists(file));
+}
+
 TEST_CASE("verification scans are counted by answer and listed newest first, per serial or all",
           "[contract][documents][verification]") {
   EACH_STORE_BACKEND(f);
