@@ -89,7 +89,7 @@ struct PrintJob {
   int failures = 0;
   std::optional<Timestamp> retry_at;  // a job sent back to the queue waits until then
   std::string last_error;             // why the last run ended unfinished (Chinese, for people)
-  std::string lease_owner;            // "host:pid" of the process running it; empty when none
+  std::string lease_owner;            // "host:pid/N" of the print runner running it (N: the runner within the process); empty when none
   std::optional<Timestamp> lease_expires_at;
   std::map<int, int> crashes;  // position → runs that died while it was being drawn
   PrintRequest request;
