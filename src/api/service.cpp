@@ -6,7 +6,6 @@
 #include "render/fonts.h"
 #include "render/layout_spec.h"
 #include "store/open_store.h"
-#include "store/pg/pg_store.h"
 #include "store/secrets.h"
 
 namespace sanfang::api {
@@ -26,17 +25,9 @@ Result<std::unique_ptr<Service>> Service::start(ServiceOptions options) {
   app.school.code = options.school_code;
 
   const store::StoreLocation location{options.db, options.data_dir, options.school_code, options.db_pool_size};
-  const std::filesystem::path key_file = options.data_dir / "verification.key";
-  app.key = TRY(core::VerificationKey::load_or_create(key_file));
   service->m_store = TRY(store::open_store(location));
   app.store = service->m_store.get();
-  if (auto* shared = dynamic_cast<store::PgStore*>(app.store)) {
-    // Every instance on one database must sign QR codes with the same key, or a copy printed
-    // through one reads 无效 on another: the database keeps the first key's fingerprint.
-    const auto& key = app.key.bytes();
-    TRY(shared->check_key_fingerprint(store::sha256_hex({reinterpret_cast<const char*>(key.data()), key.size()}),
-                                      key_file));
-  }
+  app.key = TRY(store::load_checked_key(*app.store, options.data_dir));
 
   app.wechat_secret = TRY(load_or_create_wechat_secret(options.data_dir / "wechat.secret"));
   app.codes = std::make_shared<const core::CodeLists>(TRY(core::CodeLists::load(options.share_dir / "layouts" / "codes")));

@@ -3,27 +3,18 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "store/open_store.h"
-#include "store/sqlite_store.h"
 
 #include <cstdio>
-#include <filesystem>
 
 namespace sanfang::cli {
 
 int audit_command(const std::vector<std::string>& raw_args) {
-  auto args = parse_args(raw_args, {"--data", "--db"}, {});
+  auto args = parse_args(raw_args, with_store_options({}), {});
   if (!args || args->positional.size() != 1 || args->positional[0] != "verify") {
     std::fprintf(stderr, "usage: sanfang audit verify [--data DIR] [--db URL]\n");
     return 2;
   }
-  const std::filesystem::path data_dir = args->get("--data", "data");
-  const std::string db = args->get("--db");
-  // Opening a SQLite store creates a missing data folder; an audit of nothing must say so instead.
-  if (db.empty() && !std::filesystem::exists(store::SqliteStore::database_path(data_dir))) {
-    std::fprintf(stderr, "sanfang audit: no database in %s\n", data_dir.c_str());
-    return 1;
-  }
-  auto store = store::open_store({db, data_dir, "", 1});
+  auto store = open_command_store(store_location(*args), /*create=*/false);
   if (!store) {
     std::fprintf(stderr, "sanfang audit: %s\n", store.error().describe().c_str());
     return 1;

@@ -13,9 +13,19 @@ namespace sanfang::cli {
 
 namespace {
 
-constexpr const char* kBackupUsage = "usage: sanfang backup [--data DIR] -o FILE\n";
+constexpr const char* kBackupUsage = "usage: sanfang backup [--data DIR] -o FILE   (SQLite data folders only)\n";
 
 }  // namespace
+
+Status sqlite_folder_only(const ParsedArgs& args) {
+  const std::string db = args.get("--db");
+  if (store::is_postgresql_url(db))
+    return Error::invalid("--db", "backup and restore copy a SQLite data folder; a PostgreSQL store is backed up with "
+                                  "pg_dump plus a copy of the data folder's verification.key and wechat.secret, and "
+                                  "restored with pg_restore into an empty database (README, \"PostgreSQL backup\")");
+  if (!db.empty()) return Error::invalid("--db", "backup and restore take the data folder as --data DIR");
+  return {};
+}
 
 std::string describe_backup(const store::BackupReport& report) {
   const auto& counts = report.counts;
@@ -37,11 +47,15 @@ std::string describe_backup(const store::BackupReport& report) {
 }
 
 int backup_command(const std::vector<std::string>& args) {
-  auto parsed = parse_args(args, {"--data", "-o"}, {});
+  auto parsed = parse_args(args, with_store_options({"-o"}), {});
   if (!parsed || !parsed->positional.empty() || parsed->get("-o").empty()) {
     if (!parsed) std::fprintf(stderr, "sanfang backup: %s\n", parsed.error().describe().c_str());
     std::fputs(kBackupUsage, stderr);
     return 2;
+  }
+  if (auto refused = sqlite_folder_only(*parsed); !refused) {
+    std::fprintf(stderr, "sanfang backup: %s\n", refused.error().describe().c_str());
+    return 1;
   }
   const std::string data_dir = parsed->get("--data", "data");
   const std::string archive = parsed->get("-o");

@@ -10,7 +10,6 @@
 #include "cli/resources.h"
 #include "jobs/agreement_documents.h"
 #include "jobs/print_runner.h"
-#include "store/sqlite_store.h"
 #include "workflow/print_job.h"
 
 #include <sys/resource.h>
@@ -27,10 +26,10 @@ namespace sanfang::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: sanfang batch [--data DIR] [--college CODE] [--major NAME] [--signed-from YYYY-MM-DD]\n"
+    "usage: sanfang batch [--data DIR] [--db URL] [--college CODE] [--major NAME] [--signed-from YYYY-MM-DD]\n"
     "                     [--signed-to YYYY-MM-DD] [--serials S1,S2,...] [--copies 1,2,3] [--separators]\n"
     "                     [--operator NAME] [--threads N] [--config FILE] [--public-base URL] -o OUT.pdf\n"
-    "       sanfang batch [--data DIR] --resume JOB_ID [--threads N] [--config FILE] [--public-base URL] -o OUT.pdf\n";
+    "       sanfang batch [--data DIR] [--db URL] --resume JOB_ID [--threads N] [--config FILE] [--public-base URL] -o OUT.pdf\n";
 
 // The options that describe a new job: a resumed job keeps the request it was created with.
 constexpr const char* kRequestOptions[] = {"--college", "--major", "--signed-from", "--signed-to",
@@ -107,8 +106,8 @@ bool wait_for_retry(store::Store& store, const workflow::Clock& clock, std::int6
 
 int batch_command(const std::vector<std::string>& raw_args) {
   auto args = parse_args(raw_args,
-                         {"-o", "--data", "--college", "--major", "--signed-from", "--signed-to", "--serials", "--copies",
-                          "--operator", "--threads", "--config", "--public-base", "--layout", "--fonts", "--resume"},
+                         with_store_options({"-o", "--college", "--major", "--signed-from", "--signed-to", "--serials", "--copies",
+                          "--operator", "--threads", "--config", "--public-base", "--layout", "--fonts", "--resume"}),
                          {"--separators"});
   if (!args || !args->positional.empty() || !args->has("-o")) {
     if (!args) std::fprintf(stderr, "sanfang batch: %s\n", args.error().describe().c_str());
@@ -147,14 +146,10 @@ int batch_command(const std::vector<std::string>& raw_args) {
     request = std::move(*parsed);
   }
 
-  store::SqliteStoreOptions store_options;
-  store_options.data_dir = options->data_dir;
-  store_options.school_code = options->school_code;
-  if (!std::filesystem::exists(store::SqliteStore::database_path(options->data_dir)))
-    return fail(Error::invalid("--data", options->data_dir.string() + " holds no sanfang database"));
-  auto store = store::SqliteStore::open(store_options);
+  auto store = open_command_store(store_location(*args, options->school_code), /*create=*/false);
   if (!store) return fail(store.error());
-  auto key = core::VerificationKey::load_or_create(options->data_dir / "verification.key");
+  // The QR codes printed here must verify on every instance of a shared database.
+  auto key = store::load_checked_key(**store, options->data_dir);
   if (!key) return fail(key.error());
 
   // The QR codes must point where the service answers: the same base as `sanfang serve`.

@@ -2,7 +2,7 @@
 // distinct students and serials, spread over colleges, majors, employers and signing days — for
 // benchmarks and load tests of the print room and the PDF endpoints. Everything goes through the
 // use cases (app/) like real data, except two shortcuts that make the folder for benchmarks
-// only: the database's fsyncs are skipped (synchronous=OFF), and the signed PDFs are rendered on
+// only: the database's fsyncs are skipped (synchronous=OFF, on SQLite), and the signed PDFs are rendered on
 // their first download rather than at signing. DIR/bench-accounts.json
 // holds a school login, API keys for the print room and the portal, the serial range and the
 // path of the first agreement's verification page.
@@ -14,7 +14,6 @@
 #include "core/verification_token.h"
 #include "jobs/agreement_documents.h"
 #include "store/secrets.h"
-#include "store/sqlite_store.h"
 #include "workflow/clock.h"
 
 #include <nlohmann/json.hpp>
@@ -116,8 +115,8 @@ Result<std::string> seed_signed_agreement(const app::Context& context, const std
 // load tests of the verification page. The token binds the render input, which includes the
 // school's profile: the same configuration as the service's must be used.
 Result<std::string> first_verification_path(store::Store& store, const api::ServiceOptions& options,
-                                            const core::CodeLists& codes, const std::string& serial) {
-  const auto key = TRY(core::VerificationKey::load_or_create(options.data_dir / "verification.key"));
+                                            const core::VerificationKey& key, const core::CodeLists& codes,
+                                            const std::string& serial) {
   workflow::SchoolProfile school = options.school;
   school.code = options.school_code;
   const workflow::Agreement agreement = TRY(store.agreement_by_serial(serial));
@@ -179,9 +178,9 @@ Result<json> seed(const app::Context& context, workflow::ManualClock& clock, int
 }  // namespace
 
 int bench_seed_command(const std::vector<std::string>& raw_args) {
-  auto args = parse_args(raw_args, {"--data", "--agreements", "--config"}, {});
+  auto args = parse_args(raw_args, with_store_options({"--agreements", "--config"}), {});
   if (!args || !args->positional.empty() || !args->has("--data") || !args->has("--agreements")) {
-    std::fprintf(stderr, "usage: sanfang bench-seed --data DIR --agreements N [--config FILE]\n");
+    std::fprintf(stderr, "usage: sanfang bench-seed --data DIR [--db URL] --agreements N [--config FILE]\n");
     return 2;
   }
   auto count = args->get_int("--agreements", 0);
@@ -199,12 +198,13 @@ int bench_seed_command(const std::vector<std::string>& raw_args) {
     return 1;
   };
   if (auto prepared = prepare_sample_folder(options->data_dir, kAccountsFile, "bench-seed"); !prepared) return fail(prepared.error());
-  store::SqliteStoreOptions store_options;
-  store_options.data_dir = options->data_dir;
-  store_options.school_code = options->school_code;
-  store_options.durable = false;
-  auto store = store::SqliteStore::open(store_options);
+  store::StoreLocation location = store_location(*args, options->school_code);
+  location.durable = false;
+  auto store = open_command_store(location, /*create=*/true);
   if (!store) return fail(store.error());
+  // Checked before seeding: the verification path written at the end must verify on the service.
+  auto key = store::load_checked_key(**store, options->data_dir);
+  if (!key) return fail(key.error());
   // The values saved are checked against the fonts and the layout, as the service does.
   auto resources = load_resources(*args);
   if (!resources) return fail(resources.error());
@@ -217,7 +217,7 @@ int bench_seed_command(const std::vector<std::string>& raw_args) {
   const app::Context context{**store, clock, workflow_options, *resources->codes, print_check};
   auto summary = seed(context, clock, *count);
   if (!summary) return fail(summary.error());
-  auto verification = first_verification_path(**store, *options, *resources->codes,
+  auto verification = first_verification_path(**store, *options, *key, *resources->codes,
                                                (*summary)["first_serial"].get<std::string>());
   if (!verification) return fail(verification.error());
   (*summary)["first_verification_path"] = *verification;

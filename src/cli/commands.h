@@ -18,7 +18,7 @@ int bench_command(const std::vector<std::string>& args);
 int audit_command(const std::vector<std::string>& args);
 int demo_command(const std::vector<std::string>& args);
 
-// Shared by serve and demo (serve_command.cpp): options from --data/--config/--listen/
+// Shared by serve and demo (serve_command.cpp): options from --data/--db/--config/--listen/
 // --public-base, signals blocked before any thread starts, and the wait for SIGTERM/SIGINT.
 Result<api::ServiceOptions> service_options(const ParsedArgs& args);
 void block_termination_signals();
@@ -34,6 +34,10 @@ int backup_command(const std::vector<std::string>& args);
 int restore_command(const std::vector<std::string>& args);
 // What a backup holds, as backup and restore print it (backup_command.cpp).
 std::string describe_backup(const store::BackupReport& report);
+// backup and restore copy a SQLite data folder's files: --db postgresql://… is refused, pointing to
+// the PostgreSQL procedure (pg_dump and the secrets, README), and sqlite:DIR to --data (backup_command.cpp).
+Status sqlite_folder_only(const ParsedArgs& args);
 int doctor_command(const std::vector<std::string>& args);
+int migrate_store_command(const std::vector<std::string>& args);
 
 }  // namespace sanfang::cli

@@ -1,7 +1,9 @@
 // `sanfang demo`: a fresh data folder with sample colleges, students, employers, accounts for
-// every role and agreements in every state (SPEC "Running it"), then serves it. Everything is
-// created through the use cases (app/) — the same path the HTTP API takes — so the audit log,
-// the uploads and the serials are real. DIR/demo-accounts.json lists who can log in as what.
+// every role and agreements in every state (SPEC "Running it"), then serves it. With --db
+// postgresql://… the sample goes into that database (the folder keeps the secrets and the
+// accounts file). Everything is created through the use cases (app/) — the same path the HTTP
+// API takes — so the audit log, the uploads and the serials are real. DIR/demo-accounts.json
+// lists who can log in as what.
 #include "api/documents.h"
 #include "api/workflow_http.h"
 #include "app/agreements.h"
@@ -245,9 +247,11 @@ Status print_guide(api::Service& service, const DemoResult& result, bool serving
 }  // namespace
 
 int demo_command(const std::vector<std::string>& raw_args) {
-  auto args = parse_args(raw_args, {"--data", "--listen", "--config", "--public-base"}, {"--no-serve"});
+  auto args = parse_args(raw_args, with_store_options({"--listen", "--config", "--public-base"}), {"--no-serve"});
   if (!args || !args->positional.empty()) {
-    std::fprintf(stderr, "usage: sanfang demo [--data DIR] [--no-serve] [--listen HOST:PORT] [--config FILE]\n");
+    if (!args) std::fprintf(stderr, "sanfang demo: %s\n", args.error().describe().c_str());
+    std::fprintf(stderr,
+                 "usage: sanfang demo [--data DIR] [--db URL] [--no-serve] [--listen HOST:PORT] [--config FILE]\n");
     return 2;
   }
   if (!args->has("--data")) args->values["--data"] = "demo-data";

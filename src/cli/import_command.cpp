@@ -1,11 +1,10 @@
-// `sanfang import FILE.csv [--data DIR]`: the student import of POST /api/v1/admin/students/import
+// `sanfang import FILE.csv [--data DIR] [--db URL]`: the student import of POST /api/v1/admin/students/import
 // from the command line (the same module), for the first load before anyone can log in.
 #include "app/student_import.h"
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/resources.h"
 #include "jobs/agreement_documents.h"
-#include "store/sqlite_store.h"
 #include "workflow/clock.h"
 
 #include <cstdio>
@@ -16,12 +15,12 @@ namespace sanfang::cli {
 
 namespace {
 
-constexpr const char* kImportUsage = "usage: sanfang import FILE.csv [--data DIR]\n";
+constexpr const char* kImportUsage = "usage: sanfang import FILE.csv [--data DIR] [--db URL]\n";
 
 }  // namespace
 
 int import_command(const std::vector<std::string>& args) {
-  auto parsed = parse_args(args, {"--data"}, {});
+  auto parsed = parse_args(args, with_store_options({}), {});
   if (!parsed || parsed->positional.size() != 1) {
     if (!parsed) std::fprintf(stderr, "sanfang import: %s\n", parsed.error().describe().c_str());
     std::fputs(kImportUsage, stderr);
@@ -36,9 +35,8 @@ int import_command(const std::vector<std::string>& args) {
   std::ostringstream csv;
   csv << in.rdbuf();
 
-  store::SqliteStoreOptions options;
-  options.data_dir = parsed->get("--data", "data");
-  auto store = store::SqliteStore::open(options);
+  // The first load may start the store: a new data folder's database is created here.
+  auto store = open_command_store(store_location(*parsed), /*create=*/true);
   if (!store) {
     std::fprintf(stderr, "sanfang import: %s\n", store.error().describe().c_str());
     return 1;

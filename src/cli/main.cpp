@@ -8,7 +8,8 @@
 namespace {
 
 // Every subcommand once: its name, its usage (what `sanfang help` lists and `sanfang CMD --help`
-// prints) and the function that runs it.
+// prints) and the function that runs it. Every command that opens a store takes --db URL
+// (cli/options.h): empty for SQLite in --data, sqlite:DIR, or postgresql://… (libpq URI).
 struct Command {
   const char* name;
   const char* usage;
@@ -25,47 +26,54 @@ constexpr Command kCommands[] = {
                  postgresql://… shares one PostgreSQL database between instances (DIR then
                  holds only verification.key, wechat.secret and a blob cache)
 )", sanfang::cli::serve_command},
-    {"demo", R"(  demo [--data DIR] [--no-serve] [--listen HOST:PORT]
-                 a fresh data folder with sample data in every state, then serves it
+    {"demo", R"(  demo [--data DIR] [--db URL] [--no-serve] [--listen HOST:PORT]
+                 a fresh data folder with sample data in every state, then serves it; --db
+                 postgresql://… puts the sample into that database
 )", sanfang::cli::demo_command},
     {"audit", R"(  audit verify [--data DIR] [--db URL]
                  check the hash chain of the audit log; names the first broken link
 )", sanfang::cli::audit_command},
-    {"doctor", R"(  doctor [--data DIR] [--config FILE]
+    {"doctor", R"(  doctor [--data DIR] [--db URL] [--config FILE]
                  re-check every signed agreement: stored PDF present and matching its hash,
-                 content passing the field rules; lists each problem and exits 1 if any
+                 content passing the field rules; on PostgreSQL also the connection, schema
+                 version, verification key and blob chunks; lists each problem, exits 1 if any
 )", sanfang::cli::doctor_command},
-    {"batch", R"(  batch [--data DIR] [--college CODE] [--major NAME] [--signed-from DATE] [--signed-to DATE]
+    {"batch", R"(  batch [--data DIR] [--db URL] [--college CODE] [--major NAME] [--signed-from DATE] [--signed-to DATE]
         [--serials S1,S2,...] [--copies 1,2,3] [--separators] [--operator NAME] [--threads N]
         [--resume ID] -o OUT.pdf
                  the print room's batch: signed agreements in print order (college, major,
                  student number) into one PDF, with a progress bar; records every copy printed
 )", sanfang::cli::batch_command},
-    {"bench-seed", R"(  bench-seed --data DIR --agreements N
+    {"bench-seed", R"(  bench-seed --data DIR [--db URL] --agreements N
                  a new data folder with N signed agreements, for benchmarks and load tests
 )", sanfang::cli::bench_seed_command},
     {"backup", R"(  backup [--data DIR] -o FILE
                  a consistent archive (tar) of a data folder while the service runs: database
                  snapshot, signed PDFs and attachments, secrets, manifest; keep it safe
+                 (SQLite only: --db postgresql://… is refused; use pg_dump, see README)
 )", sanfang::cli::backup_command},
     {"restore", R"(  restore FILE --data NEWDIR
                  restore a backup into a new or empty folder, checking every file's sha256
-                 and the audit chain first
+                 and the audit chain first (SQLite only, like backup)
 )", sanfang::cli::restore_command},
+    {"migrate-store", R"(  migrate-store --data DIR --to postgresql://…
+                 copy a SQLite data folder's store (every table, blob, the audit chain as it
+                 is) into an empty PostgreSQL database, then check counts, chain and blobs there
+)", sanfang::cli::migrate_store_command},
     {"bench", R"(  bench [--agreements N] [--runs R]
                  rendering benchmark: one agreement, and N agreements into one PDF
 )", sanfang::cli::bench_command},
-    {"import", R"(  import FILE.csv [--data DIR]
+    {"import", R"(  import FILE.csv [--data DIR] [--db URL]
                  import or update students from the student-records CSV; prints a per-line
                  report and exits 1 if any line failed
 )", sanfang::cli::import_command},
-    {"user", R"(  user add --data DIR --role ROLE --username U [--password P] [--college CODE] [--employer-id N]
+    {"user", R"(  user add --data DIR [--db URL] --role ROLE --username U [--password P] [--college CODE] [--employer-id N]
                  create a staff account (school, college, employer: --password) or a service
                  account (portal, print: prints its API key once)
-  user reset-password --data DIR --username U --password P
+  user reset-password --data DIR [--db URL] --username U --password P
                  set a staff password that must be changed at the next login; ends every
                  session of the account
-  user revoke-key --data DIR --username U
+  user revoke-key --data DIR [--db URL] --username U
                  revoke the API keys of a service account
 )", sanfang::cli::user_command},
 };

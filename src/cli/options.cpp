@@ -1,5 +1,7 @@
 #include "cli/options.h"
 
+#include "store/sqlite_store.h"
+
 #include <charconv>
 
 namespace sanfang::cli {
@@ -39,6 +41,28 @@ Result<ParsedArgs> parse_args(const std::vector<std::string>& args, const std::s
     }
   }
   return parsed;
+}
+
+std::set<std::string> with_store_options(std::set<std::string> with_value) {
+  with_value.insert({"--data", "--db"});
+  return with_value;
+}
+
+store::StoreLocation store_location(const ParsedArgs& args, const std::string& school_code) {
+  store::StoreLocation location;
+  location.db = args.get("--db");
+  location.data_dir = args.get("--data", "data");
+  location.school_code = school_code;
+  location.pool_size = 2;  // a command works on one thread (plus the odd second connection)
+  return location;
+}
+
+Result<std::unique_ptr<store::Store>> open_command_store(const store::StoreLocation& location, bool create) {
+  const auto folder = TRY(store::sqlite_folder(location));
+  // Opening a SQLite store creates a missing database; reading or changing nothing must say so.
+  if (folder && !create && !std::filesystem::exists(store::SqliteStore::database_path(*folder)))
+    return Error::invalid(location.db.empty() ? "--data" : "--db", "no database in " + folder->string());
+  return store::open_store(location);
 }
 
 }  // namespace sanfang::cli

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "store/open_store.h"
 
 #include <map>
 #include <set>
@@ -25,5 +26,18 @@ struct ParsedArgs {
 // `switches`: options without one.
 Result<ParsedArgs> parse_args(const std::vector<std::string>& args, const std::set<std::string>& with_value,
                               const std::set<std::string>& switches);
+
+// The options naming a command's store, taken by every command that opens one: --data DIR (the
+// data folder, default ./data: the SQLite store, or only the secrets beside a PostgreSQL one) and
+// --db URL (store/open_store.h). Add them to a command's options with with_store_options().
+std::set<std::string> with_store_options(std::set<std::string> with_value);
+
+// Where --data and --db point; the one place they are read.
+store::StoreLocation store_location(const ParsedArgs& args, const std::string& school_code = {});
+
+// Opens that store for a command. On SQLite, a data folder that holds no database yet is refused
+// (naming --data) unless `create` — a command that reads or changes existing data must not
+// silently start an empty one.
+Result<std::unique_ptr<store::Store>> open_command_store(const store::StoreLocation& location, bool create);
 
 }  // namespace sanfang::cli

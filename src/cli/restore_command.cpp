@@ -11,14 +11,22 @@ namespace sanfang::cli {
 
 namespace {
 
-constexpr const char* kRestoreUsage = "usage: sanfang restore FILE --data NEWDIR\n";
+constexpr const char* kRestoreUsage = "usage: sanfang restore FILE --data NEWDIR   (SQLite data folders only)\n";
 
 }  // namespace
 
 int restore_command(const std::vector<std::string>& args) {
-  auto parsed = parse_args(args, {"--data"}, {});
-  if (!parsed || parsed->positional.size() != 1 || parsed->get("--data").empty()) {
+  auto parsed = parse_args(args, with_store_options({}), {});
+  if (!parsed || parsed->positional.size() != 1) {
     if (!parsed) std::fprintf(stderr, "sanfang restore: %s\n", parsed.error().describe().c_str());
+    std::fputs(kRestoreUsage, stderr);
+    return 2;
+  }
+  if (auto refused = sqlite_folder_only(*parsed); !refused) {
+    std::fprintf(stderr, "sanfang restore: %s; nothing was restored\n", refused.error().describe().c_str());
+    return 1;
+  }
+  if (parsed->get("--data").empty()) {
     std::fputs(kRestoreUsage, stderr);
     return 2;
   }

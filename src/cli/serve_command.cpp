@@ -81,11 +81,12 @@ Status read_config(const std::string& path, api::ServiceOptions& options) {
 Result<api::ServiceOptions> service_options(const ParsedArgs& args) {
   api::ServiceOptions options;
   options.share_dir = share_dir();
-  options.data_dir = args.get("--data", "data");
+  const store::StoreLocation location = store_location(args);
+  options.data_dir = location.data_dir;
+  options.db = location.db;
   if (args.has("--config")) TRY(read_config(args.get("--config"), options));
   if (args.has("--listen")) TRY(parse_listen(args.get("--listen"), options));
   if (args.has("--public-base")) options.public_base = args.get("--public-base");
-  if (args.has("--db")) options.db = args.get("--db");
   return options;
 }
 
@@ -124,7 +125,7 @@ void block_termination_signals() {
 }
 
 int serve_command(const std::vector<std::string>& raw_args) {
-  auto args = parse_args(raw_args, {"--data", "--db", "--listen", "--config", "--public-base"}, {});
+  auto args = parse_args(raw_args, with_store_options({"--listen", "--config", "--public-base"}), {});
   if (!args) {
     std::fprintf(stderr, "sanfang serve: %s\n", args.error().describe().c_str());
     return 2;

@@ -6,7 +6,6 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "store/secrets.h"
-#include "store/sqlite_store.h"
 #include "workflow/clock.h"
 #include "workflow/password_policy.h"
 
@@ -18,11 +17,11 @@ namespace sanfang::cli {
 namespace {
 
 constexpr const char* kUserUsage =
-    "usage: sanfang user add --data DIR --role school|college|employer --username U --password P\n"
+    "usage: sanfang user add --data DIR [--db URL] --role school|college|employer --username U --password P\n"
     "                        [--college CODE] [--employer-id N]\n"
-    "       sanfang user add --data DIR --role portal|print --username U      (prints an API key)\n"
-    "       sanfang user reset-password --data DIR --username U --password P\n"
-    "       sanfang user revoke-key --data DIR --username U\n";
+    "       sanfang user add --data DIR [--db URL] --role portal|print --username U      (prints an API key)\n"
+    "       sanfang user reset-password --data DIR [--db URL] --username U --password P\n"
+    "       sanfang user revoke-key --data DIR [--db URL] --username U\n";
 
 int fail(const Error& error) {
   std::fprintf(stderr, "sanfang user: %s\n", error.describe().c_str());
@@ -36,10 +35,9 @@ bool valid_username(const std::string& name) {
   return true;
 }
 
-Result<std::unique_ptr<store::SqliteStore>> open_store(const ParsedArgs& args) {
-  store::SqliteStoreOptions options;
-  options.data_dir = args.get("--data", "data");
-  return store::SqliteStore::open(options);
+// As before --db existed, `user add` on a new data folder starts its database.
+Result<std::unique_ptr<store::Store>> open_store(const ParsedArgs& args) {
+  return open_command_store(store_location(args), /*create=*/true);
 }
 
 // What `add` is asked to create, checked before anything is written.
@@ -149,9 +147,9 @@ int user_command(const std::vector<std::string>& args) {
   const std::string action = args[0];
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   auto parsed = action == "add"
-                    ? parse_args(rest, {"--data", "--role", "--username", "--password", "--college", "--employer-id"}, {})
-                : action == "reset-password" ? parse_args(rest, {"--data", "--username", "--password"}, {})
-                                             : parse_args(rest, {"--data", "--username"}, {});
+                    ? parse_args(rest, with_store_options({"--role", "--username", "--password", "--college", "--employer-id"}), {})
+                : action == "reset-password" ? parse_args(rest, with_store_options({"--username", "--password"}), {})
+                                             : parse_args(rest, with_store_options({"--username"}), {});
   if (action != "add" && action != "reset-password" && action != "revoke-key") {
     std::fprintf(stderr, "sanfang user: unknown action \"%s\"\n%s", action.c_str(), kUserUsage);
     return 2;

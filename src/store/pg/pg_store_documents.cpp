@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "core/atomic_file.h"
+#include "store/pg/pg_blob_chunks.h"
 #include "store/pg/pg_store_rows.h"
 #include "store/private_files.h"
 #include "store/secrets.h"
@@ -16,10 +17,6 @@ using pg::Params;
 using workflow::Timestamp;
 
 namespace {
-
-// One row of blob_chunks: large enough that a 100 MB file is 100 rows, small enough that a
-// statement never moves more than this.
-constexpr std::size_t kChunkBytes = 1024 * 1024;
 
 Error blob_missing() { return Error::make(ErrorKind::NotFound, "附件不存在"); }
 
@@ -33,7 +30,7 @@ Result<std::int64_t> blob_size(Connection& c, std::string_view sha256) {
 // Hands the blob's chunks in order to `sink`; Storage when a chunk is missing.
 template <typename Sink>
 Status read_chunks(Connection& c, std::string_view sha256, std::int64_t size, Sink&& sink) {
-  const std::int64_t chunks = (size + static_cast<std::int64_t>(kChunkBytes) - 1) / static_cast<std::int64_t>(kChunkBytes);
+  const std::int64_t chunks = pg::blob_chunk_count(size);
   for (std::int64_t chunk = 0; chunk < chunks; ++chunk) {
     auto rows = TRY(c.exec("SELECT bytes FROM blob_chunks WHERE sha256 = $1 AND chunk = $2",
                            Params().add(sha256).add(chunk), pg::ResultFormat::Binary));
@@ -58,10 +55,7 @@ Result<StoredBlob> PgStore::put_blob(std::string_view bytes, Timestamp created_a
     // Chunks first, then the row that makes the blob visible, in one transaction. Two instances
     // storing the same content at once write identical chunks; the second's inserts wait for the
     // first and then do nothing.
-    std::int64_t chunk = 0;
-    for (std::size_t offset = 0; offset < bytes.size(); offset += kChunkBytes, ++chunk)
-      TRY(c.run("INSERT INTO blob_chunks(sha256, chunk, bytes) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                Params().add(blob.sha256).add(chunk).add_binary(bytes.substr(offset, kChunkBytes))));
+    TRY(pg::write_blob_chunks(c, blob.sha256, bytes));
     return c.run("INSERT INTO blobs(sha256, media_type, size, created_at) VALUES ($1, $2, $3, $4)"
                  " ON CONFLICT(sha256) DO NOTHING",
                  Params()
