@@ -140,7 +140,7 @@ class DemoSeeder {
     if (situation == "returned")
       return std::optional<Agreement>(
           TRY(app::return_invitation(m_context, student, id, "薪酬与面谈约定不一致，请修改后重新发送")));
-    a = TRY(app::accept_invitation(m_context, student, id));
+    a = TRY(app::accept_invitation(m_context, student, id, a.version));
     if (situation == "in_review") return std::optional<Agreement>(a);
     if (situation == "rejected")
       return std::optional<Agreement>(

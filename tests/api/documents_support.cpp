@@ -71,7 +71,7 @@ workflow::Agreement DocumentsWorld::apply(Result<workflow::AgreementChange> chan
   return require_ok(m_app.store->apply_agreement_change(require_ok(std::move(change)), before.version));
 }
 
-workflow::Agreement DocumentsWorld::in_review(const std::string& student_no) {
+workflow::Agreement DocumentsWorld::invited(const std::string& student_no) {
   const auto now = m_app.clock->now();
   const Actor employer{Role::Employer, 0, "", employer_id, ""};
   const nlohmann::json content = {
@@ -85,6 +85,12 @@ workflow::Agreement DocumentsWorld::in_review(const std::string& student_no) {
   auto invited = apply(workflow::send_invitation(draft, employer,
                                                  require_ok(m_app.store->parties_for(student_no, employer_id, draft.id)), now),
                        draft);
+  return invited;
+}
+
+workflow::Agreement DocumentsWorld::in_review(const std::string& student_no) {
+  const auto now = m_app.clock->now();
+  const workflow::Agreement invited = DocumentsWorld::invited(student_no);
   return apply(workflow::accept_invitation(invited, student(student_no),
                                            require_ok(m_app.store->parties_for(student_no, employer_id, invited.id)),
                                            m_app.workflow, now),
