@@ -35,5 +35,6 @@ int restore_command(const std::vector<std::string>& args);
 // What a backup holds, as backup and restore print it (backup_command.cpp).
 std::string describe_backup(const store::BackupReport& report);
 int doctor_command(const std::vector<std::string>& args);
+int school_command(const std::vector<std::string>& args);
 
 }  // namespace sanfang::cli

@@ -25,7 +25,7 @@ constexpr Command kCommands[] = {
                  postgresql://… shares one PostgreSQL database between instances (DIR then
                  holds only verification.key, wechat.secret and a blob cache)
 )", sanfang::cli::serve_command},
-    {"demo", R"(  demo [--data DIR] [--no-serve] [--listen HOST:PORT]
+    {"demo", R"(  demo [--data DIR] [--no-serve] [--listen HOST:PORT] [--config FILE] [--public-base URL]
                  a fresh data folder with sample data in every state, then serves it
 )", sanfang::cli::demo_command},
     {"audit", R"(  audit verify [--data DIR] [--db URL]
@@ -35,6 +35,11 @@ constexpr Command kCommands[] = {
                  re-check every signed agreement: stored PDF present and matching its hash,
                  content passing the field rules; lists each problem and exits 1 if any
 )", sanfang::cli::doctor_command},
+    {"school", R"(  school public-base [--data DIR] [--db URL]
+  school set-public-base URL [--data DIR] [--db URL]
+                 the school's public address printed in QR codes, stored with the data; a
+                 change is audited (old -> new) and applies to documents made afterwards
+)", sanfang::cli::school_command},
     {"batch", R"(  batch [--data DIR] [--college CODE] [--major NAME] [--signed-from DATE] [--signed-to DATE]
         [--serials S1,S2,...] [--copies 1,2,3] [--separators] [--operator NAME] [--threads N]
         [--resume ID] -o OUT.pdf

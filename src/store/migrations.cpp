@@ -343,6 +343,14 @@ CREATE TABLE print_job_crashes (
   PRIMARY KEY (job_id, position)
 ) WITHOUT ROWID;
 )sql"},
+      // The school's settings kept with the data: the public address printed in QR codes
+      // (workflow/public_address.h), the same for every process that makes documents.
+      {7, R"sql(
+CREATE TABLE school_settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+)sql"},
   };
   return kMigrations;
 }

@@ -39,6 +39,9 @@ struct SchoolProfile {
   std::string postcode;
   std::string contact;
   std::string phone;
+  // The base of the verification URL in QR codes (workflow/public_address.h): the address stored
+  // with the data once the service first started; the configured one before that.
+  std::string public_base;
 };
 
 // What only the renderer can tell about a value that will be printed: whether the font chain

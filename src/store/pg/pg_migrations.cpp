@@ -367,6 +367,13 @@ CREATE TABLE print_job_crashes (
   PRIMARY KEY (job_id, position)
 );
 )sql"},
+      // The school's settings kept with the data (see store/migrations.cpp version 7).
+      {7, R"sql(
+CREATE TABLE school_settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }
