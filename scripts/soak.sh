@@ -128,7 +128,8 @@ for entry in "${students[@]}"; do
   agreement=$(api POST /api/v1/agreements "$employer" "$(jq -n --arg no "$student_no" --argjson content "$content" \
     '{student_no: $no, content: $content}')" | jq .id)
   api POST "/api/v1/agreements/$agreement/send" "$employer" '{}' >/dev/null
-  api POST "/api/v1/agreements/$agreement/accept" "$token" '{}' >/dev/null
+  version=$(api GET "/api/v1/agreements/$agreement" "$token" | jq .version)
+  api POST "/api/v1/agreements/$agreement/accept" "$token" "{\"version\": $version}" >/dev/null
   review_ids+=("$agreement")
   if [ $(( ${#review_ids[@]} % 10 )) -eq 0 ]; then echo "   ${#review_ids[@]}/$reviews in review"; fi
 done

@@ -68,7 +68,9 @@ Result<core::ContentHash> hex_decode_hash(std::string_view hex) {
 
 Result<render::AgreementDocument> agreement_document(App& app, const workflow::Agreement& agreement) {
   const std::string college = TRY(app.store->college_name(agreement.college_code));
-  return jobs::agreement_document(agreement, app.school, college, *app.codes);
+  // The public address as stored now: set by another process, it applies here from now on.
+  const workflow::SchoolProfile school = TRY(jobs::school_profile(*app.store, app.school));
+  return jobs::agreement_document(agreement, school, college, *app.codes);
 }
 
 Status store_signed_document(App& app, const workflow::Agreement& agreement) {

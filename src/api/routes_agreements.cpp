@@ -36,6 +36,14 @@ json content_of(const JsonBody& body) {
   return content ? *content : json::object();
 }
 
+// The agreement's version as the caller read it (GET /agreements/{id}): edits and acceptances
+// made on a stale page lose.
+Result<std::int64_t> required_version(const JsonBody& body) {
+  const auto version = TRY(body.optional_integer("version"));
+  if (!version) return Error::invalid("version", "必填：读取协议时得到的 version");
+  return *version;
+}
+
 HttpResponse agreement_response(int status, RouteContext& context, const Agreement& agreement) {
   return json_response(status, agreement_json(agreement, context.app.workflow, context.actor()).dump());
 }
@@ -113,16 +121,21 @@ Result<HttpResponse> edit_agreement(RouteContext& context) {
   const std::int64_t id = TRY(id_parameter(context.request, "id"));
   const JsonBody body = TRY(read_json_body(context.request, {"content", "version"}));
   if (!body.member("content")) return Error::invalid("content", "必填");
-  const auto version = TRY(body.optional_integer("version"));
-  if (!version) return Error::invalid("version", "必填：读取协议时得到的 version");
+  const std::int64_t version = TRY(required_version(body));
   return action_response(context, id,
-                         app::edit_agreement(use_cases(context.app), context.actor(), id, content_of(body), *version));
+                         app::edit_agreement(use_cases(context.app), context.actor(), id, content_of(body), version));
 }
 
 // ---- transitions -------------------------------------------------------------------------------
 
 Result<HttpResponse> send_invitation(RouteContext& context) { return act(context, app::send_invitation); }
-Result<HttpResponse> accept_invitation(RouteContext& context) { return act(context, app::accept_invitation); }
+// The student names the version they read: an invitation the employer edited since is refused.
+Result<HttpResponse> accept_invitation(RouteContext& context) {
+  const std::int64_t id = TRY(id_parameter(context.request, "id"));
+  const JsonBody body = TRY(read_json_body(context.request, {"version"}));
+  const std::int64_t version = TRY(required_version(body));
+  return action_response(context, id, app::accept_invitation(use_cases(context.app), context.actor(), id, version));
+}
 Result<HttpResponse> withdraw_agreement(RouteContext& context) { return act(context, app::withdraw_agreement); }
 Result<HttpResponse> submit_agreement(RouteContext& context) { return act(context, app::submit_agreement); }
 

@@ -5,6 +5,7 @@
 #include "api/problem.h"
 #include "api/routes.h"
 #include "api/workflow_http.h"
+#include "app/agreements.h"
 #include "core/validate.h"
 
 #include <charconv>
@@ -14,18 +15,6 @@
 namespace sanfang::api {
 
 namespace {
-
-// The agreement of the path's id, if the caller may see its documents.
-Result<workflow::Agreement> visible_document(RouteContext& context) {
-  const std::int64_t id = TRY(id_parameter(context.request, "id"));
-  return visible_agreement(context, id, workflow::AgreementView::Document);
-}
-
-// A 409 that names the agreement's current state, for an agreement that has nothing printable.
-HttpResponse nothing_to_print(const workflow::Agreement& agreement) {
-  return problem_response(Error::make(ErrorKind::Conflict, "协议尚未进入审核，没有可打印的内容", "state"),
-                          {{"current_state", workflow::to_string(agreement.state)}});
-}
 
 std::string student_name(const workflow::Agreement& agreement) {
   const auto& student = agreement.snapshot.at("student");
@@ -45,8 +34,11 @@ HttpResponse pdf_response(const HttpRequest& request, Pdf pdf, const std::string
 }
 
 Result<HttpResponse> agreement_pdf(RouteContext& context) {
-  const workflow::Agreement agreement = TRY(visible_document(context));
-  if (!agreement.snapshot.is_object()) return nothing_to_print(agreement);
+  const std::int64_t id = TRY(id_parameter(context.request, "id"));
+  // Before review the agreement prints as its acceptance would take it (an invitation's preview).
+  auto printable = app::printable_agreement(use_cases(context.app), context.actor(), id);
+  if (!printable) return agreement_problem(*context.app.store, printable.error(), id);
+  const workflow::Agreement& agreement = *printable;
   const std::string name = student_name(agreement);
   if (agreement.serial) {
     // SPEC "The document": the signed file never changes, so its sha256 is a strong ETag.
@@ -74,8 +66,11 @@ Result<int> page_number(const HttpRequest& request) {
 
 Result<HttpResponse> agreement_preview_png(RouteContext& context) {
   const int page = TRY(page_number(context.request));
-  const workflow::Agreement agreement = TRY(visible_document(context));
-  if (!agreement.snapshot.is_object()) return nothing_to_print(agreement);
+  const std::int64_t id = TRY(id_parameter(context.request, "id"));
+  // Before review the agreement prints as its acceptance would take it (an invitation's preview).
+  auto printable = app::printable_agreement(use_cases(context.app), context.actor(), id);
+  if (!printable) return agreement_problem(*context.app.store, printable.error(), id);
+  const workflow::Agreement& agreement = *printable;
   const Pdf pdf = TRY(current_pdf(context.app, agreement));
   std::string png = TRY(page_png(context.app, pdf, page));
   return bytes_response(200, "image/png", std::move(png)).with_header("Cache-Control", "private, no-cache");

@@ -2,6 +2,8 @@
 
 #include "api/documents.h"
 #include "api/wechat_signature.h"
+#include "app/public_address.h"
+#include "core/log.h"
 #include "jobs/agreement_documents.h"
 #include "render/fonts.h"
 #include "render/layout_spec.h"
@@ -34,11 +36,20 @@ Result<std::unique_ptr<Service>> Service::start(ServiceOptions options) {
   auto fonts = TRY(render::FontSet::load(options.share_dir / "fonts"));
   auto layout = std::make_shared<const render::LayoutSpec>(TRY(render::load_layout(options.share_dir / "layouts" / "default.json")));
 
-  // The server must be listening before the public base is known when the port is chosen by
-  // the system; the render pool is created after, with the final base.
-  app.config.public_base = options.public_base;
+  // The server must be listening before the default public base is known when the port is
+  // chosen by the system; the render pool is created after, with the final base. The school's
+  // public address is kept with the data (workflow/public_address.h): the first start stores the
+  // configured one, and a later start with another keeps the stored one and says so.
   service->m_server = TRY(Server::start(app, all_routes()));
-  if (app.config.public_base.empty()) app.config.public_base = service->base_url();
+  const std::string configured = options.public_base.empty() ? service->base_url() : options.public_base;
+  const app::AdoptedPublicBase adopted =
+      TRY(app::adopt_public_base(*app.store, configured, "public_base", app.clock->now()));
+  if (adopted.differs_from_configured && !options.public_base.empty())
+    log::warn("public_base_differs_from_stored", {{"configured", configured},
+                                                  {"stored", adopted.url},
+                                                  {"change_with", "sanfang school set-public-base URL"}});
+  app.config.public_base = adopted.url;
+  app.school.public_base = adopted.url;
 
   render::RenderOptions render_options;
   render_options.public_base_url = app.config.public_base;

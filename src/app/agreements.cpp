@@ -110,6 +110,13 @@ Result<Agreement> visible_agreement(const Context& context, const Actor& actor, 
   return agreement;
 }
 
+Result<Agreement> printable_agreement(const Context& context, const Actor& actor, std::int64_t id) {
+  const Agreement agreement = TRY(visible_agreement(context, actor, id, workflow::AgreementView::Document));
+  if (agreement.snapshot.is_object()) return agreement;
+  const auto parties = TRY(parties_of(context, agreement));
+  return workflow::as_it_will_print(agreement, parties, context.now());
+}
+
 Result<AgreementDetails> agreement_details(const Context& context, const Actor& actor, std::int64_t id) {
   AgreementDetails details{TRY(visible_agreement(context, actor, id)), std::nullopt};
   if (details.agreement.state == workflow::AgreementState::TerminationRequested)
@@ -126,7 +133,7 @@ Result<Agreement> edit_agreement(const Context& context, const Actor& actor, std
                                  std::int64_t version) {
   const Agreement agreement = TRY(visible_agreement(context, actor, id));
   TRY(check_content(context, content));
-  const AgreementChange change = TRY(workflow::edit_content(agreement, actor, std::move(content), context.now()));
+  const AgreementChange change = TRY(workflow::edit_content(agreement, actor, std::move(content), context.workflow, context.now()));
   // The editor's version is the one checked: an edit made on a stale page loses.
   return store_change(context, change, version);
 }
@@ -137,9 +144,13 @@ Result<Agreement> send_invitation(const Context& context, const Actor& actor, st
   });
 }
 
-Result<Agreement> accept_invitation(const Context& context, const Actor& actor, std::int64_t id) {
+Result<Agreement> accept_invitation(const Context& context, const Actor& actor, std::int64_t id,
+                                    std::int64_t seen_version) {
   return act(context, actor, id, [&](const Agreement& a) -> Result<AgreementChange> {
-    return workflow::accept_invitation(a, actor, TRY(parties_of(context, a)), context.workflow, context.now());
+    AgreementChange change =
+        TRY(workflow::accept_invitation(a, actor, TRY(parties_of(context, a)), context.workflow, context.now()));
+    TRY(workflow::require_invitation_as_seen(a, seen_version));
+    return change;
   });
 }
 

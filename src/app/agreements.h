@@ -51,6 +51,11 @@ Result<std::vector<workflow::Agreement>> list_agreements(const Context& context,
 Result<workflow::Agreement> visible_agreement(const Context& context, const workflow::Actor& actor, std::int64_t id,
                                               workflow::AgreementView view = workflow::AgreementView::Record);
 
+// The agreement as its documents print it (workflow::as_it_will_print), if the actor may see its
+// documents: NotFound otherwise; Conflict naming "state" when nothing is printable yet.
+Result<workflow::Agreement> printable_agreement(const Context& context, const workflow::Actor& actor,
+                                                std::int64_t id);
+
 struct AgreementDetails {
   workflow::Agreement agreement;
   std::optional<workflow::TerminationRequest> termination;  // while a termination is pending
@@ -61,13 +66,17 @@ Result<AgreementDetails> agreement_details(const Context& context, const workflo
 Result<std::vector<store::AuditRecord>> agreement_history(const Context& context, const workflow::Actor& actor,
                                                           std::int64_t id);
 
-// The originator changes the terms; `version` is the one the editor read, so an edit made on a
-// stale page loses (Conflict).
+// The originator changes the terms (an employer also while its invitation is out with the
+// student); `version` is the one the editor read, so an edit made on a stale page loses
+// (Conflict). Every edit bumps the version and is recorded in the history ("edit").
 Result<workflow::Agreement> edit_agreement(const Context& context, const workflow::Actor& actor, std::int64_t id,
                                            nlohmann::json content, std::int64_t version);
 
 Result<workflow::Agreement> send_invitation(const Context& context, const workflow::Actor& actor, std::int64_t id);
-Result<workflow::Agreement> accept_invitation(const Context& context, const workflow::Actor& actor, std::int64_t id);
+// The student accepts the invitation as they saw it: `seen_version` is the version they read;
+// Conflict (naming "version") when the employer edited it since.
+Result<workflow::Agreement> accept_invitation(const Context& context, const workflow::Actor& actor, std::int64_t id,
+                                              std::int64_t seen_version);
 Result<workflow::Agreement> return_invitation(const Context& context, const workflow::Actor& actor, std::int64_t id,
                                               std::string_view reason);
 Result<workflow::Agreement> withdraw_agreement(const Context& context, const workflow::Actor& actor, std::int64_t id);

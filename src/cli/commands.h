@@ -39,5 +39,6 @@ std::string describe_backup(const store::BackupReport& report);
 Status sqlite_folder_only(const ParsedArgs& args);
 int doctor_command(const std::vector<std::string>& args);
 int migrate_store_command(const std::vector<std::string>& args);
+int school_command(const std::vector<std::string>& args);
 
 }  // namespace sanfang::cli

@@ -71,7 +71,12 @@ constexpr DemoStudent kStudents[] = {
     {"2022020103", "周杰", "男", "62010220030610001", "ME", "机械电子工程", "withdrawn"},
     {"2022020104", "吴敏", "女", "62010220030808002", "ME", "工业设计", "termination_requested"},
     {"2022020105", "欧阳娜娜", "女", "62010220030909004", "ME", "车辆工程", "terminated"},
+    // Imported and verified, never signed in: the first login must change the password (SPEC
+    // "Accounts"), and every other call answers 403 password_change_required until then.
+    {"2022020106", "孙悦", "女", "62010220031201006", "ME", "工业设计", "first_login"},
 };
+
+constexpr const char* kFirstLogin = "first_login";
 
 // The same context at another time: the expired invitation's history happened 15 days ago.
 app::Context at_time(const app::Context& context, const workflow::Clock& clock) {
@@ -121,7 +126,7 @@ class DemoSeeder {
   Result<std::optional<Agreement>> seed_agreement(const DemoStudent& s) {
     using workflow::ReviewDecision;
     const std::string situation = s.situation;
-    if (situation == "unverified") return std::optional<Agreement>();
+    if (situation == "unverified" || situation == kFirstLogin) return std::optional<Agreement>();
     const Actor student = sample_student(s.student_no);
     const Actor hr = sample_employer(m_employer.id);
     const Actor college = sample_college_reviewer(s.college);
@@ -142,7 +147,7 @@ class DemoSeeder {
     if (situation == "returned")
       return std::optional<Agreement>(
           TRY(app::return_invitation(m_context, student, id, "薪酬与面谈约定不一致，请修改后重新发送")));
-    a = TRY(app::accept_invitation(m_context, student, id));
+    a = TRY(app::accept_invitation(m_context, student, id, a.version));
     if (situation == "in_review") return std::optional<Agreement>(a);
     if (situation == "rejected")
       return std::optional<Agreement>(
@@ -164,11 +169,12 @@ class DemoSeeder {
   }
 
   Result<json> account(Role role, const std::string& username, const std::string& password,
-                       const std::string& scope = {}) {
+                       const std::string& scope = {}, bool must_change_password = false) {
     store::NewAccount account;
     account.username = username;
     account.password = password;
     account.role = role;
+    account.must_change_password = must_change_password;
     if (role == Role::Student) account.student_no = scope;
     if (role == Role::College) account.college_code = scope;
     if (role == Role::Employer) account.employer_id = m_employer.id;
@@ -179,6 +185,7 @@ class DemoSeeder {
       entry["api_key"] = TRY(m_context.store.create_api_key(created.id, m_now));
     else
       entry["password"] = password;
+    if (must_change_password) entry["must_change_password"] = true;
     return entry;
   }
 
@@ -201,7 +208,8 @@ Result<DemoResult> seed(api::App& app) {
     TRY(seeder.seed_student(s));
     const auto agreement = TRY(seeder.seed_agreement(s));
     if (std::string(s.situation) == "signed") result.signed_agreement = agreement;
-    json entry = TRY(seeder.account(Role::Student, s.student_no, std::string("demo-") + s.student_no, s.student_no));
+    json entry = TRY(seeder.account(Role::Student, s.student_no, std::string("demo-") + s.student_no, s.student_no,
+                                    std::string(s.situation) == kFirstLogin));
     entry["student_no"] = s.student_no;
     entry["situation"] = s.situation;
     result.accounts.push_back(entry);
@@ -227,9 +235,13 @@ Status print_guide(api::Service& service, const DemoResult& result, bool serving
   api::App& app = service.app();
   std::printf("sanfang demo: data in %s (accounts in %s)\n", app.config.data_dir.c_str(),
               (app.config.data_dir / kAccountsFile).c_str());
-  if (serving) std::printf("  service:       %s\n", service.base_url().c_str());
+  if (serving)
+    std::printf("  service:       listening on %s (public address %s)\n", service.base_url().c_str(),
+                app.config.public_base.c_str());
   std::printf("  student login: POST /api/v1/auth/login {\"username\": \"2022010101\", \"password\": \"demo-2022010101\"}"
               " (an invitation is waiting)\n");
+  std::printf("  first login:   student 2022020106, password demo-2022020106 (must change it first:"
+              " POST /api/v1/auth/password)\n");
   if (result.signed_agreement) {
     const Agreement& a = *result.signed_agreement;
     const auto document = TRY(api::signed_document(app, a));
@@ -251,7 +263,7 @@ int demo_command(const std::vector<std::string>& raw_args) {
   if (!args || !args->positional.empty()) {
     if (!args) std::fprintf(stderr, "sanfang demo: %s\n", args.error().describe().c_str());
     std::fprintf(stderr,
-                 "usage: sanfang demo [--data DIR] [--db URL] [--no-serve] [--listen HOST:PORT] [--config FILE]\n");
+                 "usage: sanfang demo [--data DIR] [--db URL] [--no-serve] [--listen HOST:PORT] [--config FILE] [--public-base URL]\n");
     return 2;
   }
   if (!args->has("--data")) args->values["--data"] = "demo-data";

@@ -26,7 +26,7 @@ constexpr Command kCommands[] = {
                  postgresql://… shares one PostgreSQL database between instances (DIR then
                  holds only verification.key, wechat.secret and a blob cache)
 )", sanfang::cli::serve_command},
-    {"demo", R"(  demo [--data DIR] [--db URL] [--no-serve] [--listen HOST:PORT]
+    {"demo", R"(  demo [--data DIR] [--db URL] [--no-serve] [--listen HOST:PORT] [--config FILE] [--public-base URL]
                  a fresh data folder with sample data in every state, then serves it; --db
                  postgresql://… puts the sample into that database
 )", sanfang::cli::demo_command},
@@ -38,6 +38,11 @@ constexpr Command kCommands[] = {
                  content passing the field rules; on PostgreSQL also the connection, schema
                  version, verification key and blob chunks; lists each problem, exits 1 if any
 )", sanfang::cli::doctor_command},
+    {"school", R"(  school public-base [--data DIR] [--db URL]
+  school set-public-base URL [--data DIR] [--db URL]
+                 the school's public address printed in QR codes, stored with the data; a
+                 change is audited (old -> new) and applies to documents made afterwards
+)", sanfang::cli::school_command},
     {"batch", R"(  batch [--data DIR] [--db URL] [--college CODE] [--major NAME] [--signed-from DATE] [--signed-to DATE]
         [--serials S1,S2,...] [--copies 1,2,3] [--separators] [--operator NAME] [--threads N]
         [--resume ID] -o OUT.pdf

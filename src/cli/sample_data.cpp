@@ -75,8 +75,8 @@ Result<workflow::Agreement> sign_invitation(const app::Context& context, const w
   const auto approve = workflow::ReviewDecision::Approve;
   const workflow::Agreement draft =
       TRY(app::create_agreement(context, hr, {student.student_no, std::nullopt, sample_agreement_content()}));
-  TRY(app::send_invitation(context, hr, draft.id));
-  TRY(app::accept_invitation(context, sample_student(student.student_no), draft.id));
+  const workflow::Agreement invited = TRY(app::send_invitation(context, hr, draft.id));
+  TRY(app::accept_invitation(context, sample_student(student.student_no), draft.id, invited.version));
   TRY(app::review_agreement(context, sample_college_reviewer(student.college_code), draft.id, approve, ""));
   return app::review_agreement(context, sample_school(), draft.id, approve, "");
 }

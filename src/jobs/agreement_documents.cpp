@@ -21,7 +21,15 @@ Result<render::AgreementDocument> agreement_document(const workflow::Agreement& 
                                                      const std::string& college_name,
                                                      const core::CodeLists& codes) {
   const nlohmann::json input = TRY(workflow::render_input(agreement, school, college_name));
-  return render::make_document(input, codes);
+  render::AgreementDocument document = TRY(render::make_document(input, codes));
+  document.public_base = school.public_base;
+  return document;
+}
+
+Result<workflow::SchoolProfile> school_profile(store::Store& store, const workflow::SchoolProfile& configured) {
+  workflow::SchoolProfile school = configured;
+  if (auto stored = TRY(store.public_base())) school.public_base = std::move(*stored);
+  return school;
 }
 
 Status RendererPrintCheck::check(std::string_view path, std::string_view printed, std::string_view field) const {

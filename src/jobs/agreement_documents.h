@@ -17,6 +17,12 @@
 
 namespace sanfang::jobs {
 
+// The school's profile as documents print it now: `configured` (the 丙方 block of the
+// configuration) with the public address stored with the data, so that every process prints the
+// same QR URL; a store that has none yet keeps `configured.public_base`.
+Result<workflow::SchoolProfile> school_profile(store::Store& store, const workflow::SchoolProfile& configured);
+
+// The document carries `school.public_base` as the base of its QR codes' URL.
 Result<render::AgreementDocument> agreement_document(const workflow::Agreement& agreement,
                                                      const workflow::SchoolProfile& school,
                                                      const std::string& college_name,

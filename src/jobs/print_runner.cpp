@@ -145,10 +145,13 @@ class PiecePreparer {
     auto name = m_college_names.find(agreement.college_code);
     if (name == m_college_names.end())
       name = m_college_names.emplace(agreement.college_code, TRY(m_context.store->college_name(agreement.college_code))).first;
-    return agreement_document(agreement, m_context.school, name->second, *m_context.codes);
+    // Read once per run: a job prints the school's public address as stored when it ran.
+    if (!m_school) m_school = TRY(school_profile(*m_context.store, m_context.school));
+    return agreement_document(agreement, *m_school, name->second, *m_context.codes);
   }
 
   const PrintContext& m_context;
+  std::optional<workflow::SchoolProfile> m_school;
   std::map<std::string, std::string> m_college_names;
 };
 

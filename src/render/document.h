@@ -27,6 +27,10 @@ struct AgreementDocument {
   std::map<std::string, std::string, std::less<>> values;
   // SHA-256 over the canonical input JSON: what the verification MAC binds a printed copy to.
   std::array<unsigned char, 32> content_hash{};
+  // Base of the verification URL in this document's QR codes: the school's public address
+  // stored with its data. Empty: RenderOptions::public_base_url. Not part of the content hash, so
+  // a changed address keeps every earlier copy verifiable.
+  std::string public_base;
 
   bool is_preview() const { return !serial.has_value(); }
   std::string_view value(std::string_view path) const;

@@ -153,7 +153,8 @@ struct PdfStream::Impl {
       for (std::size_t c = 0; c < layout.copies.size(); ++c) {
         if (!drawn[c]) continue;
         auto token = core::make_verification_token(*renderer.options.key, *doc.serial, layout.copies[c].number, doc.content_hash);
-        out.url_by_copy[c] = core::verification_url(renderer.options.public_base_url, token);
+        out.url_by_copy[c] = core::verification_url(
+            doc.public_base.empty() ? renderer.options.public_base_url : doc.public_base, token);
         QrSymbol symbol = TRY(encode_qr(out.url_by_copy[c]));
         for (std::size_t q = 1; q < renderer.plan.qrs.size(); ++q) out.qr_by_copy[c].push_back(duplicate_qr(symbol));
         out.qr_by_copy[c].push_back(std::move(symbol));

@@ -36,7 +36,8 @@
 namespace sanfang::render {
 
 struct RenderOptions {
-  // Base of the verification URL printed as QR code and link ("https://jy.example.edu.cn").
+  // Base of the verification URL printed as QR code and link ("https://jy.example.edu.cn"), for
+  // documents that do not carry their own (AgreementDocument::public_base).
   std::string public_base_url = "http://127.0.0.1:8080";
   // Needed for documents with a serial; a preview needs none.
   std::optional<core::VerificationKey> key;

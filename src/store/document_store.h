@@ -88,6 +88,20 @@ class DocumentStore {
   virtual Status record_verification(const VerificationRecord& record) = 0;
   // Counts and the `recent_limit` newest checks; of one serial, or of all when `serial` is empty.
   virtual Result<VerificationSummary> verifications(std::string_view serial, int recent_limit) = 0;
+
+  // ---- the school's public address (workflow/public_address.h) ----
+  // The base of the verification URL every document prints; nullopt before the first start
+  // stored one.
+  virtual Result<std::optional<std::string>> public_base() = 0;
+  // The first start: stores `url` (validated by the caller) when no address is stored yet, with
+  // its audit event, and returns the stored address either way — of several instances starting
+  // together, one stores and the others adopt it.
+  virtual Result<std::string> adopt_public_base(const std::string& url, const workflow::Actor& by,
+                                                workflow::Timestamp now) = 0;
+  // An explicit change: replaces the stored address and records old → new in the audit log, in
+  // one transaction; returns the old address (empty when none was stored).
+  virtual Result<std::string> change_public_base(const std::string& url, const workflow::Actor& by,
+                                                 workflow::Timestamp now) = 0;
 };
 
 }  // namespace sanfang::store

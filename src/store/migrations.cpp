@@ -350,6 +350,14 @@ CREATE TABLE periodic_runs (
   last_run_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+      // The school's settings kept with the data: the public address printed in QR codes
+      // (workflow/public_address.h), the same for every process that makes documents.
+      {8, R"sql(
+CREATE TABLE school_settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+)sql"},
   };
   return kMigrations;
 }

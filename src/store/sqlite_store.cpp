@@ -1,4 +1,6 @@
 #include "store/sqlite_store.h"
+
+#include "workflow/public_address.h"
 #include "store/stored_values.h"
 
 #include "store/private_files.h"
@@ -12,6 +14,7 @@
 #include "store/migrations.h"
 #include "store/secrets.h"
 #include "workflow/login_policy.h"
+#include "workflow/public_address.h"
 #include "workflow/uniqueness_rules.h"
 
 namespace sanfang::store {
@@ -1099,6 +1102,48 @@ Result<bool> SqliteStore::claim_periodic_run(std::string_view name, std::chrono:
   const bool claimed = m_db.changes() > 0;
   TRY(transaction.commit());
   return claimed;
+}
+
+// ---- the school's public address ----------------------------------------------------------------
+
+Result<std::optional<std::string>> SqliteStore::stored_public_base() {
+  auto query = TRY(m_db.prepare("SELECT value FROM school_settings WHERE key = 'public_base'"));
+  if (!TRY(query.step())) return std::optional<std::string>();
+  return std::optional<std::string>(query.text(0));
+}
+
+Result<std::optional<std::string>> SqliteStore::public_base() {
+  std::lock_guard lock(m_mutex);
+  return stored_public_base();
+}
+
+Status SqliteStore::write_public_base(const std::string& old_url, const std::string& url, const workflow::Actor& by,
+                                      workflow::Timestamp now) {
+  auto upsert = TRY(m_db.prepare(
+      "INSERT INTO school_settings(key, value) VALUES ('public_base', ?)"
+      " ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+  TRY(upsert.bind(1, url).run());
+  return append_audit_events({workflow::public_base_change(old_url, url, by, now)}, "public_base");
+}
+
+Result<std::string> SqliteStore::adopt_public_base(const std::string& url, const workflow::Actor& by,
+                                                   workflow::Timestamp now) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+  if (const auto stored = TRY(stored_public_base())) return *stored;
+  TRY(write_public_base("", url, by, now));
+  TRY(transaction.commit());
+  return url;
+}
+
+Result<std::string> SqliteStore::change_public_base(const std::string& url, const workflow::Actor& by,
+                                                    workflow::Timestamp now) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+  const std::string old_url = TRY(stored_public_base()).value_or("");
+  TRY(write_public_base(old_url, url, by, now));
+  TRY(transaction.commit());
+  return old_url;
 }
 
 }  // namespace sanfang::store

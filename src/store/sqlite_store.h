@@ -134,6 +134,12 @@ class SqliteStore final : public Store {
   Status record_verification(const VerificationRecord& record) override;
   Result<VerificationSummary> verifications(std::string_view serial, int recent_limit) override;
 
+  Result<std::optional<std::string>> public_base() override;
+  Result<std::string> adopt_public_base(const std::string& url, const workflow::Actor& by,
+                                        workflow::Timestamp now) override;
+  Result<std::string> change_public_base(const std::string& url, const workflow::Actor& by,
+                                         workflow::Timestamp now) override;
+
   // ---- print room area (sqlite_store_print.cpp) ----
   Result<workflow::PrintJob> create_print_job(const workflow::PrintRequest& request,
                                               workflow::PrintJobOrigin origin, const PrintOperator& by,
@@ -184,6 +190,9 @@ class SqliteStore final : public Store {
                            std::int64_t owner_id, const std::vector<workflow::Attachment>& list);
   Status write_termination(const workflow::TerminationRequest& termination);
   Result<std::string> allocate_serial(int graduation_year);
+  Result<std::optional<std::string>> stored_public_base();
+  Status write_public_base(const std::string& old_url, const std::string& url, const workflow::Actor& by,
+                           workflow::Timestamp now);
   Status append_audit_events(const std::vector<workflow::AuditEvent>& events,
                              const std::string& entity_id_for_new);
   Result<workflow::Account> load_account_by_id(std::int64_t id);

@@ -30,15 +30,19 @@
 
 namespace sanfang::workflow {
 
-// The school's own block of the form (丙方), from configuration.
+// The school's own block of the form (丙方), from configuration. The defaults are the fictional
+// school of the samples and the demo (陇原理工大学): a real school sets every member.
 struct SchoolProfile {
-  std::string name = "示范大学";
+  std::string name = "陇原理工大学";
   std::string code = "10731";  // 院校代码
   std::string department = "就业指导服务中心";
-  std::string address;
-  std::string postcode;
-  std::string contact;
-  std::string phone;
+  std::string address = "甘肃省兰州市安宁区陇原大道88号";
+  std::string postcode = "730070";
+  std::string contact = "就业指导服务中心";
+  std::string phone = "0931-7652000";
+  // The base of the verification URL in QR codes (workflow/public_address.h): the address stored
+  // with the data once the service first started; the configured one before that.
+  std::string public_base;
 };
 
 // What only the renderer can tell about a value that will be printed: whether the font chain

@@ -192,13 +192,16 @@ Result<AgreementChange> create_student_initiated(const Actor& actor, const Parti
 }
 
 Result<AgreementChange> edit_content(const Agreement& agreement, const Actor& actor,
-                                     nlohmann::json content, Timestamp now) {
+                                     nlohmann::json content, const WorkflowOptions& options,
+                                     Timestamp now) {
   TRY(require_originator(agreement, actor, "修改协议"));
-  // A signed agreement never changes (SPEC); neither does one that is out with the student or in
-  // review, because the student and reviewers must decide on what they saw.
-  if (!state_in(agreement.state,
-                {AgreementState::Draft, AgreementState::Returned, AgreementState::Rejected}))
+  // A signed agreement never changes (SPEC); neither does one in review, because the reviewers
+  // must decide on what they saw. An invitation out with the student may change: the student's
+  // acceptance names the version it saw (require_invitation_as_seen).
+  if (!state_in(agreement.state, {AgreementState::Draft, AgreementState::Invited,
+                                  AgreementState::Returned, AgreementState::Rejected}))
     return agreement_in_wrong_state(agreement.state, "修改");
+  TRY(require_unexpired(agreement, options, now, "修改"));
   AgreementChange change{agreement, std::nullopt, {}};
   change.agreement.content = std::move(content);
   change.agreement.updated_at = now;
@@ -289,6 +292,21 @@ Result<AgreementChange> accept_invitation(const Agreement& agreement, const Acto
                                              to_string(AgreementState::Accepted),
                                              to_string(AgreementState::InReview)));
   return change;
+}
+
+Result<Agreement> as_it_will_print(const Agreement& agreement, const Parties& parties, Timestamp now) {
+  if (agreement.snapshot.is_object()) return agreement;
+  if (agreement.state != AgreementState::Invited)
+    return Error::make(ErrorKind::Conflict, "协议尚未进入审核，没有可打印的内容", "state");
+  Agreement preview = agreement;
+  preview.snapshot = take_snapshot(parties, now);
+  return preview;
+}
+
+Status require_invitation_as_seen(const Agreement& agreement, std::int64_t seen_version) {
+  if (seen_version != agreement.version)
+    return Error::make(ErrorKind::Conflict, "单位已修改邀约，请重新查看后再应约", "version");
+  return {};
 }
 
 Result<AgreementChange> return_invitation(const Agreement& agreement, const Actor& actor,

@@ -64,9 +64,14 @@ Result<AgreementChange> create_invitation(const Actor& actor, const Parties& par
 Result<AgreementChange> create_student_initiated(const Actor& actor, const Parties& parties,
                                                  nlohmann::json content, Timestamp now);
 
-// The originator changes the terms while the agreement is a draft, returned or rejected.
+// The originator changes the terms while the agreement is a draft, returned or rejected, and the
+// employer also while its invitation is out with the student (invited): the student then has to
+// look again, since an acceptance names the version it saw (require_invitation_as_seen). An edit
+// is not a sending, so it does not restart the 14-day expiry (SPEC: "expires 14 days after it
+// was (last) sent"); otherwise an employer could keep an invitation open for ever by editing it.
 Result<AgreementChange> edit_content(const Agreement& agreement, const Actor& actor,
-                                     nlohmann::json content, Timestamp now);
+                                     nlohmann::json content, const WorkflowOptions& options,
+                                     Timestamp now);
 
 // The originator attaches a stored file (proof 接收函 for a student-initiated signing).
 Result<AgreementChange> add_attachment(const Agreement& agreement, const Actor& actor,
@@ -84,6 +89,18 @@ Result<AgreementChange> withdraw(const Agreement& agreement, const Actor& actor,
 Result<AgreementChange> accept_invitation(const Agreement& agreement, const Actor& actor,
                                           const Parties& parties, const WorkflowOptions& options,
                                           Timestamp now);
+
+// The student accepts what they saw: `seen_version` is the version of the invitation they read.
+// Conflict naming "version" when the employer edited it since, so that nobody agrees to terms
+// they have not seen.
+Status require_invitation_as_seen(const Agreement& agreement, std::int64_t seen_version);
+
+// The agreement as it will print, for its preview: once it entered review, with the snapshot it
+// took then; while an invitation is out with the student (invited), with the snapshot accepting
+// it would take at `now` — the student's source info and the employer as they are — so that both
+// parties see exactly what the student is asked to accept. Conflict naming "state" for anything
+// else (nothing printable yet, e.g. a draft or a returned invitation).
+Result<Agreement> as_it_will_print(const Agreement& agreement, const Parties& parties, Timestamp now);
 
 // The student 打回 with a reason: invited → returned.
 Result<AgreementChange> return_invitation(const Agreement& agreement, const Actor& actor,

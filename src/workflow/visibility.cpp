@@ -2,6 +2,29 @@
 
 namespace sanfang::workflow {
 
+namespace {
+
+// Reviewers and the portal look at an agreement's documents once it was handed to review: an
+// invitation still between the employer and the student is none of their business yet.
+bool reached_review(AgreementState state) {
+  switch (state) {
+    case AgreementState::Draft:
+    case AgreementState::Invited:
+    case AgreementState::Returned:
+    case AgreementState::Expired:
+    case AgreementState::Withdrawn: return false;
+    case AgreementState::Accepted:
+    case AgreementState::InReview:
+    case AgreementState::Signed:
+    case AgreementState::Rejected:
+    case AgreementState::TerminationRequested:
+    case AgreementState::Terminated: return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 bool AgreementScope::contains(const Agreement& a) const {
   if (none) return false;
   if (student_no && *student_no != a.student_no) return false;
@@ -48,7 +71,11 @@ bool may_see(const Actor& actor, const Agreement& agreement, AgreementView view)
     case AgreementView::History:
     case AgreementView::Attachments: return role != Role::Portal && role != Role::Print;
     case AgreementView::Document:
-      return role == Role::Student || role == Role::College || role == Role::School || role == Role::Portal;
+      if (role == Role::Student) return true;
+      // The inviting employer previews what the student is asked to accept; the signed copies
+      // reach the employer on paper, as before.
+      if (role == Role::Employer) return agreement.state == AgreementState::Invited;
+      return (role == Role::College || role == Role::School || role == Role::Portal) && reached_review(agreement.state);
   }
   return false;
 }

@@ -39,7 +39,9 @@ enum class AgreementView {
   Record,       // the agreement itself, and every action on it
   History,      // the audit trail: the parties and the reviewers, not the portal or print room
   Attachments,  // uploaded proof and termination material: the parties and the reviewers
-  Document,     // its PDF and page images: the student, the reviewers and the portal
+  Document,     // its PDF and page images: the student; the inviting employer while the
+                // invitation is out (a preview of what the student is asked to accept); the
+                // reviewers and the portal once it reached review
 };
 
 bool may_see(const Actor& actor, const Agreement& agreement, AgreementView view = AgreementView::Record);

@@ -70,7 +70,7 @@ TEST_CASE("an invitation is returned with a reason, resent, accepted and approve
   CHECK(edited["content"]["job"]["position"] == "后端开发工程师");
   CHECK(expect(world.employer->post_json(at(id, "/send"), json::object()), 200)["state"] == "invited");
 
-  json accepted = expect(student->post_json(at(id, "/accept"), json::object()), 200);
+  json accepted = expect(student->post_json(at(id, "/accept"), seen_version(*student, id)), 200);
   CHECK(accepted["state"] == "in_review");
   CHECK(accepted["review"]["pending"] == "college");
   CHECK(accepted["snapshot"]["student"]["name"] == "张三");
@@ -126,13 +126,57 @@ TEST_CASE("a student-initiated signing needs an uploaded proof before review and
   CHECK(signed_agreement["serial_display"].get<std::string>().size() > 16);
 }
 
+TEST_CASE("an employer edits an invitation the student has; accepting the earlier version is 409 and changes nothing",
+          "[api][agreements][edit]") {
+  WorkflowWorld world;
+  world.add_student("2022011");
+  world.verify_source_info("2022011");
+  Party student = world.student("2022011");
+  const std::int64_t id = send_invitation(*world.employer, "2022011");
+  const json seen = seen_version(*student, id);
+  const json before = expect(student->get(at(id)), 200);
+
+  json content = sample_content();
+  content["job"]["position"] = "测试开发工程师";
+  const auto patch = [&](const json& body) {
+    return world.employer->request("PATCH", at(id), body.dump(), {{"Content-Type", "application/json"}});
+  };
+  json edited = expect(patch({{"content", content}, {"version", seen["version"]}}), 200);
+  CHECK(edited["state"] == "invited");
+  CHECK(edited["version"].get<std::int64_t>() > seen["version"].get<std::int64_t>());
+  CHECK(edited["content"]["job"]["position"] == "测试开发工程师");
+  CHECK(edited["expires_at"] == before["expires_at"]);  // an edit is not a sending (SPEC expiry rule)
+  // The same stale page cannot edit again.
+  CHECK(expect(patch({{"content", content}, {"version", seen["version"]}}), 409)["current_state"] == "invited");
+
+  json stale = expect(student->post_json(at(id, "/accept"), seen), 409);
+  CHECK(stale["detail"] == "单位已修改邀约，请重新查看后再应约");
+  CHECK(stale["field"] == "version");
+  CHECK(stale["current_state"] == "invited");
+  CHECK(expect(student->get(at(id)), 200)["version"] == edited["version"]);
+  json no_version = expect(student->post_json(at(id, "/accept"), json::object()), 400);
+  CHECK(no_version["field"] == "version");
+
+  const json history = expect(student->get(at(id, "/history")), 200)["items"];
+  REQUIRE(history.size() >= 3);
+  const json& last = history.back();
+  CHECK(last["action"] == "edit");
+  CHECK(last["actor_role"] == "employer");
+  CHECK(last["from_state"] == "invited");
+  CHECK(last["at"].is_string());
+
+  CHECK(expect(student->post_json(at(id, "/accept"), json{{"version", edited["version"]}}), 200)["state"] ==
+        "in_review");
+  CHECK(expect(patch({{"content", content}, {"version", edited["version"]}}), 409)["current_state"] == "in_review");
+}
+
 TEST_CASE("acceptance needs verified source info and a student holds at most one live agreement", "[api][agreements]") {
   WorkflowWorld world;
   world.add_student("2022003");
   Party student = world.student("2022003");
   const std::int64_t first = send_invitation(*world.employer, "2022003");
 
-  json refused = expect(student->post_json(at(first, "/accept"), json::object()), 409);
+  json refused = expect(student->post_json(at(first, "/accept"), seen_version(*student, first)), 409);
   CHECK(refused["field"] == "source_info");
   CHECK(refused["current_state"] == "invited");
   json initiated = expect(student->post_json("/api/v1/agreements", {{"employer_id", world.vetted_employer_id}}), 409);
@@ -149,8 +193,8 @@ TEST_CASE("acceptance needs verified source info and a student holds at most one
   Party second_hr = world.sign_in(workflow::Role::Employer, "hr2", {}, stored_unit->id);
   const std::int64_t second = send_invitation(*second_hr, "2022003");
 
-  CHECK(expect(student->post_json(at(first, "/accept"), json::object()), 200)["state"] == "in_review");
-  json second_refused = expect(student->post_json(at(second, "/accept"), json::object()), 409);
+  CHECK(expect(student->post_json(at(first, "/accept"), seen_version(*student, first)), 200)["state"] == "in_review");
+  json second_refused = expect(student->post_json(at(second, "/accept"), seen_version(*student, second)), 409);
   CHECK(second_refused["field"] == "student_no");
   CHECK(second_refused["current_state"] == "invited");
   // The other invitation stays visible.
@@ -165,7 +209,7 @@ TEST_CASE("a termination with both letters passes college and school, the studen
   Party student = world.student("2022004");
 
   const std::int64_t first = send_invitation(*world.employer, "2022004");
-  expect(student->post_json(at(first, "/accept"), json::object()), 200);
+  expect(student->post_json(at(first, "/accept"), seen_version(*student, first)), 200);
   const std::string first_serial = approve_to_signed(world, first)["serial"];
 
   const std::int64_t release = upload(*student, first, "release_letter", png_bytes(60, 80), "image/png");
@@ -196,7 +240,7 @@ TEST_CASE("a termination with both letters passes college and school, the studen
   CHECK(terminated["serial"] == first_serial);
 
   const std::int64_t second = send_invitation(*world.employer, "2022004");
-  expect(student->post_json(at(second, "/accept"), json::object()), 200);
+  expect(student->post_json(at(second, "/accept"), seen_version(*student, second)), 200);
   const std::string second_serial = approve_to_signed(world, second)["serial"];
   CHECK(second_serial != first_serial);
 
@@ -238,7 +282,7 @@ TEST_CASE("an invitation expires 14 days after it was last sent", "[api][agreeme
   world.renew_session(world.employer);
   REQUIRE(sweeper.run_once().ok());
   CHECK(expect(student->get(at(id)), 200)["state"] == "expired");
-  json late = expect(student->post_json(at(id, "/accept"), json::object()), 409);
+  json late = expect(student->post_json(at(id, "/accept"), seen_version(*student, id)), 409);
   CHECK(late["current_state"] == "expired");
   CHECK(actions(*world.employer, id).back() == "expire");
 }
@@ -308,14 +352,14 @@ TEST_CASE("bad inputs get a problem naming the field and change nothing", "[api]
       {"unknown decision", world.college.client.get(), "POST", at(id, "/review"), R"({"decision":"maybe"})", as_json, 400,
        "decision"},
       {"other student's agreement", other_student.client.get(), "GET", at(id), "", {}, 404, ""},
-      {"other student's accept", other_student.client.get(), "POST", at(id, "/accept"), "{}", as_json, 404, ""},
+      {"other student's accept", other_student.client.get(), "POST", at(id, "/accept"), R"({"version": 2})", as_json, 404, ""},
       {"other student's source info", other_student.client.get(), "GET", "/api/v1/students/2022006/source-info", "", {},
        404, "student_no"},
       {"other college's agreement", world.other_college.client.get(), "GET", at(id), "", {}, 404, ""},
       {"other college's source info", world.other_college.client.get(), "GET", "/api/v1/students/2022006/source-info", "",
        {}, 404, "student_no"},
       {"wrong state", world.employer.client.get(), "POST", at(id, "/send"), "{}", as_json, 409, ""},
-      {"staff cannot accept for a student", world.college.client.get(), "POST", at(id, "/accept"), "{}", as_json, 403, ""},
+      {"staff cannot accept for a student", world.college.client.get(), "POST", at(id, "/accept"), R"({"version": 2})", as_json, 403, ""},
       {"not a number id", student.client.get(), "GET", "/api/v1/agreements/abc", "", {}, 404, ""},
       {"no token", no_token.client.get(), "GET", at(id), "", {}, 401, ""},
   };

@@ -103,6 +103,39 @@ TEST_CASE("sanfang demo --no-serve seeds every role and situation and the signed
   REQUIRE(portal);
   client.set_token((*portal)["api_key"].get<std::string>());
   CHECK(client.get("/api/v1/serials/" + *agreements[0].serial + "/pdf").body == pdf.body);
+
+  // A student who has never signed in must change the password before anything else.
+  const auto* first_login = find_account(accounts, "situation", "first_login");
+  REQUIRE(first_login);
+  CHECK((*first_login)["must_change_password"] == true);
+  client.set_token("");
+  const auto first = client.post_json("/api/v1/auth/login", {{"username", (*first_login)["username"]},
+                                                             {"password", (*first_login)["password"]}});
+  REQUIRE(first.status == 200);
+  CHECK(first.json()["must_change_password"] == true);
+  client.set_token(first.json()["token"].get<std::string>());
+  const auto blocked = client.get("/api/v1/agreements");
+  CHECK(blocked.status == 403);
+  CHECK(blocked.body.find("password_change_required") != std::string::npos);
+  CHECK(client.post_json("/api/v1/auth/password", {{"old_password", (*first_login)["password"]},
+                                                   {"new_password", "Longyuan-Spring-2026"}})
+            .status == 200);
+  CHECK(client.get("/api/v1/agreements").status == 200);
+}
+
+TEST_CASE("sanfang demo --public-base prints that address in the QR codes whatever port it is served on",
+          "[cli][demo][public_base]") {
+  TempFolder tmp;
+  const auto dir = tmp.path / "demo";
+  const auto run = run_sanfang("demo --no-serve --listen 127.0.0.1:18471 --public-base https://jy.longyuan.example.edu.cn"
+                               " --data " + dir.string());
+  INFO(run.output);
+  REQUIRE(run.exit_status == 0);
+  CHECK(run.output.find("HTTPS://JY.LONGYUAN.EXAMPLE.EDU.CN/V/") != std::string::npos);
+  CHECK(run.output.find("127.0.0.1:18471/V/") == std::string::npos);
+  const auto stored = run_sanfang("school public-base --data " + dir.string());
+  CHECK(stored.exit_status == 0);
+  CHECK(stored.output.find("https://jy.longyuan.example.edu.cn\n") != std::string::npos);
 }
 
 TEST_CASE("sanfang demo refuses a non-empty folder that is not a previous demo", "[cli][demo]") {

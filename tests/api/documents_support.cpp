@@ -82,9 +82,10 @@ workflow::Agreement DocumentsWorld::invited(const std::string& student_no) {
   auto parties = require_ok(m_app.store->parties_for(student_no, employer_id, 0));
   auto draft = require_ok(m_app.store->insert_agreement(
       require_ok(workflow::create_invitation(employer, parties, content, now))));
-  return apply(workflow::send_invitation(draft, employer,
-                                        require_ok(m_app.store->parties_for(student_no, employer_id, draft.id)), now),
-               draft);
+  auto invited = apply(workflow::send_invitation(draft, employer,
+                                                 require_ok(m_app.store->parties_for(student_no, employer_id, draft.id)), now),
+                       draft);
+  return invited;
 }
 
 workflow::Agreement DocumentsWorld::in_review(const std::string& student_no) {

@@ -31,7 +31,7 @@ class DocumentsWorld {
 
   // Imports a student of college CS with verified, complete source info.
   void add_verified_student(const std::string& student_no, const std::string& name);
-  // An invitation sent by the world's employer, waiting for the student's answer.
+  // An employer's invitation sent to the student (state invited, no snapshot yet).
   workflow::Agreement invited(const std::string& student_no);
   // invite → accept: the agreement is in review, with its snapshot.
   workflow::Agreement in_review(const std::string& student_no);

@@ -142,6 +142,41 @@ TEST_CASE("before signing the PDF is a watermarked preview without serial", "[ap
   CHECK(client.get(path_of(agreement, "pdf"), {{"If-None-Match", preview.header("etag")}}).status == 304);
 }
 
+TEST_CASE("the invited student and the inviting employer preview the invitation as it will print; others get 404",
+          "[api][documents][preview]") {
+  ServiceFixture fixture;
+  DocumentsWorld world(fixture.app());
+  world.add_verified_student("2022001", "张三");
+  world.add_verified_student("2022002", "李四");
+  const auto invitation = world.invited("2022001");
+  HttpClient client(fixture.base_url());
+  for (const auto& party : {world.token(Role::Student, "2022001"), world.token(Role::Employer)}) {
+    client.set_token(party);
+    const auto preview = client.get(path_of(invitation, "pdf"));
+    REQUIRE(preview.status == 200);
+    CHECK(preview.header("content-type") == "application/pdf");
+    const PdfText text = read_pdf(preview.body);
+    CHECK(text.pages == 6);
+    CHECK(text.text.find("预览") != std::string::npos);
+    CHECK(text.text.find("张三") != std::string::npos);
+    CHECK(text.text.find("软件开发工程师") != std::string::npos);
+    const auto png = client.get(path_of(invitation, "preview.png") + "?page=2");
+    REQUIRE(png.status == 200);
+    CHECK(png.header("content-type") == "image/png");
+    CHECK(png.body.rfind("\x89PNG\r\n\x1a\n", 0) == 0);
+  }
+  // Another student, and the reviewers and the portal before the agreement reaches them.
+  for (const auto& other : {world.token(Role::Student, "2022002"), world.token(Role::College, "CS"),
+                            world.token(Role::School), world.token(Role::Portal), world.token(Role::Print)}) {
+    client.set_token(other);
+    const auto answer = client.get(path_of(invitation, "pdf"));
+    CHECK(answer.status == 404);
+    CHECK_FALSE(answer.json().contains("current_state"));
+    CHECK(client.get(path_of(invitation, "preview.png")).status == 404);
+  }
+  CHECK(require_ok(fixture.app().store->agreement(invitation.id)).version == invitation.version);
+}
+
 TEST_CASE("an agreement without a snapshot has nothing to print: 409 with its state", "[api][documents]") {
   ServiceFixture fixture;
   DocumentsWorld world(fixture.app());

@@ -68,6 +68,7 @@ struct ServiceFixtureOptions {
   std::string db;
   std::filesystem::path verification_key_from;
   api::TrustedProxies trusted_proxies;  // none: every client address is the TCP peer
+  std::string public_base;  // --public-base; empty: http://HOST:PORT of the listener
 };
 
 class ServiceFixture {
@@ -78,6 +79,8 @@ class ServiceFixture {
   // Stops the service as SIGTERM does; start() runs a new one over the same data folder.
   void stop();
   void start();
+  // What the next start() uses (a restart with another --public-base, say).
+  ServiceFixtureOptions& options() { return m_options; }
   // DATA/bench-accounts.json of a seeded folder.
   nlohmann::json seeded_accounts() const;
   // The API key of the seeded account with `role` ("print", "portal").

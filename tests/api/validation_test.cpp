@@ -130,7 +130,7 @@ TEST_CASE("reasons and explanations obey the text policy; a refused one leaves n
   CHECK(expect(student->get(at(id)), 200)["state"] == "invited");
   CHECK(history_length(*world.employer, id) == history_before);
 
-  expect(student->post_json(at(id, "/accept"), json::object()), 200);
+  expect(student->post_json(at(id, "/accept"), seen_version(*student, id)), 200);
   const auto approve = world.college->post_json(at(id, "/review"), {{"decision", "approve"}, {"reason", "同意\u202E"}});
   CHECK(approve.status == 400);
   CHECK(approve.json()["field"] == "reason");
@@ -144,7 +144,7 @@ TEST_CASE("when the document cannot be made at the last approval the agreement i
   world.verify_source_info("2023005");
   Party student = world.student("2023005");
   const std::int64_t id = send_invitation(*world.employer, "2023005");
-  expect(student->post_json(at(id, "/accept"), json::object()), 200);
+  expect(student->post_json(at(id, "/accept"), seen_version(*student, id)), 200);
   expect(world.college->post_json(at(id, "/review"), {{"decision", "approve"}}), 200);
   const auto history_before = history_length(*world.school, id);
 

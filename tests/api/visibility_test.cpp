@@ -62,9 +62,9 @@ struct World {
                                                 {{"student_no", numbers[0]}, {"content", sample_content()}}))["id"];
     invited = send_invitation(*world.employer, numbers[1]);
     in_review = send_invitation(*world.employer, numbers[2]);
-    expect_ok(student_in_review->post_json(agreement_path(in_review, "/accept"), json::object()));
+    expect_ok(student_in_review->post_json(agreement_path(in_review, "/accept"), seen_version(*student_in_review, in_review)));
     is_signed = send_invitation(*world.employer, numbers[3]);
-    expect_ok(student_signed->post_json(agreement_path(is_signed, "/accept"), json::object()));
+    expect_ok(student_signed->post_json(agreement_path(is_signed, "/accept"), seen_version(*student_signed, is_signed)));
     expect_ok(world.college->post_json(agreement_path(is_signed, "/review"), {{"decision", "approve"}}));
     const json done = expect_ok(world.school->post_json(agreement_path(is_signed, "/review"), {{"decision", "approve"}}));
     REQUIRE(done["state"] == "signed");
@@ -112,11 +112,12 @@ TEST_CASE("visibility table: every role against every kind of record and state; 
        {404, 404, 200, 404, 404, 404, 404, 404, 404, 401},
        {404, 404, 200, 404, 404, 404, 404, 404, 404, 401},
        {404, 404, 404, 404, 404, 404, 404, 404, 404, 401}},
-      // Sent: the parties, the college and the school see it; nothing to print before review (409).
+      // Sent: the parties, the college and the school see it; its preview is the parties' alone
+      // until it reaches review, and after that the employer's no more.
       {"invited", w.invited, &w.student_invited,
        {200, 404, 200, 404, 200, 404, 200, 200, 200, 401},
        {200, 404, 200, 404, 200, 404, 200, 404, 404, 401},
-       {409, 404, 404, 404, 409, 404, 409, 409, 404, 401}},
+       {200, 404, 200, 404, 404, 404, 404, 404, 404, 401}},
       {"in_review", w.in_review, &w.student_in_review,
        {200, 404, 200, 404, 200, 404, 200, 200, 200, 401},
        {200, 404, 200, 404, 200, 404, 200, 404, 404, 401},
@@ -131,6 +132,8 @@ TEST_CASE("visibility table: every role against every kind of record and state; 
     check_row(w, *row.student, std::string("agreement ") + row.state, agreement_path(row.id), row.agreement);
     check_row(w, *row.student, std::string("history ") + row.state, agreement_path(row.id, "/history"), row.history);
     check_row(w, *row.student, std::string("document ") + row.state, agreement_path(row.id, "/pdf"), row.document);
+    check_row(w, *row.student, std::string("page image ") + row.state, agreement_path(row.id, "/preview.png"),
+              row.document);
     // What a listing shows is what a read allows.
     const auto clients = w.clients(*row.student);
     for (std::size_t i = 0; i + 1 < kRoles.size(); ++i) {
@@ -169,7 +172,7 @@ TEST_CASE("an action on an agreement out of scope is 404 and changes nothing", "
   const auto review = w.world.college->post_json(agreement_path(w.draft, "/review"), {{"decision", "approve"}});
   CHECK(review.status == 404);
   CHECK_FALSE(review.json().contains("current_state"));
-  CHECK(w.student_other->post_json(agreement_path(w.invited, "/accept"), json::object()).status == 404);
+  CHECK(w.student_other->post_json(agreement_path(w.invited, "/accept"), json{{"version", 2}}).status == 404);
   CHECK(w.world.other_college->post_json(agreement_path(w.in_review, "/review"), {{"decision", "approve"}}).status == 404);
   // In scope, an action the role may not take is refused as such.
   CHECK(w.portal->post_json(agreement_path(w.in_review, "/review"), {{"decision", "approve"}}).status == 403);

@@ -191,4 +191,11 @@ std::int64_t send_invitation(HttpClient& employer, const std::string& student_no
   return id;
 }
 
+nlohmann::json seen_version(HttpClient& reader, std::int64_t id) {
+  auto read = reader.get("/api/v1/agreements/" + std::to_string(id));
+  INFO(read.body);
+  REQUIRE(read.status == 200);
+  return {{"version", read.json()["version"]}};
+}
+
 }  // namespace sanfang::testing

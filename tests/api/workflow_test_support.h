@@ -69,4 +69,7 @@ nlohmann::json expect(const HttpResult& result, long status);
 // The id of an employer invitation sent to `student_no` by `employer` (state invited).
 std::int64_t send_invitation(HttpClient& employer, const std::string& student_no);
 
+// The body of an acceptance of agreement `id` as `reader` sees it now: {"version": N}.
+nlohmann::json seen_version(HttpClient& reader, std::int64_t id);
+
 }  // namespace sanfang::testing

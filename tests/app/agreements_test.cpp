@@ -50,7 +50,8 @@ TEST_CASE("an agreement another student cannot see is not found for them, and a 
   ok(app::send_invitation(world.context(), world.employer(), draft.id));
   CHECK(ok(app::list_agreements(world.context(), AppWorld::student("2022010101"), {})).size() == 1);
   refused(app::agreement_details(world.context(), AppWorld::student("2022010102"), draft.id), ErrorKind::NotFound);
-  refused(app::accept_invitation(world.context(), AppWorld::student("2022010102"), draft.id), ErrorKind::NotFound);
+  refused(app::accept_invitation(world.context(), AppWorld::student("2022010102"), draft.id, draft.version + 1),
+          ErrorKind::NotFound);
   CHECK(ok(world.store().agreement(draft.id)).state == AgreementState::Invited);
 }
 
@@ -59,11 +60,58 @@ TEST_CASE("the invited student accepts into review; accepting twice is a conflic
   AppWorld world;
   world.add_verified_student("2022010101");
   const auto invited = world.invite("2022010101");
-  const auto accepted = ok(app::accept_invitation(world.context(), AppWorld::student("2022010101"), invited.id));
+  const auto accepted = ok(app::accept_invitation(world.context(), AppWorld::student("2022010101"), invited.id, invited.version));
   CHECK(accepted.state == AgreementState::InReview);
   CHECK(accepted.snapshot.is_object());
-  refused(app::accept_invitation(world.context(), AppWorld::student("2022010101"), invited.id), ErrorKind::Conflict);
+  refused(app::accept_invitation(world.context(), AppWorld::student("2022010101"), invited.id, invited.version), ErrorKind::Conflict);
   CHECK(ok(world.store().agreement(invited.id)).version == accepted.version);
+}
+
+TEST_CASE("an employer edits an invitation while it is out; an acceptance of the earlier version is refused and "
+          "changes nothing",
+          "[app][agreements][edit]") {
+  AppWorld world;
+  world.add_verified_student("2022010101");
+  const auto invited = world.invite("2022010101");
+  world.clock().advance(std::chrono::hours{1});
+  nlohmann::json terms = sample_content();
+  terms["job"]["salary"] = "月薪 15000 元";
+  const auto edited = ok(app::edit_agreement(world.context(), world.employer(), invited.id, terms, invited.version));
+  CHECK(edited.state == AgreementState::Invited);
+  CHECK(edited.version > invited.version);
+  CHECK(edited.content["job"]["salary"] == "月薪 15000 元");
+  // SPEC: an invitation expires 14 days after it was (last) sent; an edit is not a sending.
+  CHECK(edited.sent_at == invited.sent_at);
+
+  const Error stale = refused(
+      app::accept_invitation(world.context(), AppWorld::student("2022010101"), invited.id, invited.version),
+      ErrorKind::Conflict);
+  CHECK(stale.message == "单位已修改邀约，请重新查看后再应约");
+  CHECK(stale.field == "version");
+  const auto unchanged = ok(world.store().agreement(invited.id));
+  CHECK(unchanged.state == AgreementState::Invited);
+  CHECK(unchanged.version == edited.version);
+
+  const auto history = ok(app::agreement_history(world.context(), AppWorld::student("2022010101"), invited.id));
+  REQUIRE_FALSE(history.empty());
+  CHECK(history.back().event.action == "edit");
+  CHECK(history.back().event.actor_role == workflow::Role::Employer);
+  CHECK(history.back().event.at == world.clock().now());
+
+  CHECK(ok(app::accept_invitation(world.context(), AppWorld::student("2022010101"), invited.id, edited.version))
+            .state == AgreementState::InReview);
+}
+
+TEST_CASE("an invitation past its 14 days cannot be edited", "[app][agreements][edit]") {
+  AppWorld world;
+  world.add_verified_student("2022010101");
+  const auto invited = world.invite("2022010101");
+  world.clock().advance(std::chrono::days{14});
+  const Error error = refused(
+      app::edit_agreement(world.context(), world.employer(), invited.id, sample_content(), invited.version),
+      ErrorKind::Conflict);
+  CHECK(error.message == "邀约已过期，不能修改");
+  CHECK(ok(world.store().agreement(invited.id)).version == invited.version);
 }
 
 TEST_CASE("a return needs a reason; with one the invitation goes back to the employer", "[app][agreements]") {
@@ -111,7 +159,7 @@ TEST_CASE("college then school approve; the last approval signs and makes the do
   AppWorld world;
   world.add_verified_student("2022010101");
   const auto invited = world.invite("2022010101");
-  ok(app::accept_invitation(world.context(), AppWorld::student("2022010101"), invited.id));
+  ok(app::accept_invitation(world.context(), AppWorld::student("2022010101"), invited.id, invited.version));
   // The school's turn comes after the college's.
   refused(app::review_agreement(world.context(), AppWorld::school(), invited.id, ReviewDecision::Approve, ""),
           ErrorKind::Forbidden);
@@ -132,7 +180,7 @@ TEST_CASE("when the document cannot be made the agreement stays in review and th
   AppWorld world;
   world.add_verified_student("2022010101");
   const auto invited = world.invite("2022010101");
-  ok(app::accept_invitation(world.context(), AppWorld::student("2022010101"), invited.id));
+  ok(app::accept_invitation(world.context(), AppWorld::student("2022010101"), invited.id, invited.version));
   const auto approved =
       ok(app::review_agreement(world.context(), AppWorld::college(), invited.id, ReviewDecision::Approve, ""));
   world.document_failure = Error::make(ErrorKind::Overflow, "内容过长", "employer.name");
@@ -156,7 +204,7 @@ TEST_CASE("a reviewer rejects with a reason; a rejection without one is refused"
   AppWorld world;
   world.add_verified_student("2022010101");
   const auto invited = world.invite("2022010101");
-  ok(app::accept_invitation(world.context(), AppWorld::student("2022010101"), invited.id));
+  ok(app::accept_invitation(world.context(), AppWorld::student("2022010101"), invited.id, invited.version));
   refused(app::review_agreement(world.context(), AppWorld::college(), invited.id, ReviewDecision::Reject, ""),
           ErrorKind::InvalidInput);
   CHECK(ok(world.store().agreement(invited.id)).state == AgreementState::InReview);

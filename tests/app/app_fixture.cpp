@@ -89,8 +89,9 @@ workflow::Agreement AppWorld::invite(const std::string& student_no) {
 }
 
 workflow::Agreement AppWorld::sign(const std::string& student_no) {
-  const std::int64_t id = invite(student_no).id;
-  ok(app::accept_invitation(context(), student(student_no), id));
+  const workflow::Agreement invited = invite(student_no);
+  const std::int64_t id = invited.id;
+  ok(app::accept_invitation(context(), student(student_no), id, invited.version));
   const auto approve = workflow::ReviewDecision::Approve;
   ok(app::review_agreement(context(), college(), id, approve, ""));
   return ok(app::review_agreement(context(), school(), id, approve, ""));

@@ -100,7 +100,7 @@ TEST_CASE("an invitation is returned with a reason, resent, accepted and signed 
   CHECK(returned_change.events[0].actor_role == Role::Student);
   auto returned = saved(returned_change);
 
-  auto edited = saved(ok(edit_content(returned, the_employer(), {{"job", "开发工程师"}, {"salary", "12000"}}, kStart + 2h)));
+  auto edited = saved(ok(edit_content(returned, the_employer(), {{"job", "开发工程师"}, {"salary", "12000"}}, {}, kStart + 2h)));
   auto resent = saved(ok(send_invitation(edited, the_employer(), parties, kStart + 3h)));
   CHECK(resent.state == AgreementState::Invited);
   CHECK(resent.sent_at == kStart + 3h);
@@ -186,7 +186,7 @@ TEST_CASE("a rejected review needs a reason and lets the originator edit and res
   CHECK(rejected.last_reason == "接收函不清晰");
   CHECK(rejected.snapshot.is_null());
 
-  auto edited = saved(ok(edit_content(rejected, the_student(), {{"job", "教师"}}, kStart)));
+  auto edited = saved(ok(edit_content(rejected, the_student(), {{"job", "教师"}}, {}, kStart)));
   auto again = saved(ok(submit_for_review(edited, the_student(), parties, {}, kStart)));
   CHECK(again.state == AgreementState::InReview);
   CHECK(again.review_step == 0);
@@ -294,7 +294,7 @@ TEST_CASE("only the originating employer edits, sends or withdraws its invitatio
   auto draft = saved(ok(create_invitation(the_employer(), parties, {}, kStart)));
   CHECK(refused(send_invitation(draft, another_employer(), parties, kStart)).kind == ErrorKind::NotFound);
   CHECK(refused(send_invitation(draft, the_student(), parties, kStart)).kind == ErrorKind::Forbidden);
-  CHECK(refused(edit_content(draft, school_reviewer(), {}, kStart)).kind == ErrorKind::Forbidden);
+  CHECK(refused(edit_content(draft, school_reviewer(), {}, {}, kStart)).kind == ErrorKind::Forbidden);
   CHECK(refused(create_invitation(the_student(), parties, {}, kStart)).kind == ErrorKind::Forbidden);
   CHECK(refused(create_invitation(another_employer(), parties, {}, kStart)).kind == ErrorKind::NotFound);
 }
@@ -338,7 +338,7 @@ TEST_CASE("a wrong state is a conflict that names the current state", "[workflow
 TEST_CASE("a signed agreement never changes", "[workflow][refusal]") {
   const Parties parties = verified_parties();
   auto signed_one = signed_agreement(parties, {});
-  CHECK(refused(edit_content(signed_one, the_employer(), {{"salary", "1"}}, kStart)).kind == ErrorKind::Conflict);
+  CHECK(refused(edit_content(signed_one, the_employer(), {{"salary", "1"}}, {}, kStart)).kind == ErrorKind::Conflict);
   CHECK(refused(add_attachment(signed_one, the_employer(),
                                {std::string(64, 'd'), MediaType::Pdf, 1, AttachmentPurpose::Other}, kStart))
             .kind == ErrorKind::Conflict);

@@ -44,5 +44,20 @@ TEST_CASE("the narrower views of an agreement: history, attachments, documents",
   CHECK_FALSE(may_see({Role::Student, 6, "", 0, ""}, sent));
 }
 
+TEST_CASE("an invitation's documents are the parties' until it reaches review", "[workflow][visibility]") {
+  const Agreement invited = invitation(AgreementState::Invited, true);
+  const Actor student{Role::Student, 1, "2026001", 0, ""}, employer{Role::Employer, 2, "", 3, ""};
+  CHECK(may_see(student, invited, AgreementView::Document));
+  CHECK(may_see(employer, invited, AgreementView::Document));
+  CHECK_FALSE(may_see({Role::Student, 3, "2026002", 0, ""}, invited, AgreementView::Document));
+  CHECK_FALSE(may_see({Role::Employer, 4, "", 4, ""}, invited, AgreementView::Document));
+  for (const Actor& before_their_turn : {Actor{Role::College, 5, "", 0, "CS"}, Actor{Role::School, 6, "", 0, ""},
+                                         Actor{Role::Portal, 7, "", 0, ""}}) {
+    CHECK(may_see(before_their_turn, invited));
+    CHECK_FALSE(may_see(before_their_turn, invited, AgreementView::Document));
+    CHECK(may_see(before_their_turn, invitation(AgreementState::InReview, true), AgreementView::Document));
+  }
+}
+
 }  // namespace
 }  // namespace sanfang::workflow

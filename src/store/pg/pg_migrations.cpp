@@ -374,6 +374,13 @@ CREATE TABLE periodic_runs (
   last_run_at BIGINT NOT NULL
 );
 )sql"},
+      // The school's settings kept with the data (see store/migrations.cpp version 8).
+      {8, R"sql(
+CREATE TABLE school_settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

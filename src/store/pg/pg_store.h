@@ -150,6 +150,12 @@ class PgStore final : public Store {
   Status record_verification(const VerificationRecord& record) override;
   Result<VerificationSummary> verifications(std::string_view serial, int recent_limit) override;
 
+  Result<std::optional<std::string>> public_base() override;
+  Result<std::string> adopt_public_base(const std::string& url, const workflow::Actor& by,
+                                        workflow::Timestamp now) override;
+  Result<std::string> change_public_base(const std::string& url, const workflow::Actor& by,
+                                         workflow::Timestamp now) override;
+
   Result<workflow::PrintJob> create_print_job(const workflow::PrintRequest& request,
                                               workflow::PrintJobOrigin origin, const PrintOperator& by,
                                               workflow::Timestamp now) override;
@@ -203,6 +209,8 @@ class PgStore final : public Store {
                            std::int64_t owner_id, const std::vector<workflow::Attachment>& list);
   Status write_termination(pg::Connection& c, const workflow::TerminationRequest& termination);
   Result<std::string> allocate_serial(pg::Connection& c, int graduation_year);
+  Status write_public_base(pg::Connection& c, const std::string& old_url, const std::string& url,
+                           const workflow::Actor& by, workflow::Timestamp now);
   Status append_audit_events(pg::Connection& c, const std::vector<workflow::AuditEvent>& events,
                              const std::string& entity_id_for_new);
   Result<workflow::Account> load_account_by_id(pg::Connection& c, std::int64_t id);

@@ -9,6 +9,7 @@
 #include "store/pg/pg_store_rows.h"
 #include "store/private_files.h"
 #include "store/secrets.h"
+#include "workflow/public_address.h"
 
 namespace sanfang::store {
 
@@ -249,6 +250,53 @@ Result<VerificationSummary> PgStore::verifications(std::string_view serial, int 
       summary.recent.push_back(std::move(record));
     }
     return summary;
+  });
+}
+
+// ---- the school's public address ----------------------------------------------------------------
+
+namespace {
+
+// Serialises the writers of the address across instances until their transactions end.
+constexpr const char* kPublicBaseLock = "SELECT pg_advisory_xact_lock(hashtextextended('sanfang public base', 0))";
+
+Result<std::optional<std::string>> stored_public_base(Connection& c) {
+  auto rows = TRY(c.exec("SELECT value FROM school_settings WHERE key = 'public_base'"));
+  if (rows.empty()) return std::optional<std::string>();
+  return std::optional<std::string>(rows.text(0, 0));
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> PgStore::public_base() {
+  return m_pool->with_connection([](Connection& c) { return stored_public_base(c); });
+}
+
+Status PgStore::write_public_base(Connection& c, const std::string& old_url, const std::string& url,
+                                  const workflow::Actor& by, workflow::Timestamp now) {
+  TRY(c.run("INSERT INTO school_settings(key, value) VALUES ('public_base', $1)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            Params().add(url)));
+  return append_audit_events(c, {workflow::public_base_change(old_url, url, by, now)}, "public_base");
+}
+
+Result<std::string> PgStore::adopt_public_base(const std::string& url, const workflow::Actor& by,
+                                               workflow::Timestamp now) {
+  return m_pool->transact([&](Connection& c) -> Result<std::string> {
+    TRY(c.run(kPublicBaseLock));
+    if (const auto stored = TRY(stored_public_base(c))) return *stored;
+    TRY(write_public_base(c, "", url, by, now));
+    return url;
+  });
+}
+
+Result<std::string> PgStore::change_public_base(const std::string& url, const workflow::Actor& by,
+                                                workflow::Timestamp now) {
+  return m_pool->transact([&](Connection& c) -> Result<std::string> {
+    TRY(c.run(kPublicBaseLock));
+    const std::string old_url = TRY(stored_public_base(c)).value_or("");
+    TRY(write_public_base(c, old_url, url, by, now));
+    return old_url;
   });
 }
 

@@ -219,5 +219,33 @@ TEST_CASE("verification scans are counted by answer and listed newest first, per
   CHECK(none.recent.empty());
 }
 
+TEST_CASE("the school's public address is adopted once, changed explicitly, and every setting is audited",
+          "[contract][documents][public_base]") {
+  EACH_STORE_BACKEND(f);
+  CHECK_FALSE(ok(f.db->public_base()).has_value());
+  CHECK(ok(f.db->adopt_public_base("https://jy.example.edu.cn", workflow::Actor::system(), kStart)) ==
+        "https://jy.example.edu.cn");
+  // A later start with another address, here on another connection, keeps the stored one.
+  CHECK(ok(f.connect()->adopt_public_base("http://127.0.0.1:9090", workflow::Actor::system(), kStart)) ==
+        "https://jy.example.edu.cn");
+  CHECK(ok(f.db->public_base()) == std::optional<std::string>("https://jy.example.edu.cn"));
+
+  const auto later = kStart + std::chrono::hours{1};
+  CHECK(ok(f.db->change_public_base("https://verify.example.edu.cn", f.school(), later)) == "https://jy.example.edu.cn");
+  CHECK(ok(f.connect()->public_base()) == std::optional<std::string>("https://verify.example.edu.cn"));
+
+  const auto trail = ok(f.db->audit_trail("school", "public_base"));
+  REQUIRE(trail.size() == 2);
+  CHECK(trail[0].event.action == "set_public_base");
+  CHECK(trail[0].event.actor_role == workflow::Role::System);
+  CHECK(trail[0].event.from_state.empty());
+  CHECK(trail[0].event.to_state == "https://jy.example.edu.cn");
+  CHECK(trail[1].event.actor_role == workflow::Role::School);
+  CHECK(trail[1].event.at == later);
+  CHECK(trail[1].event.from_state == "https://jy.example.edu.cn");
+  CHECK(trail[1].event.to_state == "https://verify.example.edu.cn");
+  CHECK(ok(f.db->verify_audit_chain()).intact());
+}
+
 }  // namespace
 }  // namespace sanfang::test::contract
