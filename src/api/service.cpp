@@ -48,6 +48,8 @@ Result<std::unique_ptr<Service>> Service::start(ServiceOptions options) {
   app.config.public_base = options.public_base;
   service->m_server = TRY(Server::start(app, all_routes()));
   if (app.config.public_base.empty()) app.config.public_base = service->base_url();
+  app.config.wechat_page_base =
+      options.wechat_page_base.empty() ? app.config.public_base + "/wechat/bind" : options.wechat_page_base;
 
   render::RenderOptions render_options;
   render_options.public_base_url = app.config.public_base;

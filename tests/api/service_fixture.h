@@ -68,6 +68,7 @@ struct ServiceFixtureOptions {
   std::string db;
   std::filesystem::path verification_key_from;
   api::TrustedProxies trusted_proxies;  // none: every client address is the TCP peer
+  std::string wechat_page_base;  // empty: the service's default (PUBLIC_BASE/wechat/bind)
 };
 
 class ServiceFixture {
