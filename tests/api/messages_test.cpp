@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <regex>
 
 using namespace sanfang;
@@ -178,7 +179,7 @@ TEST_CASE("every refusal people read is a whole Chinese sentence naming the memb
                post(world.school, "/api/v1/employers",
                     {{"name", "某某有限公司"}, {"uscc", uscc}, {"profile", with(valid_employer_profile(), "phone", 5)}}));
   refusals.add("bad credit code", post(world.school, "/api/v1/employers",
-                                       {{"name", "某某有限公司"}, {"uscc", "91350100M000100Y40"},
+                                       {{"name", "某某有限公司"}, {"uscc", "91350100M000100Y4"},
                                         {"profile", valid_employer_profile()}}));
   refusals.add("registered by an HR account already bound",
                post(world.employer, "/api/v1/employers",

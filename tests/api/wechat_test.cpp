@@ -67,7 +67,7 @@ std::int64_t sign_in_as_student(ServiceFixture& fixture, HttpClient& client) {
   REQUIRE(created.ok());
   auto login = client.post_json("/api/v1/auth/login", {{"username", "2022001"}, {"password", "correct horse battery"}});
   REQUIRE(login.status == 200);
-  client.set_token(login.json()["token"]);
+  client.set_token(login.json()["token"].get<std::string>());
   return created->id;
 }
 
@@ -76,7 +76,7 @@ void bind(ServiceFixture& fixture, HttpClient& account, const std::string& openi
   auto binding = account.post_json("/api/v1/auth/wechat/binding", json::object());
   REQUIRE(binding.status == 200);
   HttpClient backend(fixture.base_url());
-  auto confirmed = signed_callback(backend, read_secret(fixture), binding.json()["binding_token"], openid,
+  auto confirmed = signed_callback(backend, read_secret(fixture), binding.json()["binding_token"].get<std::string>(), openid,
                                    now_seconds(fixture), nonce);
   REQUIRE(confirmed.status == 200);
 }
@@ -245,7 +245,7 @@ TEST_CASE("a bound student signs in through a signed WeChat callback with a sess
   CHECK(signed_in.json()["must_change_password"] == false);
 
   HttpClient phone(fixture.base_url());
-  phone.set_token(signed_in.json()["token"]);
+  phone.set_token(signed_in.json()["token"].get<std::string>());
   auto me = phone.get("/api/v1/auth/me");
   REQUIRE(me.status == 200);
   CHECK(me.json()["username"] == "2022001");
