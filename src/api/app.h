@@ -50,6 +50,9 @@ struct ApiConfig {
   int port = 8080;            // 0: any free port (tests)
   int io_threads = 2;         // Pistache reactor threads: socket I/O only
   std::string public_base;    // printed in QR codes; defaults to http://HOST:PORT
+  // The WeChat official account's binding page, which the binding QR code opens with
+  // ?binding_token=…; defaults to PUBLIC_BASE/wechat/bind.
+  std::string wechat_page_base;
   std::size_t max_body_bytes = 11 * 1024 * 1024;  // attachments are at most 10 MB
   HttpLimits http;
   TrustedProxies trusted_proxies;  // reverse proxies whose X-Forwarded-For is believed

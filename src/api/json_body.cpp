@@ -1,5 +1,7 @@
 #include "api/json_body.h"
 
+#include "core/field_labels.h"
+
 namespace sanfang::api {
 
 Result<JsonBody> JsonBody::parse(std::string_view body, std::initializer_list<const char*> allowed) {
@@ -9,7 +11,7 @@ Result<JsonBody> JsonBody::parse(std::string_view body, std::initializer_list<co
   if (!parsed.m_json.is_object()) return Error::invalid("$", "请求体应为 JSON 对象");
   const std::set<std::string_view> names(allowed.begin(), allowed.end());
   for (auto it = parsed.m_json.begin(); it != parsed.m_json.end(); ++it) {
-    if (!names.count(it.key())) return Error::invalid(it.key(), "未知字段");
+    if (!names.count(it.key())) return core::unknown_member(it.key());
   }
   return parsed;
 }
@@ -23,27 +25,27 @@ const nlohmann::json* JsonBody::member(const char* name) const {
 Result<std::optional<std::string>> JsonBody::optional_string(const char* name) const {
   const nlohmann::json* v = member(name);
   if (!v) return std::optional<std::string>();
-  if (!v->is_string()) return Error::invalid(name, "应为字符串");
+  if (!v->is_string()) return core::member_of_wrong_type(name, "文本");
   return std::optional<std::string>(v->get<std::string>());
 }
 
 Result<std::string> JsonBody::string(const char* name) const {
   auto value = TRY(optional_string(name));
-  if (!value || value->empty()) return Error::invalid(name, "必填");
+  if (!value || value->empty()) return core::required_member(name);
   return *value;
 }
 
 Result<std::optional<std::int64_t>> JsonBody::optional_integer(const char* name) const {
   const nlohmann::json* v = member(name);
   if (!v) return std::optional<std::int64_t>();
-  if (!v->is_number_integer()) return Error::invalid(name, "应为整数");
+  if (!v->is_number_integer()) return core::member_of_wrong_type(name, "整数");
   return std::optional<std::int64_t>(v->get<std::int64_t>());
 }
 
 Result<std::optional<bool>> JsonBody::optional_boolean(const char* name) const {
   const nlohmann::json* v = member(name);
   if (!v) return std::optional<bool>();
-  if (!v->is_boolean()) return Error::invalid(name, "应为 true 或 false");
+  if (!v->is_boolean()) return core::member_of_wrong_type(name, "是或否（布尔值）");
   return std::optional<bool>(v->get<bool>());
 }
 

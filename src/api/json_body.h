@@ -1,6 +1,7 @@
 // Reading JSON request bodies strictly: malformed JSON, a body that is not an object, an unknown
 // member (a misspelt field would otherwise be silently ignored) and a member of the wrong type
-// are all InvalidInput errors naming the member — 400 with the field, and nothing changed.
+// are all InvalidInput errors naming the member — 400 with the field, and nothing changed. The
+// detail names the member as people know it (core/field_labels.h: "版本号应为整数").
 #pragma once
 
 #include "core/result.h"

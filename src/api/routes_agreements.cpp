@@ -5,6 +5,7 @@
 #include "api/routes.h"
 #include "api/workflow_http.h"
 #include "app/agreements.h"
+#include "core/field_labels.h"
 #include "workflow/agreement_rules.h"
 
 #include <charconv>
@@ -26,7 +27,7 @@ Result<int> query_integer(const HttpRequest& request, const char* name, int fall
   int value = 0;
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
   if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max)
-    return Error::invalid(name, "应为 " + std::to_string(min) + " 到 " + std::to_string(max) + " 之间的整数");
+    return core::member_of_wrong_type(name, std::to_string(min) + " 到 " + std::to_string(max) + " 之间的整数");
   return value;
 }
 
@@ -40,7 +41,7 @@ json content_of(const JsonBody& body) {
 // made on a stale page lose.
 Result<std::int64_t> required_version(const JsonBody& body) {
   const auto version = TRY(body.optional_integer("version"));
-  if (!version) return Error::invalid("version", "必填：读取协议时得到的 version");
+  if (!version) return core::required_member("version", "请提交读取协议时得到的版本号");
   return *version;
 }
 
@@ -120,7 +121,7 @@ Result<HttpResponse> get_agreement(RouteContext& context) {
 Result<HttpResponse> edit_agreement(RouteContext& context) {
   const std::int64_t id = TRY(id_parameter(context.request, "id"));
   const JsonBody body = TRY(read_json_body(context.request, {"content", "version"}));
-  if (!body.member("content")) return Error::invalid("content", "必填");
+  if (!body.member("content")) return core::required_member("content");
   const std::int64_t version = TRY(required_version(body));
   return action_response(context, id,
                          app::edit_agreement(use_cases(context.app), context.actor(), id, content_of(body), version));
@@ -169,7 +170,7 @@ Result<HttpResponse> review_agreement(RouteContext& context) {
 Result<HttpResponse> upload_attachment(RouteContext& context) {
   const std::int64_t id = TRY(id_parameter(context.request, "id"));
   const auto purpose_text = context.request.query_value("purpose");
-  if (!purpose_text) return Error::invalid("purpose", "必填：proof、release_letter、acceptance_letter 或 other");
+  if (!purpose_text) return core::required_member("purpose", "证明材料、解约函、接收函或其他");
   app::Upload upload;
   upload.purpose = TRY(workflow::parse_attachment_purpose(*purpose_text));
   upload.bytes = context.request.body;
@@ -187,12 +188,12 @@ Result<HttpResponse> upload_attachment(RouteContext& context) {
 // attachment_ids name uploads of this agreement (the ids POST …/attachments answered).
 Result<std::vector<std::int64_t>> read_attachment_ids(const JsonBody& body) {
   const json* ids = body.member("attachment_ids");
-  if (!ids) return Error::invalid("attachment_ids", "必填：解约函、接收函图片的附件 id");
-  if (!ids->is_array()) return Error::invalid("attachment_ids", "应为附件 id 的数组");
+  if (!ids) return core::required_member("attachment_ids", "请上传解约函、接收函图片后提交它们的附件编号");
+  if (!ids->is_array()) return core::member_of_wrong_type("attachment_ids", "附件编号的列表");
   std::vector<std::int64_t> list;
   for (std::size_t i = 0; i < ids->size(); ++i) {
     const json& item = (*ids)[i];
-    if (!item.is_number_integer()) return Error::invalid("attachment_ids[" + std::to_string(i) + "]", "应为整数");
+    if (!item.is_number_integer()) return core::member_of_wrong_type("attachment_ids[" + std::to_string(i) + "]", "整数");
     list.push_back(item.get<std::int64_t>());
   }
   return list;

@@ -7,6 +7,7 @@
 #include "api/routes.h"
 #include "api/workflow_http.h"
 #include "app/accounts.h"
+#include "core/field_labels.h"
 #include "store/secrets.h"
 #include "workflow/password_policy.h"
 
@@ -30,7 +31,7 @@ HttpResponse account_locked(const std::string& detail) {
 Result<std::string> bounded(const JsonBody& body, const char* name, std::size_t max_bytes) {
   std::string value = TRY(body.string(name));
   if (value.size() > max_bytes)
-    return Error::invalid(name, "不能超过 " + std::to_string(max_bytes) + " 个字节");
+    return Error::invalid(name, core::field_label(name) + "不能超过 " + std::to_string(max_bytes) + " 个字节");
   return value;
 }
 
@@ -51,7 +52,7 @@ Result<HttpResponse> login(RouteContext& context) {
   if (before.locked_until) return account_locked("登录失败次数过多，账户已暂时锁定，请15分钟后再试");
   if (before.failures >= kFailuresBeforeCaptcha) {
     if (!captcha_id || captcha_id->empty())
-      return captcha_required("请先获取验证码（GET /api/v1/auth/captcha）并填写", "captcha_id");
+      return captcha_required("请先获取验证码并填写", "captcha_id");
     if (!captcha_answer || captcha_answer->empty())
       return captcha_required("请填写验证码", "captcha_answer");
     // Checked once: a wrong answer uses the captcha up, so each guess needs a new image.

@@ -5,6 +5,7 @@
 #include "api/routes.h"
 #include "api/workflow_http.h"
 #include "app/employers.h"
+#include "core/field_labels.h"
 
 #include <charconv>
 
@@ -23,7 +24,7 @@ Result<int> search_limit(const HttpRequest& request) {
   int limit = 0;
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
   if (ec != std::errc() || end != text->data() + text->size() || limit < 1 || limit > kMaxSearchLimit)
-    return Error::invalid("limit", "应为 1 到 " + std::to_string(kMaxSearchLimit) + " 之间的整数");
+    return core::member_of_wrong_type("limit", "1 到 " + std::to_string(kMaxSearchLimit) + " 之间的整数");
   return limit;
 }
 
@@ -50,7 +51,7 @@ Result<HttpResponse> register_employer(RouteContext& context) {
   input.name = TRY(body.string("name"));
   input.uscc = TRY(body.string("uscc"));
   const json* profile = body.member("profile");
-  if (!profile) return Error::invalid("profile", "必填");
+  if (!profile) return core::required_member("profile");
   input.profile = *profile;
   const workflow::Employer stored = TRY(app::register_employer(use_cases(context.app), actor, input));
   return json_response(201, employer_json(stored).dump());

@@ -5,6 +5,7 @@
 #include "api/routes.h"
 #include "api/workflow_http.h"
 #include "app/print_jobs.h"
+#include "core/field_labels.h"
 #include "workflow/visibility.h"
 
 #include <charconv>
@@ -83,16 +84,16 @@ Result<workflow::PrintRequest> parse_request(const RouteContext& context) {
   if (auto to = TRY(body.optional_string("signed_to")))
     request.signed_to = TRY(workflow::parse_calendar_date(*to, "signed_to"));
   if (const json* serials = body.member("serials")) {
-    if (!serials->is_array()) return Error::invalid("serials", "应为编号数组");
+    if (!serials->is_array()) return core::member_of_wrong_type("serials", "协议编号的列表");
     for (std::size_t i = 0; i < serials->size(); ++i) {
-      if (!(*serials)[i].is_string()) return Error::invalid("serials[" + std::to_string(i) + "]", "编号应为字符串");
+      if (!(*serials)[i].is_string()) return core::member_of_wrong_type("serials[" + std::to_string(i) + "]", "文本");
       request.serials.push_back((*serials)[i].get<std::string>());
     }
   }
   if (const json* copies = body.member("copies")) {
-    if (!copies->is_array()) return Error::invalid("copies", "应为联次数组，例如 [1, 2, 3]");
+    if (!copies->is_array()) return core::member_of_wrong_type("copies", "联次的列表，例如 [1, 2, 3]");
     for (std::size_t i = 0; i < copies->size(); ++i) {
-      if (!(*copies)[i].is_number_integer()) return Error::invalid("copies[" + std::to_string(i) + "]", "联次应为整数");
+      if (!(*copies)[i].is_number_integer()) return core::member_of_wrong_type("copies[" + std::to_string(i) + "]", "整数");
       request.copies.push_back((*copies)[i].get<int>());
     }
   }

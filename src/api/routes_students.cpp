@@ -5,6 +5,7 @@
 #include "api/routes.h"
 #include "api/workflow_http.h"
 #include "app/source_info.h"
+#include "core/field_labels.h"
 
 namespace sanfang::api {
 
@@ -39,7 +40,7 @@ Result<workflow::SourceSections> read_sections(const JsonBody& body) {
   for (const auto& [name, target] : members) {
     const json* value = body.member(name);
     if (!value) continue;
-    if (!value->is_object()) return Error::invalid(name, "应为对象");
+    if (!value->is_object()) return core::member_of_wrong_type(name, "对象");
     *target = *value;
   }
   return sections;

@@ -1,12 +1,15 @@
-// WeChat binding (SPEC "Accounts"): an account asks for a one-time binding token shown as a QR
-// code; the user scans it in the official account, whose backend (external) confirms the binding
-// through a signed callback. Nothing here talks to WeChat itself.
+// WeChat binding and sign-in (SPEC "Accounts"): an account asks for a one-time binding token shown
+// as a QR code of the official account's page; the user scans it in WeChat, and the official
+// account's backend (external) confirms the binding through a signed callback. Later that backend
+// signs the user in the same way (a signed callback naming the openid), and the account may end
+// the binding. Nothing here talks to WeChat itself.
 #include "api/json_body.h"
 #include "api/png_image.h"
 #include "api/problem.h"
 #include "api/routes.h"
 #include "api/wechat_signature.h"
 #include "api/workflow_http.h"
+#include "app/accounts.h"
 #include "core/validate.h"
 #include "render/qr.h"
 
@@ -36,18 +39,33 @@ Result<std::string> qr_png(const std::string& payload) {
   return encode_png(image.get());
 }
 
-// POST /api/v1/auth/wechat/binding → {binding_token, qr_png, expires_at}
+// The official account's binding page carrying the token (hex, so it needs no escaping).
+std::string binding_url(const std::string& page_base, const std::string& token) {
+  const char separator = page_base.find('?') == std::string::npos ? '?' : '&';
+  return page_base + separator + "binding_token=" + token;
+}
+
+// POST /api/v1/auth/wechat/binding → {binding_token, binding_url, qr_png, expires_at}
 Result<HttpResponse> new_binding(RouteContext& context) {
   if (!context.request.body.empty()) TRY(JsonBody::parse(context.request.body, {}));
   const auto now = context.now();
   const auto expires_at = now + kBindingLifetime;
   const std::string token =
       TRY(context.app.store->create_wechat_binding_token(context.account->id, expires_at, now));
-  const std::string png = TRY(qr_png(token));
+  const std::string url = binding_url(context.app.config.wechat_page_base, token);
+  const std::string png = TRY(qr_png(url));
   return json_response(200, nlohmann::json{{"binding_token", token},
+                                           {"binding_url", url},
                                            {"qr_png", png_data_uri(png)},
                                            {"expires_at", rfc3339(expires_at)}}
                                 .dump());
+}
+
+// DELETE /api/v1/auth/wechat/binding: the account ends its binding (audited).
+Result<HttpResponse> end_binding(RouteContext& context) {
+  TRY(read_json_body(context.request, {}));
+  TRY(app::unbind_wechat(use_cases(context.app), *context.account));
+  return json_response(200, nlohmann::json{{"wechat_bound", false}}.dump());
 }
 
 bool is_printable_ascii_token(const std::string& value) {
@@ -56,45 +74,77 @@ bool is_printable_ascii_token(const std::string& value) {
   return true;
 }
 
-// POST /api/v1/wechat/callback {binding_token, openid, timestamp, nonce}
-// with X-Sanfang-Signature: hex(HMAC-SHA256(secret, timestamp "\n" nonce "\n" body)).
-Result<HttpResponse> callback(RouteContext& context) {
+// A callback the official account's backend signed:
+// X-Sanfang-Signature: hex(HMAC-SHA256(secret, timestamp "\n" nonce "\n" body)), with a timestamp
+// within kCallbackWindow of the service clock and a nonce never seen before (kept in the store, so
+// a replay to another instance is caught too). `body` is the request's, read by the caller, whose
+// own members are checked first: a malformed request uses no nonce. Returns the openid.
+Result<std::string> verified_openid(RouteContext& context, const JsonBody& body) {
   const HttpRequest& request = context.request;
-  const auto body = TRY(JsonBody::parse(request.body, {"binding_token", "openid", "timestamp", "nonce"}));
-  const std::string binding_token = TRY(body.string("binding_token"));
   const std::string openid = TRY(body.string("openid"));
   const std::string nonce = TRY(body.string("nonce"));
   const auto timestamp = TRY(body.optional_integer("timestamp"));
-  if (!timestamp) return Error::invalid("timestamp", "缺少时间戳（Unix 秒）");
+  if (!timestamp) return Error::invalid("timestamp", "请求缺少时间戳（Unix 秒）");
 
   const auto signature = request.header("x-sanfang-signature");
   if (!signature || signature->empty())
-    return problem_response(401, "invalid_signature", "缺少签名", "X-Sanfang-Signature");
+    return Error::make(ErrorKind::Unauthorized, "请求缺少签名", "X-Sanfang-Signature");
   if (!wechat_signature_matches(context.app.wechat_secret, std::to_string(*timestamp), nonce,
                                 request.body, *signature))
-    return problem_response(401, "invalid_signature", "签名无效", "X-Sanfang-Signature");
+    return Error::make(ErrorKind::Unauthorized, "请求签名无效", "X-Sanfang-Signature");
 
   // Signed, so the fields come from the backend; a malformed one is still refused by name.
   if (nonce.size() > kMaxNonceBytes || !is_printable_ascii_token(nonce))
-    return Error::invalid("nonce", "nonce 应为不超过 64 个字母、数字、- 或 _");
+    return Error::invalid("nonce", "随机串应为不超过 64 个字母、数字、- 或 _");
   if (openid.size() > kMaxOpenIdBytes || !is_printable_ascii_token(openid))
-    return Error::invalid("openid", "openid 应为不超过 128 个字母、数字、- 或 _");
+    return Error::invalid("openid", "微信用户标识应为不超过 128 个字母、数字、- 或 _");
   const auto now = context.now();
   const auto signed_at = workflow::from_unix_seconds(*timestamp);
   if (signed_at < now - kCallbackWindow || signed_at > now + kCallbackWindow)
-    return problem_response(401, "stale_timestamp", "时间戳与服务器时间相差超过5分钟", "timestamp");
+    return Error::make(ErrorKind::Unauthorized, "时间戳与服务器时间相差超过5分钟", "timestamp");
 
   TRY(context.app.store->record_wechat_nonce(nonce, now, now - 2 * kCallbackWindow));
+  return openid;
+}
+
+// A refused callback keeps the machine-readable types the backend tells apart.
+HttpResponse callback_problem(const Error& error) {
+  if (error.kind != ErrorKind::Unauthorized || error.field == "openid") return problem_response(error);
+  const char* type = error.field == "timestamp" ? "stale_timestamp" : "invalid_signature";
+  return problem_response(http_status(error.kind), type, error.message, error.field);
+}
+
+// POST /api/v1/wechat/callback {binding_token, openid, timestamp, nonce}, signed.
+Result<HttpResponse> callback(RouteContext& context) {
+  const auto body = TRY(JsonBody::parse(context.request.body, {"binding_token", "openid", "timestamp", "nonce"}));
+  const std::string binding_token = TRY(body.string("binding_token"));
+  auto openid = verified_openid(context, body);
+  if (!openid) return callback_problem(openid.error());
   const workflow::Account account =
-      TRY(context.app.store->complete_wechat_binding(binding_token, openid, now));
+      TRY(context.app.store->complete_wechat_binding(binding_token, *openid, context.now()));
   return json_response(200, nlohmann::json{{"bound", true}, {"username", account.username}}.dump());
+}
+
+// POST /api/v1/wechat/sign-in {openid, timestamp, nonce}, signed → the session of the bound
+// account, as POST /api/v1/auth/login answers.
+Result<HttpResponse> sign_in(RouteContext& context) {
+  const auto body = TRY(JsonBody::parse(context.request.body, {"openid", "timestamp", "nonce"}));
+  auto openid = verified_openid(context, body);
+  if (!openid) return callback_problem(openid.error());
+  const app::SignedIn signed_in = TRY(app::sign_in_with_wechat(use_cases(context.app), *openid));
+  return json_response(200, nlohmann::json{{"token", signed_in.token},
+                                           {"role", workflow::to_string(signed_in.account.role)},
+                                           {"must_change_password", signed_in.account.must_change_password}}
+                                .dump());
 }
 
 }  // namespace
 
 void register_wechat_routes(RouteTable& table) {
   table.add("POST", "/api/v1/auth/wechat/binding", Access::Account, new_binding);
+  table.add("DELETE", "/api/v1/auth/wechat/binding", Access::Account, end_binding);
   table.add("POST", "/api/v1/wechat/callback", Access::Public, callback);
+  table.add("POST", "/api/v1/wechat/sign-in", Access::Public, sign_in);
 }
 
 }  // namespace sanfang::api

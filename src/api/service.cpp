@@ -50,6 +50,8 @@ Result<std::unique_ptr<Service>> Service::start(ServiceOptions options) {
                                                   {"change_with", "sanfang school set-public-base URL"}});
   app.config.public_base = adopted.url;
   app.school.public_base = adopted.url;
+  app.config.wechat_page_base =
+      options.wechat_page_base.empty() ? app.config.public_base + "/wechat/bind" : options.wechat_page_base;
 
   render::RenderOptions render_options;
   render_options.public_base_url = app.config.public_base;

@@ -31,6 +31,7 @@ struct ServiceOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port
   std::string public_base;  // default http://HOST:PORT
+  std::string wechat_page_base;  // default PUBLIC_BASE/wechat/bind (App::config)
   std::string school_code = "10731";
   workflow::SchoolProfile school;  // printed 丙方 block; its code is set from school_code
   int io_threads = 2;

@@ -24,8 +24,18 @@ namespace {
 
 using workflow::MediaType;
 
+// What people call each kind of upload.
+const char* kind_of_file(MediaType type) {
+  switch (type) {
+    case MediaType::Jpeg: return "JPEG 图片";
+    case MediaType::Png: return "PNG 图片";
+    case MediaType::Pdf: return "PDF 文件";
+  }
+  return "文件";
+}
+
 Error damaged(MediaType type) {
-  return Error::invalid("body", "文件已损坏或不是有效的 " + std::string(workflow::to_string(type)));
+  return Error::invalid("body", std::string("文件已损坏或不是有效的") + kind_of_file(type));
 }
 
 // Checked against the declared size, before any pixel is decoded.
@@ -248,7 +258,7 @@ Result<workflow::MediaType> check_upload(jobs::RenderPool& pool, std::string_vie
     const std::string declared = bare_media_type(*declared_type);
     auto named = workflow::parse_media_type(declared);
     if (named && *named != type)
-      return Error::invalid("Content-Type", "文件内容与声明的类型 " + declared + " 不符");
+      return Error::invalid("Content-Type", std::string("文件内容是") + kind_of_file(type) + "，与声明的类型不符");
   }
   return pool.run<MediaType>([type, bytes](render::Renderer&) -> Result<MediaType> {
     TRY(decodes(type, bytes));

@@ -12,4 +12,23 @@ Status change_password(const Context& context, const workflow::Account& account,
   return changed;
 }
 
+Result<SignedIn> sign_in_with_wechat(const Context& context, std::string_view openid) {
+  workflow::Account account = TRY(context.store.account_for_wechat(openid));
+  std::string token = TRY(context.store.create_session(account.id, context.now()));
+  return SignedIn{std::move(account), std::move(token)};
+}
+
+Status unbind_wechat(const Context& context, const workflow::Account& account) {
+  workflow::AuditEvent unbound;
+  unbound.entity = "account";
+  unbound.entity_id = std::to_string(account.id);
+  unbound.action = "wechat.unbind";
+  unbound.actor_account_id = account.id;
+  unbound.actor_role = account.role;
+  unbound.at = context.now();
+  unbound.from_state = "bound";
+  unbound.to_state = "unbound";
+  return context.store.unbind_wechat(account.id, unbound);
+}
+
 }  // namespace sanfang::app

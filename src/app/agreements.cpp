@@ -1,5 +1,6 @@
 #include "app/agreements.h"
 
+#include "core/field_labels.h"
 #include "workflow/agreement_document.h"
 #include "workflow/agreement_rules.h"
 #include "workflow/limits.h"
@@ -51,7 +52,7 @@ Result<Agreement> act(const Context& context, const Actor& actor, std::int64_t i
 Status may_upload_termination_material(const Actor& actor, workflow::AttachmentPurpose purpose) {
   if (actor.role != Role::Student) return Error::make(ErrorKind::Forbidden, "只有毕业生本人可以上传解约材料");
   if (purpose == workflow::AttachmentPurpose::Proof)
-    return Error::invalid("purpose", "已签约协议只能上传解约材料：release_letter、acceptance_letter 或 other");
+    return Error::invalid("purpose", "已签约的协议只能上传解约材料：解约函、接收函或其他");
   return {};
 }
 
@@ -60,7 +61,7 @@ Status may_upload_termination_material(const Actor& actor, workflow::AttachmentP
 Status may_create_agreement(const Actor& actor) {
   if (actor.role == Role::Employer) {
     if (actor.employer_id == 0)
-      return Error::make(ErrorKind::Forbidden, "请先登记本单位信息（POST /api/v1/employers）");
+      return Error::make(ErrorKind::Forbidden, "请先登记本单位信息");
     return {};
   }
   if (actor.role == Role::Student) return {};
@@ -70,7 +71,7 @@ Status may_create_agreement(const Actor& actor) {
 Result<Agreement> create_agreement(const Context& context, const Actor& actor, NewAgreement input) {
   TRY(may_create_agreement(actor));
   if (actor.role == Role::Student && !input.employer_id)
-    return Error::invalid("employer_id", "必填：单位库中单位的 id");
+    return core::required_member("employer_id", "请从单位库中选择用人单位");
   TRY(check_content(context, input.content));
   const auto now = context.now();
   AgreementChange change;

@@ -1,5 +1,6 @@
 #include "app/employers.h"
 
+#include "core/field_labels.h"
 #include "core/validate.h"
 #include "workflow/agreement_document.h"
 #include "workflow/limits.h"
@@ -34,7 +35,7 @@ Result<workflow::Employer> checked_employer(const Context& context, const NewEmp
   for (const char* name : kRequiredProfileMembers) {
     auto it = input.profile.find(name);
     if (it == input.profile.end() || !it->is_string() || it->get<std::string>().empty())
-      return Error::invalid(std::string("profile.") + name, "必填");
+      return core::required_member(std::string("profile.") + name);
   }
   employer.profile = input.profile;
   employer.vetted = false;  // SPEC: only the school admits a unit to the library
@@ -46,7 +47,8 @@ Result<workflow::Employer> checked_employer(const Context& context, const NewEmp
 Result<std::vector<workflow::Employer>> search_employers(const Context& context, const workflow::Actor& actor,
                                                          std::string_view name_part, int limit) {
   TRY(require_visible(workflow::may_see_employers(actor)));
-  TRY(core::check_text_policy(name_part, "q", false));
+  if (Status policy = core::check_text_policy(name_part, "q", false); !policy)
+    return core::labelled(policy.take_error());
   if (code_points(name_part) > kMaxSearchCharacters)
     return Error::invalid("q", "搜索词不超过 " + std::to_string(kMaxSearchCharacters) + " 个字符");
   return context.store.search_employers(name_part, limit);

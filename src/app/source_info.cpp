@@ -1,5 +1,6 @@
 #include "app/source_info.h"
 
+#include "core/field_labels.h"
 #include "workflow/agreement_document.h"
 #include "workflow/source_info_rules.h"
 #include "workflow/visibility.h"
@@ -44,7 +45,7 @@ Result<StudentSourceInfo> save_source_info(const Context& context, const workflo
   TRY(workflow::validate_source_sections(sections, student, context.codes, context.print_check));
   const workflow::SourceInfo current = TRY(context.store.source_info(student.student_no));
   const auto change = TRY(workflow::edit_source_info(current, actor, std::move(sections), context.now()));
-  if (!version) return Error::invalid("version", "必填：读取生源信息时得到的 version");
+  if (!version) return core::required_member("version", "请提交读取生源信息时得到的版本号");
   if (*version != current.version) return stale_version();
   return store_change(context, student, change, *version);
 }

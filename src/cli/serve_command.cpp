@@ -33,7 +33,8 @@ Status parse_listen(const std::string& text, api::ServiceOptions& options) {
 // ("handler_threads", "handler_queue", "request_deadline_ms", "read_timeout_ms"), and the school's
 // printed 丙方 block: "school_name", "school_department", "school_address", "school_postcode",
 // "school_contact", "school_phone"}, and "trusted_proxies" (addresses or CIDR ranges of the
-// reverse proxies whose X-Forwarded-For names the client); command-line options win over the file.
+// reverse proxies whose X-Forwarded-For names the client), and "wechat_page_base" (the official
+// account's binding page the binding QR code opens); command-line options win over the file.
 Status read_config(const std::string& path, api::ServiceOptions& options) {
   std::ifstream in(path);
   if (!in) return Error::make(ErrorKind::Io, "cannot read " + path);
@@ -63,6 +64,12 @@ Status read_config(const std::string& path, api::ServiceOptions& options) {
     else if (key == "school_postcode" && it->is_string()) options.school.postcode = it->get<std::string>();
     else if (key == "school_contact" && it->is_string()) options.school.contact = it->get<std::string>();
     else if (key == "school_phone" && it->is_string()) options.school.phone = it->get<std::string>();
+    else if (key == "wechat_page_base" && it->is_string()) {
+      const std::string base = it->get<std::string>();
+      if (!base.starts_with("https://") && !base.starts_with("http://"))
+        return Error::invalid(path + ": " + key, "must be an http:// or https:// URL");
+      options.wechat_page_base = base;
+    }
     else if (key == "trusted_proxies" && it->is_array()) {
       std::vector<std::string> entries;
       for (const auto& entry : *it) {

@@ -1,5 +1,6 @@
 #include "core/field_rules.h"
 
+#include "core/field_labels.h"
 #include "core/validate.h"
 
 #include <algorithm>
@@ -199,9 +200,9 @@ Status check_reason(std::string_view text, std::string_view field, bool required
     if (required) return Error::invalid(std::string(field), std::string(missing_detail));
     if (text.empty()) return {};
   }
-  TRY(check_text_policy(text, field, true));
+  if (Status policy = check_text_policy(text, field, true); !policy) return core::labelled(policy.take_error());
   if (count_code_points(text) > kMaxReasonChars) {
-    return Error::invalid(std::string(field), "不能超过 " + std::to_string(kMaxReasonChars) + " 个字");
+    return Error::invalid(std::string(field), field_label(field) + "不能超过 " + std::to_string(kMaxReasonChars) + " 个字");
   }
   return {};
 }

@@ -95,6 +95,12 @@ class AccountStore {
                                                             std::string_view openid,
                                                             workflow::Timestamp now) = 0;
   virtual Result<bool> wechat_bound(std::int64_t account_id) = 0;
+  // The account bound to `openid`, for a WeChat sign-in: Unauthorized naming openid when no
+  // account is bound to it (never bound, or unbound since).
+  virtual Result<workflow::Account> account_for_wechat(std::string_view openid) = 0;
+  // Ends the account's binding and appends `event`, its audit record, in the same transaction:
+  // the openid no longer signs in. Conflict naming the binding when the account has none.
+  virtual Status unbind_wechat(std::int64_t account_id, const workflow::AuditEvent& event) = 0;
 };
 
 }  // namespace sanfang::store

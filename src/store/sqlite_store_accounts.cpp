@@ -154,7 +154,7 @@ Status SqliteStore::record_wechat_nonce(std::string_view nonce, Timestamp now,
       "INSERT INTO wechat_nonces(nonce, seen_at) VALUES (?, ?) ON CONFLICT(nonce) DO NOTHING"));
   TRY(insert.bind(1, nonce).bind(2, to_unix_seconds(now)).run());
   if (m_db.changes() == 0)
-    return Error::make(ErrorKind::Conflict, "该回调已处理过（nonce 重复）", "nonce");
+    return workflow::wechat_nonce_replayed();
   return transaction.commit();
 }
 
@@ -196,6 +196,24 @@ Result<bool> SqliteStore::wechat_bound(std::int64_t account_id) {
   auto row = TRY(m_db.prepare("SELECT 1 FROM wechat_bindings WHERE account_id = ?"));
   row.bind(1, account_id);
   return TRY(row.step());
+}
+
+Result<workflow::Account> SqliteStore::account_for_wechat(std::string_view openid) {
+  std::lock_guard lock(m_mutex);
+  auto row = TRY(m_db.prepare("SELECT account_id FROM wechat_bindings WHERE openid = ?"));
+  row.bind(1, openid);
+  if (!TRY(row.step())) return workflow::wechat_not_bound();
+  return load_account_by_id(row.int64(0));
+}
+
+Status SqliteStore::unbind_wechat(std::int64_t account_id, const workflow::AuditEvent& event) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+  auto remove = TRY(m_db.prepare("DELETE FROM wechat_bindings WHERE account_id = ?"));
+  TRY(remove.bind(1, account_id).run());
+  if (m_db.changes() == 0) return workflow::no_wechat_binding_to_end();
+  TRY(append_audit_events({event}, std::to_string(account_id)));
+  return transaction.commit();
 }
 
 }  // namespace sanfang::store

@@ -1,5 +1,6 @@
 #include "workflow/agreement_document.h"
 
+#include "core/field_labels.h"
 #include "core/field_rules.h"
 #include "core/validate.h"
 
@@ -30,7 +31,7 @@ struct Printed {
 // non-empty value through its field rule. `prefix` names the object in errors ("contact").
 Result<std::vector<Printed>> check_object(const json& object, std::initializer_list<Member> members,
                                           const std::string& prefix, const core::CodeLists& codes) {
-  if (!object.is_object()) return Error::invalid(prefix, "应为对象");
+  if (!object.is_object()) return core::member_of_wrong_type(prefix, "对象");
   std::vector<Printed> values;
   for (auto it = object.begin(); it != object.end(); ++it) {
     const std::string field = prefix.empty() ? it.key() : prefix + "." + it.key();
@@ -38,13 +39,13 @@ Result<std::vector<Printed>> check_object(const json& object, std::initializer_l
     for (const Member& m : members) {
       if (it.key() == m.name) member = &m;
     }
-    if (!member) return Error::invalid(field, "未知字段");
+    if (!member) return core::unknown_member(field, prefix);
     if (it->is_null()) continue;
-    if (!it->is_string()) return Error::invalid(field, "应为字符串");
-    const std::string value = it->get<std::string>();
-    if (value.empty()) continue;
     const core::FieldRule* rule = core::field_rule(member->path);
     if (!rule) return Error::make(ErrorKind::Internal, std::string("no field rule for ") + member->path);
+    if (!it->is_string()) return Error::invalid(field, std::string(rule->label) + "应为文本");
+    const std::string value = it->get<std::string>();
+    if (value.empty()) continue;
     // TRY before the aggregate: leaving a statement expression in the middle of an initializer
     // would skip the destructors of the members already built.
     std::string printed = TRY(core::printed_value(*rule, value, field, codes));
@@ -147,7 +148,7 @@ Status validate_employer(std::string_view name, std::string_view uscc, const jso
 }
 
 Status validate_agreement_content(const json& content, const core::CodeLists& codes, const PrintCheck& print) {
-  if (!content.is_object()) return Error::invalid("content", "应为对象");
+  if (!content.is_object()) return core::member_of_wrong_type("content", "对象");
   std::vector<Printed> values;
   for (auto it = content.begin(); it != content.end(); ++it) {
     const std::string& key = it.key();
@@ -176,7 +177,7 @@ Status validate_agreement_content(const json& content, const core::CodeLists& co
                                        {"student_opinion", "student.opinion"}},
                                       "", codes)));
     } else {
-      return Error::invalid(key, "未知字段");
+      return core::unknown_member(key, "content");
     }
   }
   return check_printable(values, print);

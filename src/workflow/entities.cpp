@@ -1,5 +1,7 @@
 #include "workflow/entities.h"
 
+#include "core/field_labels.h"
+
 #include <array>
 #include <utility>
 
@@ -19,7 +21,15 @@ Result<Enum> parse_name(const std::array<std::pair<Enum, const char*>, N>& table
                         const char* field) {
   for (const auto& [candidate, name] : table)
     if (text == name) return candidate;
-  return Error::invalid(field, "未知的取值“" + std::string(text) + "”");
+  return Error::invalid(field, core::field_label(field) + "的取值无效");
+}
+
+// The enum values of a name table, in its order.
+template <typename Enum, std::size_t N>
+constexpr std::array<Enum, N> values_of(const std::array<std::pair<Enum, const char*>, N>& table) {
+  std::array<Enum, N> values{};
+  for (std::size_t i = 0; i < N; ++i) values[i] = table[i].first;
+  return values;
 }
 
 constexpr std::array<std::pair<Role, const char*>, 7> kRoles{{
@@ -92,6 +102,9 @@ constexpr std::array<std::pair<AgreementState, const char*>, 11> kAgreementLabel
     {AgreementState::Terminated, "已解约"},
 }};
 
+constexpr auto kSourceInfoStateList = values_of(kSourceInfoStates);
+constexpr auto kAgreementStateList = values_of(kAgreementStates);
+
 constexpr std::array<std::pair<ReviewLevel, const char*>, 2> kReviewLevels{{
     {ReviewLevel::College, "college"},
     {ReviewLevel::School, "school"},
@@ -118,6 +131,7 @@ const char* chinese_label(SourceInfoState state) { return name_of(kSourceInfoLab
 Result<SourceInfoState> parse_source_info_state(std::string_view text) {
   return parse_name(kSourceInfoStates, text, "state");
 }
+std::span<const SourceInfoState> source_info_states() { return kSourceInfoStateList; }
 
 const char* to_string(MediaType type) { return name_of(kMediaTypes, type); }
 Result<MediaType> parse_media_type(std::string_view text) {
@@ -139,6 +153,7 @@ const char* chinese_label(AgreementState state) { return name_of(kAgreementLabel
 Result<AgreementState> parse_agreement_state(std::string_view text) {
   return parse_name(kAgreementStates, text, "state");
 }
+std::span<const AgreementState> agreement_states() { return kAgreementStateList; }
 
 bool is_live(AgreementState state) {
   return state == AgreementState::Accepted || state == AgreementState::InReview ||

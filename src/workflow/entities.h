@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -86,6 +87,8 @@ enum class SourceInfoState { Draft, Submitted, Verified, Rejected };
 const char* to_string(SourceInfoState state);
 const char* chinese_label(SourceInfoState state);  // "已核验"
 Result<SourceInfoState> parse_source_info_state(std::string_view text);
+// Every source-info state (the state list the names come from).
+std::span<const SourceInfoState> source_info_states();
 
 // The four sections of 生源核查, each a JSON object of form fields (validated by core/ at the
 // API boundary; the workflow only needs to know whether a section is filled in).
@@ -150,8 +153,12 @@ enum class AgreementState {
 };
 
 const char* to_string(AgreementState state);          // "in_review"
+// The label people read wherever a state is named to them (state_label, problem details); the
+// English name is for programs only.
 const char* chinese_label(AgreementState state);      // "审核中"
 Result<AgreementState> parse_agreement_state(std::string_view text);
+// Every agreement state (the state list the names come from).
+std::span<const AgreementState> agreement_states();
 
 // SPEC: "at most one live agreement per student (accepted, in_review, signed,
 // termination_requested)".

@@ -12,6 +12,18 @@ Status check_login_not_locked(const LoginThrottle& throttle) {
 
 Error login_failed() { return Error::make(ErrorKind::Unauthorized, "用户名或密码错误"); }
 
+Error wechat_not_bound() {
+  return Error::make(ErrorKind::Unauthorized, "该微信尚未绑定账户，请先用账号密码登录后在“微信绑定”中扫码绑定", "openid");
+}
+
+Error wechat_nonce_replayed() {
+  return Error::make(ErrorKind::Conflict, "该请求已处理过（随机串重复），不能重放", "nonce");
+}
+
+Error no_wechat_binding_to_end() {
+  return Error::make(ErrorKind::Conflict, "该账户没有绑定微信，无需解除绑定", "wechat_binding");
+}
+
 std::optional<Timestamp> lock_after_failed_login(int failures, Timestamp now) {
   if (failures < kFailedLoginsBeforeLock) return std::nullopt;
   return now + kLoginLockDuration;

@@ -34,6 +34,14 @@ Status check_login_not_locked(const LoginThrottle& throttle);
 // The one answer for an unknown name and for a wrong password (Unauthorized).
 Error login_failed();
 
+// WeChat sign-in (SPEC "Accounts"): an openid no account is bound to — never bound, or unbound
+// since — signs nobody in (Unauthorized naming openid); unbinding an account that has no binding
+// is a conflict with its state (naming wechat_binding).
+Error wechat_not_bound();
+// A signed WeChat callback whose nonce was seen before: a replay (Conflict naming nonce).
+Error wechat_nonce_replayed();
+Error no_wechat_binding_to_end();
+
 // After a failed login brought the count to `failures` at `now`: the end of the lock the name
 // gets now, or nullopt while it may keep trying. A lock restarts the count.
 std::optional<Timestamp> lock_after_failed_login(int failures, Timestamp now);

@@ -1,5 +1,6 @@
 #include "workflow/password_policy.h"
 
+#include "core/field_labels.h"
 #include "core/validate.h"
 
 #include <algorithm>
@@ -112,7 +113,8 @@ Status check_password(const PasswordChoice& choice, const CommonPasswords& commo
   const std::string_view password = choice.password;
   // Blank first: the text policy refuses blank values too, but in words about form fields.
   if (only_white_space(password)) return Error::invalid(name, "密码不能只有空格");
-  TRY(core::check_text_policy(password, field, false));
+  if (Status policy = core::check_text_policy(password, field, false); !policy)
+    return core::labelled(policy.take_error());
   if (password.size() > kMaxPasswordBytes)
     return Error::invalid(name, "密码不能超过 " + std::to_string(kMaxPasswordBytes) + " 个字节");
   if (code_points(password) < kMinPasswordLength)

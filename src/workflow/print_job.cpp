@@ -1,5 +1,6 @@
 #include "workflow/print_job.h"
 
+#include "core/field_labels.h"
 #include "core/validate.h"
 
 #include <algorithm>
@@ -49,7 +50,7 @@ bool is_finished(PrintJobState state) {
 std::string_view to_string(PrintJobOrigin origin) { return origin == PrintJobOrigin::Cli ? "cli" : "service"; }
 
 Result<std::chrono::year_month_day> parse_calendar_date(std::string_view text, const std::string& field) {
-  const Error bad = Error::invalid(field, "日期格式应为 YYYY-MM-DD");
+  const Error bad = Error::invalid(field, core::field_label(field) + "的格式应为 YYYY-MM-DD，例如 2026-06-01");
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return bad;
   int year = 0;
   unsigned month = 0, day = 0;
@@ -59,7 +60,7 @@ Result<std::chrono::year_month_day> parse_calendar_date(std::string_view text, c
   };
   if (!number(0, 4, year) || !number(5, 2, month) || !number(8, 2, day)) return bad;
   const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{month}, std::chrono::day{day}};
-  if (!date.ok()) return Error::invalid(field, "日期不存在");
+  if (!date.ok()) return Error::invalid(field, core::field_label(field) + "不是有效日期");
   return date;
 }
 

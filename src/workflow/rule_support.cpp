@@ -11,9 +11,8 @@ AuditEvent make_event(std::string entity, std::string entity_id, std::string act
 }
 
 Error agreement_in_wrong_state(AgreementState current, std::string_view action_label) {
-  return Error::make(ErrorKind::Conflict, std::string("协议当前状态为“") + chinese_label(current) +
-                                              "”（" + to_string(current) + "），不能" +
-                                              std::string(action_label),
+  return Error::make(ErrorKind::Conflict,
+                     std::string("协议当前状态为“") + chinese_label(current) + "”，不能" + std::string(action_label),
                      "state");
 }
 

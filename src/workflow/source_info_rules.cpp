@@ -19,8 +19,7 @@ Status require_the_student(const SourceInfo& info, const Actor& actor) {
 
 Error source_info_in_wrong_state(SourceInfoState state, std::string_view action_label) {
   return Error::make(ErrorKind::Conflict,
-                     std::string("生源信息当前状态为“") + chinese_label(state) + "”（" +
-                         to_string(state) + "），不能" + std::string(action_label),
+                     std::string("生源信息当前状态为“") + chinese_label(state) + "”，不能" + std::string(action_label),
                      "state");
 }
 

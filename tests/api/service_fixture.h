@@ -69,6 +69,7 @@ struct ServiceFixtureOptions {
   std::filesystem::path verification_key_from;
   api::TrustedProxies trusted_proxies;  // none: every client address is the TCP peer
   std::string public_base;  // --public-base; empty: http://HOST:PORT of the listener
+  std::string wechat_page_base;  // empty: the service's default (PUBLIC_BASE/wechat/bind)
 };
 
 class ServiceFixture {

@@ -1,5 +1,8 @@
-// WeChat binding (SPEC "Accounts"): a one-time binding token with its QR code, confirmed by a
-// callback signed with DATA/wechat.secret; forged, replayed, stale and expired callbacks refused.
+// WeChat binding and sign-in (SPEC "Accounts"): a one-time binding token with its QR code of the
+// official account's page, confirmed by a callback signed with DATA/wechat.secret; a signed
+// sign-in callback opening a session for the bound account; unbinding. Forged, replayed, stale and
+// expired callbacks are refused. The tests play the official account's backend by signing with
+// the shared secret.
 #include "service_fixture.h"
 
 #include "api/wechat_signature.h"
@@ -38,6 +41,44 @@ HttpResult signed_callback(HttpClient& client, const std::string& secret, const 
   const std::string body =
       json{{"binding_token", token}, {"openid", openid}, {"timestamp", timestamp}, {"nonce", nonce}}.dump();
   return send_callback(client, body, api::wechat_signature(secret, std::to_string(timestamp), nonce, body));
+}
+
+// Signs a sign-in request the way the official-account backend does.
+HttpResult signed_sign_in(HttpClient& client, const std::string& secret, const std::string& openid,
+                          std::int64_t timestamp, const std::string& nonce) {
+  const std::string body = json{{"openid", openid}, {"timestamp", timestamp}, {"nonce", nonce}}.dump();
+  std::map<std::string, std::string> headers{{"Content-Type", "application/json"},
+                                             {"X-Sanfang-Signature",
+                                              api::wechat_signature(secret, std::to_string(timestamp), nonce, body)}};
+  return client.request("POST", "/api/v1/wechat/sign-in", body, headers);
+}
+
+// A student (2022001) with an account, signed in with the password.
+std::int64_t sign_in_as_student(ServiceFixture& fixture, HttpClient& client) {
+  store::Store& store = *fixture.app().store;
+  REQUIRE(store.put_college({"CS", "计算机学院"}).ok());
+  REQUIRE(store.put_student({"2022001", "张三", "110105194912310011", "男", "CS", "软件工程", "本科", 2026}).ok());
+  store::NewAccount account;
+  account.username = "2022001";
+  account.password = "correct horse battery";
+  account.role = workflow::Role::Student;
+  account.student_no = "2022001";
+  const auto created = store.create_account(account, fixture.clock().now());
+  REQUIRE(created.ok());
+  auto login = client.post_json("/api/v1/auth/login", {{"username", "2022001"}, {"password", "correct horse battery"}});
+  REQUIRE(login.status == 200);
+  client.set_token(login.json()["token"].get<std::string>());
+  return created->id;
+}
+
+// Binds `openid` to the account signed in on `account` through the binding QR and a signed callback.
+void bind(ServiceFixture& fixture, HttpClient& account, const std::string& openid, const std::string& nonce) {
+  auto binding = account.post_json("/api/v1/auth/wechat/binding", json::object());
+  REQUIRE(binding.status == 200);
+  HttpClient backend(fixture.base_url());
+  auto confirmed = signed_callback(backend, read_secret(fixture), binding.json()["binding_token"].get<std::string>(), openid,
+                                   now_seconds(fixture), nonce);
+  REQUIRE(confirmed.status == 200);
 }
 
 bool wechat_bound(HttpClient& client) {
@@ -168,4 +209,140 @@ TEST_CASE("malformed callbacks and binding requests are refused naming the field
   CHECK_FALSE(wechat_bound(account));
   // None of the refused callbacks used the nonce: a good one with it still binds.
   CHECK(signed_callback(backend, secret, token, "oUser", now, "n1").status == 200);
+}
+
+TEST_CASE("the binding QR code opens the official account's page with the token", "[api][wechat]") {
+  ServiceFixtureOptions options;
+  options.wechat_page_base = "https://mp.example.edu.cn/sanfang/bind";
+  ServiceFixture fixture(options);
+  HttpClient account(fixture.base_url());
+  account.set_token(sanfang::testing::sign_in_as_school(fixture, account));
+  auto binding = account.post_json("/api/v1/auth/wechat/binding", json::object());
+  REQUIRE(binding.status == 200);
+  const std::string token = binding.json()["binding_token"];
+  CHECK(binding.json()["binding_url"] == "https://mp.example.edu.cn/sanfang/bind?binding_token=" + token);
+
+  ServiceFixture by_default;
+  HttpClient other(by_default.base_url());
+  other.set_token(sanfang::testing::sign_in_as_school(by_default, other));
+  auto default_binding = other.post_json("/api/v1/auth/wechat/binding", json::object());
+  REQUIRE(default_binding.status == 200);
+  CHECK(default_binding.json()["binding_url"] == by_default.base_url() + "/wechat/bind?binding_token=" +
+                                                     default_binding.json()["binding_token"].get<std::string>());
+}
+
+TEST_CASE("a bound student signs in through a signed WeChat callback with a session like a password login's",
+          "[api][wechat]") {
+  ServiceFixture fixture;
+  HttpClient student(fixture.base_url());
+  sign_in_as_student(fixture, student);
+  bind(fixture, student, "oStudent_1", "bind-1");
+
+  HttpClient backend(fixture.base_url());
+  auto signed_in = signed_sign_in(backend, read_secret(fixture), "oStudent_1", now_seconds(fixture), "sign-1");
+  REQUIRE(signed_in.status == 200);
+  CHECK(signed_in.json()["role"] == "student");
+  CHECK(signed_in.json()["must_change_password"] == false);
+
+  HttpClient phone(fixture.base_url());
+  phone.set_token(signed_in.json()["token"].get<std::string>());
+  auto me = phone.get("/api/v1/auth/me");
+  REQUIRE(me.status == 200);
+  CHECK(me.json()["username"] == "2022001");
+  CHECK(me.json()["wechat_bound"] == true);
+  // An authenticated route that only this student may read.
+  CHECK(phone.get("/api/v1/students/2022001/source-info").status == 200);
+  CHECK(phone.request("POST", "/api/v1/auth/logout").status == 204);
+  CHECK(phone.get("/api/v1/auth/me").status == 401);
+}
+
+TEST_CASE("forged, replayed, stale and unbound WeChat sign-ins are refused and open no session", "[api][wechat]") {
+  ServiceFixture fixture;
+  HttpClient student(fixture.base_url());
+  sign_in_as_student(fixture, student);
+  bind(fixture, student, "oStudent_1", "bind-1");
+  const std::string secret = read_secret(fixture);
+  HttpClient backend(fixture.base_url());
+  const std::int64_t now = now_seconds(fixture);
+
+  SECTION("forged signature") {
+    auto forged = signed_sign_in(backend, std::string(64, 'a'), "oStudent_1", now, "n1");
+    CHECK(forged.status == 401);
+    CHECK(forged.json()["type"] == "invalid_signature");
+    CHECK_FALSE(forged.json().contains("token"));
+  }
+  SECTION("body changed after signing") {
+    const std::string body = json{{"openid", "oSomeone"}, {"timestamp", now}, {"nonce", "n1"}}.dump();
+    const std::string signature = api::wechat_signature(secret, std::to_string(now), "n1", body);
+    std::string altered = body;
+    altered.replace(altered.find("oSomeone"), 8, "oStudent_1");
+    auto refused = backend.request("POST", "/api/v1/wechat/sign-in", altered,
+                                   {{"Content-Type", "application/json"}, {"X-Sanfang-Signature", signature}});
+    CHECK(refused.status == 401);
+    CHECK(refused.json()["type"] == "invalid_signature");
+  }
+  SECTION("replayed nonce") {
+    REQUIRE(signed_sign_in(backend, secret, "oStudent_1", now, "n1").status == 200);
+    auto replay = signed_sign_in(backend, secret, "oStudent_1", now, "n1");
+    CHECK(replay.status == 409);
+    CHECK(replay.json()["field"] == "nonce");
+    CHECK_FALSE(replay.json().contains("token"));
+  }
+  SECTION("stale or future timestamp") {
+    auto stale = signed_sign_in(backend, secret, "oStudent_1", now - 301, "n1");
+    CHECK(stale.status == 401);
+    CHECK(stale.json()["type"] == "stale_timestamp");
+    CHECK(stale.json()["field"] == "timestamp");
+    CHECK(signed_sign_in(backend, secret, "oStudent_1", now + 301, "n2").status == 401);
+  }
+  SECTION("openid bound to no account") {
+    auto unbound = signed_sign_in(backend, secret, "oStranger", now, "n1");
+    CHECK(unbound.status == 401);
+    CHECK(unbound.json()["field"] == "openid");
+    CHECK_FALSE(unbound.json().contains("token"));
+  }
+  SECTION("malformed request") {
+    const std::string body = json{{"openid", "oStudent_1"}, {"nonce", "n1"}}.dump();
+    auto refused = backend.request("POST", "/api/v1/wechat/sign-in", body,
+                                   {{"Content-Type", "application/json"},
+                                    {"X-Sanfang-Signature", api::wechat_signature(secret, "", "n1", body)}});
+    CHECK(refused.status == 400);
+    CHECK(refused.json()["field"] == "timestamp");
+  }
+}
+
+TEST_CASE("after the student unbinds, the openid no longer signs in, and the unbinding is audited", "[api][wechat]") {
+  ServiceFixture fixture;
+  HttpClient student(fixture.base_url());
+  const std::int64_t account_id = sign_in_as_student(fixture, student);
+  bind(fixture, student, "oStudent_1", "bind-1");
+  const std::string secret = read_secret(fixture);
+  HttpClient backend(fixture.base_url());
+
+  auto unbound = student.request("DELETE", "/api/v1/auth/wechat/binding");
+  REQUIRE(unbound.status == 200);
+  CHECK(unbound.json()["wechat_bound"] == false);
+  CHECK_FALSE(wechat_bound(student));
+
+  auto refused = signed_sign_in(backend, secret, "oStudent_1", now_seconds(fixture), "after-1");
+  CHECK(refused.status == 401);
+  CHECK(refused.json()["field"] == "openid");
+
+  const auto trail = fixture.app().store->audit_trail("account", std::to_string(account_id));
+  REQUIRE(trail.ok());
+  REQUIRE(trail->size() == 1);
+  CHECK(trail->at(0).event.action == "wechat.unbind");
+  CHECK(trail->at(0).event.actor_account_id == account_id);
+
+  // Nothing left to unbind; someone signed out cannot unbind at all.
+  auto again = student.request("DELETE", "/api/v1/auth/wechat/binding");
+  CHECK(again.status == 409);
+  CHECK(again.json()["field"] == "wechat_binding");
+  HttpClient anonymous(fixture.base_url());
+  CHECK(anonymous.request("DELETE", "/api/v1/auth/wechat/binding").status == 401);
+  CHECK(fixture.app().store->audit_trail("account", std::to_string(account_id))->size() == 1);
+
+  // Binding again signs in again.
+  bind(fixture, student, "oStudent_1", "bind-2");
+  CHECK(signed_sign_in(backend, secret, "oStudent_1", now_seconds(fixture), "after-2").status == 200);
 }

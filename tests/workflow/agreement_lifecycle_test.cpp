@@ -322,16 +322,17 @@ TEST_CASE("the review chain is configuration", "[workflow][config]") {
   CHECK(signed_one.agreement.state == AgreementState::Signed);
 }
 
-TEST_CASE("a wrong state is a conflict that names the current state", "[workflow][refusal]") {
+TEST_CASE("a wrong state is a conflict that names the current state by its Chinese label", "[workflow][refusal]") {
   const Parties parties = verified_parties();
   auto signed_one = signed_agreement(parties, {});
   auto error = refused(accept_invitation(signed_one, the_student(), parties, {}, kStart));
   CHECK(error.kind == ErrorKind::Conflict);
+  CHECK(error.field == "state");
   CHECK(error.message.find("已签约") != std::string::npos);
-  CHECK(error.message.find("signed") != std::string::npos);
+  CHECK(error.message.find("signed") == std::string::npos);
 
   auto draft = saved(ok(create_invitation(the_employer(), parties, {}, kStart)));
-  CHECK(refused(accept_invitation(draft, the_student(), parties, {}, kStart)).message.find("draft") != std::string::npos);
+  CHECK(refused(accept_invitation(draft, the_student(), parties, {}, kStart)).message.find("草稿") != std::string::npos);
   CHECK(refused(review_agreement(draft, college_reviewer(), ReviewDecision::Approve, "", kStart)).kind == ErrorKind::Conflict);
 }
 

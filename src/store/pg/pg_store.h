@@ -136,6 +136,8 @@ class PgStore final : public Store {
                                                     std::string_view openid,
                                                     workflow::Timestamp now) override;
   Result<bool> wechat_bound(std::int64_t account_id) override;
+  Result<workflow::Account> account_for_wechat(std::string_view openid) override;
+  Status unbind_wechat(std::int64_t account_id, const workflow::AuditEvent& event) override;
 
   Result<std::string> college_name(std::string_view college_code) override;
   Result<workflow::Agreement> agreement_by_serial(std::string_view serial) override;

@@ -285,7 +285,7 @@ Status PgStore::record_wechat_nonce(std::string_view nonce, Timestamp now, Times
                                " ON CONFLICT(nonce) DO NOTHING",
                                Params().add(nonce).add(to_unix_seconds(now))));
     if (inserted.affected() == 0)
-      return Error::make(ErrorKind::Conflict, "该回调已处理过（nonce 重复）", "nonce");
+      return workflow::wechat_nonce_replayed();
     return {};
   });
 }
@@ -321,6 +321,22 @@ Result<bool> PgStore::wechat_bound(std::int64_t account_id) {
   return m_pool->with_connection([&](Connection& c) -> Result<bool> {
     auto rows = TRY(c.exec("SELECT 1 FROM wechat_bindings WHERE account_id = $1", Params().add(account_id)));
     return !rows.empty();
+  });
+}
+
+Result<workflow::Account> PgStore::account_for_wechat(std::string_view openid) {
+  return m_pool->with_connection([&](Connection& c) -> Result<workflow::Account> {
+    auto rows = TRY(c.exec("SELECT account_id FROM wechat_bindings WHERE openid = $1", Params().add(openid)));
+    if (rows.empty()) return workflow::wechat_not_bound();
+    return load_account_by_id(c, rows.int64(0, 0));
+  });
+}
+
+Status PgStore::unbind_wechat(std::int64_t account_id, const workflow::AuditEvent& event) {
+  return m_pool->transact([&](Connection& c) -> Status {
+    auto removed = TRY(c.exec("DELETE FROM wechat_bindings WHERE account_id = $1", Params().add(account_id)));
+    if (removed.affected() == 0) return workflow::no_wechat_binding_to_end();
+    return append_audit_events(c, {event}, std::to_string(account_id));
   });
 }
 

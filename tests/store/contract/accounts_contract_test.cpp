@@ -253,6 +253,47 @@ TEST_CASE("a WeChat binding token binds once, and an openid belongs to one accou
   CHECK(ok(f.db->complete_wechat_binding(taken, "openid-3", kStart + 1min)).id == other.id);
 }
 
+TEST_CASE("a bound openid finds its account until the binding is ended, which is audited once",
+          "[contract][accounts][wechat]") {
+  EACH_STORE_BACKEND(f);
+  f.add_verified_student("2022001");
+  auto student = ok(f.db->create_account({"2022001", "student secret", workflow::Role::Student, "2022001", 0, "", false}, kStart));
+  const auto never_bound = f.db->account_for_wechat("openid-1");
+  REQUIRE_FALSE(never_bound.ok());
+  CHECK(never_bound.error().kind == ErrorKind::Unauthorized);
+  CHECK(never_bound.error().field == "openid");
+
+  const std::string token = ok(f.db->create_wechat_binding_token(student.id, kStart + 10min, kStart));
+  ok(f.db->complete_wechat_binding(token, "openid-1", kStart + 1min));
+  const auto found = ok(f.db->account_for_wechat("openid-1"));
+  CHECK(found.id == student.id);
+  CHECK(found.student_no == "2022001");
+  CHECK(found.role == workflow::Role::Student);
+
+  workflow::AuditEvent unbound{"account", "", "wechat.unbind", student.id, workflow::Role::Student,
+                               kStart + 2min, "bound", "unbound", ""};
+  ok(f.db->unbind_wechat(student.id, unbound));
+  CHECK_FALSE(ok(f.db->wechat_bound(student.id)));
+  CHECK(f.db->account_for_wechat("openid-1").error().kind == ErrorKind::Unauthorized);
+  auto trail = ok(f.db->audit_trail("account", std::to_string(student.id)));
+  REQUIRE(trail.size() == 1);
+  CHECK(trail[0].event.action == "wechat.unbind");
+  CHECK(trail[0].event.actor_account_id == student.id);
+  CHECK(trail[0].event.to_state == "unbound");
+
+  // Nothing left to end: refused, and no second audit record.
+  const auto again = f.db->unbind_wechat(student.id, unbound);
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.error().kind == ErrorKind::Conflict);
+  CHECK(ok(f.db->audit_trail("account", std::to_string(student.id))).size() == 1);
+  CHECK(ok(f.db->verify_audit_chain()).intact());
+
+  // The openid is free again: a new binding signs the account in again.
+  const std::string rebind = ok(f.db->create_wechat_binding_token(student.id, kStart + 20min, kStart + 10min));
+  ok(f.db->complete_wechat_binding(rebind, "openid-1", kStart + 11min));
+  CHECK(ok(f.db->account_for_wechat("openid-1")).id == student.id);
+}
+
 TEST_CASE("a WeChat callback nonce is refused when replayed and forgotten once it is too old",
           "[contract][accounts][wechat]") {
   EACH_STORE_BACKEND(f);
