@@ -7,14 +7,11 @@
 
 #include "store/sqlite_store.h"
 
+#include "process.h"
+
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 #include <poppler-document.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -24,35 +21,16 @@
 #include <set>
 #include <thread>
 
-extern char** environ;
-
 using namespace sanfang;
 using sanfang::testing::DocumentsWorld;
+using sanfang::testing::free_port;
+using sanfang::testing::Process;
+using sanfang::testing::run_process;
+using sanfang::testing::wait_until_healthy;
 using sanfang::testing::require_ok;
 using sanfang::testing::ServiceFixture;
 
 namespace {
-
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
-pid_t spawn(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) == 0);
-  return pid;
-}
 
 std::size_t discard(char*, std::size_t size, std::size_t count, void*) { return size * count; }
 
@@ -74,29 +52,6 @@ long post(const std::string& url, const std::string& token, const std::string& b
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
   return status;
-}
-
-void wait_until_healthy(const std::string& base) {
-  for (int attempt = 0; attempt < 200; ++attempt) {
-    CURL* curl = curl_easy_init();
-    const std::string url = base + "/healthz";
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    long status = 0;
-    if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(curl);
-    if (status == 200) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  FAIL("server at " << base << " did not become healthy");
-}
-
-int run(const std::vector<std::string>& args) {
-  pid_t pid = spawn(args);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 }  // namespace
@@ -130,8 +85,8 @@ TEST_CASE("kill -9 during a signing load loses nothing: audit chain intact, seri
   const std::string base = "http://127.0.0.1:" + std::to_string(port);
   const std::vector<std::string> serve = {SANFANG_BIN, "serve", "--data", data_dir.string(), "--listen",
                                           "127.0.0.1:" + std::to_string(port)};
-  pid_t server = spawn(serve);
-  wait_until_healthy(base);
+  Process server(serve);
+  wait_until_healthy(base, server);
 
   std::atomic<int> signed_count{0};
   std::atomic<bool> stop{false};
@@ -146,22 +101,17 @@ TEST_CASE("kill -9 during a signing load loses nothing: audit chain intact, seri
     });
   }
   while (signed_count < kAgreements / 4) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  ::kill(server, SIGKILL);
-  ::waitpid(server, nullptr, 0);
+  server.kill();
   stop = true;
   for (auto& thread : load) thread.join();
   INFO("signed before the kill: " << signed_count.load());
 
   // Restart on the same folder: it serves again, and the data is consistent.
-  server = spawn(serve);
-  wait_until_healthy(base);
-  ::kill(server, SIGTERM);
-  int status = 0;
-  ::waitpid(server, &status, 0);
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
+  server = Process(serve);
+  wait_until_healthy(base, server);
+  CHECK(server.terminate() == 0);
 
-  CHECK(run({SANFANG_BIN, "audit", "verify", "--data", data_dir.string()}) == 0);
+  CHECK(run_process({SANFANG_BIN, "audit", "verify", "--data", data_dir.string()}) == 0);
 
   store::SqliteStoreOptions options;
   options.data_dir = data_dir;
@@ -188,7 +138,7 @@ TEST_CASE("kill -9 during a print job: the restarted service prints it whole, re
   const std::filesystem::path data_dir =
       std::filesystem::temp_directory_path() / ("sanfang-print-crash-" + std::to_string(::getpid()));
   std::filesystem::remove_all(data_dir);
-  REQUIRE(run({SANFANG_BIN, "bench-seed", "--data", data_dir.string(), "--agreements", std::to_string(kAgreements)}) == 0);
+  REQUIRE(run_process({SANFANG_BIN, "bench-seed", "--data", data_dir.string(), "--agreements", std::to_string(kAgreements)}) == 0);
   std::string print_key;
   {
     std::ifstream in(data_dir / "bench-accounts.json");
@@ -202,8 +152,8 @@ TEST_CASE("kill -9 during a print job: the restarted service prints it whole, re
   const std::string base = "http://127.0.0.1:" + std::to_string(port);
   const std::vector<std::string> serve = {SANFANG_BIN, "serve", "--data", data_dir.string(), "--listen",
                                           "127.0.0.1:" + std::to_string(port)};
-  pid_t server = spawn(serve);
-  wait_until_healthy(base);
+  Process server(serve);
+  wait_until_healthy(base, server);
   std::int64_t id = 0;
   {
     sanfang::testing::HttpClient client(base);
@@ -219,11 +169,10 @@ TEST_CASE("kill -9 during a print job: the restarted service prints it whole, re
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
   }
-  ::kill(server, SIGKILL);
-  ::waitpid(server, nullptr, 0);
+  server.kill();
 
-  server = spawn(serve);
-  wait_until_healthy(base);
+  server = Process(serve);
+  wait_until_healthy(base, server);
   std::string pdf;
   {
     sanfang::testing::HttpClient client(base);
@@ -240,8 +189,7 @@ TEST_CASE("kill -9 during a print job: the restarted service prints it whole, re
     REQUIRE(file.status == 200);
     pdf = file.body;
   }
-  ::kill(server, SIGTERM);
-  ::waitpid(server, nullptr, 0);
+  server.terminate();
 
   std::unique_ptr<poppler::document> doc(poppler::document::load_from_raw_data(pdf.data(), static_cast<int>(pdf.size())));
   REQUIRE(doc);
@@ -262,7 +210,7 @@ TEST_CASE("kill -9 during a print job: the restarted service prints it whole, re
     for (const auto& record : records) CHECK_FALSE(record.voided);
   }
   store.reset();
-  CHECK(run({SANFANG_BIN, "audit", "verify", "--data", data_dir.string()}) == 0);
+  CHECK(run_process({SANFANG_BIN, "audit", "verify", "--data", data_dir.string()}) == 0);
   std::filesystem::remove_all(data_dir);
 }
 
@@ -273,14 +221,15 @@ TEST_CASE("a batch killed with -9 leaves a recognisable job that --resume finish
       std::filesystem::temp_directory_path() / ("sanfang-batch-crash-" + std::to_string(::getpid()));
   const std::filesystem::path data_dir = folder / "data";
   std::filesystem::remove_all(folder);
-  REQUIRE(run({SANFANG_BIN, "bench-seed", "--data", data_dir.string(), "--agreements", std::to_string(kAgreements)}) == 0);
+  REQUIRE(run_process({SANFANG_BIN, "bench-seed", "--data", data_dir.string(), "--agreements", std::to_string(kAgreements)}) == 0);
 
   store::SqliteStoreOptions options;
   options.data_dir = data_dir;
   options.school_code = "10731";
   auto store = require_ok(store::SqliteStore::open(options));
 
-  const pid_t batch = spawn({SANFANG_BIN, "batch", "--data", data_dir.string(), "-o", (folder / "first.pdf").string()});
+  Process batch({SANFANG_BIN, "batch", "--data", data_dir.string(), "-o", (folder / "first.pdf").string()});
+  const pid_t batch_pid = batch.pid();
   // Killed in the middle: some slices drawn, the file not finished.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   for (;;) {
@@ -290,21 +239,20 @@ TEST_CASE("a batch killed with -9 leaves a recognisable job that --resume finish
     REQUIRE(std::chrono::steady_clock::now() < deadline);
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  ::kill(batch, SIGKILL);
-  ::waitpid(batch, nullptr, 0);
+  batch.kill();
 
   // The job is still `running`, under a lease that names the dead process.
   const auto orphan = require_ok(store->print_job(1));
   CHECK(orphan.state == workflow::PrintJobState::Running);
   CHECK(orphan.origin == workflow::PrintJobOrigin::Cli);
-  const std::string owner_suffix = ":" + std::to_string(batch);
+  const std::string owner_suffix = ":" + std::to_string(batch_pid);
   REQUIRE(orphan.lease_owner.size() > owner_suffix.size());
   CHECK(orphan.lease_owner.substr(orphan.lease_owner.size() - owner_suffix.size()) == owner_suffix);
   CHECK(orphan.lease_expires_at.has_value());
   CHECK_FALSE(std::filesystem::exists(folder / "first.pdf"));
 
   // A later batch takes it over at once (the owner is a dead process of this machine).
-  CHECK(run({SANFANG_BIN, "batch", "--data", data_dir.string(), "--resume", "1", "-o", (folder / "resumed.pdf").string()}) == 0);
+  CHECK(run_process({SANFANG_BIN, "batch", "--data", data_dir.string(), "--resume", "1", "-o", (folder / "resumed.pdf").string()}) == 0);
   const auto done = require_ok(store->print_job(1));
   CHECK(done.state == workflow::PrintJobState::Done);
   CHECK(done.failures == 1);
@@ -322,10 +270,10 @@ TEST_CASE("a batch killed with -9 leaves a recognisable job that --resume finish
     for (const auto& record : records) CHECK_FALSE(record.voided);
   }
   // A finished job cannot be resumed, and nothing changes.
-  CHECK(run({SANFANG_BIN, "batch", "--data", data_dir.string(), "--resume", "1", "-o", (folder / "again.pdf").string()}) == 1);
+  CHECK(run_process({SANFANG_BIN, "batch", "--data", data_dir.string(), "--resume", "1", "-o", (folder / "again.pdf").string()}) == 1);
   CHECK_FALSE(std::filesystem::exists(folder / "again.pdf"));
   CHECK(require_ok(store->print_job(1)).state == workflow::PrintJobState::Done);
   store.reset();
-  CHECK(run({SANFANG_BIN, "audit", "verify", "--data", data_dir.string()}) == 0);
+  CHECK(run_process({SANFANG_BIN, "audit", "verify", "--data", data_dir.string()}) == 0);
   std::filesystem::remove_all(folder);
 }

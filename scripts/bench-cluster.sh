@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Several instances against one (issue "Several instances on PostgreSQL"), on a built tree
+# (scripts/build.sh; needs wrk, nginx, jq). Five set-ups, each measured BENCH_RUNS times (default
+# 3), medians printed as a table:
+#   SQLite, 1 instance, direct and through nginx;
+#   PostgreSQL (a throwaway server), 1 instance, direct and through nginx; 3 instances through nginx.
+# Per set-up: signed-PDF downloads/s (GET /api/v1/serials/{serial}/pdf, portal key) and
+# verification pages/s (GET /V/{token}) with wrk (BENCH_SECONDS, default 10, 16 keep-alive
+# connections), and approvals/s: `cluster_bench approve` gives the school's final approval
+# (which signs and renders the PDF) to BENCH_APPROVALS (default 60) distinct agreements over 6
+# connections, timed end to end. The stores are seeded by `cluster_bench seed` through the use
+# cases: one signed agreement and enough agreements waiting for the school for every run.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/scripts/lib/cluster.sh"
+bench="$here/build/tests/cluster/cluster_bench"
+cluster_need wrk nginx jq curl
+[ -x "$bench" ] || { echo "$0: build first: no $bench" >&2; exit 1; }
+runs=${BENCH_RUNS:-3}
+seconds=${BENCH_SECONDS:-10}
+approvals=${BENCH_APPROVALS:-60}
+proxy_port=18090
+ports=(18091 18092 18093)
+proxy="http://127.0.0.1:$proxy_port"
+
+work=$(mktemp -d /tmp/sanfang-bench-cluster.XXXXXX)
+cleanup() {
+  trap - EXIT INT TERM
+  cluster_stop
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# wrk_rate URL [HEADER]: requests per second; non-2xx answers or socket errors stop the benchmark.
+wrk_rate() {
+  local out
+  out=$(wrk -t2 -c16 -d"${seconds}s" ${2:+-H "$2"} "$1")
+  if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
+    echo "$0: failed requests to $1:" >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  awk '/^Requests\/sec:/ { print $2 }' <<<"$out"
+}
+
+# measure LABEL BASE SEED_JSON: one table row; takes the next unused waiting agreements of the seed.
+declare -A next_waiting
+rows=()
+measure() {
+  local label=$1 base=$2 seed=$3 pdf=() verify=() approve=() run serial key path token from ids
+  serial=$(jq -r '.signed[0].serial' "$seed")
+  key=$(jq -r '.portal_key' "$seed")
+  path=$(jq -r '.signed[0].verify_path' "$seed")
+  token=$(jq -r '.school_token' "$seed")
+  curl -fsS -o /dev/null -H "Authorization: Bearer $key" "$base/api/v1/serials/$serial/pdf"  # warm the blob cache
+  for run in $(seq "$runs"); do
+    pdf+=("$(wrk_rate "$base/api/v1/serials/$serial/pdf" "Authorization: Bearer $key")")
+    verify+=("$(wrk_rate "$base$path")")
+    from=${next_waiting[$seed]:-0}
+    ids=$(jq -r --argjson from "$from" --argjson n "$approvals" '.awaiting[$from:$from + $n] | join(",")' "$seed")
+    next_waiting[$seed]=$((from + approvals))
+    approve+=("$("$bench" approve --base "$base" --token "$token" --ids "$ids" --connections 6 | awk '{ print $NF }')")
+  done
+  rows+=("$(printf '%-34s %10s %10s %10s' "$label" "$(printf '%s\n' "${pdf[@]}" | median)" \
+    "$(printf '%s\n' "${verify[@]}" | median)" "$(printf '%s\n' "${approve[@]}" | median)")")
+  echo "  done: $label" >&2
+}
+
+serve() {  # serve PORT ARG...: one instance, healthy on return
+  local port=$1
+  shift
+  cluster_start_instance "$work/instance-$port.log" "$@" --listen "127.0.0.1:$port"
+  cluster_wait_for "http://127.0.0.1:$port/readyz" "$cluster_last_pid"
+}
+
+proxy_over() {  # nginx on $proxy_port over the given ports, healthy on return
+  rm -rf "$work/nginx"
+  cluster_start_proxy "$work/nginx" "$proxy_port" "$@"
+  cluster_wait_for "$proxy/healthz" "$cluster_last_pid"
+}
+
+echo "$(date -u +%FT%TZ) load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores" >&2
+waiting_sqlite=$((2 * runs * approvals))
+waiting_pg=$((3 * runs * approvals))
+echo "seeding SQLite ($waiting_sqlite waiting) and PostgreSQL ($waiting_pg waiting)" >&2
+cluster_start_postgres "$work/postgresql" 55433
+"$bench" seed --data "$work/sqlite" --signed 1 --awaiting "$waiting_sqlite" --public-base "$proxy" -o "$work/sqlite.json"
+"$bench" seed --data "$work/secrets" --db "$cluster_db_url" --signed 1 --awaiting "$waiting_pg" --public-base "$proxy" \
+  -o "$work/pg.json"
+echo '{"trusted_proxies": ["127.0.0.1"]}' >"$work/config.json"
+
+serve "${ports[0]}" --data "$work/sqlite" --config "$work/config.json"
+proxy_over "${ports[0]}"
+measure "SQLite, 1 instance, direct" "http://127.0.0.1:${ports[0]}" "$work/sqlite.json"
+measure "SQLite, 1 instance, nginx" "$proxy" "$work/sqlite.json"
+for pid in "${cluster_pids[@]}"; do cluster_stop_pid "$pid"; done
+cluster_pids=()
+
+serve "${ports[0]}" --db "$cluster_db_url" --data "$work/secrets" --config "$work/config.json"
+proxy_over "${ports[0]}"
+measure "PostgreSQL, 1 instance, direct" "http://127.0.0.1:${ports[0]}" "$work/pg.json"
+measure "PostgreSQL, 1 instance, nginx" "$proxy" "$work/pg.json"
+cluster_stop_pid "${cluster_pids[-1]}"
+unset 'cluster_pids[-1]'
+for port in "${ports[@]:1}"; do serve "$port" --db "$cluster_db_url" --data "$work/secrets" --config "$work/config.json"; done
+proxy_over "${ports[@]}"
+measure "PostgreSQL, 3 instances, nginx" "$proxy" "$work/pg.json"
+
+echo "$(date -u +%FT%TZ) load average: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+printf '%-34s %10s %10s %10s\n' "medians of $runs runs" "PDF/s" "verify/s" "approve/s"
+printf '%s\n' "${rows[@]}"
