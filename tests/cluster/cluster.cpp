@@ -15,6 +15,9 @@ using test::ok;
 
 Cluster::Cluster() : m_database_url(m_database.url()), m_proxy_port(testing::free_port()) {
   testing::ServiceFixtureOptions options;
+  // The school's public address is stored by the first service on the database: this one, so it
+  // is the proxy's, as the instances' configuration says.
+  options.public_base = proxy_url();
   options.db = m_database_url;
   m_seeding = std::make_unique<testing::ServiceFixture>(options);
   // Sessions made while seeding are checked by the instances against the system clock.

@@ -177,6 +177,7 @@ TEST_CASE("a signed PDF, its QR code and an attachment stored through one instan
   for (const auto& code : codes) CHECK(code == codes[0]);
   // The instances print the proxy's address (their public_base), as the QR codes of a cluster do.
   const std::string prefix = core::verification_url(cluster.proxy_url(), "");
+  INFO("QR code: " << codes[0]);
   REQUIRE(codes[0].rfind(prefix, 0) == 0);
   HttpClient stranger(cluster.base_url(2));
   const auto verified = stranger.get("/V/" + codes[0].substr(prefix.size()), {{"Accept", "application/json"}});

@@ -43,8 +43,8 @@ Result<workflow::Agreement> one_awaiting_school(const app::Context& context, con
   const workflow::Actor hr = cli::sample_employer(employer.id);
   const workflow::Agreement draft =
       TRY(app::create_agreement(context, hr, {student.student_no, std::nullopt, cli::sample_agreement_content()}));
-  TRY(app::send_invitation(context, hr, draft.id));
-  TRY(app::accept_invitation(context, cli::sample_student(student.student_no), draft.id));
+  const workflow::Agreement invited = TRY(app::send_invitation(context, hr, draft.id));
+  TRY(app::accept_invitation(context, cli::sample_student(student.student_no), draft.id, invited.version));
   return app::review_agreement(context, cli::sample_college_reviewer(student.college_code), draft.id,
                                workflow::ReviewDecision::Approve, "");
 }

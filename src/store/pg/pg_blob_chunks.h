@@ -18,6 +18,10 @@ inline constexpr std::size_t kBlobChunkBytes = 1024 * 1024;
 // How many chunks a blob of `size` bytes has.
 std::int64_t blob_chunk_count(std::int64_t size);
 
+// Writes chunk number `chunk` of the blob `sha256` (at most kBlobChunkBytes); a chunk already there
+// is left as it is (two writers of the same content write identical rows).
+Status write_blob_chunk(Connection& c, std::string_view sha256, std::int64_t chunk, std::string_view bytes);
+
 // Writes every chunk of `bytes` under `sha256`; chunks already there are left as they are (two
 // writers of the same content write identical rows). The blobs row that makes the blob visible is
 // the caller's, in the same transaction, after this.

@@ -75,13 +75,12 @@ Result<StoredBlob> PgStore::put_blob_file(const std::filesystem::path& file, std
     if (!is_sha256_hex(sha256)) return Error::invalid("sha256", "文件编号无效");
     const bool known = !TRY(c.exec("SELECT 1 FROM blobs WHERE sha256 = $1", Params().add(sha256))).empty();
     // Read (and checked) even when the content is stored already: the file must be what it says.
-    // Chunks of exactly kChunkBytes, as read_chunks counts them; the blobs row comes last, in the
+    // Chunks of exactly kBlobChunkBytes, as the readers count them; the blobs row comes last, in the
     // same transaction, so that it always has all of its chunks.
     std::int64_t chunk = 0;
-    blob = TRY(read_blob_file(file, sha256, kChunkBytes, [&](std::string_view bytes) -> Status {
+    blob = TRY(read_blob_file(file, sha256, pg::kBlobChunkBytes, [&](std::string_view bytes) -> Status {
       if (known) return {};
-      return c.run("INSERT INTO blob_chunks(sha256, chunk, bytes) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                   Params().add(sha256).add(chunk++).add_binary(bytes));
+      return pg::write_blob_chunk(c, sha256, chunk++, bytes);
     }));
     return c.run("INSERT INTO blobs(sha256, media_type, size, created_at) VALUES ($1, $2, $3, $4)"
                  " ON CONFLICT(sha256) DO NOTHING",
