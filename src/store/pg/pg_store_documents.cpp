@@ -48,6 +48,21 @@ std::filesystem::path PgStore::cache_path_of(std::string_view sha256) const {
   return m_options.blob_cache_dir / std::string(sha256.substr(0, 2)) / std::string(sha256);
 }
 
+namespace {
+
+// The row that makes a blob visible, written after all of its chunks in the same transaction.
+Status insert_blob_row(Connection& c, const StoredBlob& blob, Timestamp created_at) {
+  return c.run("INSERT INTO blobs(sha256, media_type, size, created_at) VALUES ($1, $2, $3, $4)"
+               " ON CONFLICT(sha256) DO NOTHING",
+               Params()
+                   .add(blob.sha256)
+                   .add(workflow::to_string(blob.media_type))
+                   .add(blob.size)
+                   .add(workflow::to_unix_seconds(created_at)));
+}
+
+}  // namespace
+
 Result<StoredBlob> PgStore::put_blob(std::string_view bytes, Timestamp created_at) {
   const StoredBlob blob = TRY(admit_blob(bytes, m_options.max_attachment_bytes));
   TRY(m_pool->transact([&](Connection& c) -> Status {
@@ -57,13 +72,7 @@ Result<StoredBlob> PgStore::put_blob(std::string_view bytes, Timestamp created_a
     // storing the same content at once write identical chunks; the second's inserts wait for the
     // first and then do nothing.
     TRY(pg::write_blob_chunks(c, blob.sha256, bytes));
-    return c.run("INSERT INTO blobs(sha256, media_type, size, created_at) VALUES ($1, $2, $3, $4)"
-                 " ON CONFLICT(sha256) DO NOTHING",
-                 Params()
-                     .add(blob.sha256)
-                     .add(workflow::to_string(blob.media_type))
-                     .add(blob.size)
-                     .add(workflow::to_unix_seconds(created_at)));
+    return insert_blob_row(c, blob, created_at);
   }));
   return blob;
 }
@@ -82,13 +91,7 @@ Result<StoredBlob> PgStore::put_blob_file(const std::filesystem::path& file, std
       if (known) return {};
       return pg::write_blob_chunk(c, sha256, chunk++, bytes);
     }));
-    return c.run("INSERT INTO blobs(sha256, media_type, size, created_at) VALUES ($1, $2, $3, $4)"
-                 " ON CONFLICT(sha256) DO NOTHING",
-                 Params()
-                     .add(blob.sha256)
-                     .add(workflow::to_string(blob.media_type))
-                     .add(blob.size)
-                     .add(workflow::to_unix_seconds(now)));
+    return insert_blob_row(c, blob, now);
   }));
   // The file is this machine's copy of the blob now: it becomes the cache entry blob_file() would
   // write (whole and fsync'd by its writer), or goes when the cache has one or lives elsewhere.
