@@ -1,4 +1,5 @@
 #include "documents_support.h"
+#include "../support/sample_employer.h"
 
 #include "api/documents.h"
 
@@ -38,13 +39,7 @@ std::string letter_png() {
 
 DocumentsWorld::DocumentsWorld(api::App& app) : m_app(app) {
   require_ok(app.store->put_college({"CS", "计算机与通信学院"}));
-  workflow::Employer unit;
-  unit.name = "甘肃丝路数字科技有限公司";
-  unit.uscc = "91620100MA74X2B3KD";
-  unit.vetted = true;
-  unit.profile = {{"nature", "39"},           {"industry", "34"},        {"location", "甘肃省兰州市"},
-                  {"address", "甘肃省兰州市安宁区北滨河西路 88 号"}, {"postcode", "730070"},
-                  {"contact", "李经理"},      {"phone", "0931-8812345"}};
+  const workflow::Employer unit = testing::sample_vetted_employer();
   employer_id = require_ok(app.store->insert_employer(unit)).id;
 }
 

@@ -1,4 +1,5 @@
 #include "app_fixture.h"
+#include "../support/sample_employer.h"
 
 #include "api/png_image.h"
 #include "api/upload_check.h"
@@ -57,13 +58,7 @@ AppWorld::AppWorld() : m_clock(workflow::from_unix_seconds(1'780'000'000)) {
 
   ok(m_store->put_college({"CS", "计算机与通信学院"}));
   ok(m_store->put_college({"ME", "机电工程学院"}));
-  workflow::Employer unit;
-  unit.name = "甘肃丝路数字科技有限公司";
-  unit.uscc = "91620100MA74X2B3KD";
-  unit.vetted = true;
-  unit.profile = {{"nature", "39"}, {"industry", "34"}, {"location", "甘肃省兰州市"},
-                  {"address", "甘肃省兰州市安宁区北滨河西路 88 号"}, {"postcode", "730070"},
-                  {"contact", "李经理"}, {"phone", "0931-8812345"}};
+  const workflow::Employer unit = testing::sample_vetted_employer();
   employer_id = ok(m_store->insert_employer(unit)).id;
 }
 

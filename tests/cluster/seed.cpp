@@ -1,4 +1,5 @@
 #include "seed.h"
+#include "../support/sample_employer.h"
 
 #include "app/agreements.h"
 #include "cli/sample_data.h"
@@ -12,13 +13,7 @@ namespace sanfang::cluster {
 
 Result<workflow::Employer> add_college_and_employer(const app::Context& context) {
   TRY(context.store.put_college({"CS", "计算机与通信学院"}));
-  workflow::Employer unit;
-  unit.name = "甘肃丝路数字科技有限公司";
-  unit.uscc = "91620100MA74X2B3KD";
-  unit.vetted = true;
-  unit.profile = {{"nature", "39"},           {"industry", "34"},        {"location", "甘肃省兰州市"},
-                  {"address", "甘肃省兰州市安宁区北滨河西路 88 号"}, {"postcode", "730070"},
-                  {"contact", "李经理"},      {"phone", "0931-8812345"}};
+  const workflow::Employer unit = testing::sample_vetted_employer();
   return context.store.insert_employer(unit);
 }
 
