@@ -111,6 +111,7 @@ Result<HttpResponse> get_agreement(RouteContext& context) {
     for (auto level : pending.review_chain) chain.push_back(workflow::to_string(level));
     body["termination"] = {{"explanation", pending.explanation},
                            {"state", workflow::to_string(pending.state)},
+                           {"state_label", workflow::chinese_label(pending.state)},
                            {"review", {{"chain", chain}, {"step", pending.review_step}}},
                            {"material", material},
                            {"requested_at", rfc3339(pending.requested_at)}};

@@ -34,6 +34,7 @@ json job_json(const PrintJob& job) {
   for (const auto& error : job.errors) errors.push_back({{"serial", error.serial}, {"detail", error.message}});
   json out = {{"id", job.id},
               {"state", workflow::to_string(job.state)},
+              {"state_label", workflow::chinese_label(job.state)},
               {"origin", workflow::to_string(job.origin)},
               {"done", job.done},
               {"total", job.total},
@@ -70,7 +71,8 @@ Result<std::int64_t> job_id(const RouteContext& context) {
 
 // A 409 that tells the client what the job is doing now.
 HttpResponse state_conflict(const Error& error, const PrintJob& job) {
-  return problem_response(error, {{"current_state", std::string(workflow::to_string(job.state))}});
+  return problem_response(error, {{"current_state", std::string(workflow::to_string(job.state))},
+                                  {"current_state_label", std::string(workflow::chinese_label(job.state))}});
 }
 
 Result<workflow::PrintRequest> parse_request(const RouteContext& context) {

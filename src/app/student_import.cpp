@@ -1,5 +1,6 @@
 #include "app/student_import.h"
 
+#include "core/field_labels.h"
 #include "core/field_rules.h"
 #include "core/validate.h"
 #include "workflow/agreement_document.h"
@@ -14,6 +15,11 @@ namespace {
 constexpr std::array<const char*, 9> kColumns{"student_no",   "name",         "id_number",
                                               "gender",       "college_code", "college_name",
                                               "major",        "degree",       "graduation_year"};
+// How the form names each column, for the report and for a header written in Chinese
+// ("学号,姓名,…", as a records system exports it): the label path for core::field_label.
+constexpr std::array<const char*, 9> kColumnLabelPaths{
+    "student.student_no", "student.name",  "student.id_number", "student.gender",  "college_code",
+    "college_name",       "student.major", "degree",            "graduation_year"};
 // Column positions, in kColumns order.
 enum Column { StudentNo, Name, IdNumber, Gender, CollegeCode, CollegeName, Major, Degree, Year };
 
@@ -136,18 +142,18 @@ std::optional<ValidLine> validate_line(const CsvRecord& record, const core::Code
   for (std::size_t column = 0; column < kColumns.size(); ++column) {
     value[column] = trimmed(record.fields[column]);
     if (value[column].empty()) {
-      fail(kColumns[column], "不能为空");
+      fail(kColumns[column], core::field_label(kColumnLabelPaths[column]) + "不能为空");
       continue;
     }
     if (auto policy = core::check_text_policy(value[column], kColumns[column], false); !policy) {
-      fail(kColumns[column], policy.error().message);
+      fail(kColumns[column], core::field_label(kColumnLabelPaths[column]) + "：" + policy.error().message);
       continue;
     }
     usable[column] = true;
   }
   for (Column column : kTextColumns) {
     if (starts_like_formula(record.fields[column])) {
-      fail(kColumns[column], "不能以 =、+、-、@、制表符或回车开头（导出后会被电子表格当作公式执行）");
+      fail(kColumns[column], core::field_label(kColumnLabelPaths[column]) + "不能以 =、+、-、@、制表符或回车开头（导出后会被电子表格当作公式执行）");
       usable[column] = false;
     }
   }
@@ -200,12 +206,19 @@ Result<ImportReport> import_students_csv(store::Store& store, std::string_view c
   if (csv.substr(0, kBom.size()) == kBom) csv.remove_prefix(kBom.size());
   const std::vector<CsvRecord> records = TRY(read_csv(csv));
 
-  std::string expected_header;
-  for (const char* column : kColumns) expected_header += (expected_header.empty() ? "" : ",") + std::string(column);
+  std::string expected_header, expected_chinese_header;
+  for (std::size_t column = 0; column < kColumns.size(); ++column) {
+    const std::string separator = column == 0 ? "" : ",";
+    expected_header += separator + kColumns[column];
+    expected_chinese_header += separator + core::field_label(kColumnLabelPaths[column]);
+  }
   bool header_ok = !records.empty() && records[0].fields.size() == kColumns.size();
-  for (std::size_t column = 0; header_ok && column < kColumns.size(); ++column)
-    header_ok = trimmed(records[0].fields[column]) == kColumns[column];
-  if (!header_ok) return Error::invalid("header", "第 1 行应为表头：" + expected_header);
+  for (std::size_t column = 0; header_ok && column < kColumns.size(); ++column) {
+    const std::string cell = trimmed(records[0].fields[column]);
+    header_ok = cell == kColumns[column] || cell == core::field_label(kColumnLabelPaths[column]);
+  }
+  if (!header_ok)
+    return Error::invalid("header", "第 1 行应为表头：" + expected_header + "（或 " + expected_chinese_header + "）");
 
   ImportReport report;
   for (std::size_t index = 1; index < records.size(); ++index) {

@@ -78,6 +78,11 @@ constexpr std::array kMembers = std::to_array<MemberLabel>({
     {"body", "上传的文件"},
     {"file", "上传的文件"},
     {"header", "表头"},
+    // The student list's columns (app/student_import.cpp) not printed on the form.
+    {"college_code", "学院代码"},
+    {"college_name", "学院名称"},
+    {"degree", "学历层次"},
+    {"graduation_year", "毕业年份"},
 });
 
 // The sections whose members fill the student's printed fields (basic.birth_date → 出生日期).

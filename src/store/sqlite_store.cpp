@@ -510,11 +510,7 @@ Result<Agreement> SqliteStore::apply_agreement_change(const workflow::AgreementC
   if (m_db.changes() == 0) {
     // Lost the race (or a stale read): report what the agreement is now, change nothing.
     const Agreement current = TRY(load_agreement(next.id));
-    return Error::make(ErrorKind::Conflict,
-                       std::string("协议已被他人修改，当前状态为“") +
-                           workflow::chinese_label(current.state) + "”（" +
-                           workflow::to_string(current.state) + "），请刷新后重试",
-                       "version");
+    return workflow::agreement_changed_meanwhile(current.state);
   }
   // Attachments belong to the editable stages; once signed they are frozen with the rest.
   if (!next.serial)

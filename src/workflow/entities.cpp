@@ -116,6 +116,12 @@ constexpr std::array<std::pair<TerminationState, const char*>, 3> kTerminationSt
     {TerminationState::Rejected, "rejected"},
 }};
 
+constexpr std::array<std::pair<TerminationState, const char*>, 3> kTerminationLabels{{
+    {TerminationState::Pending, "解约审核中"},
+    {TerminationState::Approved, "解约已通过"},
+    {TerminationState::Rejected, "解约未通过"},
+}};
+
 constexpr std::array<std::pair<ReviewDecision, const char*>, 2> kDecisions{{
     {ReviewDecision::Approve, "approve"},
     {ReviewDecision::Reject, "reject"},
@@ -171,6 +177,7 @@ Result<ReviewLevel> parse_review_level(std::string_view text) {
 }
 
 const char* to_string(TerminationState state) { return name_of(kTerminationStates, state); }
+const char* chinese_label(TerminationState state) { return name_of(kTerminationLabels, state); }
 Result<TerminationState> parse_termination_state(std::string_view text) {
   return parse_name(kTerminationStates, text, "state");
 }

@@ -204,6 +204,7 @@ struct Agreement {
 enum class TerminationState { Pending, Approved, Rejected };
 
 const char* to_string(TerminationState state);
+const char* chinese_label(TerminationState state);  // "解约审核中"
 Result<TerminationState> parse_termination_state(std::string_view text);
 
 struct TerminationRequest {

@@ -35,6 +35,17 @@ std::string_view to_string(PrintJobState state) {
   return "queued";
 }
 
+std::string_view chinese_label(PrintJobState state) {
+  switch (state) {
+    case PrintJobState::Queued: return "排队中";
+    case PrintJobState::Running: return "打印中";
+    case PrintJobState::Done: return "已完成";
+    case PrintJobState::Failed: return "失败";
+    case PrintJobState::Cancelled: return "已取消";
+  }
+  return "排队中";
+}
+
 std::optional<PrintJobState> print_job_state_from_string(std::string_view text) {
   for (auto state : {PrintJobState::Queued, PrintJobState::Running, PrintJobState::Done, PrintJobState::Failed,
                      PrintJobState::Cancelled}) {

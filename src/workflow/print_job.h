@@ -36,6 +36,8 @@ namespace sanfang::workflow {
 enum class PrintJobState { Queued, Running, Done, Failed, Cancelled };
 
 std::string_view to_string(PrintJobState state);
+// What the print room reads: "排队中", "打印中", "已完成", "失败", "已取消".
+std::string_view chinese_label(PrintJobState state);
 std::optional<PrintJobState> print_job_state_from_string(std::string_view text);
 // Done, failed and cancelled jobs never change again.
 bool is_finished(PrintJobState state);

@@ -24,4 +24,10 @@ Error employer_already_registered() {
 
 Error username_taken() { return Error::make(ErrorKind::Conflict, "用户名已被使用", "username"); }
 
+Error agreement_changed_meanwhile(AgreementState current) {
+  return Error::make(ErrorKind::Conflict,
+                     std::string("协议已被他人修改，当前状态为“") + chinese_label(current) + "”，请刷新后重试",
+                     "version");
+}
+
 }  // namespace sanfang::workflow

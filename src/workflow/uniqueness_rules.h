@@ -8,6 +8,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "workflow/entities.h"
 
 namespace sanfang::workflow {
 
@@ -17,5 +18,8 @@ Error termination_already_used();
 Error signed_agreement_is_final();
 Error employer_already_registered();
 Error username_taken();
+// An agreement changed by someone else between this request's read and its write (the version
+// check): names the state it is in now, so the person knows what to refresh to.
+Error agreement_changed_meanwhile(AgreementState current);
 
 }  // namespace sanfang::workflow

@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <map>
 
 using namespace sanfang;
 using sanfang::testing::run_sanfang;
@@ -90,6 +91,33 @@ TEST_CASE("an import reports bad lines by number and field and imports only the 
   REQUIRE(login.status == 200);
   CHECK(login.json()["role"] == "student");
   CHECK(login.json()["must_change_password"] == true);
+}
+
+TEST_CASE("an import report names every column as the form does, and a header in Chinese is accepted",
+          "[api][import]") {
+  ServiceFixture fixture;
+  HttpClient client(fixture.base_url());
+  client.set_token(sanfang::testing::sign_in_as_school(fixture, client));
+  const std::string csv = std::string("学号,姓名,身份证号,性别,学院代码,学院名称,专业,学历层次,毕业年份\n") +
+                          "20260101,," + kManId + ",男,01,计算机学院,软件工程,本科,2026\n" +   // 2: no name
+                          "20260102,钱一," + kManId + ",男,,计算机学院,软件工程,本科,2026\n" + // 3: no college code
+                          "20260103,钱二," + kWomanId + ",女,01,计算机学院,软件工程,,2026\n" + // 4: no degree
+                          "20260104,钱三," + kWomanId + ",女,01,计算机学院,软件工程,本科,2026\n";  // 5: good
+  auto response = post_csv(client, csv);
+  REQUIRE(response.status == 200);
+  const json report = response.json();
+  INFO(report.dump());
+  CHECK(report["imported"] == 1);
+  REQUIRE(report["errors"].size() == 3);
+  std::map<int, std::string> detail_by_line;
+  for (const auto& error : report["errors"]) detail_by_line[error["line"].get<int>()] = error["detail"];
+  CHECK(detail_by_line[2] == "姓名不能为空");
+  CHECK(detail_by_line[3] == "学院代码不能为空");
+  CHECK(detail_by_line[4] == "学历层次不能为空");
+
+  auto wrong_header = post_csv(client, "学号,姓名\n20260105,钱四\n");
+  CHECK(wrong_header.status == 400);
+  CHECK(wrong_header.json()["detail"].get<std::string>().find("学号,姓名,身份证号") != std::string::npos);
 }
 
 TEST_CASE("a re-import updates student data and keeps a changed password", "[api][import]") {

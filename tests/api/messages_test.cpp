@@ -37,6 +37,10 @@ class Refusals {
     const json problem = result.json();
     m_seen.push_back({what, result.status, problem.value("field", ""), problem.value("detail", "")});
   }
+  // A refusal inside an answer that itself succeeded: a line of the student import's report.
+  void add_line(const std::string& what, const json& error) {
+    m_seen.push_back({what + " line " + error["line"].dump(), 200, error.value("field", ""), error.value("detail", "")});
+  }
   const std::vector<Refusal>& seen() const { return m_seen; }
 
  private:
@@ -216,6 +220,22 @@ TEST_CASE("every refusal people read is a whole Chinese sentence naming the memb
   refusals.add("impossible date", post(world.school, "/api/v1/print-jobs", {{"signed_to", "2026-02-30"}}));
   refusals.add("separator sheets not a boolean", post(world.school, "/api/v1/print-jobs", {{"separator_sheets", "yes"}}));
   refusals.add("empty college", post(world.school, "/api/v1/print-jobs", {{"college", ""}}));
+
+  // ---- student import: each line of the report is read by the school office ----
+  const auto imported = world.school->request(
+      "POST", "/api/v1/admin/students/import",
+      "student_no,name,id_number,gender,college_code,college_name,major,degree,graduation_year\n"
+      "2025001,,110105200401010010,男,01,计算机学院,软件工程,本科,2026\n"     // no name
+      "20-25,钱一,110105200401010010,男,01,计算机学院,软件工程,本科,2026\n"    // student number
+      "2025003,钱二,110105200401010010,未知,01,计算机学院,软件工程,本科,2026\n"  // gender
+      "2025004,钱三,110105200401010010,男,01,计算机学院,软件工程,本科,20x6\n"    // year
+      "2025005,=钱四,110105200401010010,男,01,计算机学院,软件工程,本科,2026\n"   // formula
+      "2025006,钱五,123,男,01,计算机学院,软件工程,本科,2026\n"                  // resident ID
+      "2025007,钱六,110105200401010010,男,01,计算机学院,软件工程\n",             // columns
+      {{"Content-Type", "text/csv; charset=utf-8"}});
+  REQUIRE(imported.status == 200);
+  REQUIRE(imported.json()["errors"].size() >= 7);
+  for (const json& error : imported.json()["errors"]) refusals.add_line("import", error);
 
   REQUIRE(refusals.seen().size() > 70);
   for (const Refusal& refusal : refusals.seen()) check_whole_chinese(refusal);

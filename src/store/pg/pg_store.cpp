@@ -7,6 +7,7 @@
 #include "store/pg/pg_migrations.h"
 #include "store/pg/pg_store_rows.h"
 #include "store/private_files.h"
+#include "workflow/uniqueness_rules.h"
 
 namespace sanfang::store {
 
@@ -378,10 +379,7 @@ Result<Agreement> PgStore::apply_agreement_change(const workflow::AgreementChang
     if (locked.empty()) {
       // Lost the race (or a stale read): report what the agreement is now, change nothing.
       const Agreement current = TRY(load_agreement(c, next.id));
-      return Error::make(ErrorKind::Conflict,
-                         std::string("协议已被他人修改，当前状态为“") + workflow::chinese_label(current.state) +
-                             "”（" + workflow::to_string(current.state) + "），请刷新后重试",
-                         "version");
+      return workflow::agreement_changed_meanwhile(current.state);
     }
     if (next.state == AgreementState::Signed && !next.serial)
       next.serial = TRY(allocate_serial(c, next.graduation_year));
