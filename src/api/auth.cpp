@@ -1,5 +1,7 @@
 #include "api/auth.h"
 
+#include <nlohmann/json.hpp>
+
 namespace sanfang::api {
 
 namespace {
@@ -29,6 +31,13 @@ Result<workflow::Account> authenticate(App& app, const std::string& token) {
     return unauthorized();
   }
   return account;
+}
+
+HttpResponse session_response(const app::SignedIn& signed_in) {
+  return json_response(200, nlohmann::json{{"token", signed_in.token},
+                                           {"role", workflow::to_string(signed_in.account.role)},
+                                           {"must_change_password", signed_in.account.must_change_password}}
+                                .dump());
 }
 
 }  // namespace sanfang::api

@@ -5,6 +5,7 @@
 
 #include "api/app.h"
 #include "api/http.h"
+#include "app/sign_in.h"
 #include "core/result.h"
 #include "workflow/entities.h"
 
@@ -16,5 +17,9 @@ namespace sanfang::api {
 Result<std::string> bearer_token(const HttpRequest& request);
 
 Result<workflow::Account> authenticate(App& app, const std::string& token);
+
+// The answer that hands a new session over — {token, role, must_change_password} — for a password
+// login and a WeChat sign-in alike.
+HttpResponse session_response(const app::SignedIn& signed_in);
 
 }  // namespace sanfang::api

@@ -2,13 +2,10 @@
 
 #include "api/png_image.h"
 #include "render/handles.h"
-#include "store/secrets.h"
 
 #include <pango/pangocairo.h>
 #include <sodium.h>
 
-#include <algorithm>
-#include <cctype>
 #include <cmath>
 
 namespace sanfang::api::captcha {
@@ -49,15 +46,6 @@ std::string random_text() {
   for (std::size_t i = 0; i < length; ++i)
     text += kAlphabet[randombytes_uniform(static_cast<std::uint32_t>(kAlphabet.size()))];
   return text;
-}
-
-std::string answer_digest(std::string_view captcha_id, std::string_view answer) {
-  std::string normalised(answer);
-  normalised.erase(0, normalised.find_first_not_of(" \t"));
-  normalised.erase(normalised.find_last_not_of(" \t") + 1);
-  std::transform(normalised.begin(), normalised.end(), normalised.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return store::sha256_hex(std::string(captcha_id) + "\n" + normalised);
 }
 
 Result<std::string> render_png(const render::FontContext& fonts, std::string_view text) {

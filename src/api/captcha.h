@@ -1,7 +1,7 @@
 // The login captcha (SPEC "Accounts": required after 3 failed logins): a short random text from an
 // alphabet without look-alike characters, drawn by the service as a PNG with Cairo and Pango over
-// the project's own fonts, with noise lines. The answer is kept only as a digest, for 5 minutes,
-// and can be checked once.
+// the project's own fonts, with noise lines. Only the drawing lives here: the answer is kept as a
+// digest, for 5 minutes, and checked once, by app/sign_in.h.
 #pragma once
 
 #include "core/result.h"
@@ -17,14 +17,9 @@ namespace sanfang::api::captcha {
 
 // No 0/O, 1/I/L, 2/Z, 5/S, 8/B: letters a reader could confuse are left out.
 inline constexpr std::string_view kAlphabet = "ACDEFGHJKMNPQRTUVWXY34679";
-inline constexpr std::chrono::minutes kLifetime{5};
 
 // 4 or 5 characters of kAlphabet, from libsodium's CSPRNG.
 std::string random_text();
-
-// What the store keeps of an answer: sha256 over the captcha id and the answer with surrounding
-// spaces removed and letters upper-cased (the image shows capitals; typing lower case is fine).
-std::string answer_digest(std::string_view captcha_id, std::string_view answer);
 
 // The text drawn as a 160×60 PNG: each character in its own colour and angle, over noise lines
 // and dots (positions from libsodium's CSPRNG). Drawn with `fonts`' font map (loading the CJK

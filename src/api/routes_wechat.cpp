@@ -3,6 +3,7 @@
 // account's backend (external) confirms the binding through a signed callback. Later that backend
 // signs the user in the same way (a signed callback naming the openid), and the account may end
 // the binding. Nothing here talks to WeChat itself.
+#include "api/auth.h"
 #include "api/json_body.h"
 #include "api/png_image.h"
 #include "api/problem.h"
@@ -10,6 +11,7 @@
 #include "api/wechat_signature.h"
 #include "api/workflow_http.h"
 #include "app/accounts.h"
+#include "app/sign_in.h"
 #include "core/validate.h"
 #include "render/qr.h"
 
@@ -120,8 +122,7 @@ Result<HttpResponse> callback(RouteContext& context) {
   const std::string binding_token = TRY(body.string("binding_token"));
   auto openid = verified_openid(context, body);
   if (!openid) return callback_problem(openid.error());
-  const workflow::Account account =
-      TRY(context.app.store->complete_wechat_binding(binding_token, *openid, context.now()));
+  const workflow::Account account = TRY(app::bind_wechat(use_cases(context.app), binding_token, *openid));
   return json_response(200, nlohmann::json{{"bound", true}, {"username", account.username}}.dump());
 }
 
@@ -131,11 +132,7 @@ Result<HttpResponse> sign_in(RouteContext& context) {
   const auto body = TRY(JsonBody::parse(context.request.body, {"openid", "timestamp", "nonce"}));
   auto openid = verified_openid(context, body);
   if (!openid) return callback_problem(openid.error());
-  const app::SignedIn signed_in = TRY(app::sign_in_with_wechat(use_cases(context.app), *openid));
-  return json_response(200, nlohmann::json{{"token", signed_in.token},
-                                           {"role", workflow::to_string(signed_in.account.role)},
-                                           {"must_change_password", signed_in.account.must_change_password}}
-                                .dump());
+  return session_response(TRY(app::sign_in_with_wechat(use_cases(context.app), *openid)));
 }
 
 }  // namespace

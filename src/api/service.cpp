@@ -61,7 +61,7 @@ Result<std::unique_ptr<Service>> Service::start(ServiceOptions options) {
   // SPEC "Serial numbers": the signed PDF is rendered once, as part of the signing decision.
   app.make_signed_document = [&app](const workflow::Agreement& agreement) { return store_signed_document(app, agreement); };
   app.print_check = std::make_shared<const jobs::RendererPrintCheck>(*app.renders);
-  service->m_sweeper = std::make_unique<jobs::ExpirySweeper>(*app.store, *app.store, *app.clock, app.workflow,
+  service->m_sweeper = std::make_unique<jobs::ExpirySweeper>(*app.store, *app.store, *app.store, *app.clock, app.workflow,
                                                              options.expiry_sweep_interval);
   service->m_sweeper->start();
   for (const auto& copy : layout->copies) {

@@ -12,12 +12,6 @@ Status change_password(const Context& context, const workflow::Account& account,
   return changed;
 }
 
-Result<SignedIn> sign_in_with_wechat(const Context& context, std::string_view openid) {
-  workflow::Account account = TRY(context.store.account_for_wechat(openid));
-  std::string token = TRY(context.store.create_session(account.id, context.now()));
-  return SignedIn{std::move(account), std::move(token)};
-}
-
 Status unbind_wechat(const Context& context, const workflow::Account& account) {
   workflow::AuditEvent unbound;
   unbound.entity = "account";

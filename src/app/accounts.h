@@ -17,14 +17,6 @@ namespace sanfang::app {
 Status change_password(const Context& context, const workflow::Account& account, std::string_view old_password,
                        std::string_view new_password, std::string_view kept_session_token);
 
-// A session for the account bound to a WeChat user, the same session a password login opens. The
-// caller has proved that the official account's backend vouches for `openid` (a signed callback).
-struct SignedIn {
-  workflow::Account account;
-  std::string token;
-};
-Result<SignedIn> sign_in_with_wechat(const Context& context, std::string_view openid);
-
 // The account ends its WeChat binding, audited ("account", "wechat.unbind"): the openid no longer
 // signs in. Conflict when the account has no binding.
 Status unbind_wechat(const Context& context, const workflow::Account& account);

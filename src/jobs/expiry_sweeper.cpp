@@ -6,10 +6,15 @@
 
 namespace sanfang::jobs {
 
-ExpirySweeper::ExpirySweeper(store::AgreementStore& store, store::PeriodicStore& periodic,
-                             const workflow::Clock& clock, const workflow::WorkflowOptions& options,
-                             std::chrono::milliseconds interval)
-    : m_store(store), m_periodic(periodic), m_clock(clock), m_options(options), m_interval(interval) {}
+ExpirySweeper::ExpirySweeper(store::AgreementStore& store, store::AccountStore& accounts,
+                             store::PeriodicStore& periodic, const workflow::Clock& clock,
+                             const workflow::WorkflowOptions& options, std::chrono::milliseconds interval)
+    : m_store(store),
+      m_accounts(accounts),
+      m_periodic(periodic),
+      m_clock(clock),
+      m_options(options),
+      m_interval(interval) {}
 
 ExpirySweeper::~ExpirySweeper() { stop(); }
 
@@ -39,6 +44,13 @@ Result<std::optional<store::ExpirySweep>> ExpirySweeper::run_if_due() {
   return std::optional<store::ExpirySweep>(TRY(run_once()));
 }
 
+Result<std::optional<std::int64_t>> ExpirySweeper::forget_expired_if_due() {
+  const auto now = m_clock.now();
+  if (!TRY(m_periodic.claim_periodic_run(kCredentialsPeriodicName, kCredentialsPeriod, now)))
+    return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>(TRY(m_accounts.forget_expired_credentials(now)));
+}
+
 void ExpirySweeper::loop() {
   std::unique_lock lock(m_mutex);
   while (!m_stopping) {
@@ -50,6 +62,13 @@ void ExpirySweeper::loop() {
                               {{"error", sweep.error().describe()}});
     } else if (*sweep && (*sweep)->expired > 0) {
       log::info("invitations_expired", {{"count", (*sweep)->expired}});
+    }
+    auto forgotten = forget_expired_if_due();
+    if (!forgotten) {
+      log::background_failure(log::BackgroundTask::ExpirySweep, "credentials_cleanup_failed",
+                              {{"error", forgotten.error().describe()}});
+    } else if (*forgotten && **forgotten > 0) {
+      log::info("expired_credentials_forgotten", {{"count", **forgotten}});
     }
     lock.lock();
     m_wake.wait_for(lock, m_interval, [this] { return m_stopping; });

@@ -88,12 +88,17 @@ class AccountStore {
   // older than `forget_before` are dropped: callbacks that old are refused by their timestamp.
   virtual Status record_wechat_nonce(std::string_view nonce, workflow::Timestamp now,
                                      workflow::Timestamp forget_before) = 0;
-  // Uses the binding token (once) and binds `openid` to its account. InvalidInput naming
-  // binding_token when it is unknown or expired, Conflict when it was used already or the openid
-  // is bound to another account.
+  // Deletes what can no longer be used at `now` — sessions, captchas and WeChat binding tokens
+  // past their end — and returns how many rows went. Each is refused by its own expiry anyway;
+  // this keeps the tables from growing all year (run once per period by jobs::ExpirySweeper).
+  virtual Result<std::int64_t> forget_expired_credentials(workflow::Timestamp now) = 0;
+  // Uses the binding token (once), binds `openid` to its account and appends `bound` to the audit
+  // log in the same transaction, with the token's account as entity and actor (the caller cannot
+  // know it before the token is looked up). InvalidInput naming binding_token when it is unknown or
+  // expired, Conflict when it was used already or the openid is bound to another account.
   virtual Result<workflow::Account> complete_wechat_binding(std::string_view binding_token,
-                                                            std::string_view openid,
-                                                            workflow::Timestamp now) = 0;
+                                                            std::string_view openid, workflow::Timestamp now,
+                                                            workflow::AuditEvent bound) = 0;
   virtual Result<bool> wechat_bound(std::int64_t account_id) = 0;
   // The account bound to `openid`, for a WeChat sign-in: Unauthorized naming openid when no
   // account is bound to it (never bound, or unbound since).

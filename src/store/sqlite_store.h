@@ -115,9 +115,11 @@ class SqliteStore final : public Store {
                                                   workflow::Timestamp now) override;
   Status record_wechat_nonce(std::string_view nonce, workflow::Timestamp now,
                              workflow::Timestamp forget_before) override;
+  Result<std::int64_t> forget_expired_credentials(workflow::Timestamp now) override;
   Result<workflow::Account> complete_wechat_binding(std::string_view binding_token,
                                                     std::string_view openid,
-                                                    workflow::Timestamp now) override;
+                                                    workflow::Timestamp now,
+                                                    workflow::AuditEvent bound) override;
   Result<bool> wechat_bound(std::int64_t account_id) override;
   Result<workflow::Account> account_for_wechat(std::string_view openid) override;
   Status unbind_wechat(std::int64_t account_id, const workflow::AuditEvent& event) override;

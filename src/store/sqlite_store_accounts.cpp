@@ -158,27 +158,37 @@ Status SqliteStore::record_wechat_nonce(std::string_view nonce, Timestamp now,
   return transaction.commit();
 }
 
+Result<std::int64_t> SqliteStore::forget_expired_credentials(Timestamp now) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+  std::int64_t forgotten = 0;
+  for (const char* sql : {"DELETE FROM sessions WHERE expires_at <= ?", "DELETE FROM captchas WHERE expires_at <= ?",
+                          "DELETE FROM wechat_binding_tokens WHERE expires_at <= ?"}) {
+    auto remove = TRY(m_db.prepare(sql));
+    TRY(remove.bind(1, to_unix_seconds(now)).run());
+    forgotten += m_db.changes();
+  }
+  TRY(transaction.commit());
+  return forgotten;
+}
+
 Result<workflow::Account> SqliteStore::complete_wechat_binding(std::string_view binding_token,
-                                                               std::string_view openid,
-                                                               Timestamp now) {
+                                                               std::string_view openid, Timestamp now,
+                                                               workflow::AuditEvent bound) {
   std::lock_guard lock(m_mutex);
   auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
   auto row = TRY(m_db.prepare(
       "SELECT account_id, expires_at, used_at FROM wechat_binding_tokens WHERE token_hash = ?"));
   const std::string token_hash = sha256_hex(binding_token);
   row.bind(1, token_hash);
-  if (!TRY(row.step()))
-    return Error::invalid("binding_token", "绑定码无效或已过期，请重新生成二维码");
+  if (!TRY(row.step())) return workflow::wechat_binding_token_invalid();
   const std::int64_t account_id = row.int64(0);
-  if (!row.is_null(2))
-    return Error::make(ErrorKind::Conflict, "绑定码已使用，请重新生成二维码", "binding_token");
-  if (workflow::from_unix_seconds(row.int64(1)) <= now)
-    return Error::invalid("binding_token", "绑定码无效或已过期，请重新生成二维码");
+  if (!row.is_null(2)) return workflow::wechat_binding_token_used();
+  if (workflow::from_unix_seconds(row.int64(1)) <= now) return workflow::wechat_binding_token_invalid();
 
   auto other = TRY(m_db.prepare("SELECT account_id FROM wechat_bindings WHERE openid = ?"));
   other.bind(1, openid);
-  if (TRY(other.step()) && other.int64(0) != account_id)
-    return Error::make(ErrorKind::Conflict, "该微信已绑定其他账户", "openid");
+  if (TRY(other.step()) && other.int64(0) != account_id) return workflow::wechat_bound_to_another_account();
 
   auto use = TRY(m_db.prepare("UPDATE wechat_binding_tokens SET used_at = ? WHERE token_hash = ?"));
   TRY(use.bind(1, to_unix_seconds(now)).bind(2, token_hash).run());
@@ -187,6 +197,10 @@ Result<workflow::Account> SqliteStore::complete_wechat_binding(std::string_view 
       " ON CONFLICT(account_id) DO UPDATE SET openid = excluded.openid, bound_at = excluded.bound_at"));
   TRY(bind.bind(1, account_id).bind(2, openid).bind(3, to_unix_seconds(now)).run());
   auto account = TRY(load_account_by_id(account_id));
+  bound.entity_id = std::to_string(account_id);
+  bound.actor_account_id = account_id;
+  bound.actor_role = account.role;
+  TRY(append_audit_events({bound}, bound.entity_id));
   TRY(transaction.commit());
   return account;
 }

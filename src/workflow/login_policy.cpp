@@ -10,6 +10,8 @@ Status check_login_not_locked(const LoginThrottle& throttle) {
                                                std::to_string(kLoginLockDuration.count()) + "分钟后再试");
 }
 
+bool captcha_required(const LoginThrottle& throttle) { return throttle.failures >= kFailedLoginsBeforeCaptcha; }
+
 Error login_failed() { return Error::make(ErrorKind::Unauthorized, "用户名或密码错误"); }
 
 Error wechat_not_bound() {
@@ -22,6 +24,18 @@ Error wechat_nonce_replayed() {
 
 Error no_wechat_binding_to_end() {
   return Error::make(ErrorKind::Conflict, "该账户没有绑定微信，无需解除绑定", "wechat_binding");
+}
+
+Error wechat_binding_token_invalid() {
+  return Error::invalid("binding_token", "绑定码无效或已过期，请重新生成二维码");
+}
+
+Error wechat_binding_token_used() {
+  return Error::make(ErrorKind::Conflict, "绑定码已使用，请重新生成二维码", "binding_token");
+}
+
+Error wechat_bound_to_another_account() {
+  return Error::make(ErrorKind::Conflict, "该微信已绑定其他账户", "openid");
 }
 
 std::optional<Timestamp> lock_after_failed_login(int failures, Timestamp now) {

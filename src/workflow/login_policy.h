@@ -20,6 +20,10 @@ namespace sanfang::workflow {
 inline constexpr int kFailedLoginsBeforeLock = 10;
 inline constexpr std::chrono::minutes kLoginLockDuration{15};
 inline constexpr std::chrono::hours kSessionLifetime{12};
+// After 3 failed logins a captcha must come with the next try; a captcha can be answered for 5
+// minutes.
+inline constexpr int kFailedLoginsBeforeCaptcha = 3;
+inline constexpr std::chrono::minutes kCaptchaLifetime{5};
 
 // What the store reports about a user name: consecutive failed logins since the last success or
 // lock, and the end of a lock that is still in force.
@@ -31,6 +35,9 @@ struct LoginThrottle {
 // Forbidden, telling the person to wait, while the name is locked.
 Status check_login_not_locked(const LoginThrottle& throttle);
 
+// Whether the next login of the name must bring a solved captcha.
+bool captcha_required(const LoginThrottle& throttle);
+
 // The one answer for an unknown name and for a wrong password (Unauthorized).
 Error login_failed();
 
@@ -41,6 +48,11 @@ Error wechat_not_bound();
 // A signed WeChat callback whose nonce was seen before: a replay (Conflict naming nonce).
 Error wechat_nonce_replayed();
 Error no_wechat_binding_to_end();
+// A binding callback whose token is unknown or expired (InvalidInput), used already (Conflict), or
+// whose openid is bound to another account (Conflict), all naming the member at fault.
+Error wechat_binding_token_invalid();
+Error wechat_binding_token_used();
+Error wechat_bound_to_another_account();
 
 // After a failed login brought the count to `failures` at `now`: the end of the lock the name
 // gets now, or nullopt while it may keep trying. A lock restarts the count.

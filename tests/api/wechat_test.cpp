@@ -7,6 +7,7 @@
 
 #include "api/wechat_signature.h"
 #include "store/store.h"
+#include "workflow/login_policy.h"
 
 #include <catch2/catch.hpp>
 #include <sys/stat.h>
@@ -256,6 +257,30 @@ TEST_CASE("a bound student signs in through a signed WeChat callback with a sess
   CHECK(phone.get("/api/v1/auth/me").status == 401);
 }
 
+TEST_CASE("a bound student whose name was locked by wrong passwords still signs in through WeChat", "[api][wechat]") {
+  ServiceFixture fixture;
+  HttpClient student(fixture.base_url());
+  sign_in_as_student(fixture, student);
+  bind(fixture, student, "oStudent_1", "bind-1");
+
+  // Someone guesses at the student's name until it locks (straight through the store, which
+  // counts the failures, so that the test need not solve captchas).
+  store::Store& store = *fixture.app().store;
+  for (int attempt = 0; attempt < workflow::kFailedLoginsBeforeLock; ++attempt)
+    CHECK_FALSE(store.check_login("2022001", "wrong guess", fixture.clock().now()).ok());
+  HttpClient guesser(fixture.base_url());
+  auto locked = guesser.post_json("/api/v1/auth/login", {{"username", "2022001"}, {"password", "correct horse battery"}});
+  CHECK(locked.status == 403);
+  CHECK(locked.json()["type"] == "account_locked");
+
+  HttpClient backend(fixture.base_url());
+  auto signed_in = signed_sign_in(backend, read_secret(fixture), "oStudent_1", now_seconds(fixture), "sign-1");
+  REQUIRE(signed_in.status == 200);
+  HttpClient phone(fixture.base_url());
+  phone.set_token(signed_in.json()["token"].get<std::string>());
+  CHECK(phone.get("/api/v1/auth/me").json()["username"] == "2022001");
+}
+
 TEST_CASE("forged, replayed, stale and unbound WeChat sign-ins are refused and open no session", "[api][wechat]") {
   ServiceFixture fixture;
   HttpClient student(fixture.base_url());
@@ -311,7 +336,8 @@ TEST_CASE("forged, replayed, stale and unbound WeChat sign-ins are refused and o
   }
 }
 
-TEST_CASE("after the student unbinds, the openid no longer signs in, and the unbinding is audited", "[api][wechat]") {
+TEST_CASE("after the student unbinds, the openid no longer signs in, and binding and unbinding are audited",
+          "[api][wechat]") {
   ServiceFixture fixture;
   HttpClient student(fixture.base_url());
   const std::int64_t account_id = sign_in_as_student(fixture, student);
@@ -330,9 +356,11 @@ TEST_CASE("after the student unbinds, the openid no longer signs in, and the unb
 
   const auto trail = fixture.app().store->audit_trail("account", std::to_string(account_id));
   REQUIRE(trail.ok());
-  REQUIRE(trail->size() == 1);
-  CHECK(trail->at(0).event.action == "wechat.unbind");
+  REQUIRE(trail->size() == 2);
+  CHECK(trail->at(0).event.action == "wechat.bind");
   CHECK(trail->at(0).event.actor_account_id == account_id);
+  CHECK(trail->at(1).event.action == "wechat.unbind");
+  CHECK(trail->at(1).event.actor_account_id == account_id);
 
   // Nothing left to unbind; someone signed out cannot unbind at all.
   auto again = student.request("DELETE", "/api/v1/auth/wechat/binding");
@@ -340,7 +368,7 @@ TEST_CASE("after the student unbinds, the openid no longer signs in, and the unb
   CHECK(again.json()["field"] == "wechat_binding");
   HttpClient anonymous(fixture.base_url());
   CHECK(anonymous.request("DELETE", "/api/v1/auth/wechat/binding").status == 401);
-  CHECK(fixture.app().store->audit_trail("account", std::to_string(account_id))->size() == 1);
+  CHECK(fixture.app().store->audit_trail("account", std::to_string(account_id))->size() == 2);
 
   // Binding again signs in again.
   bind(fixture, student, "oStudent_1", "bind-2");

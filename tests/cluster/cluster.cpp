@@ -1,6 +1,8 @@
 #include "cluster.h"
 
 #include "api/workflow_http.h"
+#include "app/agreements.h"
+#include "cli/sample_data.h"
 #include "store/pg/pg_store.h"
 
 #include <nlohmann/json.hpp>
@@ -32,6 +34,28 @@ Cluster::~Cluster() {
 
 std::vector<workflow::Agreement> Cluster::awaiting_school(int count, int first) {
   return ok(cluster::awaiting_school(api::use_cases(seeding_app()), m_employer, first, count));
+}
+
+std::vector<workflow::Agreement> Cluster::signed_agreements(int count, int first) {
+  app::Context context = api::use_cases(seeding_app());
+  context.make_signed_document = nullptr;
+  return ok(cluster::signed_agreements(context, m_employer, first, count));
+}
+
+std::vector<workflow::Agreement> Cluster::invitations_sent(int count, int first, int days_ago) {
+  const app::Context context = api::use_cases(seeding_app());
+  const auto now = m_seeding->clock().now();
+  m_seeding->clock().set(now - std::chrono::days(days_ago));
+  std::vector<workflow::Agreement> sent;
+  for (int i = 0; i < count; ++i) {
+    const workflow::Student student = ok(add_verified_student(context, first + i));
+    const workflow::Actor hr = cli::sample_employer(m_employer.id);
+    const workflow::Agreement draft = ok(
+        app::create_agreement(context, hr, {student.student_no, std::nullopt, cli::sample_agreement_content()}));
+    sent.push_back(ok(app::send_invitation(context, hr, draft.id)));
+  }
+  m_seeding->clock().set(now);
+  return sent;
 }
 
 std::string Cluster::token(workflow::Role role, const std::string& student_no) {

@@ -32,6 +32,11 @@ class Cluster {
   // `count` agreements waiting for the school's approval, each of its own student (numbers first,
   // first + 1, …; seed.h), in that order.
   std::vector<workflow::Agreement> awaiting_school(int count, int first = 0);
+  // `count` signed agreements (numbers first, first + 1, …), their signed PDFs left to their first
+  // download, so that hundreds are seeded in seconds.
+  std::vector<workflow::Agreement> signed_agreements(int count, int first = 0);
+  // Invitations sent `days_ago` days ago (seeding clock moved back meanwhile), each to its own student.
+  std::vector<workflow::Agreement> invitations_sent(int count, int first, int days_ago);
   // A session of a new account of `role` (a student's: `student_no`).
   std::string token(workflow::Role role, const std::string& student_no = {});
   // An account with a password, for logins over HTTP.
@@ -46,7 +51,10 @@ class Cluster {
   int size() const { return static_cast<int>(m_instances.size()); }
   std::string base_url(int instance) const;
   std::string proxy_url() const;
+  testing::Process& instance(int index) { return m_instances.at(static_cast<std::size_t>(index)); }
   const std::string& database_url() const { return m_database_url; }
+  // A plain connection to the database, for checks in SQL.
+  store::pg::Connection connect() const { return m_database.connect(); }
   // Another store on the database, with an empty blob cache of its own.
   std::unique_ptr<store::Store> open_store() const;
 

@@ -72,6 +72,15 @@ Result<std::vector<workflow::Agreement>> awaiting_school(const app::Context& con
   return agreements;
 }
 
+Result<std::vector<workflow::Agreement>> signed_agreements(const app::Context& context,
+                                                           const workflow::Employer& employer, int first, int count,
+                                                           int threads) {
+  std::vector<workflow::Agreement> agreements = TRY(awaiting_school(context, employer, first, count, threads));
+  for (workflow::Agreement& agreement : agreements)
+    agreement = TRY(app::review_agreement(context, cli::sample_school(), agreement.id, workflow::ReviewDecision::Approve, ""));
+  return agreements;
+}
+
 Result<std::string> session_token(const app::Context& context, workflow::Role role, const std::string& username,
                                   const std::string& student_no) {
   store::NewAccount account;

@@ -26,6 +26,12 @@ Result<std::vector<workflow::Agreement>> awaiting_school(const app::Context& con
                                                          const workflow::Employer& employer, int first, int count,
                                                          int threads = 4);
 
+// The same agreements approved by the school too: signed, with serials, ready to print. Their
+// signed PDFs are left to be made on first download when `context` makes none (see app::Context).
+Result<std::vector<workflow::Agreement>> signed_agreements(const app::Context& context,
+                                                           const workflow::Employer& employer, int first, int count,
+                                                           int threads = 4);
+
 // A new account of `role` (a student's: `student_no`) named `username`, and a session of it.
 Result<std::string> session_token(const app::Context& context, workflow::Role role, const std::string& username,
                                   const std::string& student_no = {});

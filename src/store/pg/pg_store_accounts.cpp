@@ -290,30 +290,43 @@ Status PgStore::record_wechat_nonce(std::string_view nonce, Timestamp now, Times
   });
 }
 
+Result<std::int64_t> PgStore::forget_expired_credentials(Timestamp now) {
+  return m_pool->transact([&](Connection& c) -> Result<std::int64_t> {
+    std::int64_t forgotten = 0;
+    for (const char* sql : {"DELETE FROM sessions WHERE expires_at <= $1", "DELETE FROM captchas WHERE expires_at <= $1",
+                            "DELETE FROM wechat_binding_tokens WHERE expires_at <= $1"})
+      forgotten += TRY(c.exec(sql, Params().add(to_unix_seconds(now)))).affected();
+    return forgotten;
+  });
+}
+
 Result<workflow::Account> PgStore::complete_wechat_binding(std::string_view binding_token,
-                                                           std::string_view openid, Timestamp now) {
+                                                           std::string_view openid, Timestamp now,
+                                                           workflow::AuditEvent bound) {
   return m_pool->transact([&](Connection& c) -> Result<workflow::Account> {
     const std::string token_hash = sha256_hex(binding_token);
     // Locked: two callbacks with the same token on two instances use it once.
     auto rows = TRY(c.exec("SELECT account_id, expires_at, used_at FROM wechat_binding_tokens"
                            " WHERE token_hash = $1 FOR UPDATE",
                            Params().add(token_hash)));
-    if (rows.empty()) return Error::invalid("binding_token", "绑定码无效或已过期，请重新生成二维码");
+    if (rows.empty()) return workflow::wechat_binding_token_invalid();
     const std::int64_t account_id = rows.int64(0, 0);
-    if (!rows.is_null(0, 2))
-      return Error::make(ErrorKind::Conflict, "绑定码已使用，请重新生成二维码", "binding_token");
-    if (workflow::from_unix_seconds(rows.int64(0, 1)) <= now)
-      return Error::invalid("binding_token", "绑定码无效或已过期，请重新生成二维码");
+    if (!rows.is_null(0, 2)) return workflow::wechat_binding_token_used();
+    if (workflow::from_unix_seconds(rows.int64(0, 1)) <= now) return workflow::wechat_binding_token_invalid();
     auto other = TRY(c.exec("SELECT account_id FROM wechat_bindings WHERE openid = $1", Params().add(openid)));
-    if (!other.empty() && other.int64(0, 0) != account_id)
-      return Error::make(ErrorKind::Conflict, "该微信已绑定其他账户", "openid");
+    if (!other.empty() && other.int64(0, 0) != account_id) return workflow::wechat_bound_to_another_account();
     TRY(c.run("UPDATE wechat_binding_tokens SET used_at = $1 WHERE token_hash = $2",
               Params().add(to_unix_seconds(now)).add(token_hash)));
     // A concurrent callback binding the same openid elsewhere trips wechat_bindings_openid_key.
     TRY(c.run("INSERT INTO wechat_bindings(account_id, openid, bound_at) VALUES ($1, $2, $3)"
               " ON CONFLICT(account_id) DO UPDATE SET openid = excluded.openid, bound_at = excluded.bound_at",
               Params().add(account_id).add(openid).add(to_unix_seconds(now))));
-    return load_account_by_id(c, account_id);
+    workflow::Account account = TRY(load_account_by_id(c, account_id));
+    bound.entity_id = std::to_string(account_id);
+    bound.actor_account_id = account_id;
+    bound.actor_role = account.role;
+    TRY(append_audit_events(c, {bound}, bound.entity_id));
+    return account;
   });
 }
 

@@ -215,7 +215,12 @@ TEST_CASE("a captcha is checked once, right or wrong, and not after it expired",
 
 // ---- WeChat binding ----
 
-TEST_CASE("a WeChat binding token binds once, and an openid belongs to one account", "[contract][accounts][wechat]") {
+// What the application layer hands the store for a binding; the store fills in whose it is.
+workflow::AuditEvent binding_event(workflow::Timestamp at) {
+  return {"account", "", "wechat.bind", 0, workflow::Role::System, at, "unbound", "bound", ""};
+}
+
+TEST_CASE("a WeChat binding token binds once, is audited, and an openid belongs to one account", "[contract][accounts][wechat]") {
   EACH_STORE_BACKEND(f);
   f.add_verified_student("2022001");
   auto student = ok(f.db->create_account({"2022001", "student secret", workflow::Role::Student, "2022001", 0, "", false}, kStart));
@@ -224,33 +229,35 @@ TEST_CASE("a WeChat binding token binds once, and an openid belongs to one accou
 
   const std::string token = ok(f.db->create_wechat_binding_token(student.id, kStart + 10min, kStart));
   CHECK(token.size() == 64);
-  CHECK(ok(f.db->complete_wechat_binding(token, "openid-1", kStart + 1min)).id == student.id);
+  CHECK(ok(f.db->complete_wechat_binding(token, "openid-1", kStart + 1min, binding_event(kStart + 1min))).id == student.id);
   CHECK(ok(f.db->wechat_bound(student.id)));
 
-  const auto reused = f.db->complete_wechat_binding(token, "openid-1", kStart + 2min);
+  const auto reused = f.db->complete_wechat_binding(token, "openid-1", kStart + 2min, binding_event(kStart + 2min));
   REQUIRE_FALSE(reused.ok());
   CHECK(reused.error().kind == ErrorKind::Conflict);
   CHECK(reused.error().field == "binding_token");
 
-  const auto unknown = f.db->complete_wechat_binding("not-a-token", "openid-2", kStart);
+  const auto unknown = f.db->complete_wechat_binding("not-a-token", "openid-2", kStart, binding_event(kStart));
   REQUIRE_FALSE(unknown.ok());
   CHECK(unknown.error().kind == ErrorKind::InvalidInput);
   CHECK(unknown.error().field == "binding_token");
 
   const std::string late = ok(f.db->create_wechat_binding_token(other.id, kStart + 10min, kStart));
-  const auto expired = f.db->complete_wechat_binding(late, "openid-2", kStart + 10min);
+  const auto expired = f.db->complete_wechat_binding(late, "openid-2", kStart + 10min, binding_event(kStart + 10min));
   REQUIRE_FALSE(expired.ok());
   CHECK(expired.error().kind == ErrorKind::InvalidInput);
   CHECK_FALSE(ok(f.db->wechat_bound(other.id)));
 
   const std::string taken = ok(f.db->create_wechat_binding_token(other.id, kStart + 10min, kStart));
-  const auto someone_elses = f.db->complete_wechat_binding(taken, "openid-1", kStart + 1min);
+  const auto someone_elses = f.db->complete_wechat_binding(taken, "openid-1", kStart + 1min, binding_event(kStart + 1min));
   REQUIRE_FALSE(someone_elses.ok());
   CHECK(someone_elses.error().kind == ErrorKind::Conflict);
   CHECK(someone_elses.error().field == "openid");
   CHECK_FALSE(ok(f.db->wechat_bound(other.id)));
   // The refused attempt did not use the token up.
-  CHECK(ok(f.db->complete_wechat_binding(taken, "openid-3", kStart + 1min)).id == other.id);
+  CHECK(ok(f.db->complete_wechat_binding(taken, "openid-3", kStart + 1min, binding_event(kStart + 1min))).id == other.id);
+  // Only the binding that happened is in the audit log; the refused attempts wrote nothing.
+  CHECK(ok(f.db->audit_trail("account", std::to_string(other.id))).size() == 1);
 }
 
 TEST_CASE("a bound openid finds its account until the binding is ended, which is audited once",
@@ -264,7 +271,7 @@ TEST_CASE("a bound openid finds its account until the binding is ended, which is
   CHECK(never_bound.error().field == "openid");
 
   const std::string token = ok(f.db->create_wechat_binding_token(student.id, kStart + 10min, kStart));
-  ok(f.db->complete_wechat_binding(token, "openid-1", kStart + 1min));
+  ok(f.db->complete_wechat_binding(token, "openid-1", kStart + 1min, binding_event(kStart + 1min)));
   const auto found = ok(f.db->account_for_wechat("openid-1"));
   CHECK(found.id == student.id);
   CHECK(found.student_no == "2022001");
@@ -276,21 +283,25 @@ TEST_CASE("a bound openid finds its account until the binding is ended, which is
   CHECK_FALSE(ok(f.db->wechat_bound(student.id)));
   CHECK(f.db->account_for_wechat("openid-1").error().kind == ErrorKind::Unauthorized);
   auto trail = ok(f.db->audit_trail("account", std::to_string(student.id)));
-  REQUIRE(trail.size() == 1);
-  CHECK(trail[0].event.action == "wechat.unbind");
+  REQUIRE(trail.size() == 2);
+  CHECK(trail[0].event.action == "wechat.bind");
   CHECK(trail[0].event.actor_account_id == student.id);
-  CHECK(trail[0].event.to_state == "unbound");
+  CHECK(trail[0].event.actor_role == workflow::Role::Student);
+  CHECK(trail[0].event.to_state == "bound");
+  CHECK(trail[1].event.action == "wechat.unbind");
+  CHECK(trail[1].event.actor_account_id == student.id);
+  CHECK(trail[1].event.to_state == "unbound");
 
   // Nothing left to end: refused, and no second audit record.
   const auto again = f.db->unbind_wechat(student.id, unbound);
   REQUIRE_FALSE(again.ok());
   CHECK(again.error().kind == ErrorKind::Conflict);
-  CHECK(ok(f.db->audit_trail("account", std::to_string(student.id))).size() == 1);
+  CHECK(ok(f.db->audit_trail("account", std::to_string(student.id))).size() == 2);
   CHECK(ok(f.db->verify_audit_chain()).intact());
 
   // The openid is free again: a new binding signs the account in again.
   const std::string rebind = ok(f.db->create_wechat_binding_token(student.id, kStart + 20min, kStart + 10min));
-  ok(f.db->complete_wechat_binding(rebind, "openid-1", kStart + 11min));
+  ok(f.db->complete_wechat_binding(rebind, "openid-1", kStart + 11min, binding_event(kStart + 11min)));
   CHECK(ok(f.db->account_for_wechat("openid-1")).id == student.id);
 }
 
@@ -308,6 +319,27 @@ TEST_CASE("a WeChat callback nonce is refused when replayed and forgotten once i
   // Past the window a callback with that nonce is refused by its timestamp already.
   const auto later = kStart + window + 1s;
   ok(f.db->record_wechat_nonce("nonce-1", later, later - window));
+}
+
+TEST_CASE("credentials past their end are forgotten, and live ones kept", "[contract][accounts]") {
+  EACH_STORE_BACKEND(f);
+  f.add_verified_student("2022001");
+  auto student = ok(f.db->create_account({"2022001", "student secret", workflow::Role::Student, "2022001", 0, "", false}, kStart));
+  const std::string old_session = ok(f.db->create_session(student.id, kStart));
+  ok(f.db->create_captcha("old-captcha", "digest", kStart + 5min, kStart));
+  ok(f.db->create_wechat_binding_token(student.id, kStart + 10min, kStart));
+
+  const auto later = kStart + workflow::kSessionLifetime + 1min;
+  CHECK(ok(f.db->forget_expired_credentials(later)) == 3);
+
+  const std::string live_session = ok(f.db->create_session(student.id, later));
+  ok(f.db->create_captcha("live-captcha", "digest", later + 5min, later));
+  const std::string live_token = ok(f.db->create_wechat_binding_token(student.id, later + 10min, later));
+  CHECK(ok(f.db->forget_expired_credentials(later)) == 0);
+  CHECK(ok(f.db->account_for_session(live_session, later)).id == student.id);
+  CHECK(ok(f.db->consume_captcha("live-captcha", "digest", later)));
+  CHECK(ok(f.db->complete_wechat_binding(live_token, "openid-1", later, binding_event(later))).id == student.id);
+  CHECK(f.db->account_for_session(old_session, kStart + 1min).error().kind == ErrorKind::Unauthorized);
 }
 
 }  // namespace
