@@ -10,6 +10,8 @@
 # (which signs and renders the PDF) to BENCH_APPROVALS (default 60) distinct agreements over 6
 # connections, timed end to end. The stores are seeded by `cluster_bench seed` through the use
 # cases: one signed agreement and enough agreements waiting for the school for every run.
+# Last, a print job of BENCH_PRINT (default 10000; 0 skips it) signed agreements made by
+# `sanfang bench-seed`, printed by `sanfang batch` on SQLite and on PostgreSQL (elapsed, peak RSS).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/scripts/lib/cluster.sh"
@@ -19,6 +21,7 @@ cluster_need wrk nginx jq curl
 runs=${BENCH_RUNS:-3}
 seconds=${BENCH_SECONDS:-10}
 approvals=${BENCH_APPROVALS:-60}
+print_count=${BENCH_PRINT:-10000}
 proxy_port=18090
 ports=(18091 18092 18093)
 proxy="http://127.0.0.1:$proxy_port"
@@ -85,7 +88,8 @@ echo "$(date -u +%FT%TZ) load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc
 waiting_sqlite=$((2 * runs * approvals))
 waiting_pg=$((3 * runs * approvals))
 echo "seeding SQLite ($waiting_sqlite waiting) and PostgreSQL ($waiting_pg waiting)" >&2
-cluster_start_postgres "$work/postgresql" 55433
+pg_port=55433
+cluster_start_postgres "$work/postgresql" "$pg_port"
 "$bench" seed --data "$work/sqlite" --signed 1 --awaiting "$waiting_sqlite" --public-base "$proxy" -o "$work/sqlite.json"
 "$bench" seed --data "$work/secrets" --db "$cluster_db_url" --signed 1 --awaiting "$waiting_pg" --public-base "$proxy" \
   -o "$work/pg.json"
@@ -108,6 +112,32 @@ for port in "${ports[@]:1}"; do serve "$port" --db "$cluster_db_url" --data "$wo
 proxy_over "${ports[@]}"
 measure "PostgreSQL, 3 instances, nginx" "$proxy" "$work/pg.json"
 
-echo "$(date -u +%FT%TZ) load average: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+for pid in "${cluster_pids[@]}"; do cluster_stop_pid "$pid"; done
+cluster_pids=()
 printf '%-34s %10s %10s %10s\n' "medians of $runs runs" "PDF/s" "verify/s" "approve/s"
 printf '%s\n' "${rows[@]}"
+
+# print_job LABEL DATA [--db URL]: a table row for `sanfang batch` of the whole seeded store.
+print_rows=()
+print_job() {
+  local label=$1 data=$2 timing
+  shift 2
+  "$sanfang" bench-seed --data "$data" "$@" --agreements "$print_count" >/dev/null
+  /usr/bin/time -o "$work/print.time" -f '%e %M' "$sanfang" batch --data "$data" "$@" -o "$work/print.pdf" \
+    >/dev/null 2>&1
+  timing=$(tail -1 "$work/print.time")
+  print_rows+=("$(printf '%-34s %10s %10s' "$label" "${timing% *}" "$(( ${timing#* } / 1024 ))")")
+  rm -f "$work/print.pdf"
+  echo "  done: $label" >&2
+}
+if [ "$print_count" -gt 0 ]; then
+  "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/createdb" -h 127.0.0.1 -p "$pg_port" -U sanfang print_job
+  print_job "SQLite, $print_count agreements" "$work/print-sqlite"
+  print_job "PostgreSQL, $print_count agreements" "$work/print-pg" --db "${cluster_db_url%/*}/print_job"
+fi
+
+echo "$(date -u +%FT%TZ) load average: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+if [ "$print_count" -gt 0 ]; then
+  printf '%-34s %10s %10s\n' "print job (sanfang batch)" "seconds" "peak MB"
+  printf '%s\n' "${print_rows[@]}"
+fi

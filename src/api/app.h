@@ -6,6 +6,7 @@
 #include "api/client_address.h"
 #include "api/client_rate_limit.h"
 #include "api/metrics.h"
+#include "core/byte_cache.h"
 #include "core/code_lists.h"
 #include "core/verification_token.h"
 #include "jobs/print_runner.h"
@@ -65,6 +66,10 @@ struct App {
   workflow::WorkflowOptions workflow;
   std::shared_ptr<const core::CodeLists> codes;
   jobs::RenderPool* renders = nullptr;
+  // Previews and page images by the hash of what they were drawn from (api/documents.h): 64 MB,
+  // some 500 previews with their first pages — an agreement under review is opened by several
+  // people, each of whom would otherwise cost a render.
+  std::shared_ptr<core::ByteCache> previews = std::make_shared<core::ByteCache>(64 * 1024 * 1024);
   core::VerificationKey key;
   Metrics metrics;
   // Renders and stores the signed PDF of an agreement whose signing is being decided: called by

@@ -104,26 +104,26 @@ Result<Pdf> signed_pdf(App& app, const workflow::Agreement& agreement) {
   return Pdf{{}, TRY(app.store->blob_file(record.sha256)), record.sha256};
 }
 
-Result<std::string> pdf_bytes(App& app, const Pdf& pdf) {
-  if (pdf.file.empty()) return pdf.bytes;
-  return app.store->blob_bytes(pdf.etag_hash);
-}
-
-Result<Pdf> preview_pdf(App& app, const workflow::Agreement& agreement) {
+Result<Preview> preview_of(App& app, const workflow::Agreement& agreement) {
   if (agreement.serial) return Error::make(ErrorKind::Conflict, "协议已签约，请下载正式文本", "state");
   render::AgreementDocument document = TRY(agreement_document(app, agreement));
-  const std::string hash = hex_encode(document.content_hash);
-  return Pdf{TRY(render_counted(app, std::move(document))), {}, hash};
+  std::string hash = hex_encode(document.content_hash);
+  return Preview{std::move(document), std::move(hash)};
+}
+
+Result<Pdf> preview_pdf(App& app, Preview preview) {
+  const std::string key = "preview:" + preview.content_hash;
+  auto bytes = app.previews->find(key);
+  if (!bytes) bytes = app.previews->insert(key, TRY(render_counted(app, std::move(preview.document))));
+  return Pdf{std::move(bytes), {}, std::move(preview.content_hash)};
 }
 
 Result<std::string> page_png(App& app, const Pdf& pdf, int page) {
   constexpr double kScreenDpi = 96;
-  const std::string bytes = TRY(pdf_bytes(app, pdf));
-  return app.renders->rasterise(bytes, page, kScreenDpi);
-}
-
-Result<Pdf> current_pdf(App& app, const workflow::Agreement& agreement) {
-  return agreement.serial ? signed_pdf(app, agreement) : preview_pdf(app, agreement);
+  const std::string key = "png:" + pdf.etag_hash + ":" + std::to_string(page);
+  if (auto kept = app.previews->find(key)) return *kept;
+  const std::string bytes = pdf.file.empty() ? *pdf.bytes : TRY(app.store->blob_bytes(pdf.etag_hash));
+  return *app.previews->insert(key, TRY(app.renders->rasterise(bytes, page, kScreenDpi)));
 }
 
 }  // namespace sanfang::api

@@ -13,6 +13,7 @@
 #include "workflow/entities.h"
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -36,24 +37,29 @@ Result<workflow::Agreement> sign_agreement(App& app, const workflow::AgreementCh
 Result<store::SignedDocument> signed_document(App& app, const workflow::Agreement& agreement);
 
 struct Pdf {
-  std::string bytes;           // a preview, rendered afresh
-  std::filesystem::path file;  // a signed PDF: its stored file, sent from disk
-  std::string etag_hash;       // signed: sha256 of the file; preview: hash of the render input
+  std::shared_ptr<const std::string> bytes;  // a preview, shared with the preview cache
+  std::filesystem::path file;                // a signed PDF: its stored file, sent from disk
+  std::string etag_hash;                     // signed: sha256 of the file; preview: hash of the render input
 };
-
-// The PDF's bytes, read from its file when it is a stored one.
-Result<std::string> pdf_bytes(App& app, const Pdf& pdf);
 
 // The signed agreement's stored PDF (byte-identical on every download).
 Result<Pdf> signed_pdf(App& app, const workflow::Agreement& agreement);
-// A freshly rendered preview of an agreement without serial: diagonal 预览 watermark, no serial,
-// no QR code.
-Result<Pdf> preview_pdf(App& app, const workflow::Agreement& agreement);
-// The signed PDF when the agreement has a serial, else the preview.
-Result<Pdf> current_pdf(App& app, const workflow::Agreement& agreement);
+
+// The watermarked preview of an agreement without serial (diagonal 预览, no serial, no QR code),
+// before it is drawn: its hash — the preview's ETag — comes from the render input alone, so a
+// conditional GET of an unchanged preview is answered without drawing anything.
+struct Preview {
+  render::AgreementDocument document;
+  std::string content_hash;
+};
+Result<Preview> preview_of(App& app, const workflow::Agreement& agreement);
+// The preview drawn on the render pool — once per content hash: kept in App::previews (bounded),
+// so that a student, the employer and the reviewers opening one agreement cost one render.
+Result<Pdf> preview_pdf(App& app, Preview preview);
 
 // Page `page` (1-based) of `pdf` as a PNG for screens (96 dpi), rasterised by Poppler on the
-// render pool — never on the request thread; Busy when the pool's queue is full.
+// render pool — never on the request thread; Busy when the pool's queue is full. Kept in
+// App::previews by the PDF's hash and the page, as the PDF never changes for its hash.
 Result<std::string> page_png(App& app, const Pdf& pdf, int page);
 
 std::string hex_encode(const core::ContentHash& hash);

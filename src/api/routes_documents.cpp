@@ -21,13 +21,24 @@ std::string student_name(const workflow::Agreement& agreement) {
   return student.value("name", std::string());
 }
 
+// A document's answer carries its ETag and is checked again on every use (no-cache), as who may
+// see it can change.
+HttpResponse with_validators(HttpResponse response, const std::string& etag) {
+  response.with_header("ETag", etag).with_header("Cache-Control", "private, no-cache");
+  return response;
+}
+
+HttpResponse not_modified(const std::string& content_type, const std::string& etag) {
+  return with_validators(bytes_response(304, content_type, {}), etag);
+}
+
 HttpResponse pdf_response(const HttpRequest& request, Pdf pdf, const std::string& etag_prefix,
                           const std::string& ascii_name, const std::string& chinese_name) {
   const std::string etag = "\"" + etag_prefix + pdf.etag_hash + "\"";
-  HttpResponse response = etag_matches(request, etag)  ? bytes_response(304, "application/pdf", {})
-                          : !pdf.file.empty()           ? file_response("application/pdf", std::move(pdf.file))
-                                                        : bytes_response(200, "application/pdf", std::move(pdf.bytes));
-  response.with_header("ETag", etag).with_header("Cache-Control", "private, no-cache");
+  if (etag_matches(request, etag)) return not_modified("application/pdf", etag);
+  HttpResponse response = with_validators(!pdf.file.empty() ? file_response("application/pdf", std::move(pdf.file))
+                                                            : bytes_response(200, "application/pdf", *pdf.bytes),
+                                          etag);
   if (response.status == 200)
     response.with_header("Content-Disposition", attachment_disposition(ascii_name, chinese_name));
   return response;
@@ -46,9 +57,12 @@ Result<HttpResponse> agreement_pdf(RouteContext& context) {
     return pdf_response(context.request, std::move(pdf), "", "agreement-" + *agreement.serial + ".pdf",
                         "就业协议书-" + *agreement.serial + "-" + name + ".pdf");
   }
-  // A preview is rendered afresh; its ETag is the render input's hash, so an unchanged agreement
-  // still answers 304 without sending the file again.
-  Pdf pdf = TRY(preview_pdf(context.app, agreement));
+  // A preview's ETag is the render input's hash: an unchanged agreement answers 304 without
+  // drawing anything.
+  Preview preview = TRY(preview_of(context.app, agreement));
+  const std::string etag = "\"preview-" + preview.content_hash + "\"";
+  if (etag_matches(context.request, etag)) return not_modified("application/pdf", etag);
+  Pdf pdf = TRY(preview_pdf(context.app, std::move(preview)));
   return pdf_response(context.request, std::move(pdf), "preview-",
                       "agreement-" + std::to_string(agreement.id) + "-preview.pdf",
                       "就业协议书-预览-" + name + ".pdf");
@@ -71,9 +85,21 @@ Result<HttpResponse> agreement_preview_png(RouteContext& context) {
   auto printable = app::printable_agreement(use_cases(context.app), context.actor(), id);
   if (!printable) return agreement_problem(*context.app.store, printable.error(), id);
   const workflow::Agreement& agreement = *printable;
-  const Pdf pdf = TRY(current_pdf(context.app, agreement));
-  std::string png = TRY(page_png(context.app, pdf, page));
-  return bytes_response(200, "image/png", std::move(png)).with_header("Cache-Control", "private, no-cache");
+  // The page of a file that never changes for its hash: the hash and the page are its ETag.
+  const std::string page_suffix = "-p" + std::to_string(page) + "\"";
+  Pdf pdf;
+  std::string etag;
+  if (agreement.serial) {
+    pdf = TRY(signed_pdf(context.app, agreement));
+    etag = "\"" + pdf.etag_hash + page_suffix;
+  } else {
+    Preview preview = TRY(preview_of(context.app, agreement));
+    etag = "\"preview-" + preview.content_hash + page_suffix;
+    if (etag_matches(context.request, etag)) return not_modified("image/png", etag);
+    pdf = TRY(preview_pdf(context.app, std::move(preview)));
+  }
+  if (etag_matches(context.request, etag)) return not_modified("image/png", etag);
+  return with_validators(bytes_response(200, "image/png", TRY(page_png(context.app, pdf, page))), etag);
 }
 
 // The portal and the print room fetch signed agreements by the serial printed on them.

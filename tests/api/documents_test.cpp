@@ -276,3 +276,83 @@ TEST_CASE("renders are counted in the metrics", "[api][documents]") {
   const auto metrics = client.get("/metrics");
   CHECK(metrics.body.find("sanfang_renders_total{outcome=\"ok\"} 1\n") != std::string::npos);
 }
+
+namespace {
+
+unsigned long long renders_so_far(HttpClient& client) {
+  const std::string metrics = client.get("/metrics").body;
+  const std::string line = "sanfang_renders_total{outcome=\"ok\"} ";
+  const auto at = metrics.find(line);
+  REQUIRE(at != std::string::npos);
+  return std::stoull(metrics.substr(at + line.size()));
+}
+
+}  // namespace
+
+TEST_CASE("an unchanged preview answers a conditional GET with 304 and no render, and is drawn once for everyone",
+          "[api][documents][preview]") {
+  ServiceFixture fixture;
+  DocumentsWorld world(fixture.app());
+  world.add_verified_student("2022001", "张三");
+  const auto invitation = world.invited("2022001");
+  HttpClient employer(fixture.base_url()), student(fixture.base_url()), metrics(fixture.base_url());
+  employer.set_token(world.token(Role::Employer));
+  student.set_token(world.token(Role::Student, "2022001"));
+  const auto before = renders_so_far(metrics);
+
+  const auto first = employer.get(path_of(invitation, "pdf"));
+  REQUIRE(first.status == 200);
+  CHECK(renders_so_far(metrics) == before + 1);
+  // The student opens the same preview: the same bytes, no second render.
+  const auto second = student.get(path_of(invitation, "pdf"));
+  REQUIRE(second.status == 200);
+  CHECK(second.body == first.body);
+  CHECK(second.header("etag") == first.header("etag"));
+  const auto page = student.get(path_of(invitation, "preview.png") + "?page=2");
+  REQUIRE(page.status == 200);
+  CHECK(page.header("etag") == first.header("etag").substr(0, first.header("etag").size() - 1) + "-p2\"");
+  CHECK(renders_so_far(metrics) == before + 1);
+
+  // Conditional GETs of the unchanged preview and its page: 304, nothing drawn.
+  const auto unchanged = student.get(path_of(invitation, "pdf"), {{"If-None-Match", first.header("etag")}});
+  CHECK(unchanged.status == 304);
+  CHECK(unchanged.body.empty());
+  CHECK(unchanged.header("etag") == first.header("etag"));
+  CHECK(student.get(path_of(invitation, "preview.png") + "?page=2", {{"If-None-Match", page.header("etag")}}).status ==
+        304);
+  CHECK(renders_so_far(metrics) == before + 1);
+
+  // The employer edits the invitation: a new preview, a new ETag, the old one no longer matches.
+  nlohmann::json agreement = employer.get("/api/v1/agreements/" + std::to_string(invitation.id)).json();
+  nlohmann::json content = agreement["content"];
+  content["job"]["position"] = "测试开发工程师";
+  const auto edited = employer.request("PATCH", "/api/v1/agreements/" + std::to_string(invitation.id),
+                                       nlohmann::json{{"content", content}, {"version", agreement["version"]}}.dump(),
+                                       {{"Content-Type", "application/json"}});
+  REQUIRE(edited.status == 200);
+  const auto changed = student.get(path_of(invitation, "pdf"), {{"If-None-Match", first.header("etag")}});
+  REQUIRE(changed.status == 200);
+  CHECK(changed.header("etag") != first.header("etag"));
+  CHECK(read_pdf(changed.body).text.find("测试开发工程师") != std::string::npos);
+  CHECK(renders_so_far(metrics) == before + 2);
+}
+
+TEST_CASE("a signed agreement's page image carries the file's hash and page as its ETag and answers 304",
+          "[api][documents]") {
+  ServiceFixture fixture;
+  DocumentsWorld world(fixture.app());
+  world.add_verified_student("2022001", "张三");
+  const auto agreement = world.sign(world.in_review("2022001"));
+  HttpClient client(fixture.base_url());
+  client.set_token(world.token(Role::Student, "2022001"));
+  const auto pdf = client.get(path_of(agreement, "pdf"));
+  REQUIRE(pdf.status == 200);
+  const auto png = client.get(path_of(agreement, "preview.png") + "?page=3");
+  REQUIRE(png.status == 200);
+  const std::string etag = pdf.header("etag");
+  CHECK(png.header("etag") == etag.substr(0, etag.size() - 1) + "-p3\"");
+  CHECK(client.get(path_of(agreement, "preview.png") + "?page=3", {{"If-None-Match", png.header("etag")}}).status ==
+        304);
+  CHECK(client.get(path_of(agreement, "preview.png") + "?page=2", {{"If-None-Match", png.header("etag")}}).status ==
+        200);
+}
