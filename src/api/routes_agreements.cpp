@@ -179,9 +179,7 @@ Result<HttpResponse> upload_attachment(RouteContext& context) {
   const workflow::Actor actor = context.actor();
   auto uploaded = app::upload_attachment(use_cases(context.app), actor, id, upload);
   if (!uploaded) return agreement_problem(*context.app.store, uploaded.error(), id);
-  json body = attachment_json(uploaded->upload.attachment);
-  body["id"] = uploaded->upload.id;
-  body["uploaded_at"] = rfc3339(uploaded->upload.uploaded_at);
+  json body = upload_json(uploaded->upload);
   body["agreement"] = agreement_json(uploaded->agreement, context.app.workflow, actor);
   return json_response(201, body.dump());
 }

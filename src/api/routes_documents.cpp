@@ -113,12 +113,55 @@ Result<HttpResponse> serial_pdf(RouteContext& context) {
                       "就业协议书-" + serial + "-" + student_name(*agreement) + ".pdf");
 }
 
+// GET /api/v1/agreements/{id}/attachments → {items: [{id, sha256, media_type, size, purpose,
+// uploaded_at, url}]}: the evidence a reviewer decides on.
+Result<HttpResponse> list_attachments(RouteContext& context) {
+  const std::int64_t id = TRY(id_parameter(context.request, "id"));
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& upload : TRY(app::agreement_uploads(use_cases(context.app), context.actor(), id)))
+    items.push_back(upload_json(upload));
+  return json_response(200, nlohmann::json{{"items", items}}.dump());
+}
+
+// GET /api/v1/agreements/{id}/attachments/{attachment_id}: the uploaded file itself, shown in the
+// browser. Uploads were checked to be the image or PDF they claim (upload_check.h); the answer
+// still forbids sniffing and runs the file in a sandbox, as it comes from a user.
+Result<HttpResponse> attachment_file(RouteContext& context) {
+  const std::int64_t id = TRY(id_parameter(context.request, "id"));
+  const std::int64_t upload_id = TRY(id_parameter(context.request, "attachment_id"));
+  const store::AgreementUpload upload =
+      TRY(app::agreement_upload(use_cases(context.app), context.actor(), id, upload_id));
+  const std::string type = workflow::to_string(upload.attachment.media_type);
+  // Content-addressed: the hash never changes for its bytes.
+  const std::string etag = "\"" + upload.attachment.sha256 + "\"";
+  if (etag_matches(context.request, etag)) return not_modified(type, etag);
+  const std::string extension = upload.attachment.media_type == workflow::MediaType::Pdf    ? ".pdf"
+                                : upload.attachment.media_type == workflow::MediaType::Png ? ".png"
+                                                                                           : ".jpg";
+  return with_validators(file_response(type, TRY(context.app.store->blob_file(upload.attachment.sha256))), etag)
+      .with_header("Content-Disposition", "inline; filename=\"attachment-" + std::to_string(upload.id) + extension + "\"")
+      .with_header("X-Content-Type-Options", "nosniff")
+      .with_header("Content-Security-Policy", "sandbox");
+}
+
+// GET /api/v1/serials/{serial}: the agreement's record for the portal and the print room, which
+// know agreements by the serial printed on them.
+Result<HttpResponse> serial_status(RouteContext& context) {
+  TRY(require_visible(workflow::may_see_by_serial(context.actor())));
+  const std::string serial = TRY(core::validate_serial(context.request.params.at("serial"), "serial"));
+  const workflow::Agreement agreement = TRY(context.app.store->agreement_by_serial(serial));
+  return json_response(200, agreement_json(agreement, context.app.workflow, context.actor()).dump());
+}
+
 }  // namespace
 
 void register_documents_routes(RouteTable& table) {
   table.add("GET", "/api/v1/agreements/:id/pdf", Access::Account, agreement_pdf);
   table.add("GET", "/api/v1/agreements/:id/preview.png", Access::Account, agreement_preview_png);
   table.add("GET", "/api/v1/serials/:serial/pdf", Access::Account, serial_pdf);
+  table.add("GET", "/api/v1/serials/:serial", Access::Account, serial_status);
+  table.add("GET", "/api/v1/agreements/:id/attachments", Access::Account, list_attachments);
+  table.add("GET", "/api/v1/agreements/:id/attachments/:attachment_id", Access::Account, attachment_file);
 }
 
 }  // namespace sanfang::api

@@ -90,6 +90,14 @@ json attachment_json(const workflow::Attachment& attachment) {
           {"purpose", workflow::to_string(attachment.purpose)}};
 }
 
+json upload_json(const store::AgreementUpload& upload) {
+  json body = attachment_json(upload.attachment);
+  body["id"] = upload.id;
+  body["uploaded_at"] = rfc3339(upload.uploaded_at);
+  body["url"] = "/api/v1/agreements/" + std::to_string(upload.agreement_id) + "/attachments/" + std::to_string(upload.id);
+  return body;
+}
+
 json agreement_json(const workflow::Agreement& a, const workflow::WorkflowOptions& options,
                     const workflow::Actor& viewer) {
   json chain = json::array();

@@ -40,6 +40,8 @@ std::string rfc3339(workflow::Timestamp t);
 nlohmann::json employer_json(const workflow::Employer& employer);
 nlohmann::json source_info_json(const workflow::SourceInfo& info, const workflow::Student& student);
 nlohmann::json attachment_json(const workflow::Attachment& attachment);
+// An upload of an agreement: the attachment with its id, when it came and where its file is.
+nlohmann::json upload_json(const store::AgreementUpload& upload);
 // The agreement as `viewer` sees it: its attachments are listed only for those who may see them.
 nlohmann::json agreement_json(const workflow::Agreement& agreement,
                               const workflow::WorkflowOptions& options, const workflow::Actor& viewer);

@@ -214,6 +214,19 @@ Result<UploadedAttachment> upload_attachment(const Context& context, const Actor
   return result;
 }
 
+Result<std::vector<store::AgreementUpload>> agreement_uploads(const Context& context, const Actor& actor,
+                                                              std::int64_t id) {
+  TRY(visible_agreement(context, actor, id, workflow::AgreementView::Attachments));
+  return context.store.uploads_of(id);
+}
+
+Result<store::AgreementUpload> agreement_upload(const Context& context, const Actor& actor, std::int64_t id,
+                                                std::int64_t upload_id) {
+  for (store::AgreementUpload& upload : TRY(agreement_uploads(context, actor, id)))
+    if (upload.id == upload_id) return std::move(upload);
+  return Error::make(ErrorKind::NotFound, "该协议没有这个附件", "attachment_id");
+}
+
 Result<Agreement> request_termination(const Context& context, const Actor& actor, std::int64_t id,
                                       std::string_view explanation, const std::vector<std::int64_t>& attachment_ids) {
   const Agreement agreement = TRY(visible_agreement(context, actor, id));

@@ -111,6 +111,15 @@ struct UploadedAttachment {
 Result<UploadedAttachment> upload_attachment(const Context& context, const workflow::Actor& actor, std::int64_t id,
                                              const Upload& upload);
 
+// The files uploaded to an agreement (proof of a student-initiated signing, termination letters),
+// oldest first, for whoever may see its attachments (workflow::AgreementView::Attachments: the
+// parties and the reviewers in scope); NotFound for anyone else, as if the agreement did not exist.
+Result<std::vector<store::AgreementUpload>> agreement_uploads(const Context& context, const workflow::Actor& actor,
+                                                              std::int64_t id);
+// One of them by the id its upload answered; NotFound when the agreement has no such upload.
+Result<store::AgreementUpload> agreement_upload(const Context& context, const workflow::Actor& actor, std::int64_t id,
+                                                std::int64_t upload_id);
+
 // The student asks to end a signed agreement. `attachment_ids` name uploads of this agreement
 // (release and acceptance letters); an id that does not is InvalidInput naming attachment_ids[i].
 Result<workflow::Agreement> request_termination(const Context& context, const workflow::Actor& actor,

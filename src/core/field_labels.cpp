@@ -29,6 +29,7 @@ constexpr std::array kMembers = std::to_array<MemberLabel>({
     {"explanation", "解约说明"},
     {"attachment_ids", "附件"},
     {"attachments", "附件"},
+    {"attachment_id", "附件编号"},
     {"purpose", "附件用途"},
     {"state", "状态"},
     {"origin", "协议来源"},

@@ -239,7 +239,7 @@ TEST_CASE("page previews are PNG images of the requested page", "[api][documents
   }
 }
 
-TEST_CASE("the portal and the print room fetch signed PDFs by serial", "[api][documents]") {
+TEST_CASE("the portal and the print room fetch signed PDFs and agreement records by serial", "[api][documents]") {
   ServiceFixture fixture;
   DocumentsWorld world(fixture.app());
   world.add_verified_student("2022001", "张三");
@@ -251,6 +251,13 @@ TEST_CASE("the portal and the print room fetch signed PDFs by serial", "[api][do
     const auto pdf = client.get("/api/v1/serials/" + serial + "/pdf");
     REQUIRE(pdf.status == 200);
     CHECK(read_pdf(pdf.body).text.find(serial) != std::string::npos);
+    // The record itself, for a portal that knows the agreement only by the serial printed on it.
+    const auto status = client.get("/api/v1/serials/" + serial);
+    REQUIRE(status.status == 200);
+    CHECK(status.json()["id"] == agreement.id);
+    CHECK(status.json()["state"] == "signed");
+    CHECK(status.json()["state_label"] == "已签约");
+    CHECK(status.json()["serial"] == serial);
   }
   // A wrong check character is a typo, not an unknown agreement.
   std::string typo = serial;
@@ -260,10 +267,13 @@ TEST_CASE("the portal and the print room fetch signed PDFs by serial", "[api][do
   CHECK(bad.json()["field"] == "serial");
   const std::string unknown = require_ok(core::make_serial("10731", 2026, 999));
   CHECK(client.get("/api/v1/serials/" + unknown + "/pdf").status == 404);
-  // For other roles the route does not exist.
+  CHECK(client.get("/api/v1/serials/" + unknown).status == 404);
+  CHECK(client.get("/api/v1/serials/" + typo).status == 400);
+  // For other roles the routes do not exist.
   for (const auto& token : {world.token(Role::Student, "2022001"), world.token(Role::School)}) {
     client.set_token(token);
     CHECK(client.get("/api/v1/serials/" + serial + "/pdf").status == 404);
+    CHECK(client.get("/api/v1/serials/" + serial).status == 404);
   }
 }
 

@@ -282,3 +282,46 @@ TEST_CASE("a running service keeps its data folder private: files 0600, folders 
   CHECK(mode(data / "blobs" / sha256.substr(0, 2)) == 0700);
   CHECK(mode(data / "blobs" / sha256.substr(0, 2) / sha256) == 0600);
 }
+
+TEST_CASE("reviewers in scope and the uploader open the evidence as uploaded; another college's reviewer gets 404",
+          "[api][uploads][evidence]") {
+  WorkflowWorld world;
+  Draft draft = draft_agreement(world, "2025007");
+  const std::string png = png_bytes(40, 30);
+  const std::string pdf = pdf_with_pages(1);
+  const json first = expect(upload(*draft.student, draft.id, png, "image/png"), 201);
+  const json second = expect(upload(*draft.student, draft.id, pdf, "application/pdf"), 201);
+  const std::string first_url = first["url"], second_url = second["url"];
+  CHECK(first_url == at(draft.id, "/attachments/" + first["id"].dump()));
+  expect(draft.student->post_json(at(draft.id, "/submit"), json::object()), 200);
+
+  for (HttpClient* reader : {draft.student.client.get(), world.college.client.get(), world.school.client.get()}) {
+    const json listed = expect(reader->get(at(draft.id, "/attachments")), 200);
+    REQUIRE(listed["items"].size() == 2);
+    CHECK(listed["items"][0]["id"] == first["id"]);
+    CHECK(listed["items"][1]["media_type"] == "application/pdf");
+    const auto image = reader->get(first_url);
+    REQUIRE(image.status == 200);
+    CHECK(image.body == png);
+    CHECK(image.header("content-type") == "image/png");
+    CHECK(image.header("content-disposition").rfind("inline", 0) == 0);
+    CHECK(image.header("x-content-type-options") == "nosniff");
+    CHECK(image.header("etag") == "\"" + first["sha256"].get<std::string>() + "\"");
+    CHECK(reader->get(first_url, {{"If-None-Match", image.header("etag")}}).status == 304);
+    const auto document = reader->get(second_url);
+    REQUIRE(document.status == 200);
+    CHECK(document.body == pdf);
+    CHECK(document.header("content-type") == "application/pdf");
+  }
+
+  // Another college's reviewer, another student: as if neither the agreement nor the file existed.
+  world.add_student("2025008");
+  Party other_student = world.student("2025008");
+  for (HttpClient* outsider : {world.other_college.client.get(), other_student.client.get()}) {
+    CHECK(outsider->get(at(draft.id, "/attachments")).status == 404);
+    CHECK(outsider->get(first_url).status == 404);
+  }
+  // An id that is not an upload of this agreement, and one that is not a number.
+  CHECK(world.college->get(at(draft.id, "/attachments/999999")).status == 404);
+  CHECK(world.college->get(at(draft.id, "/attachments/abc")).status == 404);
+}

@@ -147,12 +147,13 @@ Result<std::string> PgStore::create_session(std::int64_t account_id, Timestamp n
 }
 
 Result<workflow::Account> PgStore::account_for_session(std::string_view token, Timestamp now) {
+  // One round trip: every authenticated request makes it.
   return m_pool->with_connection([&](Connection& c) -> Result<workflow::Account> {
-    auto rows = TRY(c.exec("SELECT account_id, expires_at FROM sessions WHERE token_hash = $1",
-                           Params().add(sha256_hex(token))));
-    if (rows.empty() || workflow::from_unix_seconds(rows.int64(0, 1)) <= now)
-      return Error::make(ErrorKind::Unauthorized, "登录已失效，请重新登录");
-    return load_account_by_id(c, rows.int64(0, 0));
+    auto rows = TRY(c.exec(std::string(pg::kAccountColumns) +
+                               "WHERE id = (SELECT account_id FROM sessions WHERE token_hash = $1 AND expires_at > $2)",
+                           Params().add(sha256_hex(token)).add(to_unix_seconds(now))));
+    if (rows.empty()) return Error::make(ErrorKind::Unauthorized, "登录已失效，请重新登录");
+    return pg::account_from_row(rows, 0);
   });
 }
 
@@ -246,11 +247,13 @@ Result<std::string> PgStore::create_api_key(std::int64_t account_id, Timestamp n
 }
 
 Result<workflow::Account> PgStore::account_for_api_key(std::string_view key) {
+  // One round trip: every request of the portal and the print room makes it.
   return m_pool->with_connection([&](Connection& c) -> Result<workflow::Account> {
-    auto rows = TRY(c.exec("SELECT account_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
+    auto rows = TRY(c.exec(std::string(pg::kAccountColumns) +
+                               "WHERE id = (SELECT account_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL)",
                            Params().add(sha256_hex(key))));
     if (rows.empty()) return Error::make(ErrorKind::Unauthorized, "API 密钥无效或已吊销");
-    return load_account_by_id(c, rows.int64(0, 0));
+    return pg::account_from_row(rows, 0);
   });
 }
 

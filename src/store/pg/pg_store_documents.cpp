@@ -163,10 +163,15 @@ Result<std::string> PgStore::college_name(std::string_view college_code) {
 }
 
 Result<workflow::Agreement> PgStore::agreement_by_serial(std::string_view serial) {
-  return m_pool->transact([&](Connection& c) -> Result<workflow::Agreement> {
-    auto rows = TRY(c.exec("SELECT id FROM agreements WHERE serial = $1", Params().add(serial)));
+  // No transaction: a serial exists only once the agreement is signed, and a signed agreement and
+  // its attachments never change, so its two reads agree without one (and the portal's downloads
+  // by serial save two round trips).
+  return m_pool->with_connection([&](Connection& c) -> Result<workflow::Agreement> {
+    auto rows = TRY(c.exec(std::string(pg::kAgreementColumns) + "WHERE serial = $1", Params().add(serial)));
     if (rows.empty()) return Error::make(ErrorKind::NotFound, "没有这个编号的协议", "serial");
-    return load_agreement(c, rows.int64(0, 0));
+    workflow::Agreement agreement = TRY(pg::agreement_from_row(rows, 0));
+    agreement.attachments = TRY(load_attachments(c, "agreement_attachments", "agreement_id", agreement.id));
+    return agreement;
   });
 }
 
