@@ -6,9 +6,13 @@
 #include "api/workflow_http.h"
 #include "app/agreements.h"
 #include "core/field_labels.h"
+#include "core/validate.h"
 #include "workflow/agreement_rules.h"
+#include "workflow/print_job.h"
 
 #include <charconv>
+#include <map>
+#include <set>
 
 namespace sanfang::api {
 
@@ -20,6 +24,8 @@ using workflow::Role;
 
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 200;
+// A name fragment, a major, a student number: what a search box holds, with room to spare.
+constexpr std::size_t kMaxSearchTermBytes = 64;
 
 Result<int> query_integer(const HttpRequest& request, const char* name, int fallback, int min, int max) {
   const auto text = request.query_value(name);
@@ -83,17 +89,62 @@ Result<HttpResponse> create_agreement(RouteContext& context) {
   return agreement_response(201, context, stored);
 }
 
+// A search term from the query: trimmed, not empty, at most kMaxSearchTermBytes.
+Result<std::optional<std::string>> query_term(const HttpRequest& request, const char* name) {
+  const auto text = request.query_value(name);
+  if (!text) return std::optional<std::string>();
+  const auto first = text->find_first_not_of(' ');
+  const std::string term = first == std::string::npos ? std::string() : text->substr(first, text->find_last_not_of(' ') - first + 1);
+  if (term.empty()) return Error::invalid(name, core::field_label(name) + "不能为空");
+  if (term.size() > kMaxSearchTermBytes)
+    return Error::invalid(name, core::field_label(name) + "不能超过 " + std::to_string(kMaxSearchTermBytes) + " 个字节");
+  return std::optional<std::string>(term);
+}
+
+// The orders a list may be asked for: `sort=signed_at` (oldest signing first), `-signed_at`, …
+Result<store::AgreementOrder> query_order(const HttpRequest& request) {
+  static const std::map<std::string, store::AgreementOrder> kOrders{
+      {"id", store::AgreementOrder::Oldest},
+      {"-id", store::AgreementOrder::Newest},
+      {"signed_at", store::AgreementOrder::SignedFirst},
+      {"-signed_at", store::AgreementOrder::SignedLast},
+      {"-updated_at", store::AgreementOrder::RecentlyUpdated}};
+  const auto text = request.query_value("sort");
+  if (!text) return store::AgreementOrder::Oldest;
+  const auto found = kOrders.find(*text);
+  if (found == kOrders.end())
+    return Error::invalid("sort", "排序方式应为 id、-id、signed_at、-signed_at 或 -updated_at 之一");
+  return found->second;
+}
+
+// GET /api/v1/agreements?state=&college=&major=&student_no=&serial=&q=&signed_from=&signed_to=
+// &sort=&limit=&offset= → {items, total, limit, offset}. A parameter the list does not know is
+// refused rather than ignored, so that a misspelt filter never looks like an empty result.
 Result<HttpResponse> list_agreements(RouteContext& context) {
+  static const std::set<std::string> kParameters{"state", "college",     "major",     "student_no", "serial", "q",
+                                                 "sort",  "signed_from", "signed_to", "limit",      "offset"};
+  for (const auto& [name, value] : context.request.query)
+    if (!kParameters.contains(name)) return core::unknown_member(name, "query");
+  const HttpRequest& request = context.request;
   app::AgreementFilter filter;
-  if (const auto state = context.request.query_value("state"))
-    filter.state = TRY(workflow::parse_agreement_state(*state));
-  filter.limit = TRY(query_integer(context.request, "limit", kDefaultPageSize, 1, kMaxPageSize));
-  filter.offset = TRY(query_integer(context.request, "offset", 0, 0, 1'000'000'000));
+  if (const auto state = request.query_value("state")) filter.state = TRY(workflow::parse_agreement_state(*state));
+  filter.college = TRY(query_term(request, "college"));
+  filter.major = TRY(query_term(request, "major"));
+  filter.student_no = TRY(query_term(request, "student_no"));
+  filter.name_fragment = TRY(query_term(request, "q"));
+  if (const auto serial = request.query_value("serial")) filter.serial = TRY(core::validate_serial(*serial, "serial"));
+  if (const auto from = request.query_value("signed_from"))
+    filter.signed_from = TRY(workflow::parse_calendar_date(*from, "signed_from"));
+  if (const auto to = request.query_value("signed_to")) filter.signed_to = TRY(workflow::parse_calendar_date(*to, "signed_to"));
+  filter.order = TRY(query_order(request));
+  filter.limit = TRY(query_integer(request, "limit", kDefaultPageSize, 1, kMaxPageSize));
+  filter.offset = TRY(query_integer(request, "offset", 0, 0, 1'000'000'000));
   const workflow::Actor actor = context.actor();
-  const auto found = TRY(app::list_agreements(use_cases(context.app), actor, filter));
+  const app::AgreementPage page = TRY(app::list_agreements(use_cases(context.app), actor, filter));
   json items = json::array();
-  for (const auto& agreement : found) items.push_back(agreement_json(agreement, context.app.workflow, actor));
-  return json_response(200, json{{"items", items}, {"limit", filter.limit}, {"offset", filter.offset}}.dump());
+  for (const auto& agreement : page.items) items.push_back(agreement_json(agreement, context.app.workflow, actor));
+  return json_response(
+      200, json{{"items", items}, {"total", page.total}, {"limit", filter.limit}, {"offset", filter.offset}}.dump());
 }
 
 Result<HttpResponse> get_agreement(RouteContext& context) {

@@ -4,6 +4,7 @@
 #include "workflow/agreement_document.h"
 #include "workflow/agreement_rules.h"
 #include "workflow/limits.h"
+#include "workflow/print_job.h"
 
 #include <algorithm>
 #include <utility>
@@ -85,22 +86,44 @@ Result<Agreement> create_agreement(const Context& context, const Actor& actor, N
   return context.store.insert_agreement(change);
 }
 
-Result<std::vector<Agreement>> list_agreements(const Context& context, const Actor& actor,
-                                               const AgreementFilter& filter) {
+namespace {
+
+// The narrower of the scope's value and the filter's; nullopt and `conflict` set when both are
+// set and differ (nothing can match).
+std::optional<std::string> narrower(const std::optional<std::string>& scope, const std::optional<std::string>& filter,
+                                    bool& conflict) {
+  if (scope && filter && *scope != *filter) conflict = true;
+  return scope ? scope : filter;
+}
+
+}  // namespace
+
+Result<AgreementPage> list_agreements(const Context& context, const Actor& actor, const AgreementFilter& filter) {
+  const workflow::SigningWindow window = TRY(workflow::signing_window(filter.signed_from, filter.signed_to));
   // The visibility rule's scope as the query's filter, so that paging counts visible rows only.
   const workflow::AgreementScope scope = workflow::agreement_scope(actor);
-  if (scope.none) return std::vector<Agreement>{};
+  bool outside_scope = scope.none;
   store::AgreementQuery query;
-  query.state = filter.state;
-  query.limit = filter.limit;
-  query.offset = filter.offset;
-  query.student_no = scope.student_no;
+  query.student_no = narrower(scope.student_no, filter.student_no, outside_scope);
+  query.college_code = narrower(scope.college_code, filter.college, outside_scope);
+  if (outside_scope) return AgreementPage{};
   query.employer_id = scope.employer_id;
   query.origin = scope.origin;
-  query.college_code = scope.college_code;
   query.exclude_drafts = scope.exclude_drafts;
   query.exclude_unsent_invitations = scope.exclude_unsent_invitations;
-  return context.store.list_agreements(query);
+  query.state = filter.state;
+  query.serial = filter.serial;
+  query.major = filter.major;
+  query.name_fragment = filter.name_fragment;
+  query.signed_from = window.from;
+  query.signed_until = window.until;
+  query.order = filter.order;
+  query.limit = filter.limit;
+  query.offset = filter.offset;
+  AgreementPage page;
+  page.items = TRY(context.store.list_agreements(query));
+  page.total = TRY(context.store.count_agreements(query));
+  return page;
 }
 
 Result<Agreement> visible_agreement(const Context& context, const Actor& actor, std::int64_t id,

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -36,16 +37,31 @@ struct NewAgreement {
 Result<workflow::Agreement> create_agreement(const Context& context, const workflow::Actor& actor,
                                              NewAgreement input);
 
+// What a person searches an agreement list by; unset members do not narrow.
 struct AgreementFilter {
   std::optional<workflow::AgreementState> state;
+  std::optional<std::string> college;     // college code
+  std::optional<std::string> major;
+  std::optional<std::string> student_no;
+  std::optional<std::string> serial;
+  std::optional<std::string> name_fragment;  // of the student's or the employer's name
+  std::optional<std::chrono::year_month_day> signed_from, signed_to;  // both days included
+  store::AgreementOrder order = store::AgreementOrder::Oldest;
   int limit = 50;
   int offset = 0;
 };
 
-// The agreements the actor may see, a page at a time (the visibility scope is the query's
-// filter, so paging counts visible rows only).
-Result<std::vector<workflow::Agreement>> list_agreements(const Context& context, const workflow::Actor& actor,
-                                                         const AgreementFilter& filter);
+struct AgreementPage {
+  std::vector<workflow::Agreement> items;
+  std::int64_t total = 0;  // every agreement the filter selects for this actor, not only this page
+};
+
+// The agreements the actor may see that the filter selects, a page at a time. The visibility
+// scope is part of the query, so paging and the total count visible rows only; a filter outside
+// the actor's scope (a student naming another student, a reviewer another college) finds nothing.
+// InvalidInput naming signed_to when the dates are the wrong way round.
+Result<AgreementPage> list_agreements(const Context& context, const workflow::Actor& actor,
+                                      const AgreementFilter& filter);
 
 // The agreement with `id` if the actor may see it in `view`; NotFound otherwise.
 Result<workflow::Agreement> visible_agreement(const Context& context, const workflow::Actor& actor, std::int64_t id,

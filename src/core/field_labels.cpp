@@ -73,6 +73,9 @@ constexpr std::array kMembers = std::to_array<MemberLabel>({
     {"signed_from", "签约日期（起）"},
     {"signed_to", "签约日期（止）"},
     {"serials", "协议编号"},
+    {"serial", "协议编号"},
+    {"sort", "排序方式"},
+    {"query", "查询条件"},
     {"copies", "联次"},
     {"separator_sheets", "分隔页"},
     // uploads and imports

@@ -22,6 +22,9 @@
 
 namespace sanfang::store {
 
+// The orders a list may come in; a signing time orders unsigned agreements last, then by id.
+enum class AgreementOrder { Oldest, Newest, SignedFirst, SignedLast, RecentlyUpdated };
+
 // Which agreements a list request may see: the API fills in the caller's scope (a student's
 // number, an employer's unit, a reviewer's college) so that paging counts only visible rows.
 struct AgreementQuery {
@@ -32,6 +35,15 @@ struct AgreementQuery {
   std::optional<std::string> college_code;
   bool exclude_drafts = false;              // a draft is private to its originator
   bool exclude_unsent_invitations = false;  // a student sees an invitation once it was sent
+  // What a person searches by (GET /api/v1/agreements): the serial, the student's major, a
+  // fragment of the student's or the employer's name (matched as a substring, wildcards taken
+  // literally), signing times in [signed_from, signed_until).
+  std::optional<std::string> serial;
+  std::optional<std::string> major;
+  std::optional<std::string> name_fragment;
+  std::optional<workflow::Timestamp> signed_from;
+  std::optional<workflow::Timestamp> signed_until;
+  AgreementOrder order = AgreementOrder::Oldest;
   int limit = 100;
   int offset = 0;
 };
@@ -90,6 +102,8 @@ class AgreementStore {
   virtual Result<std::vector<workflow::Agreement>> agreements_of_student(
       std::string_view student_no) = 0;
   virtual Result<std::vector<workflow::Agreement>> list_agreements(const AgreementQuery& query) = 0;
+  // How many agreements the query selects, without its limit and offset (a list's total).
+  virtual Result<std::int64_t> count_agreements(const AgreementQuery& query) = 0;
   // What the rules need about the student and employer, excluding `agreement_id` itself (0 for a
   // new agreement) from the counts of other agreements.
   virtual Result<workflow::Parties> parties_for(std::string_view student_no,

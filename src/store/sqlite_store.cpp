@@ -8,8 +8,10 @@
 #include <ctime>
 #include <system_error>
 #include <utility>
+#include <variant>
 
 #include "core/validate.h"
+#include "store/agreement_query_sql.h"
 #include "store/audit_chain.h"
 #include "store/migrations.h"
 #include "store/secrets.h"
@@ -895,32 +897,39 @@ Result<workflow::Employer> SqliteStore::register_employer(
   return load_employer(id);
 }
 
-Result<std::vector<Agreement>> SqliteStore::list_agreements(const AgreementQuery& query) {
-  std::string where = "WHERE 1 = 1";
-  if (query.state) where += " AND state = ?";
-  if (query.student_no) where += " AND student_no = ?";
-  if (query.employer_id) where += " AND employer_id = ?";
-  if (query.origin) where += " AND origin = ?";
-  if (query.college_code) where += " AND college_code = ?";
-  if (query.exclude_drafts) where += " AND state != 'draft'";
-  if (query.exclude_unsent_invitations) where += " AND NOT (origin = 'invitation' AND sent_at IS NULL)";
+namespace {
 
+void bind_values(sqlite::Statement& statement, const std::vector<SqlValue>& values) {
+  int index = 1;
+  for (const SqlValue& value : values)
+    std::visit([&](const auto& v) { statement.bind(index++, v); }, value);
+}
+
+}  // namespace
+
+Result<std::vector<Agreement>> SqliteStore::list_agreements(const AgreementQuery& query) {
+  const AgreementQuerySql sql = agreement_query_sql(query);
   std::lock_guard lock(m_mutex);
   auto transaction = TRY(sqlite::ReadTransaction::begin(m_db));
-  auto rows = TRY(m_db.prepare(std::string(kAgreementColumns) + where + " ORDER BY id LIMIT ? OFFSET ?"));
-  int index = 1;
-  if (query.state) rows.bind(index++, workflow::to_string(*query.state));
-  if (query.student_no) rows.bind(index++, *query.student_no);
-  if (query.employer_id) rows.bind(index++, *query.employer_id);
-  if (query.origin) rows.bind(index++, workflow::to_string(*query.origin));
-  if (query.college_code) rows.bind(index++, *query.college_code);
-  rows.bind(index, query.limit).bind(index + 1, query.offset);
+  auto rows = TRY(m_db.prepare(std::string(kAgreementColumns) + sql.where + " " + sql.order_by + " LIMIT ? OFFSET ?"));
+  bind_values(rows, sql.values);
+  const int next = static_cast<int>(sql.values.size()) + 1;
+  rows.bind(next, query.limit).bind(next + 1, query.offset);
   std::vector<Agreement> list;
   while (TRY(rows.step())) list.push_back(TRY(agreement_from_row(rows)));
   for (auto& agreement : list)
     agreement.attachments =
         TRY(load_attachments("agreement_attachments", "agreement_id", agreement.id));
   return list;
+}
+
+Result<std::int64_t> SqliteStore::count_agreements(const AgreementQuery& query) {
+  const AgreementQuerySql sql = agreement_query_sql(query);
+  std::lock_guard lock(m_mutex);
+  auto count = TRY(m_db.prepare("SELECT count(*) FROM agreements " + sql.where));
+  bind_values(count, sql.values);
+  TRY(count.step());
+  return count.int64(0);
 }
 
 Result<AgreementUpload> SqliteStore::record_upload(std::int64_t agreement_id,

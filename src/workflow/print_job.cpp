@@ -104,8 +104,7 @@ Result<PrintRequest> normalize_print_request(PrintRequest request, std::span<con
   }
   if (request.college && request.college->empty()) return Error::invalid("college", "学院代码不能为空");
   if (request.major && request.major->empty()) return Error::invalid("major", "专业不能为空");
-  if (request.signed_from && request.signed_to && std::chrono::sys_days(*request.signed_to) < std::chrono::sys_days(*request.signed_from))
-    return Error::invalid("signed_to", "结束日期早于开始日期");
+  TRY(signing_window(request.signed_from, request.signed_to));
   return request;
 }
 
@@ -121,12 +120,18 @@ nlohmann::json print_request_json(const PrintRequest& request) {
   return out;
 }
 
-SigningWindow signing_window(const PrintRequest& request) {
+Result<SigningWindow> signing_window(std::optional<std::chrono::year_month_day> from,
+                                     std::optional<std::chrono::year_month_day> to) {
+  if (from && to && std::chrono::sys_days(*to) < std::chrono::sys_days(*from))
+    return Error::invalid("signed_to", "结束日期早于开始日期");
   SigningWindow window;
-  if (request.signed_from) window.from = start_of_beijing_day(*request.signed_from);
-  if (request.signed_to)
-    window.until = start_of_beijing_day(std::chrono::year_month_day(std::chrono::sys_days(*request.signed_to) + std::chrono::days{1}));
+  if (from) window.from = start_of_beijing_day(*from);
+  if (to) window.until = start_of_beijing_day(std::chrono::year_month_day(std::chrono::sys_days(*to) + std::chrono::days{1}));
   return window;
+}
+
+SigningWindow signing_window(const PrintRequest& request) {
+  return signing_window(request.signed_from, request.signed_to).value();
 }
 
 std::vector<std::string> separator_lines(const SeparatorSummary& summary, std::int64_t job_id,

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <mutex>
+#include <tuple>
 #include <vector>
 
 using namespace sanfang;
@@ -383,4 +384,44 @@ TEST_CASE("bad inputs get a problem naming the field and change nothing", "[api]
   auto uploads = world.store().uploads_of(id);
   REQUIRE(uploads.ok());
   CHECK(uploads->empty());
+}
+
+TEST_CASE("reviewers search agreements by a Chinese name fragment within their scope, with totals and pages",
+          "[api][agreements][search]") {
+  WorkflowWorld world;
+  const std::vector<std::tuple<std::string, std::string, std::string>> students{
+      {"2022001", "王小明", "CS"}, {"2022002", "汪王", "CS"}, {"2022003", "王五", "MATH"}, {"2022004", "李四", "CS"}};
+  for (const auto& [student_no, name, college] : students) {
+    world.add_student(student_no, college);
+    world.verify_source_info(student_no);
+    REQUIRE(world.store()
+                .put_student({student_no, name, "110105194912310011", "男", college, "软件工程", "本科", 2026})
+                .ok());
+    send_invitation(*world.employer, student_no);
+  }
+  const std::string wang = "%E7%8E%8B";  // 王, as a browser sends it
+
+  const json of_college = expect(world.college->get("/api/v1/agreements?q=" + wang), 200);
+  CHECK(of_college["total"] == 2);  // 王五 is of another college
+  CHECK(of_college["items"].size() == 2);
+  const json everywhere = expect(world.school->get("/api/v1/agreements?q=" + wang + "&limit=1&offset=1&sort=-id"), 200);
+  CHECK(everywhere["total"] == 3);
+  REQUIRE(everywhere["items"].size() == 1);
+  CHECK(everywhere["items"][0]["student_no"] == "2022002");
+  const json one_student = expect(world.school->get("/api/v1/agreements?student_no=2022004"), 200);
+  CHECK(one_student["total"] == 1);
+  // A reviewer naming another college's student finds nothing rather than seeing it.
+  CHECK(expect(world.college->get("/api/v1/agreements?student_no=2022003"), 200)["total"] == 0);
+  CHECK(expect(world.college->get("/api/v1/agreements?college=MATH"), 200)["total"] == 0);
+  CHECK(expect(world.school->get("/api/v1/agreements?college=MATH&state=invited"), 200)["total"] == 1);
+
+  // What the list does not know is refused, naming the parameter, never silently ignored.
+  const json unknown = expect(world.school->get("/api/v1/agreements?name=" + wang), 400);
+  CHECK(unknown["field"] == "name");
+  CHECK(unknown["detail"] == "查询条件中没有这一项，请检查后删除");
+  CHECK(expect(world.school->get("/api/v1/agreements?sort=name"), 400)["field"] == "sort");
+  CHECK(expect(world.school->get("/api/v1/agreements?q=%20"), 400)["field"] == "q");
+  CHECK(expect(world.school->get("/api/v1/agreements?serial=12345"), 400)["field"] == "serial");
+  CHECK(expect(world.school->get("/api/v1/agreements?signed_from=2026-07-01&signed_to=2026-06-01"), 400)["field"] ==
+        "signed_to");
 }

@@ -118,6 +118,11 @@ TEST_CASE("every refusal people read is a whole Chinese sentence naming the memb
                post(unverified, "/api/v1/agreements", {{"employer_id", world.vetted_employer_id}}));
   refusals.add("list with an unknown state", world.employer->get("/api/v1/agreements?state=bogus"));
   refusals.add("list with limit 0", world.employer->get("/api/v1/agreements?limit=0"));
+  refusals.add("list with an unknown parameter", world.employer->get("/api/v1/agreements?colour=red"));
+  refusals.add("list with a blank search term", world.employer->get("/api/v1/agreements?q=%20"));
+  refusals.add("list with a bad serial", world.employer->get("/api/v1/agreements?serial=123"));
+  refusals.add("list with dates the wrong way round",
+               world.employer->get("/api/v1/agreements?signed_from=2026-07-01&signed_to=2026-06-01"));
 
   // ---- agreements: editing and transitions ----
   const std::int64_t id = send_invitation(*world.employer, "2024001");

@@ -45,10 +45,10 @@ TEST_CASE("an agreement another student cannot see is not found for them, and a 
   const auto draft =
       ok(app::create_agreement(world.context(), world.employer(), {"2022010101", std::nullopt, sample_content()}));
   refused(app::visible_agreement(world.context(), AppWorld::student("2022010101"), draft.id), ErrorKind::NotFound);
-  CHECK(ok(app::list_agreements(world.context(), AppWorld::student("2022010101"), {})).empty());
+  CHECK(ok(app::list_agreements(world.context(), AppWorld::student("2022010101"), {})).items.empty());
 
   ok(app::send_invitation(world.context(), world.employer(), draft.id));
-  CHECK(ok(app::list_agreements(world.context(), AppWorld::student("2022010101"), {})).size() == 1);
+  CHECK(ok(app::list_agreements(world.context(), AppWorld::student("2022010101"), {})).items.size() == 1);
   refused(app::agreement_details(world.context(), AppWorld::student("2022010102"), draft.id), ErrorKind::NotFound);
   refused(app::accept_invitation(world.context(), AppWorld::student("2022010102"), draft.id, draft.version + 1),
           ErrorKind::NotFound);

@@ -28,6 +28,8 @@ Cluster::Cluster() : m_database_url(m_database.url()), m_proxy_port(testing::fre
 }
 
 Cluster::~Cluster() {
+  // SIGTERM: nginx's master stops its workers before it exits; SIGKILL would leave them running.
+  if (m_proxy) m_proxy->terminate();
   m_proxy.reset();
   m_instances.clear();
 }

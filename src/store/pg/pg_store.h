@@ -110,6 +110,7 @@ class PgStore final : public Store {
                                                std::int64_t bind_account_id,
                                                const std::vector<workflow::AuditEvent>& events) override;
   Result<std::vector<workflow::Agreement>> list_agreements(const AgreementQuery& query) override;
+  Result<std::int64_t> count_agreements(const AgreementQuery& query) override;
   Result<AgreementUpload> record_upload(std::int64_t agreement_id, std::int64_t account_id,
                                         const workflow::Attachment& attachment,
                                         workflow::Timestamp at) override;

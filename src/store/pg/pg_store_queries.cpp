@@ -2,6 +2,9 @@
 // uploads.
 #include "store/pg/pg_store.h"
 
+#include <variant>
+
+#include "store/agreement_query_sql.h"
 #include "store/pg/pg_store_rows.h"
 
 namespace sanfang::store {
@@ -57,22 +60,33 @@ Result<workflow::Employer> PgStore::register_employer(const workflow::Employer& 
   });
 }
 
-Result<std::vector<Agreement>> PgStore::list_agreements(const AgreementQuery& query) {
-  std::string where = "WHERE true";
+namespace {
+
+Params params_of(const std::vector<SqlValue>& values) {
   Params params;
-  auto condition = [&](const char* column) {
-    where += std::string(" AND ") + column + " = $" + std::to_string(params.size());
-  };
-  if (query.state) params.add(workflow::to_string(*query.state)), condition("state");
-  if (query.student_no) params.add(*query.student_no), condition("student_no");
-  if (query.employer_id) params.add(*query.employer_id), condition("employer_id");
-  if (query.origin) params.add(workflow::to_string(*query.origin)), condition("origin");
-  if (query.college_code) params.add(*query.college_code), condition("college_code");
-  if (query.exclude_drafts) where += " AND state != 'draft'";
-  if (query.exclude_unsent_invitations) where += " AND NOT (origin = 'invitation' AND sent_at IS NULL)";
+  for (const SqlValue& value : values) std::visit([&](const auto& v) { params.add(v); }, value);
+  return params;
+}
+
+}  // namespace
+
+// A list and its attachments are read in one transaction, as SQLite does.
+Result<std::vector<Agreement>> PgStore::list_agreements(const AgreementQuery& query) {
+  const AgreementQuerySql sql = agreement_query_sql(query);
+  Params params = params_of(sql.values);
+  const int next = params.size() + 1;
   params.add(query.limit).add(query.offset);
-  where += " ORDER BY id LIMIT $" + std::to_string(params.size() - 1) + " OFFSET $" + std::to_string(params.size());
+  const std::string where = numbered_placeholders(sql.where) + " " + sql.order_by + " LIMIT $" +
+                            std::to_string(next) + " OFFSET $" + std::to_string(next + 1);
   return m_pool->transact([&](Connection& c) { return load_agreements(c, where, params); });
+}
+
+Result<std::int64_t> PgStore::count_agreements(const AgreementQuery& query) {
+  const AgreementQuerySql sql = agreement_query_sql(query);
+  return m_pool->with_connection([&](Connection& c) -> Result<std::int64_t> {
+    auto rows = TRY(c.exec("SELECT count(*) FROM agreements " + numbered_placeholders(sql.where), params_of(sql.values)));
+    return rows.int64(0, 0);
+  });
 }
 
 Result<AgreementUpload> PgStore::record_upload(std::int64_t agreement_id, std::int64_t account_id,

@@ -215,7 +215,8 @@ TEST_CASE("a stale version is a conflict naming the current state and changes no
   auto late = second_reader->apply_agreement_change(withdraw_change, invited.version);
   REQUIRE_FALSE(late.ok());
   CHECK(late.error().kind == ErrorKind::Conflict);
-  CHECK(late.error().message.find("in_review") != std::string::npos);
+  // Named as people read it, never by its English name.
+  CHECK(late.error().message == "协议已被他人修改，当前状态为“审核中”，请刷新后重试");
 
   auto now = ok(f.db->agreement(invited.id));
   CHECK(now.state == AgreementState::InReview);
@@ -464,6 +465,68 @@ TEST_CASE("agreements are found by state, by student and by a scoped, paged quer
   CHECK(ids_of(ok(f.db->list_agreements(student_view))) == std::vector<std::int64_t>{own_draft.id});
   student_view.exclude_drafts = true;
   CHECK(ok(f.db->list_agreements(student_view)).empty());
+}
+
+TEST_CASE("a search finds agreements by name fragment, serial, major and signing time, counted and ordered the same",
+          "[contract][agreements][search]") {
+  EACH_STORE_BACKEND(f);
+  ok(f.db->put_college({"ME", "机电工程学院"}));
+  f.add_verified_student("2022001");
+  f.add_verified_student("2022002", "ME", "车辆工程");
+  f.add_verified_student("2022003");
+  // Renamed after their source info was verified: the list searches the students' records.
+  ok(f.db->put_student({"2022001", "王小明", "11010519491231002X", "男", "CS", "软件工程", "本科", 2026}));
+  ok(f.db->put_student({"2022002", "汪王", "11010519491231002X", "男", "ME", "车辆工程", "本科", 2026}));
+  ok(f.db->put_student({"2022003", "李%四", "11010519491231002X", "男", "CS", "软件工程", "本科", 2026}));
+  const auto signed_one = f.sign("2022001");
+  const auto invited = f.invite("2022002");
+  const auto third = f.invite("2022003");
+
+  const auto found = [&](const store::AgreementQuery& query) {
+    const auto list = ids_of(ok(f.db->list_agreements(query)));
+    CHECK(ok(f.db->count_agreements(query)) == static_cast<std::int64_t>(list.size()));
+    return list;
+  };
+  store::AgreementQuery by_name;
+  by_name.name_fragment = "王";
+  CHECK(found(by_name) == std::vector<std::int64_t>{signed_one.id, invited.id});
+  // Wildcards are what was typed: "%" finds the name holding it, not every name.
+  by_name.name_fragment = "%";
+  CHECK(found(by_name) == std::vector<std::int64_t>{third.id});
+  by_name.name_fragment = "_";
+  CHECK(found(by_name).empty());
+  // The employer's name too.
+  by_name.name_fragment = "某某科技";
+  CHECK(found(by_name) == std::vector<std::int64_t>{signed_one.id, invited.id, third.id});
+  by_name.name_fragment = "不存在的名字";
+  CHECK(found(by_name).empty());
+
+  store::AgreementQuery by_serial;
+  by_serial.serial = *signed_one.serial;
+  CHECK(found(by_serial) == std::vector<std::int64_t>{signed_one.id});
+  store::AgreementQuery by_major;
+  by_major.major = "车辆工程";
+  CHECK(found(by_major) == std::vector<std::int64_t>{invited.id});
+
+  store::AgreementQuery signed_window;
+  signed_window.signed_from = kStart - std::chrono::hours(1);
+  signed_window.signed_until = kStart + std::chrono::hours(1);
+  CHECK(found(signed_window) == std::vector<std::int64_t>{signed_one.id});
+  signed_window.signed_until = kStart;  // half-open: a signing at the end is outside
+  CHECK(found(signed_window).empty());
+
+  // Filters combine with the scope; the total ignores the page.
+  store::AgreementQuery page;
+  page.name_fragment = "某某科技";
+  page.college_code = "CS";
+  page.limit = 1;
+  CHECK(ids_of(ok(f.db->list_agreements(page))) == std::vector<std::int64_t>{signed_one.id});
+  CHECK(ok(f.db->count_agreements(page)) == 2);
+  page.order = store::AgreementOrder::Newest;
+  CHECK(ids_of(ok(f.db->list_agreements(page))) == std::vector<std::int64_t>{third.id});
+  store::AgreementQuery by_signing;
+  by_signing.order = store::AgreementOrder::SignedLast;
+  CHECK(ids_of(ok(f.db->list_agreements(by_signing))).front() == signed_one.id);
 }
 
 TEST_CASE("uploads are numbered per store and listed per agreement in order", "[contract][agreements]") {
