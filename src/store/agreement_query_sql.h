@@ -28,7 +28,8 @@ struct AgreementQuerySql {
 
 AgreementQuerySql agreement_query_sql(const AgreementQuery& query);
 
-// "%fragment%" with \, % and _ escaped by a backslash.
+// "%fragment%" with \, % and _ escaped by a backslash: LIKE … ESCAPE '\' then finds what a person
+// typed literally (an agreement search, a unit name search).
 std::string like_substring(std::string_view fragment);
 
 // `sql` with its `?` placeholders numbered $first, $first+1, … (no `?` appears in the SQL text

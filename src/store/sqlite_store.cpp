@@ -842,27 +842,13 @@ Status SqliteStore::end_session(std::string_view token) {
 
 // ---- workflow-over-HTTP area ------------------------------------------------------------------
 
-namespace {
-
-// LIKE treats % and _ as wildcards; a unit name that contains them is searched for literally.
-std::string like_pattern(std::string_view text) {
-  std::string pattern = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
-    pattern += c;
-  }
-  return pattern + "%";
-}
-
-}  // namespace
-
 Result<std::vector<workflow::Employer>> SqliteStore::search_employers(std::string_view name_part,
                                                                       int limit) {
   std::lock_guard lock(m_mutex);
   auto rows = TRY(m_db.prepare(
       "SELECT id FROM employers WHERE name LIKE ? ESCAPE '\\'"
       " ORDER BY vetted DESC, name, id LIMIT ?"));
-  rows.bind(1, like_pattern(name_part)).bind(2, limit);
+  rows.bind(1, like_substring(name_part)).bind(2, limit);
   std::vector<std::int64_t> ids;
   while (TRY(rows.step())) ids.push_back(rows.int64(0));
   std::vector<workflow::Employer> found;

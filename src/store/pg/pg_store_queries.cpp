@@ -14,26 +14,12 @@ using pg::Params;
 using workflow::Agreement;
 using workflow::Timestamp;
 
-namespace {
-
-// LIKE treats % and _ as wildcards; a unit name that contains them is searched for literally.
-std::string like_pattern(std::string_view text) {
-  std::string pattern = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
-    pattern += c;
-  }
-  return pattern + "%";
-}
-
-}  // namespace
-
 Result<std::vector<workflow::Employer>> PgStore::search_employers(std::string_view name_part, int limit) {
   return m_pool->transact([&](Connection& c) -> Result<std::vector<workflow::Employer>> {
     // ILIKE and the C collation: SQLite's LIKE ignores ASCII case and it orders text bytewise.
     auto ids = TRY(c.exec("SELECT id FROM employers WHERE name ILIKE $1 ESCAPE '\\'"
                           " ORDER BY vetted DESC, name COLLATE \"C\", id LIMIT $2",
-                          Params().add(like_pattern(name_part)).add(limit)));
+                          Params().add(like_substring(name_part)).add(limit)));
     std::vector<workflow::Employer> found;
     for (int r = 0; r < ids.size(); ++r) found.push_back(TRY(load_employer(c, ids.int64(r, 0))));
     return found;
