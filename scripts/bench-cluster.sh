@@ -43,6 +43,9 @@ wrk_rate() {
   if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
     echo "$0: failed requests to $1:" >&2
     echo "$out" >&2
+    # What one request answers now, and what the proxy and the instances logged.
+    curl -s -o /dev/null -w 'one request now: HTTP %{http_code}\n' ${2:+-H "$2"} "$1" >&2 || true
+    tail -n 5 "$work"/nginx/error.log "$work"/instance-*.log >&2 2>/dev/null || true
     exit 1
   fi
   awk '/^Requests\/sec:/ { print $2 }' <<<"$out"
