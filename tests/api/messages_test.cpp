@@ -239,8 +239,9 @@ TEST_CASE("every refusal people read is a whole Chinese sentence naming the memb
       "2025007,钱六,110105200401010010,男,01,计算机学院,软件工程\n",             // columns
       {{"Content-Type", "text/csv; charset=utf-8"}});
   REQUIRE(imported.status == 200);
-  REQUIRE(imported.json()["errors"].size() >= 7);
-  for (const json& error : imported.json()["errors"]) refusals.add_line("import", error);
+  const json report = imported.json();
+  REQUIRE(report["errors"].size() >= 7);
+  for (const json& error : report["errors"]) refusals.add_line("import", error);
 
   REQUIRE(refusals.seen().size() > 70);
   for (const Refusal& refusal : refusals.seen()) check_whole_chinese(refusal);
