@@ -107,11 +107,37 @@ Result<Rows> Connection::exec(std::string_view sql, const Params& params, Result
     lengths.push_back(static_cast<int>(params.m_values[i].size()));
   }
   const std::string statement(sql);
-  Rows rows(PQexecParams(m_connection.get(), statement.c_str(), params.size(), nullptr, values.data(),
-                         lengths.data(), params.m_formats.data(), static_cast<int>(format)));
   const std::string_view first_word = sql.substr(0, sql.find(' '));
+  const std::string name = TRY(prepared_name(statement, params));
+  Rows rows(name.empty()
+                ? PQexecParams(m_connection.get(), statement.c_str(), params.size(), nullptr,
+                               values.data(), lengths.data(), params.m_formats.data(),
+                               static_cast<int>(format))
+                : PQexecPrepared(m_connection.get(), name.c_str(), params.size(), values.data(),
+                                 lengths.data(), params.m_formats.data(), static_cast<int>(format)));
   TRY(finish(rows, first_word));
   return rows;
+}
+
+namespace {
+
+bool worth_preparing(std::string_view sql) {
+  for (std::string_view verb : {"SELECT ", "INSERT ", "UPDATE ", "DELETE ", "WITH "})
+    if (sql.starts_with(verb)) return true;
+  return false;
+}
+
+}  // namespace
+
+Result<std::string> Connection::prepared_name(const std::string& sql, const Params& params) {
+  if (const auto found = m_prepared.find(sql); found != m_prepared.end()) return found->second;
+  if (!worth_preparing(sql) || m_prepared.size() >= kPreparedStatementLimit) return std::string();
+  std::string name = "s" + std::to_string(m_prepared.size());
+  // The parameter types are left to the server to infer, as PQexecParams does.
+  Rows prepared(PQprepare(m_connection.get(), name.c_str(), sql.c_str(), params.size(), nullptr));
+  TRY(finish(prepared, "prepare"));
+  m_prepared.emplace(sql, name);
+  return name;
 }
 
 Status Connection::finish(const Rows& rows, std::string_view what) {

@@ -1,6 +1,9 @@
-// Thin RAII over libpq: a connection, a query result and parameter lists. Every query goes through
-// PQexecParams with its values as parameters (never spliced into the SQL text), so no input can
-// change a statement's meaning. Results come back as text except where a caller asks for binary
+// Thin RAII over libpq: a connection, a query result and parameter lists. Every query is sent
+// with its values as parameters (never spliced into the SQL text), so no input can change a
+// statement's meaning. A connection prepares each distinct statement text once and afterwards only
+// executes it: for the one-row reads that most requests make, parsing and planning were most of
+// the server's work. The cache is bounded (kPreparedStatementLimit); a text past the bound is sent
+// unprepared, as is every statement other than a query or data change (BEGIN, COMMIT, SET). Results come back as text except where a caller asks for binary
 // (blob chunks, so that bytea needs no hex decoding).
 //
 // Failures are mapped to an Error once, here, from the SQLSTATE and the constraint name that the
@@ -15,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <libpq-fe.h>
@@ -102,9 +106,18 @@ class Connection {
   explicit Connection(PGconn* connection) : m_connection(connection) {}
   // Ok, or the failure of the statement that produced `rows` (remembering its SQLSTATE).
   Status finish(const Rows& rows, std::string_view what);
+  // The name of `sql` prepared on this connection, preparing it first; empty when it is not to be
+  // prepared (see the header comment). Error when preparing fails.
+  Result<std::string> prepared_name(const std::string& sql, const Params& params);
   std::unique_ptr<PGconn, ConnectionCloser> m_connection;
   std::string m_last_sqlstate;
+  std::unordered_map<std::string, std::string> m_prepared;
 };
+
+// Distinct statement texts a connection keeps prepared. The store's statements number about two
+// hundred; the agreement search composes its text from the filters given, so its variants are
+// bounded by the combinations of filters.
+inline constexpr std::size_t kPreparedStatementLimit = 1024;
 
 // SQLSTATEs worth running the whole transaction again for: serialization_failure and
 // deadlock_detected.
