@@ -25,6 +25,27 @@ TEST_CASE("a unique violation is a Conflict naming the constraint the server rep
   CHECK(count.int64(0, 0) == 1);
 }
 
+TEST_CASE("a statement run many times is prepared once on its connection; transaction control is not",
+          "[store][pg]") {
+  TestDatabase database;
+  Connection c = database.connect();
+  ok(c.run("CREATE TABLE units (code TEXT)"));
+  for (int i = 0; i < 20; ++i) {
+    ok(c.run("BEGIN"));
+    ok(c.run("INSERT INTO units(code) VALUES ($1)", Params().add(std::to_string(i))));
+    ok(c.run("COMMIT"));
+  }
+  auto prepared = ok(c.exec("SELECT statement FROM pg_prepared_statements WHERE statement NOT LIKE '%pg_prepared%'"));
+  REQUIRE(prepared.size() == 1);
+  CHECK(prepared.text(0, 0) == "INSERT INTO units(code) VALUES ($1)");
+  // A statement the server refuses to prepare is not remembered, and the same text works once it
+  // can be prepared.
+  CHECK_FALSE(c.exec("SELECT code FROM later_units").ok());
+  ok(c.run("CREATE TABLE later_units (code TEXT)"));
+  CHECK(ok(c.exec("SELECT code FROM later_units")).empty());
+  CHECK(ok(c.exec("SELECT COUNT(*) FROM units")).int64(0, 0) == 20);
+}
+
 TEST_CASE("a schema rule refused by the store reads as the rule, in Chinese", "[store][pg]") {
   PgFixture f;
   workflow::Employer twin;
