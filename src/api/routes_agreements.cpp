@@ -1,16 +1,17 @@
 // The agreement lifecycle over HTTP (SPEC "Agreement lifecycle" and "Rules that must hold
 // everywhere"): each route reads its request, calls its use case (app/agreements.h: read, rule,
 // store with the version read, sign) and answers; a 409 carries the agreement's current state.
+#include "api/list_query.h"
 #include "api/problem.h"
 #include "api/routes.h"
 #include "api/workflow_http.h"
 #include "app/agreements.h"
+#include "app/work_queue.h"
 #include "core/field_labels.h"
 #include "core/validate.h"
 #include "workflow/agreement_rules.h"
 #include "workflow/print_job.h"
 
-#include <charconv>
 #include <map>
 #include <set>
 
@@ -21,21 +22,6 @@ namespace {
 using nlohmann::json;
 using workflow::Agreement;
 using workflow::Role;
-
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 200;
-// A name fragment, a major, a student number: what a search box holds, with room to spare.
-constexpr std::size_t kMaxSearchTermBytes = 64;
-
-Result<int> query_integer(const HttpRequest& request, const char* name, int fallback, int min, int max) {
-  const auto text = request.query_value(name);
-  if (!text) return fallback;
-  int value = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max)
-    return core::member_of_wrong_type(name, std::to_string(min) + " 到 " + std::to_string(max) + " 之间的整数");
-  return value;
-}
 
 // The terms as sent: an object, checked by the use case; absent reads as no terms yet.
 json content_of(const JsonBody& body) {
@@ -89,18 +75,6 @@ Result<HttpResponse> create_agreement(RouteContext& context) {
   return agreement_response(201, context, stored);
 }
 
-// A search term from the query: trimmed, not empty, at most kMaxSearchTermBytes.
-Result<std::optional<std::string>> query_term(const HttpRequest& request, const char* name) {
-  const auto text = request.query_value(name);
-  if (!text) return std::optional<std::string>();
-  const auto first = text->find_first_not_of(' ');
-  const std::string term = first == std::string::npos ? std::string() : text->substr(first, text->find_last_not_of(' ') - first + 1);
-  if (term.empty()) return Error::invalid(name, core::field_label(name) + "不能为空");
-  if (term.size() > kMaxSearchTermBytes)
-    return Error::invalid(name, core::field_label(name) + "不能超过 " + std::to_string(kMaxSearchTermBytes) + " 个字节");
-  return std::optional<std::string>(term);
-}
-
 // The orders a list may be asked for: `sort=signed_at` (oldest signing first), `-signed_at`, …
 Result<store::AgreementOrder> query_order(const HttpRequest& request) {
   static const std::map<std::string, store::AgreementOrder> kOrders{
@@ -118,14 +92,14 @@ Result<store::AgreementOrder> query_order(const HttpRequest& request) {
 }
 
 // GET /api/v1/agreements?state=&college=&major=&student_no=&serial=&q=&signed_from=&signed_to=
-// &sort=&limit=&offset= → {items, total, limit, offset}. A parameter the list does not know is
+// &waiting_for=me&sort=&limit=&offset= → {items, total, limit, offset}. A parameter the list does not know is
 // refused rather than ignored, so that a misspelt filter never looks like an empty result.
 Result<HttpResponse> list_agreements(RouteContext& context) {
-  static const std::set<std::string> kParameters{"state", "college",     "major",     "student_no", "serial", "q",
-                                                 "sort",  "signed_from", "signed_to", "limit",      "offset"};
-  for (const auto& [name, value] : context.request.query)
-    if (!kParameters.contains(name)) return core::unknown_member(name, "query");
+  static const std::set<std::string> kParameters{"state",     "college",   "major",       "student_no",
+                                                 "serial",    "q",         "sort",        "signed_from",
+                                                 "signed_to", "limit",     "offset",      "waiting_for"};
   const HttpRequest& request = context.request;
+  TRY(refuse_unknown_parameters(request, kParameters));
   app::AgreementFilter filter;
   if (const auto state = request.query_value("state")) filter.state = TRY(workflow::parse_agreement_state(*state));
   filter.college = TRY(query_term(request, "college"));
@@ -136,15 +110,33 @@ Result<HttpResponse> list_agreements(RouteContext& context) {
   if (const auto from = request.query_value("signed_from"))
     filter.signed_from = TRY(workflow::parse_calendar_date(*from, "signed_from"));
   if (const auto to = request.query_value("signed_to")) filter.signed_to = TRY(workflow::parse_calendar_date(*to, "signed_to"));
+  if (const auto waiting_for = request.query_value("waiting_for")) {
+    if (*waiting_for != "me") return Error::invalid("waiting_for", "waiting_for 只能为 me（等待我处理的协议）");
+    filter.waiting_for_me = true;
+  }
   filter.order = TRY(query_order(request));
-  filter.limit = TRY(query_integer(request, "limit", kDefaultPageSize, 1, kMaxPageSize));
-  filter.offset = TRY(query_integer(request, "offset", 0, 0, 1'000'000'000));
+  const Paging paging = TRY(query_paging(request));
+  filter.limit = paging.limit;
+  filter.offset = paging.offset;
   const workflow::Actor actor = context.actor();
   const app::AgreementPage page = TRY(app::list_agreements(use_cases(context.app), actor, filter));
   json items = json::array();
   for (const auto& agreement : page.items) items.push_back(agreement_json(agreement, context.app.workflow, actor));
   return json_response(
       200, json{{"items", items}, {"total", page.total}, {"limit", filter.limit}, {"offset", filter.offset}}.dump());
+}
+
+// GET /api/v1/waiting-for-me → how much waits on the caller, each count with the list that shows
+// it: {"agreements": {"count", "url"}, "source_infos": {"count", "url"}} (source_infos for college
+// reviewers only).
+Result<HttpResponse> waiting_for_me(RouteContext& context) {
+  TRY(refuse_unknown_parameters(context.request, {}));
+  const app::WaitingWork waiting = TRY(app::waiting_work(use_cases(context.app), context.actor()));
+  json body = {{"agreements", {{"count", waiting.agreements}, {"url", "/api/v1/agreements?waiting_for=me"}}}};
+  if (waiting.source_infos)
+    body["source_infos"] = {{"count", *waiting.source_infos},
+                            {"url", "/api/v1/students?source_state=submitted&sort=waiting"}};
+  return json_response(200, body.dump());
 }
 
 Result<HttpResponse> get_agreement(RouteContext& context) {
@@ -278,6 +270,7 @@ Result<HttpResponse> agreement_history(RouteContext& context) {
 void register_agreement_routes(RouteTable& table) {
   table.add("POST", "/api/v1/agreements", Access::Account, create_agreement);
   table.add("GET", "/api/v1/agreements", Access::Account, list_agreements);
+  table.add("GET", "/api/v1/waiting-for-me", Access::Account, waiting_for_me);
   table.add("GET", "/api/v1/agreements/:id", Access::Account, get_agreement);
   table.add("PATCH", "/api/v1/agreements/:id", Access::Account, edit_agreement);
   table.add("POST", "/api/v1/agreements/:id/send", Access::Account, send_invitation);

@@ -1,11 +1,14 @@
 // 生源核查 over HTTP (SPEC "Source-info verification"): the student edits and submits the four
 // sections, a reviewer of the student's college verifies or rejects them. The use cases are in
 // app/source_info.h; this file reads requests and writes answers.
+#include "api/list_query.h"
 #include "api/problem.h"
 #include "api/routes.h"
 #include "api/workflow_http.h"
 #include "app/source_info.h"
 #include "core/field_labels.h"
+
+#include <set>
 
 namespace sanfang::api {
 
@@ -24,6 +27,47 @@ Result<HttpResponse> source_info_response(RouteContext& context, Result<app::Stu
   auto current = context.app.store->source_info(student_no(context));
   if (!current) return problem_response(error);
   return problem_response(error, {{"current_state", workflow::to_string(current->state)}});
+}
+
+// GET /api/v1/students?source_state=&college=&major=&graduation_year=&q=&sort=&limit=&offset=
+// → {items, total, limit, offset}: a college's 生源核查 queue (`source_state=submitted&sort=waiting`,
+// the longest-waiting first) and the school's lookup, with each student's imported identity.
+Result<HttpResponse> list_students(RouteContext& context) {
+  static const std::set<std::string> kParameters{"source_state", "college", "major", "graduation_year",
+                                                 "q",            "sort",    "limit", "offset"};
+  const HttpRequest& request = context.request;
+  TRY(refuse_unknown_parameters(request, kParameters));
+  app::StudentFilter filter;
+  if (const auto state = request.query_value("source_state")) {
+    auto parsed = workflow::parse_source_info_state(*state);
+    if (!parsed) return Error::invalid("source_state", parsed.error().message);
+    filter.source_state = *parsed;
+  }
+  filter.college = TRY(query_term(request, "college"));
+  filter.major = TRY(query_term(request, "major"));
+  filter.name_fragment = TRY(query_term(request, "q"));
+  if (request.query_value("graduation_year"))
+    filter.graduation_year = TRY(query_integer(request, "graduation_year", 0, 1949, 2200));
+  if (const auto sort = request.query_value("sort")) {
+    if (*sort == "student_no") filter.order = store::StudentOrder::ByNumber;
+    else if (*sort == "waiting") filter.order = store::StudentOrder::LongestWaiting;
+    else return Error::invalid("sort", "排序方式应为 student_no 或 waiting 之一");
+  }
+  const Paging paging = TRY(query_paging(request));
+  filter.limit = paging.limit;
+  filter.offset = paging.offset;
+  const app::StudentPage page = TRY(app::list_students(use_cases(context.app), context.actor(), filter));
+  json items = json::array();
+  for (const store::StudentListing& listing : page.items) {
+    json item = student_json(listing.student);
+    item["source_state"] = workflow::to_string(listing.source_state);
+    item["source_state_label"] = workflow::chinese_label(listing.source_state);
+    item["source_updated_at"] = listing.source_updated_at ? json(rfc3339(*listing.source_updated_at)) : json(nullptr);
+    item["url"] = "/api/v1/students/" + listing.student.student_no + "/source-info";
+    items.push_back(std::move(item));
+  }
+  return json_response(
+      200, json{{"items", items}, {"total", page.total}, {"limit", filter.limit}, {"offset", filter.offset}}.dump());
 }
 
 Result<HttpResponse> get_source_info(RouteContext& context) {
@@ -73,6 +117,7 @@ Result<HttpResponse> review_source_info(RouteContext& context) {
 }  // namespace
 
 void register_student_routes(RouteTable& table) {
+  table.add("GET", "/api/v1/students", Access::Account, list_students);
   table.add("GET", "/api/v1/students/:student_no/source-info", Access::Account, get_source_info);
   table.add("PUT", "/api/v1/students/:student_no/source-info", Access::Account, put_source_info);
   table.add("POST", "/api/v1/students/:student_no/source-info/submit", Access::Account, submit_source_info);

@@ -24,6 +24,7 @@ Result<std::unique_ptr<Service>> Service::start(ServiceOptions options) {
   app.config.trusted_proxies = options.trusted_proxies;
   app.clock = options.clock ? options.clock : &service->m_system_clock;
   app.school = options.school;
+  app.workflow = options.workflow;
   app.school.code = options.school_code;
 
   const store::StoreLocation location{options.db, options.data_dir, options.school_code, options.db_pool_size};

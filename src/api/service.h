@@ -12,6 +12,7 @@
 #include "jobs/render_pool.h"
 #include "store/store.h"
 #include "workflow/agreement_document.h"
+#include "workflow/agreement_rules.h"
 #include "workflow/clock.h"
 
 #include <chrono>
@@ -34,6 +35,7 @@ struct ServiceOptions {
   std::string wechat_page_base;  // default PUBLIC_BASE/wechat/bind (App::config)
   std::string school_code = "10731";
   workflow::SchoolProfile school;  // printed 丙方 block; its code is set from school_code
+  workflow::WorkflowOptions workflow;  // the review chains (config file "review_chain")
   int io_threads = 2;
   HttpLimits http;  // the handler pool, request deadline and read timeout
   TrustedProxies trusted_proxies;  // whose X-Forwarded-For names the client (client_address.h)

@@ -4,6 +4,7 @@
 #include "api/upload_check.h"
 #include "app/agreements.h"
 #include "core/validate.h"
+#include "workflow/work_queue.h"
 
 #include <charconv>
 #include <ctime>
@@ -68,9 +69,21 @@ json employer_json(const workflow::Employer& employer) {
           {"version", employer.version}};
 }
 
+json student_json(const workflow::Student& student) {
+  return {{"student_no", student.student_no},
+          {"name", student.name},
+          {"id_number", student.id_number},
+          {"gender", student.gender},
+          {"college_code", student.college_code},
+          {"major", student.major},
+          {"degree", student.degree},
+          {"graduation_year", student.graduation_year}};
+}
+
 json source_info_json(const workflow::SourceInfo& info, const workflow::Student& student) {
   return {{"student_no", info.student_no},
           {"name", student.name},
+          {"student", student_json(student)},
           {"college_code", info.college_code},
           {"state", workflow::to_string(info.state)},
           {"state_label", workflow::chinese_label(info.state)},
@@ -103,8 +116,7 @@ json agreement_json(const workflow::Agreement& a, const workflow::WorkflowOption
   json chain = json::array();
   for (auto level : a.review_chain) chain.push_back(workflow::to_string(level));
   json review = {{"chain", chain}, {"step", a.review_step}, {"pending", nullptr}};
-  if (a.state == workflow::AgreementState::InReview && a.review_step < a.review_chain.size())
-    review["pending"] = workflow::to_string(a.review_chain[a.review_step]);
+  if (const auto pending = workflow::pending_review_level(a)) review["pending"] = workflow::to_string(*pending);
   json attachments = json::array();
   if (workflow::may_see(viewer, a, workflow::AgreementView::Attachments))
     for (const auto& attachment : a.attachments) attachments.push_back(attachment_json(attachment));

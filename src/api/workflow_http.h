@@ -38,6 +38,9 @@ Result<std::int64_t> id_parameter(const HttpRequest& request, const char* name);
 std::string rfc3339(workflow::Timestamp t);
 
 nlohmann::json employer_json(const workflow::Employer& employer);
+// The student as imported from the records system (the identity reviewers check 生源 against).
+nlohmann::json student_json(const workflow::Student& student);
+// The source info with the student's imported identity under "student".
 nlohmann::json source_info_json(const workflow::SourceInfo& info, const workflow::Student& student);
 nlohmann::json attachment_json(const workflow::Attachment& attachment);
 // An upload of an agreement: the attachment with its id, when it came and where its file is.

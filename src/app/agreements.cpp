@@ -90,8 +90,8 @@ namespace {
 
 // The narrower of the scope's value and the filter's; nullopt and `conflict` set when both are
 // set and differ (nothing can match).
-std::optional<std::string> narrower(const std::optional<std::string>& scope, const std::optional<std::string>& filter,
-                                    bool& conflict) {
+template <typename T>
+std::optional<T> narrower(const std::optional<T>& scope, const std::optional<T>& filter, bool& conflict) {
   if (scope && filter && *scope != *filter) conflict = true;
   return scope ? scope : filter;
 }
@@ -106,12 +106,18 @@ Result<AgreementPage> list_agreements(const Context& context, const Actor& actor
   store::AgreementQuery query;
   query.student_no = narrower(scope.student_no, filter.student_no, outside_scope);
   query.college_code = narrower(scope.college_code, filter.college, outside_scope);
+  query.state = filter.state;
+  if (filter.waiting_for_me) {
+    const workflow::AwaitedWork work = workflow::awaited_work(actor);
+    outside_scope = outside_scope || (!work.review_level && !work.agreement_state);
+    query.state = narrower(work.agreement_state, filter.state, outside_scope);
+    query.awaiting_review_at = work.review_level;
+  }
   if (outside_scope) return AgreementPage{};
   query.employer_id = scope.employer_id;
   query.origin = scope.origin;
   query.exclude_drafts = scope.exclude_drafts;
   query.exclude_unsent_invitations = scope.exclude_unsent_invitations;
-  query.state = filter.state;
   query.serial = filter.serial;
   query.major = filter.major;
   query.name_fragment = filter.name_fragment;

@@ -11,6 +11,7 @@
 #include "store/store.h"
 #include "workflow/entities.h"
 #include "workflow/visibility.h"
+#include "workflow/work_queue.h"
 
 #include <nlohmann/json.hpp>
 
@@ -46,6 +47,9 @@ struct AgreementFilter {
   std::optional<std::string> serial;
   std::optional<std::string> name_fragment;  // of the student's or the employer's name
   std::optional<std::chrono::year_month_day> signed_from, signed_to;  // both days included
+  // Only what waits on the actor now (workflow/work_queue.h): the reviews at a reviewer's level,
+  // a student's invitations to answer, an employer's returned invitations.
+  bool waiting_for_me = false;
   store::AgreementOrder order = store::AgreementOrder::Oldest;
   int limit = 50;
   int offset = 0;

@@ -31,6 +31,25 @@ Result<workflow::Student> visible_student(const Context& context, const workflow
   return student;
 }
 
+Result<StudentPage> list_students(const Context& context, const workflow::Actor& actor, const StudentFilter& filter) {
+  const workflow::StudentListScope scope = workflow::student_list_scope(actor);
+  TRY(require_visible(!scope.none));
+  if (scope.college_code && filter.college && *filter.college != *scope.college_code) return StudentPage{};
+  store::StudentQuery query;
+  query.college_code = scope.college_code ? scope.college_code : filter.college;
+  query.source_state = filter.source_state;
+  query.major = filter.major;
+  query.graduation_year = filter.graduation_year;
+  query.name_fragment = filter.name_fragment;
+  query.order = filter.order;
+  query.limit = filter.limit;
+  query.offset = filter.offset;
+  StudentPage page;
+  page.items = TRY(context.store.list_students(query));
+  page.total = TRY(context.store.count_students(query));
+  return page;
+}
+
 Result<StudentSourceInfo> source_info(const Context& context, const workflow::Actor& actor,
                                       std::string_view student_no) {
   workflow::Student student = TRY(visible_student(context, actor, student_no));

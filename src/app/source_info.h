@@ -12,8 +12,32 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 namespace sanfang::app {
+
+// What a student list is searched by; unset members do not narrow.
+struct StudentFilter {
+  std::optional<std::string> college;  // college code
+  std::optional<workflow::SourceInfoState> source_state;
+  std::optional<std::string> major;
+  std::optional<int> graduation_year;
+  std::optional<std::string> name_fragment;  // of the name or the student number
+  store::StudentOrder order = store::StudentOrder::ByNumber;
+  int limit = 50;
+  int offset = 0;
+};
+
+struct StudentPage {
+  std::vector<store::StudentListing> items;
+  std::int64_t total = 0;  // every student the filter selects for this actor
+};
+
+// The students the actor may list (workflow::student_list_scope) that the filter selects, a page
+// at a time, with the identity imported from the records system and where their source info
+// stands: `source_state=submitted` is a college's queue of 生源核查 to verify. NotFound for those
+// who list no students; another college named by a college reviewer finds nothing.
+Result<StudentPage> list_students(const Context& context, const workflow::Actor& actor, const StudentFilter& filter);
 
 struct StudentSourceInfo {
   workflow::Student student;

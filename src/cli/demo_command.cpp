@@ -129,7 +129,6 @@ class DemoSeeder {
     if (situation == "unverified" || situation == kFirstLogin) return std::optional<Agreement>();
     const Actor student = sample_student(s.student_no);
     const Actor hr = sample_employer(m_employer.id);
-    const Actor college = sample_college_reviewer(s.college);
     // The expired invitation was sent 15 days ago (SPEC: it expires 14 days after it was sent).
     const workflow::ManualClock sending_time(situation == "expired" ? m_now - std::chrono::days{15} : m_now);
     const app::Context sending = at_time(m_context, sending_time);
@@ -150,11 +149,10 @@ class DemoSeeder {
     a = TRY(app::accept_invitation(m_context, student, id, a.version));
     if (situation == "in_review") return std::optional<Agreement>(a);
     if (situation == "rejected")
-      return std::optional<Agreement>(
-          TRY(app::review_agreement(m_context, college, id, ReviewDecision::Reject, "档案接收地址不完整")));
-    TRY(app::review_agreement(m_context, college, id, ReviewDecision::Approve, ""));
+      return std::optional<Agreement>(TRY(
+          app::review_agreement(m_context, sample_pending_reviewer(a), id, ReviewDecision::Reject, "档案接收地址不完整")));
     // The last approval signs and stores the PDF in one decision, as over HTTP.
-    a = TRY(app::review_agreement(m_context, sample_school(), id, ReviewDecision::Approve, ""));
+    a = TRY(approve_through_chain(m_context, a));
     if (situation == "signed") return std::optional<Agreement>(a);
 
     const std::string letter = TRY(scanned_letter());
@@ -163,9 +161,7 @@ class DemoSeeder {
       material.push_back(TRY(app::upload_attachment(m_context, student, id, {purpose, letter, "image/png"})).upload.id);
     a = TRY(app::request_termination(m_context, student, id, "已考取硕士研究生，与单位协商一致解约", material));
     if (situation == "termination_requested") return std::optional<Agreement>(a);
-    for (const Actor& level : {college, sample_school()})
-      a = TRY(app::review_termination(m_context, level, id, ReviewDecision::Approve, ""));
-    return std::optional<Agreement>(a);
+    return std::optional<Agreement>(TRY(approve_termination_through_chain(m_context, a)));
   }
 
   Result<json> account(Role role, const std::string& username, const std::string& password,

@@ -53,6 +53,34 @@ Actor sample_employer(std::int64_t employer_id) { return {Role::Employer, 0, "",
 Actor sample_college_reviewer(const std::string& college_code) { return {Role::College, 0, "", 0, college_code}; }
 Actor sample_school() { return {Role::School, 0, "", 0, ""}; }
 
+Actor sample_reviewer(workflow::ReviewLevel level, const std::string& college_code) {
+  return level == workflow::ReviewLevel::College ? sample_college_reviewer(college_code) : sample_school();
+}
+
+Actor sample_pending_reviewer(const workflow::Agreement& in_review) {
+  const auto level = in_review.review_step < in_review.review_chain.size()
+                         ? in_review.review_chain[in_review.review_step]
+                         : workflow::ReviewLevel::School;
+  return sample_reviewer(level, in_review.college_code);
+}
+
+Result<workflow::Agreement> approve_through_chain(const app::Context& context, workflow::Agreement in_review) {
+  while (in_review.state == workflow::AgreementState::InReview)
+    in_review = TRY(app::review_agreement(context, sample_pending_reviewer(in_review), in_review.id,
+                                          workflow::ReviewDecision::Approve, ""));
+  return in_review;
+}
+
+Result<workflow::Agreement> approve_termination_through_chain(const app::Context& context,
+                                                              const workflow::Agreement& agreement) {
+  const workflow::TerminationRequest termination = TRY(context.store.pending_termination(agreement.id));
+  workflow::Agreement current = agreement;
+  for (const workflow::ReviewLevel level : termination.review_chain)
+    current = TRY(app::review_termination(context, sample_reviewer(level, agreement.college_code), agreement.id,
+                                          workflow::ReviewDecision::Approve, ""));
+  return current;
+}
+
 Status submit_sample_source_info(const app::Context& context, const workflow::Student& student,
                                  const std::string& id_base) {
   const Actor as_student = sample_student(student.student_no);
@@ -72,13 +100,11 @@ Status approve_source_info(const app::Context& context, const workflow::Student&
 Result<workflow::Agreement> sign_invitation(const app::Context& context, const workflow::Employer& employer,
                                             const workflow::Student& student) {
   const Actor hr = sample_employer(employer.id);
-  const auto approve = workflow::ReviewDecision::Approve;
   const workflow::Agreement draft =
       TRY(app::create_agreement(context, hr, {student.student_no, std::nullopt, sample_agreement_content()}));
   const workflow::Agreement invited = TRY(app::send_invitation(context, hr, draft.id));
-  TRY(app::accept_invitation(context, sample_student(student.student_no), draft.id, invited.version));
-  TRY(app::review_agreement(context, sample_college_reviewer(student.college_code), draft.id, approve, ""));
-  return app::review_agreement(context, sample_school(), draft.id, approve, "");
+  return approve_through_chain(
+      context, TRY(app::accept_invitation(context, sample_student(student.student_no), draft.id, invited.version)));
 }
 
 }  // namespace sanfang::cli

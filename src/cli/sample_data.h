@@ -34,6 +34,17 @@ workflow::Actor sample_student(const std::string& student_no);
 workflow::Actor sample_employer(std::int64_t employer_id);
 workflow::Actor sample_college_reviewer(const std::string& college_code);
 workflow::Actor sample_school();
+// Whoever reviews at `level` for a student of `college_code`.
+workflow::Actor sample_reviewer(workflow::ReviewLevel level, const std::string& college_code);
+// The reviewer an agreement in review waits for, by the chain it entered review with (the
+// configured chain may be school only).
+workflow::Actor sample_pending_reviewer(const workflow::Agreement& in_review);
+
+// Every remaining level of the agreement's review chain approves; the last approval signs.
+Result<workflow::Agreement> approve_through_chain(const app::Context& context, workflow::Agreement in_review);
+// Every level of the pending termination's chain approves; the last ends the agreement.
+Result<workflow::Agreement> approve_termination_through_chain(const app::Context& context,
+                                                              const workflow::Agreement& agreement);
 
 // The student fills in and submits the source info (生源核查); the college then approves it.
 Status submit_sample_source_info(const app::Context& context, const workflow::Student& student,

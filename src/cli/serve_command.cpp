@@ -34,7 +34,36 @@ Status parse_listen(const std::string& text, api::ServiceOptions& options) {
 // printed 丙方 block: "school_name", "school_department", "school_address", "school_postcode",
 // "school_contact", "school_phone"}, and "trusted_proxies" (addresses or CIDR ranges of the
 // reverse proxies whose X-Forwarded-For names the client), and "wechat_page_base" (the official
-// account's binding page the binding QR code opens); command-line options win over the file.
+// account's binding page the binding QR code opens), and "review_chain" (below); command-line
+// options win over the file.
+//
+// "review_chain": {"invitation": [...], "student_initiated": [...], "termination": [...]}, each
+// a list of "college" / "school" (workflow::check_review_chain); a chain not named keeps the
+// default, college then school.
+Status read_review_chains(const nlohmann::json& chains, const std::string& where,
+                          workflow::WorkflowOptions& options) {
+  if (!chains.is_object()) return Error::invalid(where, "must be an object of review chains");
+  for (auto it = chains.begin(); it != chains.end(); ++it) {
+    const std::string field = where + "." + it.key();
+    workflow::ReviewChain* chain = it.key() == "invitation"          ? &options.invitation_review_chain
+                                   : it.key() == "student_initiated" ? &options.student_initiated_review_chain
+                                   : it.key() == "termination"       ? &options.termination_review_chain
+                                                                     : nullptr;
+    if (!chain) return Error::invalid(field, "unknown review chain (invitation, student_initiated, termination)");
+    if (!it->is_array()) return Error::invalid(field, "must be a list of review levels");
+    workflow::ReviewChain levels;
+    for (const auto& level : *it) {
+      if (!level.is_string()) return Error::invalid(field, "review levels are \"college\" or \"school\"");
+      auto parsed = workflow::parse_review_level(level.get<std::string>());
+      if (!parsed) return Error::invalid(field, "review levels are \"college\" or \"school\"");
+      levels.push_back(*parsed);
+    }
+    TRY(workflow::check_review_chain(levels, field));
+    *chain = std::move(levels);
+  }
+  return {};
+}
+
 Status read_config(const std::string& path, api::ServiceOptions& options) {
   std::ifstream in(path);
   if (!in) return Error::make(ErrorKind::Io, "cannot read " + path);
@@ -70,6 +99,7 @@ Status read_config(const std::string& path, api::ServiceOptions& options) {
         return Error::invalid(path + ": " + key, "must be an http:// or https:// URL");
       options.wechat_page_base = base;
     }
+    else if (key == "review_chain") TRY(read_review_chains(*it, path + ": " + key, options.workflow));
     else if (key == "trusted_proxies" && it->is_array()) {
       std::vector<std::string> entries;
       for (const auto& entry : *it) {

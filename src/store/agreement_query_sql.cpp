@@ -1,6 +1,28 @@
 #include "store/agreement_query_sql.h"
 
+#include "store/stored_values.h"
+#include "workflow/agreement_rules.h"
+
 namespace sanfang::store {
+
+namespace {
+
+// "(review_chain = ? AND review_step = ?) OR …" for every permitted chain and step at which
+// `level` reviews: the stored chain is the JSON list the agreement entered review with.
+void add_pending_at(AgreementQuerySql& sql, workflow::ReviewLevel level) {
+  std::string alternatives;
+  for (const workflow::ReviewChain& chain : workflow::permitted_review_chains())
+    for (std::size_t step = 0; step < chain.size(); ++step) {
+      if (chain[step] != level) continue;
+      if (!alternatives.empty()) alternatives += " OR ";
+      alternatives += "(review_chain = ? AND review_step = ?)";
+      sql.values.emplace_back(std::in_place_type<std::string>, chain_to_json(chain));
+      sql.values.emplace_back(std::in_place_type<std::int64_t>, static_cast<std::int64_t>(step));
+    }
+  sql.where += "(" + alternatives + ")";
+}
+
+}  // namespace
 
 std::string like_substring(std::string_view fragment) {
   std::string pattern = "%";
@@ -47,6 +69,14 @@ AgreementQuerySql agreement_query_sql(const AgreementQuery& query) {
   }
   if (query.signed_from) condition("signed_at >= ?", workflow::to_unix_seconds(*query.signed_from));
   if (query.signed_until) condition("signed_at < ?", workflow::to_unix_seconds(*query.signed_until));
+  if (query.awaiting_review_at) {
+    sql.where += " AND ((state = 'in_review' AND ";
+    add_pending_at(sql, *query.awaiting_review_at);
+    sql.where += ") OR (state = 'termination_requested' AND id IN (SELECT agreement_id FROM terminations"
+                 " WHERE state = 'pending' AND ";
+    add_pending_at(sql, *query.awaiting_review_at);
+    sql.where += ")))";
+  }
   switch (query.order) {
     case AgreementOrder::Oldest: sql.order_by = "ORDER BY id"; break;
     case AgreementOrder::Newest: sql.order_by = "ORDER BY id DESC"; break;

@@ -43,9 +43,37 @@ struct AgreementQuery {
   std::optional<std::string> name_fragment;
   std::optional<workflow::Timestamp> signed_from;
   std::optional<workflow::Timestamp> signed_until;
+  // Agreements whose review, or whose termination's review, waits at this level now (a
+  // reviewer's "waiting for me", workflow/work_queue.h).
+  std::optional<workflow::ReviewLevel> awaiting_review_at;
   AgreementOrder order = AgreementOrder::Oldest;
   int limit = 100;
   int offset = 0;
+};
+
+// The orders a student list may come in: by student number, or the longest-waiting source info
+// first (a reviewer's queue: oldest change first, students without a record last).
+enum class StudentOrder { ByNumber, LongestWaiting };
+
+// Which students a list shows (GET /api/v1/students); the API fills in the caller's scope.
+struct StudentQuery {
+  std::optional<std::string> college_code;
+  // The source info's state; Draft also selects students who have no record yet.
+  std::optional<workflow::SourceInfoState> source_state;
+  std::optional<std::string> major;
+  std::optional<int> graduation_year;
+  // A fragment of the name or the student number, matched as a substring (as AgreementQuery's).
+  std::optional<std::string> name_fragment;
+  StudentOrder order = StudentOrder::ByNumber;
+  int limit = 50;
+  int offset = 0;
+};
+
+// One student as imported, with where their source info stands.
+struct StudentListing {
+  workflow::Student student;
+  workflow::SourceInfoState source_state = workflow::SourceInfoState::Draft;
+  std::optional<workflow::Timestamp> source_updated_at;  // none: no record yet
 };
 
 // A file uploaded to an agreement, numbered so that a later request (a termination) can refer to
@@ -71,6 +99,9 @@ class AgreementStore {
   // Insert or update (student import runs again with corrected data).
   virtual Status put_student(const workflow::Student& student) = 0;
   virtual Result<workflow::Student> student(std::string_view student_no) = 0;
+  virtual Result<std::vector<StudentListing>> list_students(const StudentQuery& query) = 0;
+  // How many students the query selects, without its limit and offset (a list's total).
+  virtual Result<std::int64_t> count_students(const StudentQuery& query) = 0;
   virtual Result<workflow::Employer> insert_employer(const workflow::Employer& employer) = 0;
   virtual Result<workflow::Employer> employer(std::int64_t id) = 0;
   virtual Result<workflow::Employer> apply_employer_change(const workflow::EmployerChange& change,

@@ -12,6 +12,7 @@
 
 #include "core/validate.h"
 #include "store/agreement_query_sql.h"
+#include "store/student_query_sql.h"
 #include "store/audit_chain.h"
 #include "store/migrations.h"
 #include "store/secrets.h"
@@ -913,6 +914,35 @@ Result<std::int64_t> SqliteStore::count_agreements(const AgreementQuery& query) 
   const AgreementQuerySql sql = agreement_query_sql(query);
   std::lock_guard lock(m_mutex);
   auto count = TRY(m_db.prepare("SELECT count(*) FROM agreements " + sql.where));
+  bind_values(count, sql.values);
+  TRY(count.step());
+  return count.int64(0);
+}
+
+Result<std::vector<StudentListing>> SqliteStore::list_students(const StudentQuery& query) {
+  const StudentQuerySql sql = student_query_sql(query);
+  std::lock_guard lock(m_mutex);
+  auto rows = TRY(m_db.prepare(std::string(kStudentListingColumns) + sql.from_where + " " + sql.order_by +
+                               " LIMIT ? OFFSET ?"));
+  bind_values(rows, sql.values);
+  const int next = static_cast<int>(sql.values.size()) + 1;
+  rows.bind(next, query.limit).bind(next + 1, query.offset);
+  std::vector<StudentListing> list;
+  while (TRY(rows.step())) {
+    StudentListing listing;
+    listing.student = workflow::Student{rows.text(0), rows.text(1), rows.text(2), rows.text(3),
+                                        rows.text(4), rows.text(5), rows.text(6), static_cast<int>(rows.int64(7))};
+    listing.source_state = TRY(workflow::parse_source_info_state(rows.text(8)));
+    listing.source_updated_at = optional_timestamp(rows.optional_int64(9));
+    list.push_back(std::move(listing));
+  }
+  return list;
+}
+
+Result<std::int64_t> SqliteStore::count_students(const StudentQuery& query) {
+  const StudentQuerySql sql = student_query_sql(query);
+  std::lock_guard lock(m_mutex);
+  auto count = TRY(m_db.prepare("SELECT count(*) " + sql.from_where));
   bind_values(count, sql.values);
   TRY(count.step());
   return count.int64(0);

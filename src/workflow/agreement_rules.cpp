@@ -128,6 +128,24 @@ bool has_attachment(const std::vector<Attachment>& attachments, AttachmentPurpos
   });
 }
 
+}  // namespace
+
+std::span<const ReviewChain> permitted_review_chains() {
+  static const ReviewChain chains[] = {
+      {ReviewLevel::College, ReviewLevel::School}, {ReviewLevel::School}, {ReviewLevel::College}};
+  return chains;
+}
+
+Status check_review_chain(const ReviewChain& chain, std::string_view field) {
+  if (chain.empty()) return Error::invalid(std::string(field), "审核流程至少需要一级审核");
+  const auto permitted = permitted_review_chains();
+  if (std::find(permitted.begin(), permitted.end(), chain) == permitted.end())
+    return Error::invalid(std::string(field), "审核流程中每级只能出现一次，且学院审核须在学校审核之前");
+  return {};
+}
+
+namespace {
+
 // Enters review: fixes the chain, takes the snapshot, records the step.
 void start_review(Agreement& agreement, const Parties& parties, ReviewChain chain, Timestamp now) {
   agreement.state = AgreementState::InReview;

@@ -26,6 +26,15 @@
 
 namespace sanfang::workflow {
 
+// SPEC: "The review chain is configuration". A chain names each level at most once, the college
+// before the school (the school's approval is the university's last word, so nothing may follow
+// it): college → school, school only, or college only — the permitted chains.
+// check_review_chain: InvalidInput naming `field` for any other. An agreement keeps the chain it
+// entered review with, so a changed configuration only applies to agreements that enter review
+// afterwards.
+std::span<const ReviewChain> permitted_review_chains();
+Status check_review_chain(const ReviewChain& chain, std::string_view field);
+
 struct WorkflowOptions {
   // SPEC: "The review chain is configuration; default: college then school for both origins."
   ReviewChain invitation_review_chain{ReviewLevel::College, ReviewLevel::School};

@@ -110,6 +110,11 @@ constexpr std::array<std::pair<ReviewLevel, const char*>, 2> kReviewLevels{{
     {ReviewLevel::School, "school"},
 }};
 
+constexpr std::array<std::pair<ReviewLevel, const char*>, 2> kReviewLevelLabels{{
+    {ReviewLevel::College, "学院审核"},
+    {ReviewLevel::School, "学校审核"},
+}};
+
 constexpr std::array<std::pair<TerminationState, const char*>, 3> kTerminationStates{{
     {TerminationState::Pending, "pending"},
     {TerminationState::Approved, "approved"},
@@ -175,6 +180,8 @@ const char* to_string(ReviewLevel level) { return name_of(kReviewLevels, level);
 Result<ReviewLevel> parse_review_level(std::string_view text) {
   return parse_name(kReviewLevels, text, "review_level");
 }
+
+const char* chinese_label(ReviewLevel level) { return name_of(kReviewLevelLabels, level); }
 
 const char* to_string(TerminationState state) { return name_of(kTerminationStates, state); }
 const char* chinese_label(TerminationState state) { return name_of(kTerminationLabels, state); }

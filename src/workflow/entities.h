@@ -173,6 +173,7 @@ enum class ReviewLevel { College, School };
 
 const char* to_string(ReviewLevel level);
 Result<ReviewLevel> parse_review_level(std::string_view text);
+const char* chinese_label(ReviewLevel level);  // "学院审核"
 
 using ReviewChain = std::vector<ReviewLevel>;
 

@@ -89,6 +89,19 @@ bool may_see_student(const Actor& actor, const Student& student) {
   }
 }
 
+StudentListScope student_list_scope(const Actor& actor) {
+  StudentListScope scope;
+  switch (actor.role) {
+    case Role::College:
+      scope.none = actor.college_code.empty();
+      scope.college_code = actor.college_code;
+      break;
+    case Role::School: scope.none = false; break;
+    default: break;
+  }
+  return scope;
+}
+
 bool may_see_employers(const Actor& actor) {
   const Role role = actor.role;
   return role == Role::Student || role == Role::Employer || role == Role::College || role == Role::School;

@@ -50,6 +50,15 @@ bool may_see(const Actor& actor, const Agreement& agreement, AgreementView view 
 // school.
 bool may_see_student(const Actor& actor, const Student& student);
 
+// Listing students (a college's 生源核查 queue, the school's lookup): the reviewers of a college
+// list their college's students, the school every student; nobody else lists students (`none`).
+// The same people as may_see_student, so that a listed student can always be opened.
+struct StudentListScope {
+  bool none = true;
+  std::optional<std::string> college_code;
+};
+StudentListScope student_list_scope(const Actor& actor);
+
 // The employer library (单位库) and its units: every role that picks or reviews employers —
 // students, employer HR accounts, college reviewers and the school.
 bool may_see_employers(const Actor& actor);

@@ -425,3 +425,79 @@ TEST_CASE("reviewers search agreements by a Chinese name fragment within their s
   CHECK(expect(world.school->get("/api/v1/agreements?signed_from=2026-07-01&signed_to=2026-06-01"), 400)["field"] ==
         "signed_to");
 }
+
+TEST_CASE("a review chain changed in the configuration applies to agreements entering review afterwards; one already "
+          "in review keeps its chain",
+          "[api][agreements][config]") {
+  WorkflowWorld world;
+  for (const std::string student_no : {"2022101", "2022102"}) {
+    world.add_student(student_no);
+    world.verify_source_info(student_no);
+  }
+  Party first_student = world.student("2022101");
+  const std::int64_t first = send_invitation(*world.employer, "2022101");
+  expect(first_student->post_json(at(first, "/accept"), seen_version(*first_student, first)), 200);
+
+  // What a restart with {"review_chain": {"invitation": ["school"]}} in the config file sets.
+  world.fixture().app().workflow.invitation_review_chain = {workflow::ReviewLevel::School};
+  const json settings = expect(world.school->get("/api/v1/config"), 200);
+  CHECK(settings["review_chain"]["invitation"].size() == 1);
+  CHECK(settings["review_chain"]["invitation"][0]["level"] == "school");
+
+  Party second_student = world.student("2022102");
+  const std::int64_t second = send_invitation(*world.employer, "2022102");
+  const json second_in_review =
+      expect(second_student->post_json(at(second, "/accept"), seen_version(*second_student, second)), 200);
+  CHECK(second_in_review["review"]["chain"] == json::array({"school"}));
+  CHECK(second_in_review["review"]["pending"] == "school");
+  CHECK(expect(world.school->post_json(at(second, "/review"), {{"decision", "approve"}}), 200)["state"] == "signed");
+
+  const json first_in_review = expect(world.school->get(at(first)), 200);
+  CHECK(first_in_review["review"]["chain"] == json::array({"college", "school"}));
+  CHECK(world.school->post_json(at(first, "/review"), {{"decision", "approve"}}).status == 403);  // the college first
+  CHECK(expect(world.school->get(at(first)), 200)["version"] == first_in_review["version"]);
+  approve_to_signed(world, first);
+}
+
+TEST_CASE("waiting for me: the student's invitation, then the college's review, then the school's, each only in its "
+          "own list",
+          "[api][agreements][queue]") {
+  WorkflowWorld world;
+  world.add_student("2022201");
+  world.verify_source_info("2022201");
+  world.add_student("2022202", "MATH");
+  world.verify_source_info("2022202");
+  Party student = world.student("2022201");
+  const auto waiting_ids = [](HttpClient& client) {
+    std::vector<std::int64_t> ids;
+    const json page = expect(client.get("/api/v1/agreements?waiting_for=me"), 200);
+    for (const auto& item : page["items"]) ids.push_back(item["id"].get<std::int64_t>());
+    CHECK(page["total"] == static_cast<std::int64_t>(ids.size()));
+    CHECK(expect(client.get("/api/v1/waiting-for-me"), 200)["agreements"]["count"] == page["total"]);
+    return ids;
+  };
+  using Ids = std::vector<std::int64_t>;
+
+  const std::int64_t id = send_invitation(*world.employer, "2022201");
+  send_invitation(*world.employer, "2022202");  // another college's, waiting on its own student
+  CHECK(waiting_ids(*student) == Ids{id});
+  CHECK(waiting_ids(*world.college).empty());
+  CHECK(waiting_ids(*world.employer).empty());
+
+  expect(student->post_json(at(id, "/accept"), seen_version(*student, id)), 200);
+  CHECK(waiting_ids(*student).empty());
+  CHECK(waiting_ids(*world.college) == Ids{id});
+  CHECK(waiting_ids(*world.other_college).empty());
+  CHECK(waiting_ids(*world.school).empty());
+
+  expect(world.college->post_json(at(id, "/review"), {{"decision", "approve"}}), 200);
+  CHECK(waiting_ids(*world.college).empty());
+  CHECK(waiting_ids(*world.school) == Ids{id});
+  // Narrowed further like any list: the waiting agreements of a state that is not waiting → none.
+  CHECK(expect(world.school->get("/api/v1/agreements?waiting_for=me&state=signed"), 200)["total"] == 0);
+
+  expect(world.school->post_json(at(id, "/review"), {{"decision", "approve"}}), 200);
+  CHECK(waiting_ids(*world.school).empty());
+
+  CHECK(expect(world.school->get("/api/v1/agreements?waiting_for=school"), 400)["field"] == "waiting_for");
+}

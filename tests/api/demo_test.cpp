@@ -155,3 +155,65 @@ TEST_CASE("sanfang demo replaces a previous demo folder with fresh data", "[cli]
   CHECK(again.exit_status == 0);
   CHECK(again.output.find("replacing the previous demo data") != std::string::npos);
 }
+
+TEST_CASE("a school-only review chain in the config file: the demo signs through the school alone and /api/v1/config "
+          "shows it",
+          "[cli][demo][config]") {
+  TempFolder tmp;
+  const auto dir = tmp.path / "demo";
+  const auto config = tmp.path / "config.json";
+  std::ofstream(config) << R"({"review_chain": {"invitation": ["school"], "termination": ["school"]}})";
+  const auto run = run_sanfang("demo --no-serve --data " + dir.string() + " --config " + config.string());
+  INFO(run.output);
+  REQUIRE(run.exit_status == 0);
+
+  api::ServiceOptions options;
+  options.data_dir = dir;
+  options.share_dir = SANFANG_SOURCE_DIR;
+  options.port = 0;
+  options.render_threads = 1;
+  options.workflow.invitation_review_chain = {workflow::ReviewLevel::School};
+  auto service = require_ok(api::Service::start(options));
+  api::App& app = service->app();
+  const auto accounts = read_json(dir / "demo-accounts.json")["accounts"];
+  const auto* signed_student = find_account(accounts, "situation", "signed");
+  REQUIRE(signed_student);
+  const auto agreements = require_ok(app.store->agreements_of_student((*signed_student)["student_no"].get<std::string>()));
+  REQUIRE(agreements.size() == 1);
+  CHECK(agreements[0].state == workflow::AgreementState::Signed);
+  CHECK(agreements[0].review_chain == workflow::ReviewChain{workflow::ReviewLevel::School});
+
+  HttpClient client(service->base_url());
+  const auto* portal = find_account(accounts, "role", "portal");
+  REQUIRE(portal);
+  client.set_token((*portal)["api_key"].get<std::string>());
+  const auto settings = client.get("/api/v1/config");
+  REQUIRE(settings.status == 200);
+  const auto body = settings.json();
+  CHECK(body["review_chain"]["invitation"] == nlohmann::json::parse(R"([{"level": "school", "label": "学校审核"}])"));
+  CHECK(body["review_chain"]["student_initiated"].size() == 2);  // not configured: college, then school
+  CHECK(body["school"]["code"] == "10731");
+  CHECK(body["invitation_lifetime_days"] == 14);
+  client.set_token("");
+  CHECK(client.get("/api/v1/config").status == 401);
+}
+
+TEST_CASE("a review chain that is empty, repeats a level or puts the school first is refused at start, naming it",
+          "[cli][config]") {
+  TempFolder tmp;
+  for (const std::string bad : {R"({"review_chain": {"invitation": []}})",
+                                R"({"review_chain": {"invitation": ["school", "college"]}})",
+                                R"({"review_chain": {"termination": ["college", "college"]}})",
+                                R"({"review_chain": {"invitation": ["dean"]}})",
+                                R"({"review_chain": {"graduation": ["school"]}})",
+                                R"({"review_chain": ["school"]})"}) {
+    INFO(bad);
+    std::ofstream(tmp.path / "config.json") << bad;
+    const auto result = run_sanfang("serve --data " + (tmp.path / "data").string() + " --config " +
+                                    (tmp.path / "config.json").string() + " --listen 127.0.0.1:0");
+    INFO(result.output);
+    CHECK(result.exit_status != 0);
+    CHECK(result.output.find("review_chain") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(tmp.path / "data"));  // refused before anything was made
+  }
+}

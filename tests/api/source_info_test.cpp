@@ -116,3 +116,61 @@ TEST_CASE("source info refuses bad sections, other students and other colleges, 
 
   CHECK(expect(student->get(kPath), 200) == before);
 }
+
+TEST_CASE("a college reviewer's queue lists its submitted source info with the imported identity; other colleges, "
+          "students and employers see none of it",
+          "[api][source-info][queue]") {
+  WorkflowWorld world;
+  world.add_student("2023001");
+  world.add_student("2023002");
+  world.add_student("2023003", "MATH");
+  world.verify_source_info("2023002");
+  Party student = world.student("2023001");
+  json body = valid_sections();
+  body["version"] = 0;
+  expect(put(*student, body), 200);
+  expect(student->post_json(kPath + "/submit", json::object()), 200);
+
+  const json queue = expect(world.college->get("/api/v1/students?source_state=submitted&sort=waiting"), 200);
+  REQUIRE(queue["items"].size() == 1);
+  CHECK(queue["total"] == 1);
+  const json& listed = queue["items"][0];
+  CHECK(listed["student_no"] == "2023001");
+  CHECK(listed["name"] == "张三");
+  CHECK(listed["id_number"] == "110105194912310011");
+  CHECK(listed["gender"] == "男");
+  CHECK(listed["major"] == "软件工程");
+  CHECK(listed["degree"] == "本科");
+  CHECK(listed["source_state"] == "submitted");
+  CHECK(listed["source_state_label"] == "待审核");
+  CHECK(listed["url"] == kPath);
+  // The record the reviewer opens carries the same identity to check the sections against.
+  const json opened = expect(world.college->get(listed["url"].get<std::string>()), 200);
+  CHECK(opened["student"]["id_number"] == "110105194912310011");
+  CHECK(opened["student"]["degree"] == "本科");
+
+  const json waiting = expect(world.college->get("/api/v1/waiting-for-me"), 200);
+  CHECK(waiting["source_infos"]["count"] == 1);
+  CHECK(waiting["agreements"]["count"] == 0);
+
+  // Every student of the college, verified or not; the school's lookup spans colleges.
+  CHECK(expect(world.college->get("/api/v1/students"), 200)["total"] == 2);
+  CHECK(expect(world.school->get("/api/v1/students?q=2023"), 200)["total"] == 3);
+  CHECK(expect(world.school->get("/api/v1/students?college=MATH"), 200)["items"][0]["student_no"] == "2023003");
+  CHECK_FALSE(expect(world.school->get("/api/v1/waiting-for-me"), 200).contains("source_infos"));
+
+  // Another college's reviewer sees nothing of CS, even when naming it.
+  CHECK(expect(world.other_college->get("/api/v1/students?source_state=submitted"), 200)["total"] == 0);
+  CHECK(expect(world.other_college->get("/api/v1/students?college=CS"), 200)["total"] == 0);
+  CHECK(expect(world.other_college->get("/api/v1/waiting-for-me"), 200)["source_infos"]["count"] == 0);
+  CHECK(student->get("/api/v1/students").status == 404);
+  CHECK(world.employer->get("/api/v1/students").status == 404);
+
+  // Refusals name what is wrong.
+  CHECK(expect(world.college->get("/api/v1/students?state=submitted"), 400)["field"] == "state");
+  CHECK(expect(world.college->get("/api/v1/students?source_state=waiting"), 400)["field"] == "source_state");
+  CHECK(expect(world.college->get("/api/v1/students?sort=name"), 400)["field"] == "sort");
+  CHECK(expect(world.college->get("/api/v1/students?graduation_year=26"), 400)["field"] == "graduation_year");
+  CHECK(expect(world.college->get("/api/v1/students?q=%20"), 400)["field"] == "q");
+  CHECK(expect(world.college->get("/api/v1/waiting-for-me?all=1"), 400)["field"] == "all");
+}

@@ -322,6 +322,20 @@ TEST_CASE("the review chain is configuration", "[workflow][config]") {
   CHECK(signed_one.agreement.state == AgreementState::Signed);
 }
 
+TEST_CASE("a review chain names each level once, the college before the school", "[workflow][config]") {
+  using Chain = ReviewChain;
+  for (const Chain& good : {Chain{ReviewLevel::College, ReviewLevel::School}, Chain{ReviewLevel::School},
+                            Chain{ReviewLevel::College}})
+    CHECK(check_review_chain(good, "review_chain.invitation").ok());
+  for (const Chain& bad : {Chain{}, Chain{ReviewLevel::School, ReviewLevel::College},
+                           Chain{ReviewLevel::School, ReviewLevel::School}}) {
+    const auto refused = check_review_chain(bad, "review_chain.invitation");
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().kind == ErrorKind::InvalidInput);
+    CHECK(refused.error().field == "review_chain.invitation");
+  }
+}
+
 TEST_CASE("a wrong state is a conflict that names the current state by its Chinese label", "[workflow][refusal]") {
   const Parties parties = verified_parties();
   auto signed_one = signed_agreement(parties, {});

@@ -111,6 +111,8 @@ class PgStore final : public Store {
                                                const std::vector<workflow::AuditEvent>& events) override;
   Result<std::vector<workflow::Agreement>> list_agreements(const AgreementQuery& query) override;
   Result<std::int64_t> count_agreements(const AgreementQuery& query) override;
+  Result<std::vector<StudentListing>> list_students(const StudentQuery& query) override;
+  Result<std::int64_t> count_students(const StudentQuery& query) override;
   Result<AgreementUpload> record_upload(std::int64_t agreement_id, std::int64_t account_id,
                                         const workflow::Attachment& attachment,
                                         workflow::Timestamp at) override;

@@ -6,6 +6,8 @@
 
 #include "store/agreement_query_sql.h"
 #include "store/pg/pg_store_rows.h"
+#include "store/stored_values.h"
+#include "store/student_query_sql.h"
 
 namespace sanfang::store {
 
@@ -71,6 +73,38 @@ Result<std::int64_t> PgStore::count_agreements(const AgreementQuery& query) {
   const AgreementQuerySql sql = agreement_query_sql(query);
   return m_pool->with_connection([&](Connection& c) -> Result<std::int64_t> {
     auto rows = TRY(c.exec("SELECT count(*) FROM agreements " + numbered_placeholders(sql.where), params_of(sql.values)));
+    return rows.int64(0, 0);
+  });
+}
+
+Result<std::vector<StudentListing>> PgStore::list_students(const StudentQuery& query) {
+  const StudentQuerySql sql = student_query_sql(query);
+  Params params = params_of(sql.values);
+  const int next = params.size() + 1;
+  params.add(query.limit).add(query.offset);
+  const std::string statement = std::string(kStudentListingColumns) + numbered_placeholders(sql.from_where) + " " +
+                                sql.order_by + " LIMIT $" + std::to_string(next) + " OFFSET $" +
+                                std::to_string(next + 1);
+  return m_pool->with_connection([&](Connection& c) -> Result<std::vector<StudentListing>> {
+    auto rows = TRY(c.exec(statement, params));
+    std::vector<StudentListing> list;
+    for (int r = 0; r < rows.size(); ++r) {
+      StudentListing listing;
+      listing.student = workflow::Student{rows.text(r, 0), rows.text(r, 1), rows.text(r, 2), rows.text(r, 3),
+                                          rows.text(r, 4), rows.text(r, 5), rows.text(r, 6),
+                                          static_cast<int>(rows.int64(r, 7))};
+      listing.source_state = TRY(workflow::parse_source_info_state(rows.text(r, 8)));
+      listing.source_updated_at = optional_timestamp(rows.optional_int64(r, 9));
+      list.push_back(std::move(listing));
+    }
+    return list;
+  });
+}
+
+Result<std::int64_t> PgStore::count_students(const StudentQuery& query) {
+  const StudentQuerySql sql = student_query_sql(query);
+  return m_pool->with_connection([&](Connection& c) -> Result<std::int64_t> {
+    auto rows = TRY(c.exec("SELECT count(*) " + numbered_placeholders(sql.from_where), params_of(sql.values)));
     return rows.int64(0, 0);
   });
 }

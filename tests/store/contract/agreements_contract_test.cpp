@@ -728,3 +728,120 @@ TEST_CASE("two concurrent final approvals of one agreement: one wins, the other 
 
 }  // namespace
 }  // namespace sanfang::test::contract
+
+namespace sanfang::test::contract {
+namespace {
+
+TEST_CASE("the awaiting-review filter finds reviews and termination reviews waiting at a level, by each agreement's "
+          "own chain",
+          "[contract][agreements][search]") {
+  EACH_STORE_BACKEND(f);
+  for (const char* student_no : {"2022001", "2022002", "2022003", "2022004"}) f.add_verified_student(student_no);
+  const auto at_college = f.accept(f.invite("2022001"));  // college, then school: waits at the college
+  const auto at_school = f.approve(f.accept(f.invite("2022002")), f.college());
+  f.rules.invitation_review_chain = {workflow::ReviewLevel::School};
+  const auto school_only = f.accept(f.invite("2022003"));  // entered review under a school-only chain
+  f.rules = {};
+  auto signed_one = f.sign("2022004");
+  const std::vector<workflow::Attachment> material{
+      stored_image(*f.db, workflow::AttachmentPurpose::ReleaseLetter, 'r'),
+      stored_image(*f.db, workflow::AttachmentPurpose::AcceptanceLetter, 'a')};
+  const auto terminating = ok(f.db->apply_agreement_change(
+      ok(workflow::request_termination(signed_one, f.student("2022004"), f.parties("2022004", signed_one.id),
+                                       "已与新单位达成意向", material, f.rules, kStart)),
+      signed_one.version));
+
+  const auto awaiting = [&](workflow::ReviewLevel level) {
+    store::AgreementQuery query;
+    query.awaiting_review_at = level;
+    const auto list = ids_of(ok(f.db->list_agreements(query)));
+    CHECK(ok(f.db->count_agreements(query)) == static_cast<std::int64_t>(list.size()));
+    return list;
+  };
+  CHECK(awaiting(workflow::ReviewLevel::College) == std::vector<std::int64_t>{at_college.id, terminating.id});
+  CHECK(awaiting(workflow::ReviewLevel::School) == std::vector<std::int64_t>{at_school.id, school_only.id});
+
+  // The college approves the termination: it now waits at the school.
+  auto termination = ok(f.db->pending_termination(terminating.id));
+  ok(f.db->apply_agreement_change(
+      ok(workflow::review_termination(terminating, termination, f.college(), ReviewDecision::Approve, "", kStart)),
+      terminating.version));
+  CHECK(awaiting(workflow::ReviewLevel::College) == std::vector<std::int64_t>{at_college.id});
+  CHECK(awaiting(workflow::ReviewLevel::School) ==
+        std::vector<std::int64_t>{at_school.id, school_only.id, terminating.id});
+}
+
+TEST_CASE("students are listed with their source info's state, filtered by college, state, major, year and name, "
+          "counted the same",
+          "[contract][agreements][search]") {
+  EACH_STORE_BACKEND(f);
+  ok(f.db->put_college({"ME", "机电工程学院"}));
+  f.add_verified_student("2022001");
+  ok(f.db->put_student({"2022002", "李四", "11010519491231002X", "女", "ME", "车辆工程", "硕士", 2026}));
+  ok(f.db->put_student({"2022003", "王%五", "11010519491231002X", "男", "CS", "软件工程", "本科", 2027}));
+  // 2022003 submits: the college's queue.
+  auto info = ok(f.db->source_info("2022003"));
+  workflow::SourceSections sections;
+  sections.basic = {{"name", "王%五"}};
+  sections.contact = {{"mobile", "13800138000"}};
+  sections.enrolment = {{"major", "软件工程"}};
+  sections.archive = {{"unit", "学校档案馆"}};
+  info = ok(f.db->apply_source_info_change(
+      ok(workflow::edit_source_info(info, f.student("2022003"), sections, kStart)), info.version));
+  ok(f.db->apply_source_info_change(ok(workflow::submit_source_info(info, f.student("2022003"), kStart)),
+                                    info.version));
+
+  const auto found = [&](const store::StudentQuery& query) {
+    std::vector<std::string> numbers;
+    for (const auto& listing : ok(f.db->list_students(query))) numbers.push_back(listing.student.student_no);
+    CHECK(ok(f.db->count_students(query)) == static_cast<std::int64_t>(numbers.size()));
+    return numbers;
+  };
+  using Numbers = std::vector<std::string>;
+  CHECK(found({}) == Numbers{"2022001", "2022002", "2022003"});
+
+  const auto all = ok(f.db->list_students({}));
+  CHECK(all[0].source_state == workflow::SourceInfoState::Verified);
+  CHECK(all[0].source_updated_at == kStart);
+  CHECK(all[1].source_state == workflow::SourceInfoState::Draft);  // no record yet
+  CHECK_FALSE(all[1].source_updated_at);
+  CHECK(all[1].student.id_number == "11010519491231002X");
+  CHECK(all[1].student.gender == "女");
+  CHECK(all[1].student.degree == "硕士");
+  CHECK(all[1].student.college_code == "ME");
+
+  store::StudentQuery query;
+  query.college_code = "CS";
+  CHECK(found(query) == Numbers{"2022001", "2022003"});
+  query.source_state = workflow::SourceInfoState::Submitted;
+  CHECK(found(query) == Numbers{"2022003"});
+  query.source_state = workflow::SourceInfoState::Draft;
+  CHECK(found(query).empty());
+
+  store::StudentQuery narrowed;
+  narrowed.major = "车辆工程";
+  CHECK(found(narrowed) == Numbers{"2022002"});
+  narrowed = {};
+  narrowed.graduation_year = 2027;
+  CHECK(found(narrowed) == Numbers{"2022003"});
+  narrowed = {};
+  narrowed.name_fragment = "%";  // taken literally
+  CHECK(found(narrowed) == Numbers{"2022003"});
+  narrowed.name_fragment = "李";
+  CHECK(found(narrowed) == Numbers{"2022002"});
+  narrowed.name_fragment = "002";  // a part of the student number
+  CHECK(found(narrowed) == Numbers{"2022002"});
+
+  store::StudentQuery page;
+  page.limit = 1;
+  page.offset = 1;
+  CHECK(ok(f.db->count_students(page)) == 3);  // the total ignores the page
+  CHECK(ok(f.db->list_students(page))[0].student.student_no == "2022002");
+  // The longest-waiting record first; students without one last.
+  store::StudentQuery waiting;
+  waiting.order = store::StudentOrder::LongestWaiting;
+  CHECK(found(waiting).back() == "2022002");
+}
+
+}  // namespace
+}  // namespace sanfang::test::contract
