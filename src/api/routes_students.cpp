@@ -5,6 +5,7 @@
 #include "api/problem.h"
 #include "api/routes.h"
 #include "api/workflow_http.h"
+#include "app/accounts.h"
 #include "app/source_info.h"
 #include "core/field_labels.h"
 
@@ -114,6 +115,21 @@ Result<HttpResponse> review_source_info(RouteContext& context) {
                                                                student_no(context), decision, reason));
 }
 
+// POST /api/v1/students/{student_no}/password-reset → {student_no, username, temporary_password,
+// must_change_password}: the reviewers of the student's college or the school; anyone else 404.
+// The temporary password is in this answer only (never stored in clear, never cached).
+Result<HttpResponse> reset_password(RouteContext& context) {
+  TRY(read_json_body(context.request, {}));
+  const app::PasswordReset reset =
+      TRY(app::reset_student_password(use_cases(context.app), context.actor(), student_no(context)));
+  const json body = {{"student_no", reset.account.student_no},
+                     {"username", reset.account.username},
+                     {"temporary_password", reset.temporary_password},
+                     {"must_change_password", true}};
+  HttpResponse response = json_response(200, body.dump());
+  return response.with_header("Cache-Control", "no-store");
+}
+
 }  // namespace
 
 void register_student_routes(RouteTable& table) {
@@ -122,6 +138,7 @@ void register_student_routes(RouteTable& table) {
   table.add("PUT", "/api/v1/students/:student_no/source-info", Access::Account, put_source_info);
   table.add("POST", "/api/v1/students/:student_no/source-info/submit", Access::Account, submit_source_info);
   table.add("POST", "/api/v1/students/:student_no/source-info/review", Access::Account, review_source_info);
+  table.add("POST", "/api/v1/students/:student_no/password-reset", Access::Account, reset_password);
 }
 
 }  // namespace sanfang::api

@@ -147,9 +147,13 @@ json agreement_json(const workflow::Agreement& a, const workflow::WorkflowOption
 json audit_json(const store::AuditRecord& record) {
   const workflow::AuditEvent& e = record.event;
   return {{"id", record.id},
+          {"entity", e.entity},
+          {"entity_id", e.entity_id},
           {"action", e.action},
           {"actor_account_id", e.actor_account_id},
           {"actor_role", workflow::to_string(e.actor_role)},
+          {"actor_role_label", workflow::chinese_label(e.actor_role)},
+          {"actor_name", workflow::actor_display_name(e.actor_role, record.actor_name)},
           {"at", rfc3339(e.at)},
           {"from_state", e.from_state},
           {"to_state", e.to_state},

@@ -48,6 +48,7 @@ nlohmann::json upload_json(const store::AgreementUpload& upload);
 // The agreement as `viewer` sees it: its attachments are listed only for those who may see them.
 nlohmann::json agreement_json(const workflow::Agreement& agreement,
                               const workflow::WorkflowOptions& options, const workflow::Actor& viewer);
+// One audit event with who acted: role, its Chinese label and the actor's display name.
 nlohmann::json audit_json(const store::AuditRecord& record);
 
 // The problem for a failed agreement action: a 409 carries the agreement's state as it is now

@@ -17,6 +17,19 @@ namespace sanfang::app {
 Status change_password(const Context& context, const workflow::Account& account, std::string_view old_password,
                        std::string_view new_password, std::string_view kept_session_token);
 
+struct PasswordReset {
+  workflow::Account account;
+  std::string temporary_password;  // shown once to the reviewer, who hands it to the student
+};
+
+// A reviewer of the student's college or the school resets a student's password
+// (workflow::reset_student_password): a random temporary password that passes the password policy
+// and must be changed at the next login; every session of the student ends, and the reset is
+// audited as the reviewer's action, in one transaction. NotFound naming student_no for anyone
+// else, and for a student without an account.
+Result<PasswordReset> reset_student_password(const Context& context, const workflow::Actor& actor,
+                                             std::string_view student_no);
+
 // The account ends its WeChat binding, audited ("account", "wechat.unbind"): the openid no longer
 // signs in. Conflict when the account has no binding.
 Status unbind_wechat(const Context& context, const workflow::Account& account);

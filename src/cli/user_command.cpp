@@ -116,7 +116,13 @@ int reset_password(const ParsedArgs& args) {
   if (!account) return fail(Error::invalid("--username", "no account named " + username));
   if (account->role == workflow::Role::Portal || account->role == workflow::Role::Print)
     return fail(Error::invalid("--username", "portal and print accounts use API keys, not passwords"));
-  if (auto reset = (*store)->reset_password(account->id, password); !reset) return fail(reset.error());
+  // Recorded as the service's own action: the operator at the console has no account.
+  workflow::AuditEvent event;
+  event.entity = "account";
+  event.entity_id = std::to_string(account->id);
+  event.action = "password.reset";
+  event.at = workflow::SystemClock().now();
+  if (auto reset = (*store)->reset_password(account->id, password, event); !reset) return fail(reset.error());
   std::printf("reset the password of %s; it must be changed at the next login, and every session has ended\n",
               username.c_str());
   return 0;

@@ -39,6 +39,8 @@ class AccountStore {
   virtual Result<workflow::Account> create_account(const NewAccount& account,
                                                    workflow::Timestamp now) = 0;
   virtual Result<workflow::Account> account_by_username(std::string_view username) = 0;
+  // The account of a student (the first made, when there were several); NotFound without one.
+  virtual Result<workflow::Account> account_of_student(std::string_view student_no) = 0;
   // Unauthorized with one message for an unknown name and a wrong password; Forbidden while the
   // name is locked. Counts failures and locks as the login policy says.
   virtual Result<workflow::Account> check_login(std::string_view username,
@@ -53,9 +55,10 @@ class AccountStore {
   virtual Status change_password(std::int64_t account_id, std::string_view old_password,
                                  std::string_view new_password,
                                  std::string_view kept_session_token) = 0;
-  // An administrator's reset: sets `new_password`, marks it for change at the next login and
-  // ends every session of the account.
-  virtual Status reset_password(std::int64_t account_id, std::string_view new_password) = 0;
+  // An administrator's reset: sets `new_password`, marks it for change at the next login, ends
+  // every session of the account and appends `event` (who reset it), in one transaction.
+  virtual Status reset_password(std::int64_t account_id, std::string_view new_password,
+                                const workflow::AuditEvent& event) = 0;
   // Returns the bearer token; only its sha256 is stored.
   virtual Result<std::string> create_session(std::int64_t account_id, workflow::Timestamp now) = 0;
   virtual Result<workflow::Account> account_for_session(std::string_view token,

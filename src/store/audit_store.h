@@ -19,6 +19,22 @@ struct AuditRecord {
   workflow::AuditEvent event;
   std::string prev_hash;
   std::string hash;
+  // What the store knows of the acting account now (not part of the sealed event): the student's
+  // name, the unit's name for an HR account, else the user name; empty without an account.
+  // workflow::actor_display_name makes it what a history shows.
+  std::string actor_name;
+};
+
+// Which events a look at the audit log selects (GET /api/v1/audit); unset members do not narrow.
+struct AuditQuery {
+  std::optional<std::string> entity;     // "agreement", "employer", "account", …
+  std::optional<std::string> entity_id;
+  std::optional<std::int64_t> actor_account_id;
+  std::optional<workflow::Timestamp> from;   // at >= from
+  std::optional<workflow::Timestamp> until;  // at < until
+  bool newest_first = true;
+  int limit = 50;  // 0: every event selected
+  int offset = 0;
 };
 
 struct AuditChainReport {
@@ -34,6 +50,9 @@ class AuditStore {
   // The events of one entity, oldest first.
   virtual Result<std::vector<AuditRecord>> audit_trail(std::string_view entity,
                                                        std::string_view entity_id) = 0;
+  virtual Result<std::vector<AuditRecord>> audit_log(const AuditQuery& query) = 0;
+  // How many events the query selects, without its limit and offset.
+  virtual Result<std::int64_t> count_audit(const AuditQuery& query) = 0;
   // Walks the whole chain from the genesis hash; reports the first row whose link or seal fails.
   virtual Result<AuditChainReport> verify_audit_chain() = 0;
 };

@@ -94,4 +94,13 @@ Result<std::string> random_token() {
   return to_hex(bytes.data(), bytes.size());
 }
 
+Result<std::string> random_password(std::size_t length) {
+  TRY(ensure_sodium());
+  static constexpr std::string_view kAlphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  std::string password;
+  for (std::size_t i = 0; i < length; ++i)
+    password += kAlphabet[randombytes_uniform(static_cast<std::uint32_t>(kAlphabet.size()))];
+  return password;
+}
+
 }  // namespace sanfang::store

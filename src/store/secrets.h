@@ -60,4 +60,9 @@ class PasswordHasher {
 // 256 random bits as 64 hex characters: an opaque bearer token. Only its sha256 is stored.
 Result<std::string> random_token();
 
+// `length` characters drawn uniformly from letters and digits that cannot be mistaken for one
+// another when read aloud or copied by hand (no 0/O, 1/l/I): a temporary password a reviewer
+// hands to a student.
+Result<std::string> random_password(std::size_t length);
+
 }  // namespace sanfang::store

@@ -13,6 +13,7 @@
 #include "core/validate.h"
 #include "store/agreement_query_sql.h"
 #include "store/student_query_sql.h"
+#include "store/audit_query_sql.h"
 #include "store/audit_chain.h"
 #include "store/migrations.h"
 #include "store/secrets.h"
@@ -22,6 +23,13 @@
 
 namespace sanfang::store {
 namespace {
+
+// The values of a shared query (store/*_query_sql.h) bound to its `?` placeholders in order.
+void bind_values(sqlite::Statement& statement, const std::vector<SqlValue>& values) {
+  int index = 1;
+  for (const SqlValue& value : values)
+    std::visit([&](const auto& v) { statement.bind(index++, v); }, value);
+}
 
 using workflow::Agreement;
 using workflow::AgreementState;
@@ -643,13 +651,38 @@ Result<AuditRecord> audit_record_from_row(const sqlite::Statement& row) {
 
 Result<std::vector<AuditRecord>> SqliteStore::audit_trail(std::string_view entity,
                                                           std::string_view entity_id) {
+  AuditQuery query;
+  query.entity = std::string(entity);
+  query.entity_id = std::string(entity_id);
+  query.newest_first = false;
+  query.limit = 0;
+  return audit_log(query);
+}
+
+Result<std::vector<AuditRecord>> SqliteStore::audit_log(const AuditQuery& query) {
+  const AuditQuerySql sql = audit_query_sql(query);
   std::lock_guard lock(m_mutex);
-  auto rows =
-      TRY(m_db.prepare(std::string(kAuditColumns) + "WHERE entity = ? AND entity_id = ? ORDER BY id"));
-  rows.bind(1, entity).bind(2, entity_id);
-  std::vector<AuditRecord> trail;
-  while (TRY(rows.step())) trail.push_back(TRY(audit_record_from_row(rows)));
-  return trail;
+  auto rows = TRY(m_db.prepare(std::string(kAuditRecordColumns) + sql.from_where + " " + sql.order_by +
+                               (query.limit > 0 ? " LIMIT ? OFFSET ?" : "")));
+  bind_values(rows, sql.values);
+  const int next = static_cast<int>(sql.values.size()) + 1;
+  if (query.limit > 0) rows.bind(next, query.limit).bind(next + 1, query.offset);
+  std::vector<AuditRecord> records;
+  while (TRY(rows.step())) {
+    AuditRecord record = TRY(audit_record_from_row(rows));
+    record.actor_name = rows.text(12);
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+Result<std::int64_t> SqliteStore::count_audit(const AuditQuery& query) {
+  const AuditQuerySql sql = audit_query_sql(query);
+  std::lock_guard lock(m_mutex);
+  auto count = TRY(m_db.prepare("SELECT count(*) " + sql.from_where));
+  bind_values(count, sql.values);
+  TRY(count.step());
+  return count.int64(0);
 }
 
 Result<AuditChainReport> SqliteStore::verify_audit_chain() {
@@ -711,6 +744,14 @@ Result<workflow::Account> SqliteStore::account_by_username(std::string_view user
   std::lock_guard lock(m_mutex);
   auto row = TRY(m_db.prepare(std::string(kAccountColumns) + "WHERE username = ?"));
   row.bind(1, username);
+  if (!TRY(row.step())) return Error::make(ErrorKind::NotFound, "账户不存在");
+  return account_from_row(row);
+}
+
+Result<workflow::Account> SqliteStore::account_of_student(std::string_view student_no) {
+  std::lock_guard lock(m_mutex);
+  auto row = TRY(m_db.prepare(std::string(kAccountColumns) + "WHERE student_no = ? ORDER BY id LIMIT 1"));
+  row.bind(1, student_no);
   if (!TRY(row.step())) return Error::make(ErrorKind::NotFound, "账户不存在");
   return account_from_row(row);
 }
@@ -800,7 +841,8 @@ Status SqliteStore::change_password(std::int64_t account_id, std::string_view ol
   return transaction.commit();
 }
 
-Status SqliteStore::reset_password(std::int64_t account_id, std::string_view new_password) {
+Status SqliteStore::reset_password(std::int64_t account_id, std::string_view new_password,
+                                   const workflow::AuditEvent& event) {
   const std::string new_hash = TRY(m_options.password_hasher->hash(new_password));
   std::lock_guard lock(m_mutex);
   auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
@@ -810,6 +852,7 @@ Status SqliteStore::reset_password(std::int64_t account_id, std::string_view new
   if (m_db.changes() == 0) return Error::make(ErrorKind::NotFound, "账户不存在");
   auto sessions = TRY(m_db.prepare("DELETE FROM sessions WHERE account_id = ?"));
   TRY(sessions.bind(1, account_id).run());
+  TRY(append_audit_events({event}, std::to_string(account_id)));
   return transaction.commit();
 }
 
@@ -883,16 +926,6 @@ Result<workflow::Employer> SqliteStore::register_employer(
   TRY(transaction.commit());
   return load_employer(id);
 }
-
-namespace {
-
-void bind_values(sqlite::Statement& statement, const std::vector<SqlValue>& values) {
-  int index = 1;
-  for (const SqlValue& value : values)
-    std::visit([&](const auto& v) { statement.bind(index++, v); }, value);
-}
-
-}  // namespace
 
 Result<std::vector<Agreement>> SqliteStore::list_agreements(const AgreementQuery& query) {
   const AgreementQuerySql sql = agreement_query_sql(query);

@@ -69,17 +69,21 @@ class SqliteStore final : public Store {
 
   Result<std::vector<AuditRecord>> audit_trail(std::string_view entity,
                                                std::string_view entity_id) override;
+  Result<std::vector<AuditRecord>> audit_log(const AuditQuery& query) override;
+  Result<std::int64_t> count_audit(const AuditQuery& query) override;
   Result<AuditChainReport> verify_audit_chain() override;
 
   Result<workflow::Account> create_account(const NewAccount& account,
                                            workflow::Timestamp now) override;
   Result<workflow::Account> account_by_username(std::string_view username) override;
+  Result<workflow::Account> account_of_student(std::string_view student_no) override;
   Result<workflow::Account> check_login(std::string_view username, std::string_view password,
                                         workflow::Timestamp now) override;
   Result<LoginThrottle> login_throttle(std::string_view username, workflow::Timestamp now) override;
   Status change_password(std::int64_t account_id, std::string_view old_password,
                          std::string_view new_password, std::string_view kept_session_token) override;
-  Status reset_password(std::int64_t account_id, std::string_view new_password) override;
+  Status reset_password(std::int64_t account_id, std::string_view new_password,
+                        const workflow::AuditEvent& event) override;
   Result<std::string> create_session(std::int64_t account_id, workflow::Timestamp now) override;
   Result<workflow::Account> account_for_session(std::string_view token,
                                                 workflow::Timestamp now) override;

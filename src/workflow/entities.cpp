@@ -42,6 +42,16 @@ constexpr std::array<std::pair<Role, const char*>, 7> kRoles{{
     {Role::System, "system"},
 }};
 
+constexpr std::array<std::pair<Role, const char*>, 7> kRoleLabels{{
+    {Role::Student, "学生"},
+    {Role::Employer, "用人单位"},
+    {Role::College, "学院审核人员"},
+    {Role::School, "学校就业指导服务中心"},
+    {Role::Print, "打印室"},
+    {Role::Portal, "学校门户"},
+    {Role::System, "系统"},
+}};
+
 constexpr std::array<std::pair<SourceInfoState, const char*>, 4> kSourceInfoStates{{
     {SourceInfoState::Draft, "draft"},
     {SourceInfoState::Submitted, "submitted"},
@@ -136,6 +146,12 @@ constexpr std::array<std::pair<ReviewDecision, const char*>, 2> kDecisions{{
 
 const char* to_string(Role role) { return name_of(kRoles, role); }
 Result<Role> parse_role(std::string_view text) { return parse_name(kRoles, text, "role"); }
+const char* chinese_label(Role role) { return name_of(kRoleLabels, role); }
+
+std::string actor_display_name(Role role, std::string_view account_name) {
+  if (role == Role::System || account_name.empty()) return chinese_label(role);
+  return std::string(account_name);
+}
 
 const char* to_string(SourceInfoState state) { return name_of(kSourceInfoStates, state); }
 const char* chinese_label(SourceInfoState state) { return name_of(kSourceInfoLabels, state); }

@@ -24,6 +24,7 @@ enum class Role { Student, Employer, College, School, Print, Portal, System };
 
 const char* to_string(Role role);
 Result<Role> parse_role(std::string_view text);
+const char* chinese_label(Role role);  // "学院审核人员"
 
 // Whoever performs an action, with the scope their account is bound to. `System` is the service
 // itself (the expiry sweeper); it is never a person and can never act for a student.
@@ -231,6 +232,11 @@ Result<ReviewDecision> parse_review_decision(std::string_view text);  // "approv
 // One line of the append-only audit log (SPEC: who, role, when, from, to, reason). `entity` is
 // "agreement", "source_info", "termination" or "employer"; `entity_id` is left empty for an entity
 // that is not stored yet and filled by the store when it assigns the id.
+// Who acted, as a history shows it: the student's name for a student, the unit's name for its HR
+// account, the user name of a staff or service account (`account_name`: what the store knows of
+// the account now), and 系统 for the service itself.
+std::string actor_display_name(Role role, std::string_view account_name);
+
 struct AuditEvent {
   std::string entity;
   std::string entity_id;

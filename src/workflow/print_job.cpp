@@ -121,9 +121,9 @@ nlohmann::json print_request_json(const PrintRequest& request) {
 }
 
 Result<SigningWindow> signing_window(std::optional<std::chrono::year_month_day> from,
-                                     std::optional<std::chrono::year_month_day> to) {
+                                     std::optional<std::chrono::year_month_day> to, std::string_view to_field) {
   if (from && to && std::chrono::sys_days(*to) < std::chrono::sys_days(*from))
-    return Error::invalid("signed_to", "结束日期早于开始日期");
+    return Error::invalid(std::string(to_field), "结束日期早于开始日期");
   SigningWindow window;
   if (from) window.from = start_of_beijing_day(*from);
   if (to) window.until = start_of_beijing_day(std::chrono::year_month_day(std::chrono::sys_days(*to) + std::chrono::days{1}));

@@ -73,10 +73,12 @@ struct SigningWindow {
   std::optional<Timestamp> until;
 };
 SigningWindow signing_window(const PrintRequest& request);
-// The same for two calendar dates, both included (Beijing days), as a print request and an
-// agreement search take them; InvalidInput naming signed_to when it ends before it starts.
+// The same for two calendar dates, both included (Beijing days), as a print request, an
+// agreement search and the audit log take them; InvalidInput naming `to_field` when it ends
+// before it starts.
 Result<SigningWindow> signing_window(std::optional<std::chrono::year_month_day> from,
-                                     std::optional<std::chrono::year_month_day> to);
+                                     std::optional<std::chrono::year_month_day> to,
+                                     std::string_view to_field = "signed_to");
 
 // One agreement that failed to render in a job; the job goes on with the others.
 struct PrintJobError {

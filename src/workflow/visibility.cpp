@@ -113,4 +113,6 @@ bool may_see_print_jobs(const Actor& actor) { return actor.role == Role::Print |
 
 bool may_see_verification_log(const Actor& actor) { return actor.role == Role::School; }
 
+bool may_see_audit_log(const Actor& actor) { return actor.role == Role::School; }
+
 }  // namespace sanfang::workflow

@@ -72,4 +72,8 @@ bool may_see_print_jobs(const Actor& actor);
 // The log of QR verification checks: the school.
 bool may_see_verification_log(const Actor& actor);
 
+// The whole audit log, every entity and actor (GET /api/v1/audit): the school. The parties and the
+// reviewers see an agreement's own history instead (AgreementView::History).
+bool may_see_audit_log(const Actor& actor);
+
 }  // namespace sanfang::workflow

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <mutex>
 #include <tuple>
 #include <vector>
@@ -500,4 +501,46 @@ TEST_CASE("waiting for me: the student's invitation, then the college's review, 
   CHECK(waiting_ids(*world.school).empty());
 
   CHECK(expect(world.school->get("/api/v1/agreements?waiting_for=school"), 400)["field"] == "waiting_for");
+}
+
+TEST_CASE("history and the audit log name who acted by role and name; only the school reads the whole log",
+          "[api][agreements][audit]") {
+  WorkflowWorld world;
+  world.add_student("2022301");
+  world.verify_source_info("2022301");
+  Party student = world.student("2022301");
+  const std::int64_t id = send_invitation(*world.employer, "2022301");
+  expect(student->post_json(at(id, "/accept"), seen_version(*student, id)), 200);
+  expect(world.college->post_json(at(id, "/review"), {{"decision", "approve"}}), 200);
+
+  std::map<std::string, std::pair<std::string, std::string>> who;  // action → (name, role label)
+  const json history = expect(student->get(at(id, "/history")), 200);
+  for (const auto& item : history["items"])
+    who[item["action"]] = {item["actor_name"].get<std::string>(), item["actor_role_label"].get<std::string>()};
+  CHECK(who["send"] == std::pair<std::string, std::string>{"福州示范软件有限公司", "用人单位"});
+  CHECK(who["accept"] == std::pair<std::string, std::string>{"张三", "学生"});
+  CHECK(who["review.approve"] == std::pair<std::string, std::string>{"cs-reviewer", "学院审核人员"});
+
+  const json log = expect(world.school->get("/api/v1/audit?entity=agreement&entity_id=" + std::to_string(id)), 200);
+  CHECK(log["total"] == history["items"].size());
+  REQUIRE(log["items"].size() == history["items"].size());
+  CHECK(log["items"][0]["action"] == "review.approve");  // newest first
+  CHECK(log["items"][0]["actor_name"] == "cs-reviewer");
+  CHECK(log["items"][0]["entity"] == "agreement");
+
+  const json by_reviewer = expect(
+      world.school->get("/api/v1/audit?actor_account_id=" + std::to_string(world.college.account_id)), 200);
+  REQUIRE(by_reviewer["total"] == 1);
+  CHECK(by_reviewer["items"][0]["entity_id"] == std::to_string(id));
+  // The fixture's clock stands at 2026-05-29 04:26 Beijing time: every event is of that day.
+  CHECK(expect(world.school->get("/api/v1/audit?from=2026-05-29&to=2026-05-29"), 200)["total"] ==
+        expect(world.school->get("/api/v1/audit"), 200)["total"]);
+  CHECK(expect(world.school->get("/api/v1/audit?to=2026-05-28"), 200)["total"] == 0);
+
+  CHECK(world.college->get("/api/v1/audit").status == 404);
+  CHECK(student->get("/api/v1/audit").status == 404);
+  CHECK(expect(world.school->get("/api/v1/audit?who=1"), 400)["field"] == "who");
+  CHECK(expect(world.school->get("/api/v1/audit?from=2026-13-01"), 400)["field"] == "from");
+  CHECK(expect(world.school->get("/api/v1/audit?from=2026-06-02&to=2026-06-01"), 400)["field"] == "to");
+  CHECK(expect(world.school->get("/api/v1/audit?actor_account_id=x"), 400)["field"] == "actor_account_id");
 }

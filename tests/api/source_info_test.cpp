@@ -174,3 +174,52 @@ TEST_CASE("a college reviewer's queue lists its submitted source info with the i
   CHECK(expect(world.college->get("/api/v1/students?q=%20"), 400)["field"] == "q");
   CHECK(expect(world.college->get("/api/v1/waiting-for-me?all=1"), 400)["field"] == "all");
 }
+
+TEST_CASE("the college resets a student's lost password: the old sessions end, the temporary one must be changed, "
+          "and the audit log names the reviewer; no one else may",
+          "[api][accounts]") {
+  WorkflowWorld world;
+  world.add_student("2023001");
+  world.add_student("2023003", "MATH");
+  Party student = world.student("2023001");
+  Party other = world.student("2023003");
+  REQUIRE(student->get(kPath).status == 200);
+  const std::string reset_path = "/api/v1/students/2023001/password-reset";
+  const std::string audit_path = "/api/v1/audit?entity=account&entity_id=" + std::to_string(student.account_id);
+
+  // Refusals first: they change nothing and record nothing.
+  CHECK(world.other_college->post_json(reset_path, json::object()).status == 404);
+  CHECK(other->post_json(reset_path, json::object()).status == 404);
+  CHECK(student->post_json(reset_path, json::object()).status == 404);
+  CHECK(world.employer->post_json(reset_path, json::object()).status == 404);
+  CHECK(world.college->post_json("/api/v1/students/2029999/password-reset", json::object()).status == 404);
+  CHECK(expect(world.college->post_json(reset_path, {{"password", "mine"}}), 400)["field"] == "password");
+  CHECK(student->get(kPath).status == 200);
+  CHECK(expect(world.school->get(audit_path), 200)["total"] == 0);
+
+  const HttpResult reset = world.college->post_json(reset_path, json::object());
+  const json body = expect(reset, 200);
+  CHECK(reset.header("cache-control") == "no-store");
+  CHECK(body["student_no"] == "2023001");
+  CHECK(body["must_change_password"] == true);
+  const std::string temporary = body["temporary_password"];
+  CHECK(temporary.size() == 12);
+  CHECK(student->get(kPath).status == 401);  // every session of the student ended
+
+  HttpClient fresh(world.fixture().base_url());
+  const json login =
+      expect(fresh.post_json("/api/v1/auth/login", {{"username", body["username"]}, {"password", temporary}}), 200);
+  CHECK(login["must_change_password"] == true);
+
+  const json log = expect(world.school->get(audit_path), 200);
+  REQUIRE(log["total"] == 1);
+  CHECK(log["items"][0]["action"] == "password.reset");
+  CHECK(log["items"][0]["actor_name"] == "cs-reviewer");
+  CHECK(log["items"][0]["actor_role_label"] == "学院审核人员");
+
+  // The school resets any student's; the other student's session was untouched until then.
+  CHECK(other->get("/api/v1/students/2023003/source-info").status == 200);
+  const json by_school = expect(world.school->post_json("/api/v1/students/2023003/password-reset", json::object()), 200);
+  CHECK(by_school["temporary_password"] != temporary);
+  CHECK(other->get("/api/v1/students/2023003/source-info").status == 401);
+}

@@ -4,6 +4,7 @@
 
 #include "core/validate.h"
 #include "store/audit_chain.h"
+#include "store/audit_query_sql.h"
 #include "store/pg/pg_migrations.h"
 #include "store/pg/pg_store_rows.h"
 #include "store/private_files.h"
@@ -490,12 +491,40 @@ AuditRecord audit_record_from_row(const pg::Rows& rows, int r) {
 }  // namespace
 
 Result<std::vector<AuditRecord>> PgStore::audit_trail(std::string_view entity, std::string_view entity_id) {
+  AuditQuery query;
+  query.entity = std::string(entity);
+  query.entity_id = std::string(entity_id);
+  query.newest_first = false;
+  query.limit = 0;
+  return audit_log(query);
+}
+
+Result<std::vector<AuditRecord>> PgStore::audit_log(const AuditQuery& query) {
+  const AuditQuerySql sql = audit_query_sql(query);
+  Params params = pg::params_of(sql.values);
+  std::string statement = std::string(kAuditRecordColumns) + numbered_placeholders(sql.from_where) + " " + sql.order_by;
+  if (query.limit > 0) {
+    const int next = params.size() + 1;
+    params.add(query.limit).add(query.offset);
+    statement += " LIMIT $" + std::to_string(next) + " OFFSET $" + std::to_string(next + 1);
+  }
   return m_pool->with_connection([&](Connection& c) -> Result<std::vector<AuditRecord>> {
-    auto rows = TRY(c.exec(std::string(kAuditColumns) + "WHERE entity = $1 AND entity_id = $2 ORDER BY id",
-                           Params().add(entity).add(entity_id)));
-    std::vector<AuditRecord> trail;
-    for (int r = 0; r < rows.size(); ++r) trail.push_back(audit_record_from_row(rows, r));
-    return trail;
+    auto rows = TRY(c.exec(statement, params));
+    std::vector<AuditRecord> records;
+    for (int r = 0; r < rows.size(); ++r) {
+      AuditRecord record = audit_record_from_row(rows, r);
+      record.actor_name = rows.text(r, 12);
+      records.push_back(std::move(record));
+    }
+    return records;
+  });
+}
+
+Result<std::int64_t> PgStore::count_audit(const AuditQuery& query) {
+  const AuditQuerySql sql = audit_query_sql(query);
+  return m_pool->with_connection([&](Connection& c) -> Result<std::int64_t> {
+    auto rows = TRY(c.exec("SELECT count(*) " + numbered_placeholders(sql.from_where), pg::params_of(sql.values)));
+    return rows.int64(0, 0);
   });
 }
 

@@ -48,6 +48,15 @@ Result<workflow::Account> PgStore::account_by_username(std::string_view username
   });
 }
 
+Result<workflow::Account> PgStore::account_of_student(std::string_view student_no) {
+  return m_pool->with_connection([&](Connection& c) -> Result<workflow::Account> {
+    auto rows = TRY(c.exec(std::string(pg::kAccountColumns) + "WHERE student_no = $1 ORDER BY id LIMIT 1",
+                           Params().add(student_no)));
+    if (rows.empty()) return Error::make(ErrorKind::NotFound, "账户不存在");
+    return pg::account_from_row(rows, 0);
+  });
+}
+
 Result<LoginThrottle> PgStore::login_throttle(std::string_view username, Timestamp now) {
   return m_pool->with_connection([&](Connection& c) -> Result<LoginThrottle> {
     auto rows = TRY(c.exec("SELECT failures, locked_until FROM login_failures WHERE username = $1",
@@ -123,13 +132,15 @@ Status PgStore::change_password(std::int64_t account_id, std::string_view old_pa
   });
 }
 
-Status PgStore::reset_password(std::int64_t account_id, std::string_view new_password) {
+Status PgStore::reset_password(std::int64_t account_id, std::string_view new_password,
+                               const workflow::AuditEvent& event) {
   const std::string new_hash = TRY(m_options.password_hasher->hash(new_password));
   return m_pool->transact([&](Connection& c) -> Status {
     auto updated = TRY(c.exec("UPDATE accounts SET password_hash = $1, must_change_password = true WHERE id = $2",
                               Params().add(new_hash).add(account_id)));
     if (updated.affected() == 0) return Error::make(ErrorKind::NotFound, "账户不存在");
-    return c.run("DELETE FROM sessions WHERE account_id = $1", Params().add(account_id));
+    TRY(c.run("DELETE FROM sessions WHERE account_id = $1", Params().add(account_id)));
+    return append_audit_events(c, {event}, std::to_string(account_id));
   });
 }
 

@@ -2,8 +2,6 @@
 // uploads.
 #include "store/pg/pg_store.h"
 
-#include <variant>
-
 #include "store/agreement_query_sql.h"
 #include "store/pg/pg_store_rows.h"
 #include "store/stored_values.h"
@@ -48,15 +46,7 @@ Result<workflow::Employer> PgStore::register_employer(const workflow::Employer& 
   });
 }
 
-namespace {
-
-Params params_of(const std::vector<SqlValue>& values) {
-  Params params;
-  for (const SqlValue& value : values) std::visit([&](const auto& v) { params.add(v); }, value);
-  return params;
-}
-
-}  // namespace
+using pg::params_of;
 
 // A list and its attachments are read in one transaction, as SQLite does.
 Result<std::vector<Agreement>> PgStore::list_agreements(const AgreementQuery& query) {

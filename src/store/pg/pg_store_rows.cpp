@@ -1,8 +1,16 @@
 #include "store/pg/pg_store_rows.h"
 
+#include <variant>
+
 namespace sanfang::store::pg {
 
 using workflow::Timestamp;
+
+Params params_of(const std::vector<SqlValue>& values) {
+  Params params;
+  for (const SqlValue& value : values) std::visit([&](const auto& v) { params.add(v); }, value);
+  return params;
+}
 
 Result<workflow::Agreement> agreement_from_row(const Rows& rows, int r) {
   workflow::Agreement a;

@@ -3,10 +3,12 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "core/result.h"
+#include "store/agreement_query_sql.h"
 #include "store/pg/pg_connection.h"
 #include "store/stored_values.h"
 #include "workflow/entities.h"
@@ -32,6 +34,9 @@ using store::parse_json_column;
 // Row `row` of a result that selected kAgreementColumns / kAccountColumns.
 Result<workflow::Agreement> agreement_from_row(const Rows& rows, int row);
 Result<workflow::Account> account_from_row(const Rows& rows, int row);
+
+// The values of a shared query (store/*_query_sql.h) as parameters, in order.
+Params params_of(const std::vector<SqlValue>& values);
 
 // The agreement's columns from origin to updated_at, in kAgreementColumns order ($1…$16).
 void add_agreement_fields(Params& params, const workflow::Agreement& agreement);

@@ -88,11 +88,20 @@ TEST_CASE("a password reset ends every session and asks for a change at the next
   EACH_STORE_BACKEND(f);
   auto account = ok(f.db->create_account(school_account("centre", "first secret 1"), kStart));
   const std::string session = ok(f.db->create_session(account.id, kStart));
-  ok(f.db->reset_password(account.id, "reset secret 3"));
+  const workflow::AuditEvent reset{"account", std::to_string(account.id), "password.reset", 7,
+                                   workflow::Role::School, kStart, "", "", ""};
+  ok(f.db->reset_password(account.id, "reset secret 3", reset));
   CHECK(f.db->account_for_session(session, kStart + 1h).error().kind == ErrorKind::Unauthorized);
   CHECK(f.db->check_login("centre", "first secret 1", kStart).error().kind == ErrorKind::Unauthorized);
   CHECK(ok(f.db->check_login("centre", "reset secret 3", kStart)).must_change_password);
-  CHECK(f.db->reset_password(account.id + 100, "reset secret 3").error().kind == ErrorKind::NotFound);
+  const auto trail = ok(f.db->audit_trail("account", std::to_string(account.id)));
+  REQUIRE(trail.size() == 1);
+  CHECK(trail[0].event.action == "password.reset");
+  CHECK(trail[0].event.actor_account_id == 7);
+  // An unknown account: nothing is reset and nothing is recorded.
+  const std::int64_t chain = ok(f.db->verify_audit_chain()).rows_checked;
+  CHECK(f.db->reset_password(account.id + 100, "reset secret 3", reset).error().kind == ErrorKind::NotFound);
+  CHECK(ok(f.db->verify_audit_chain()).rows_checked == chain);
 }
 
 // ---- the login throttle ----
