@@ -2,6 +2,8 @@
 // export of signed agreements, their scope (school, own college, nobody else) and bad inputs.
 #include "workflow_test_support.h"
 
+#include "api/csv.h"
+
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -247,8 +249,23 @@ TEST_CASE("the export is a BOM-prefixed CSV with a row per signed agreement and 
   CHECK(names == std::vector<std::string>{"'" + kFormulaName, kQuotedName, "福州示范软件有限公司"});
   CHECK(records[1][student_no] == "2022001");
 
+  // HEAD answers as GET would, without the rows.
+  const HttpResult head = w.world.school->request("HEAD", "/api/v1/exports/signed-agreements.csv");
+  CHECK(head.status == 200);
+  CHECK(head.body.empty());
+  CHECK(result.header("content-disposition").find("attachment") == 0);
+
   // Narrowed by signing day: the agreements were signed on the clock's day, none the day after.
   const auto later = csv_of(w.world.school->get("/api/v1/exports/signed-agreements.csv?signed_from=2099-01-01"));
   CHECK(later.size() == 1);
   CHECK(later[0] == header);
+}
+
+TEST_CASE("a CSV cell a spreadsheet would run as a formula gets a leading quote, and quoting follows RFC 4180",
+          "[api][statistics][csv]") {
+  CHECK(api::csv_record({"=1+1", "+1", "-1", "@SUM(A1)", "\tx", "plain", "1-1", ""}) ==
+        "'=1+1,'+1,'-1,'@SUM(A1),'\tx,plain,1-1,\r\n");
+  CHECK(api::csv_record({"a,b", "say \"hi\"", "two\nlines", "\rx"}) ==
+        "\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"'\rx\"\r\n");
+  CHECK(api::csv_record({"=A1,B1"}) == "\"'=A1,B1\"\r\n");
 }
