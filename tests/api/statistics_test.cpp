@@ -3,9 +3,11 @@
 #include "workflow_test_support.h"
 
 #include "api/csv.h"
+#include "workflow/agreement_rules.h"
 
 #include <catch2/catch.hpp>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -114,6 +116,41 @@ std::size_t column(const std::vector<std::string>& header, const std::string& na
     if (header[i] == name) return i;
   FAIL("no column " << name);
   return 0;
+}
+
+// Takes a change the workflow rules made to the store, failing the test on a refusal.
+workflow::Agreement applied(store::Store& db, Result<workflow::AgreementChange> change, std::int64_t version) {
+  INFO((change.ok() ? std::string() : change.error().describe()));
+  REQUIRE(change.ok());
+  auto stored = version == 0 ? db.insert_agreement(*change) : db.apply_agreement_change(*change, version);
+  INFO((stored.ok() ? std::string() : stored.error().describe()));
+  REQUIRE(stored.ok());
+  return *stored;
+}
+
+// Invites, accepts and approves an agreement straight through the store and the workflow rules
+// (no document is made: the export does not read documents), for a long export made quickly.
+void sign_in_store(WorkflowWorld& world, const std::string& student_no) {
+  store::Store& db = world.store();
+  const auto now = world.fixture().clock().now();
+  const workflow::Actor hr{workflow::Role::Employer, 0, "", world.vetted_employer_id, ""};
+  const workflow::Actor student{workflow::Role::Student, 0, student_no, 0, ""};
+  const workflow::Actor college{workflow::Role::College, 0, "", 0, "CS"};
+  const workflow::Actor school{workflow::Role::School, 0, "", 0, ""};
+  const auto parties = [&](std::int64_t id) {
+    auto found = db.parties_for(student_no, world.vetted_employer_id, id);
+    REQUIRE(found.ok());
+    return *found;
+  };
+  auto agreement = applied(db, workflow::create_invitation(hr, parties(0), sample_content(), now), 0);
+  agreement = applied(db, workflow::send_invitation(agreement, hr, parties(agreement.id), now), agreement.version);
+  agreement = applied(db, workflow::accept_invitation(agreement, student, parties(agreement.id), {}, now),
+                      agreement.version);
+  agreement = applied(db, workflow::review_agreement(agreement, college, workflow::ReviewDecision::Approve, "", now),
+                      agreement.version);
+  agreement = applied(db, workflow::review_agreement(agreement, school, workflow::ReviewDecision::Approve, "", now),
+                      agreement.version);
+  REQUIRE(agreement.state == workflow::AgreementState::Signed);
 }
 
 const std::string kBom = "\xEF\xBB\xBF";
@@ -268,4 +305,26 @@ TEST_CASE("a CSV cell a spreadsheet would run as a formula gets a leading quote,
   CHECK(api::csv_record({"a,b", "say \"hi\"", "two\nlines", "\rx"}) ==
         "\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"'\rx\"\r\n");
   CHECK(api::csv_record({"=A1,B1"}) == "\"'=A1,B1\"\r\n");
+}
+
+TEST_CASE("an export longer than one page carries every signed agreement once, oldest first",
+          "[api][statistics]") {
+  WorkflowWorld world;
+  // One page is 500 agreements: two pages and one more row.
+  constexpr int kSigned = 501;
+  for (int i = 0; i < kSigned; ++i) {
+    const std::string student_no = std::to_string(2022000 + i);
+    world.add_student(student_no);
+    world.verify_source_info(student_no);
+    sign_in_store(world, student_no);
+  }
+  const auto records = csv_of(world.school->get("/api/v1/exports/signed-agreements.csv"));
+  REQUIRE(records.size() == 1 + kSigned);
+  const std::size_t student_no = column(records[0], "学号");
+  std::set<std::string> serials;
+  for (int i = 0; i < kSigned; ++i) {
+    CHECK(records[i + 1][student_no] == std::to_string(2022000 + i));
+    serials.insert(records[i + 1][0]);
+  }
+  CHECK(serials.size() == kSigned);
 }
