@@ -1,7 +1,6 @@
 // The employment office's reports (SPEC table: GET /api/v1/stats and the export): the counts as
 // JSON and the signed agreements as a CSV file for spreadsheets, streamed a page at a time.
 #include "api/csv.h"
-#include "api/problem.h"
 #include "api/routes.h"
 #include "api/workflow_http.h"
 #include "app/statistics.h"

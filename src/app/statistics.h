@@ -9,8 +9,6 @@
 #include "core/result.h"
 #include "workflow/entities.h"
 
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <optional>
