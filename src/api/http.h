@@ -2,7 +2,10 @@
 // so route code reads as plain functions and tests can call handlers without a socket.
 #pragma once
 
+#include "core/result.h"
+
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -33,6 +36,11 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (ETag, Content-Disposition, ...)
   // When set, the body is this file, sent from disk (a print job's PDF can be hundreds of MB).
   std::filesystem::path file;
+  // When set, the body is made piece by piece and sent as it is made (chunked transfer coding),
+  // so that a long export never sits in memory whole. Each call returns the next piece, an empty
+  // string at the end, or an error: the connection is then closed without the last chunk, so the
+  // client sees a cut-off transfer rather than a file that looks complete.
+  std::function<Result<std::string>()> body_pieces;
 
   HttpResponse& with_header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

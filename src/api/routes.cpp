@@ -31,6 +31,7 @@ RouteTable all_routes() {
   register_admin_routes(table);
   register_wechat_routes(table);
   register_print_routes(table);
+  register_stats_routes(table);
   return table;
 }
 

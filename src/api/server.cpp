@@ -3,6 +3,7 @@
 #include "api/problem.h"
 #include "api/request_framing.h"
 #include "core/bounded_pool.h"
+#include "core/log.h"
 
 #include <http_parser.h>
 #include <pistache/endpoint.h>
@@ -18,6 +19,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -212,14 +214,16 @@ std::string header_line(const std::string& name, const std::string& value) {
 }
 
 // The status line and header block. The body length is always stated (or, for HEAD, the
-// length GET would send, RFC 9110 §9.3.2), except where a status has no body at all.
-std::string response_head(const HttpResponse& response, std::uintmax_t length, bool close) {
+// length GET would send, RFC 9110 §9.3.2), except where a status has no body at all or the body
+// is sent as it is made (no `length`: chunked transfer coding).
+std::string response_head(const HttpResponse& response, std::optional<std::uintmax_t> length, bool close) {
   const bool bodiless = response.status == 204 || response.status == 304;
   std::string head = "HTTP/1.1 " + std::to_string(response.status) + " " +
                      Http::codeString(static_cast<Http::Code>(response.status)) + "\r\n";
   if (!bodiless && !response.content_type.empty()) head += header_line("Content-Type", response.content_type);
   for (const auto& [name, value] : response.headers) head += header_line(name, value);
-  if (!bodiless) head += "Content-Length: " + std::to_string(length) + "\r\n";
+  if (!bodiless && length) head += "Content-Length: " + std::to_string(*length) + "\r\n";
+  if (!bodiless && !length) head += "Transfer-Encoding: chunked\r\n";
   head += close ? "Connection: Close\r\n" : "Connection: Keep-Alive\r\n";  // as Pistache spelled them
   head += "\r\n";
   return head;
@@ -279,6 +283,19 @@ struct Server::Impl {
         connection.transport->asyncWrite(fd, RawBuffer(text, text.size()), MSG_MORE);
         written = connection.transport->asyncWrite(fd, *file);
       }
+    } else if (response.body_pieces) {
+      std::string text = response_head(response, std::nullopt, close);
+      if (head) {
+        written = connection.transport->asyncWrite(fd, RawBuffer(text, text.size()));
+      } else {
+        auto last = stream_pieces(connection, fd, std::move(text), response.body_pieces);
+        if (!last) {
+          // Cut off: the client must not take what arrived for the whole body.
+          ::shutdown(fd, SHUT_RDWR);
+          return;
+        }
+        written.emplace(std::move(*last));
+      }
     } else {
       std::string text = response_head(response, response.body.size(), close);
       if (!head) text += response.body;
@@ -299,6 +316,46 @@ struct Server::Impl {
       };
       written->then([shut](ssize_t) { shut(); }, [shut](std::exception_ptr&) { shut(); });
     }
+  }
+
+  // Sends a body made piece by piece (HttpResponse::body_pieces) as chunks after `head`, and the
+  // last chunk; the promise of that last write, or nullopt when the body could not be finished
+  // (its maker failed, or the client stopped reading). Each piece is made only once the one
+  // before is on the wire, so a slow client holds one piece in memory, not the whole body. Runs
+  // on a handler thread: the reactor thread it waits for must stay free.
+  std::optional<Async::Promise<ssize_t>> stream_pieces(Connection& connection, Fd fd, std::string head,
+                                                       const std::function<Result<std::string>()>& make_piece) {
+    std::string pending = std::move(head);
+    for (;;) {
+      auto piece = make_piece();
+      if (!piece) {
+        log::error("response_body_failed", {{"kind", to_string(piece.error().kind)}, {"error", piece.error().describe()}});
+        return std::nullopt;
+      }
+      if (piece->empty()) {
+        pending += "0\r\n\r\n";
+        return connection.transport->asyncWrite(fd, RawBuffer(pending, pending.size()));
+      }
+      char size[20];
+      std::snprintf(size, sizeof size, "%zx\r\n", piece->size());
+      pending += size;
+      pending += *piece;
+      pending += "\r\n";
+      if (!written_in_time(connection.transport->asyncWrite(fd, RawBuffer(pending, pending.size())))) {
+        log::warn("response_body_abandoned", {{"reason", "the client stopped reading"}});
+        return std::nullopt;
+      }
+      pending.clear();
+    }
+  }
+
+  // Whether a write reached the socket within the read timeout (a client that reads nothing for
+  // that long is treated as one that sends nothing).
+  bool written_in_time(Async::Promise<ssize_t> written) {
+    auto done = std::make_shared<std::promise<bool>>();
+    std::future<bool> outcome = done->get_future();
+    written.then([done](ssize_t) { done->set_value(true); }, [done](std::exception_ptr&) { done->set_value(false); });
+    return outcome.wait_for(app.config.http.read_timeout) == std::future_status::ready && outcome.get();
   }
 
   // Starts the connection's next waiting requests, one at a time, until one goes to a handler

@@ -77,6 +77,7 @@ AgreementQuerySql agreement_query_sql(const AgreementQuery& query) {
     add_pending_at(sql, *query.awaiting_review_at);
     sql.where += ")))";
   }
+  if (query.after_id) condition("id > ?", *query.after_id);
   switch (query.order) {
     case AgreementOrder::Oldest: sql.order_by = "ORDER BY id"; break;
     case AgreementOrder::Newest: sql.order_by = "ORDER BY id DESC"; break;

@@ -46,6 +46,9 @@ struct AgreementQuery {
   // Agreements whose review, or whose termination's review, waits at this level now (a
   // reviewer's "waiting for me", workflow/work_queue.h).
   std::optional<workflow::ReviewLevel> awaiting_review_at;
+  // Keyset paging for a long walk (an export): only ids above this one, so that a page never
+  // skips or repeats an agreement when another changes state in between.
+  std::optional<std::int64_t> after_id;
   AgreementOrder order = AgreementOrder::Oldest;
   int limit = 100;
   int offset = 0;
@@ -74,6 +77,48 @@ struct StudentListing {
   workflow::Student student;
   workflow::SourceInfoState source_state = workflow::SourceInfoState::Draft;
   std::optional<workflow::Timestamp> source_updated_at;  // none: no record yet
+};
+
+// What the employment office's statistics count (GET /api/v1/stats): agreements in the scope,
+// the imported graduates, both optionally of one graduation year.
+struct StatisticsQuery {
+  std::optional<std::string> college_code;  // the caller's scope: a college reviewer's own
+  bool exclude_drafts = false;              // as the caller's agreement scope says
+  std::optional<int> graduation_year;
+};
+
+// Agreements counted by state, college and major together (one GROUP BY row); the use case sums
+// them per dimension. `major` is the student's major as imported.
+struct AgreementTally {
+  std::string state;
+  std::string college_code;
+  std::string college_name;  // empty when the college is not in the college table
+  std::string major;
+  std::int64_t count = 0;
+};
+
+// Agreements counted by the employer's nature, industry and location (单位所在地) together: as the
+// agreement's snapshot recorded the unit when it entered review, else as the unit is now. Empty
+// strings for members the unit has not filled in.
+struct EmployerTally {
+  std::string nature;
+  std::string industry;
+  std::string location;
+  std::int64_t count = 0;
+};
+
+// Imported graduates of one college and how many of them have a signed agreement.
+struct GraduateTally {
+  std::string college_code;
+  std::string college_name;
+  std::int64_t graduates = 0;
+  std::int64_t signed_students = 0;
+};
+
+struct AgreementStatistics {
+  std::vector<AgreementTally> agreements;  // ordered by state, college, major
+  std::vector<EmployerTally> employers;    // ordered by nature, industry, location
+  std::vector<GraduateTally> graduates;    // ordered by college code
 };
 
 // A file uploaded to an agreement, numbered so that a later request (a termination) can refer to
@@ -135,6 +180,9 @@ class AgreementStore {
   virtual Result<std::vector<workflow::Agreement>> list_agreements(const AgreementQuery& query) = 0;
   // How many agreements the query selects, without its limit and offset (a list's total).
   virtual Result<std::int64_t> count_agreements(const AgreementQuery& query) = 0;
+  // The office's counts in one read (store/stats_sql.h), grouped in SQL so that a province's
+  // hundreds of thousands of agreements come back as a few hundred rows.
+  virtual Result<AgreementStatistics> agreement_statistics(const StatisticsQuery& query) = 0;
   // What the rules need about the student and employer, excluding `agreement_id` itself (0 for a
   // new agreement) from the counts of other agreements.
   virtual Result<workflow::Parties> parties_for(std::string_view student_no,

@@ -14,6 +14,7 @@
 #include "store/agreement_query_sql.h"
 #include "store/student_query_sql.h"
 #include "store/audit_query_sql.h"
+#include "store/stats_sql.h"
 #include "store/audit_chain.h"
 #include "store/migrations.h"
 #include "store/secrets.h"
@@ -979,6 +980,28 @@ Result<std::int64_t> SqliteStore::count_students(const StudentQuery& query) {
   bind_values(count, sql.values);
   TRY(count.step());
   return count.int64(0);
+}
+
+Result<AgreementStatistics> SqliteStore::agreement_statistics(const StatisticsQuery& query) {
+  const StatisticsSql sql = statistics_sql(query, sqlite_json_text);
+  std::lock_guard lock(m_mutex);
+  // One snapshot for the three counts, so that they agree with each other.
+  auto transaction = TRY(sqlite::ReadTransaction::begin(m_db));
+  AgreementStatistics statistics;
+  auto agreements = TRY(m_db.prepare(sql.agreements));
+  bind_values(agreements, sql.agreement_values);
+  while (TRY(agreements.step()))
+    statistics.agreements.push_back(
+        {agreements.text(0), agreements.text(1), agreements.text(2), agreements.text(3), agreements.int64(4)});
+  auto employers = TRY(m_db.prepare(sql.employers));
+  bind_values(employers, sql.agreement_values);
+  while (TRY(employers.step()))
+    statistics.employers.push_back({employers.text(0), employers.text(1), employers.text(2), employers.int64(3)});
+  auto graduates = TRY(m_db.prepare(sql.graduates));
+  bind_values(graduates, sql.graduate_values);
+  while (TRY(graduates.step()))
+    statistics.graduates.push_back({graduates.text(0), graduates.text(1), graduates.int64(2), graduates.int64(3)});
+  return statistics;
 }
 
 Result<AgreementUpload> SqliteStore::record_upload(std::int64_t agreement_id,

@@ -111,6 +111,13 @@ bool may_see_by_serial(const Actor& actor) { return actor.role == Role::Portal |
 
 bool may_see_print_jobs(const Actor& actor) { return actor.role == Role::Print || actor.role == Role::School; }
 
+std::optional<AgreementScope> office_report_scope(const Actor& actor) {
+  if (actor.role != Role::School && actor.role != Role::College) return std::nullopt;
+  const AgreementScope scope = agreement_scope(actor);
+  if (scope.none) return std::nullopt;
+  return scope;
+}
+
 bool may_see_verification_log(const Actor& actor) { return actor.role == Role::School; }
 
 bool may_see_audit_log(const Actor& actor) { return actor.role == Role::School; }

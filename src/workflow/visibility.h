@@ -69,6 +69,10 @@ bool may_see_by_serial(const Actor& actor);
 // Print jobs, their files and their lists: the print room and the school.
 bool may_see_print_jobs(const Actor& actor);
 
+// The employment office's statistics and exports of agreements: the school over every college, a
+// college reviewer over their own (the agreement scope of either); nobody else (nullopt).
+std::optional<AgreementScope> office_report_scope(const Actor& actor);
+
 // The log of QR verification checks: the school.
 bool may_see_verification_log(const Actor& actor);
 

@@ -59,5 +59,24 @@ TEST_CASE("an invitation's documents are the parties' until it reaches review", 
   }
 }
 
+TEST_CASE("the office's reports are the school's over every college and a reviewer's over their own",
+          "[workflow][visibility]") {
+  const auto school = office_report_scope({Role::School, 1, "", 0, ""});
+  REQUIRE(school);
+  CHECK_FALSE(school->college_code);
+  CHECK(school->exclude_drafts);
+  const auto college = office_report_scope({Role::College, 2, "", 0, "CS"});
+  REQUIRE(college);
+  CHECK(college->college_code == "CS");
+  CHECK(college->exclude_drafts);
+  // A reviewer bound to no college sees no report rather than every college's.
+  CHECK_FALSE(office_report_scope({Role::College, 3, "", 0, ""}));
+  CHECK_FALSE(office_report_scope({Role::Student, 4, "2026001", 0, ""}));
+  CHECK_FALSE(office_report_scope({Role::Employer, 5, "", 3, ""}));
+  CHECK_FALSE(office_report_scope({Role::Portal, 6, "", 0, ""}));
+  CHECK_FALSE(office_report_scope({Role::Print, 7, "", 0, ""}));
+  CHECK_FALSE(office_report_scope(Actor::system()));
+}
+
 }  // namespace
 }  // namespace sanfang::workflow

@@ -117,6 +117,7 @@ class PgStore final : public Store {
   Result<std::int64_t> count_agreements(const AgreementQuery& query) override;
   Result<std::vector<StudentListing>> list_students(const StudentQuery& query) override;
   Result<std::int64_t> count_students(const StudentQuery& query) override;
+  Result<AgreementStatistics> agreement_statistics(const StatisticsQuery& query) override;
   Result<AgreementUpload> record_upload(std::int64_t agreement_id, std::int64_t account_id,
                                         const workflow::Attachment& attachment,
                                         workflow::Timestamp at) override;

@@ -6,6 +6,7 @@
 #include "store/pg/pg_store_rows.h"
 #include "store/stored_values.h"
 #include "store/student_query_sql.h"
+#include "store/stats_sql.h"
 
 namespace sanfang::store {
 
@@ -96,6 +97,27 @@ Result<std::int64_t> PgStore::count_students(const StudentQuery& query) {
   return m_pool->with_connection([&](Connection& c) -> Result<std::int64_t> {
     auto rows = TRY(c.exec("SELECT count(*) " + numbered_placeholders(sql.from_where), params_of(sql.values)));
     return rows.int64(0, 0);
+  });
+}
+
+Result<AgreementStatistics> PgStore::agreement_statistics(const StatisticsQuery& query) {
+  const StatisticsSql sql = statistics_sql(query, postgres_json_text);
+  // One transaction for the three counts, so that they agree with each other.
+  return m_pool->transact([&](Connection& c) -> Result<AgreementStatistics> {
+    AgreementStatistics statistics;
+    auto agreements = TRY(c.exec(numbered_placeholders(sql.agreements), params_of(sql.agreement_values)));
+    for (int r = 0; r < agreements.size(); ++r)
+      statistics.agreements.push_back({agreements.text(r, 0), agreements.text(r, 1), agreements.text(r, 2),
+                                       agreements.text(r, 3), agreements.int64(r, 4)});
+    auto employers = TRY(c.exec(numbered_placeholders(sql.employers), params_of(sql.agreement_values)));
+    for (int r = 0; r < employers.size(); ++r)
+      statistics.employers.push_back(
+          {employers.text(r, 0), employers.text(r, 1), employers.text(r, 2), employers.int64(r, 3)});
+    auto graduates = TRY(c.exec(numbered_placeholders(sql.graduates), params_of(sql.graduate_values)));
+    for (int r = 0; r < graduates.size(); ++r)
+      statistics.graduates.push_back(
+          {graduates.text(r, 0), graduates.text(r, 1), graduates.int64(r, 2), graduates.int64(r, 3)});
+    return statistics;
   });
 }
 
