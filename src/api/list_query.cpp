@@ -35,6 +35,13 @@ Result<std::optional<std::string>> query_term(const HttpRequest& request, const 
   return std::optional<std::string>(term);
 }
 
+Result<std::optional<int>> query_graduation_year(const HttpRequest& request, const char* name) {
+  constexpr int kFirstYear = 2000;
+  constexpr int kLastYear = 2100;
+  if (!request.query_value(name)) return std::optional<int>();
+  return std::optional<int>(TRY(query_integer(request, name, 0, kFirstYear, kLastYear)));
+}
+
 Result<Paging> query_paging(const HttpRequest& request) {
   Paging paging;
   paging.limit = TRY(query_integer(request, "limit", kDefaultPageSize, 1, kMaxPageSize));

@@ -27,6 +27,9 @@ Result<int> query_integer(const HttpRequest& request, const char* name, int fall
 // A search term: trimmed, not empty, at most kMaxSearchTermBytes; nullopt when absent.
 Result<std::optional<std::string>> query_term(const HttpRequest& request, const char* name);
 
+// A graduation year (a cohort of students), 2000 to 2100; nullopt when absent.
+Result<std::optional<int>> query_graduation_year(const HttpRequest& request, const char* name);
+
 struct Paging {
   int limit = kDefaultPageSize;
   int offset = 0;

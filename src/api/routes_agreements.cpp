@@ -111,7 +111,7 @@ Result<HttpResponse> list_agreements(RouteContext& context) {
     filter.signed_from = TRY(workflow::parse_calendar_date(*from, "signed_from"));
   if (const auto to = request.query_value("signed_to")) filter.signed_to = TRY(workflow::parse_calendar_date(*to, "signed_to"));
   if (const auto waiting_for = request.query_value("waiting_for")) {
-    if (*waiting_for != "me") return Error::invalid("waiting_for", "waiting_for 只能为 me（等待我处理的协议）");
+    if (*waiting_for != "me") return Error::invalid("waiting_for", "待办范围只能为 me（等待我处理的协议）");
     filter.waiting_for_me = true;
   }
   filter.order = TRY(query_order(request));

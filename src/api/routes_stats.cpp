@@ -1,6 +1,7 @@
 // The employment office's reports (SPEC table: GET /api/v1/stats and the export): the counts as
 // JSON and the signed agreements as a CSV file for spreadsheets, streamed a page at a time.
 #include "api/csv.h"
+#include "api/list_query.h"
 #include "api/routes.h"
 #include "api/workflow_http.h"
 #include "app/statistics.h"
@@ -9,10 +10,8 @@
 #include "workflow/agreement_document.h"
 #include "workflow/print_job.h"
 
-#include <charconv>
 #include <ctime>
 #include <map>
-#include <set>
 
 namespace sanfang::api {
 
@@ -23,27 +22,6 @@ using nlohmann::json;
 // Agreements per store query while exporting: a page is rendered to CSV and sent before the next
 // is read, so memory stays at one page whatever the export's length.
 constexpr int kExportPageSize = 500;
-constexpr int kMinGraduationYear = 2000;
-constexpr int kMaxGraduationYear = 2100;
-
-// A parameter the route does not know is refused rather than ignored, as the agreement list
-// does, so that a misspelt filter never looks like a real answer.
-Status known_parameters_only(const HttpRequest& request, const std::set<std::string>& known) {
-  for (const auto& [name, value] : request.query)
-    if (!known.contains(name)) return core::unknown_member(name, "query");
-  return {};
-}
-
-Result<std::optional<int>> graduation_year(const HttpRequest& request) {
-  const auto text = request.query_value("year");
-  if (!text) return std::optional<int>();
-  int year = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), year);
-  if (ec != std::errc() || end != text->data() + text->size() || year < kMinGraduationYear || year > kMaxGraduationYear)
-    return Error::invalid("year", "毕业年份应为 " + std::to_string(kMinGraduationYear) + " 到 " +
-                                      std::to_string(kMaxGraduationYear) + " 之间的整数");
-  return std::optional<int>(year);
-}
 
 json buckets_json(const std::vector<app::CountBucket>& buckets) {
   json list = json::array();
@@ -63,8 +41,8 @@ json signing_json(const app::SigningRate& rate) {
 
 // GET /api/v1/stats?year= → counts by dimension and the signing rate, per college and overall.
 Result<HttpResponse> get_statistics(RouteContext& context) {
-  TRY(known_parameters_only(context.request, {"year"}));
-  const std::optional<int> year = TRY(graduation_year(context.request));
+  TRY(refuse_unknown_parameters(context.request, {"year"}));
+  const std::optional<int> year = TRY(query_graduation_year(context.request, "year"));
   const app::Statistics statistics = TRY(app::statistics(use_cases(context.app), context.actor(), year));
   json by_college = json::array();
   for (const auto& rate : statistics.signing_by_college) by_college.push_back(signing_json(rate));
@@ -193,7 +171,7 @@ class SignedAgreementExport {
 // agreements in the caller's scope, oldest first, one row each.
 Result<HttpResponse> export_signed_agreements(RouteContext& context) {
   const HttpRequest& request = context.request;
-  TRY(known_parameters_only(request, {"college", "signed_from", "signed_to"}));
+  TRY(refuse_unknown_parameters(request, {"college", "signed_from", "signed_to"}));
   app::SignedAgreementFilter filter;
   if (const auto college = request.query_value("college")) {
     if (college->empty()) return Error::invalid("college", core::field_label("college") + "不能为空");

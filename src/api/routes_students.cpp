@@ -47,8 +47,7 @@ Result<HttpResponse> list_students(RouteContext& context) {
   filter.college = TRY(query_term(request, "college"));
   filter.major = TRY(query_term(request, "major"));
   filter.name_fragment = TRY(query_term(request, "q"));
-  if (request.query_value("graduation_year"))
-    filter.graduation_year = TRY(query_integer(request, "graduation_year", 0, 1949, 2200));
+  filter.graduation_year = TRY(query_graduation_year(request, "graduation_year"));
   if (const auto sort = request.query_value("sort")) {
     if (*sort == "student_no") filter.order = store::StudentOrder::ByNumber;
     else if (*sort == "waiting") filter.order = store::StudentOrder::LongestWaiting;

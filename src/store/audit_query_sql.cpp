@@ -21,4 +21,13 @@ AuditQuerySql audit_query_sql(const AuditQuery& query) {
   return sql;
 }
 
+AuditQuery entity_trail_query(std::string_view entity, std::string_view entity_id) {
+  AuditQuery query;
+  query.entity = std::string(entity);
+  query.entity_id = std::string(entity_id);
+  query.newest_first = false;
+  query.limit = 0;
+  return query;
+}
+
 }  // namespace sanfang::store

@@ -7,6 +7,7 @@
 #include "store/audit_store.h"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sanfang::store {
@@ -24,5 +25,8 @@ struct AuditQuerySql {
 };
 
 AuditQuerySql audit_query_sql(const AuditQuery& query);
+
+// Every event of one entity, oldest first (AuditStore::audit_trail).
+AuditQuery entity_trail_query(std::string_view entity, std::string_view entity_id);
 
 }  // namespace sanfang::store

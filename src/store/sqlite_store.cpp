@@ -32,6 +32,26 @@ void bind_values(sqlite::Statement& statement, const std::vector<SqlValue>& valu
     std::visit([&](const auto& v) { statement.bind(index++, v); }, value);
 }
 
+// A page of a shared query: `select_from_where_order` with its values bound, then LIMIT and OFFSET
+// (none when `limit` is 0: every row).
+Result<sqlite::Statement> prepare_page(sqlite::Database& db, const std::string& select_from_where_order,
+                                       const std::vector<SqlValue>& values, int limit, int offset) {
+  auto rows = TRY(db.prepare(select_from_where_order + (limit > 0 ? " LIMIT ? OFFSET ?" : "")));
+  bind_values(rows, values);
+  const int next = static_cast<int>(values.size()) + 1;
+  if (limit > 0) rows.bind(next, limit).bind(next + 1, offset);
+  return rows;
+}
+
+// The number of rows a shared query selects: "SELECT count(*) " + `from_where`.
+Result<std::int64_t> count_rows(sqlite::Database& db, const std::string& from_where,
+                                const std::vector<SqlValue>& values) {
+  auto count = TRY(db.prepare("SELECT count(*) " + from_where));
+  bind_values(count, values);
+  TRY(count.step());
+  return count.int64(0);
+}
+
 using workflow::Agreement;
 using workflow::AgreementState;
 using workflow::Timestamp;
@@ -652,22 +672,14 @@ Result<AuditRecord> audit_record_from_row(const sqlite::Statement& row) {
 
 Result<std::vector<AuditRecord>> SqliteStore::audit_trail(std::string_view entity,
                                                           std::string_view entity_id) {
-  AuditQuery query;
-  query.entity = std::string(entity);
-  query.entity_id = std::string(entity_id);
-  query.newest_first = false;
-  query.limit = 0;
-  return audit_log(query);
+  return audit_log(entity_trail_query(entity, entity_id));
 }
 
 Result<std::vector<AuditRecord>> SqliteStore::audit_log(const AuditQuery& query) {
   const AuditQuerySql sql = audit_query_sql(query);
   std::lock_guard lock(m_mutex);
-  auto rows = TRY(m_db.prepare(std::string(kAuditRecordColumns) + sql.from_where + " " + sql.order_by +
-                               (query.limit > 0 ? " LIMIT ? OFFSET ?" : "")));
-  bind_values(rows, sql.values);
-  const int next = static_cast<int>(sql.values.size()) + 1;
-  if (query.limit > 0) rows.bind(next, query.limit).bind(next + 1, query.offset);
+  auto rows = TRY(prepare_page(m_db, std::string(kAuditRecordColumns) + sql.from_where + " " + sql.order_by,
+                               sql.values, query.limit, query.offset));
   std::vector<AuditRecord> records;
   while (TRY(rows.step())) {
     AuditRecord record = TRY(audit_record_from_row(rows));
@@ -680,10 +692,7 @@ Result<std::vector<AuditRecord>> SqliteStore::audit_log(const AuditQuery& query)
 Result<std::int64_t> SqliteStore::count_audit(const AuditQuery& query) {
   const AuditQuerySql sql = audit_query_sql(query);
   std::lock_guard lock(m_mutex);
-  auto count = TRY(m_db.prepare("SELECT count(*) " + sql.from_where));
-  bind_values(count, sql.values);
-  TRY(count.step());
-  return count.int64(0);
+  return count_rows(m_db, sql.from_where, sql.values);
 }
 
 Result<AuditChainReport> SqliteStore::verify_audit_chain() {
@@ -932,10 +941,8 @@ Result<std::vector<Agreement>> SqliteStore::list_agreements(const AgreementQuery
   const AgreementQuerySql sql = agreement_query_sql(query);
   std::lock_guard lock(m_mutex);
   auto transaction = TRY(sqlite::ReadTransaction::begin(m_db));
-  auto rows = TRY(m_db.prepare(std::string(kAgreementColumns) + sql.where + " " + sql.order_by + " LIMIT ? OFFSET ?"));
-  bind_values(rows, sql.values);
-  const int next = static_cast<int>(sql.values.size()) + 1;
-  rows.bind(next, query.limit).bind(next + 1, query.offset);
+  auto rows = TRY(prepare_page(m_db, std::string(kAgreementColumns) + sql.where + " " + sql.order_by, sql.values,
+                               query.limit, query.offset));
   std::vector<Agreement> list;
   while (TRY(rows.step())) list.push_back(TRY(agreement_from_row(rows)));
   for (auto& agreement : list)
@@ -947,20 +954,14 @@ Result<std::vector<Agreement>> SqliteStore::list_agreements(const AgreementQuery
 Result<std::int64_t> SqliteStore::count_agreements(const AgreementQuery& query) {
   const AgreementQuerySql sql = agreement_query_sql(query);
   std::lock_guard lock(m_mutex);
-  auto count = TRY(m_db.prepare("SELECT count(*) FROM agreements " + sql.where));
-  bind_values(count, sql.values);
-  TRY(count.step());
-  return count.int64(0);
+  return count_rows(m_db, "FROM agreements " + sql.where, sql.values);
 }
 
 Result<std::vector<StudentListing>> SqliteStore::list_students(const StudentQuery& query) {
   const StudentQuerySql sql = student_query_sql(query);
   std::lock_guard lock(m_mutex);
-  auto rows = TRY(m_db.prepare(std::string(kStudentListingColumns) + sql.from_where + " " + sql.order_by +
-                               " LIMIT ? OFFSET ?"));
-  bind_values(rows, sql.values);
-  const int next = static_cast<int>(sql.values.size()) + 1;
-  rows.bind(next, query.limit).bind(next + 1, query.offset);
+  auto rows = TRY(prepare_page(m_db, std::string(kStudentListingColumns) + sql.from_where + " " + sql.order_by,
+                               sql.values, query.limit, query.offset));
   std::vector<StudentListing> list;
   while (TRY(rows.step())) {
     StudentListing listing;
@@ -976,10 +977,7 @@ Result<std::vector<StudentListing>> SqliteStore::list_students(const StudentQuer
 Result<std::int64_t> SqliteStore::count_students(const StudentQuery& query) {
   const StudentQuerySql sql = student_query_sql(query);
   std::lock_guard lock(m_mutex);
-  auto count = TRY(m_db.prepare("SELECT count(*) " + sql.from_where));
-  bind_values(count, sql.values);
-  TRY(count.step());
-  return count.int64(0);
+  return count_rows(m_db, sql.from_where, sql.values);
 }
 
 Result<AgreementStatistics> SqliteStore::agreement_statistics(const StatisticsQuery& query) {

@@ -491,12 +491,7 @@ AuditRecord audit_record_from_row(const pg::Rows& rows, int r) {
 }  // namespace
 
 Result<std::vector<AuditRecord>> PgStore::audit_trail(std::string_view entity, std::string_view entity_id) {
-  AuditQuery query;
-  query.entity = std::string(entity);
-  query.entity_id = std::string(entity_id);
-  query.newest_first = false;
-  query.limit = 0;
-  return audit_log(query);
+  return audit_log(entity_trail_query(entity, entity_id));
 }
 
 Result<std::vector<AuditRecord>> PgStore::audit_log(const AuditQuery& query) {
@@ -522,10 +517,7 @@ Result<std::vector<AuditRecord>> PgStore::audit_log(const AuditQuery& query) {
 
 Result<std::int64_t> PgStore::count_audit(const AuditQuery& query) {
   const AuditQuerySql sql = audit_query_sql(query);
-  return m_pool->with_connection([&](Connection& c) -> Result<std::int64_t> {
-    auto rows = TRY(c.exec("SELECT count(*) " + numbered_placeholders(sql.from_where), pg::params_of(sql.values)));
-    return rows.int64(0, 0);
-  });
+  return m_pool->with_connection([&](Connection& c) { return pg::count_rows(c, sql.from_where, sql.values); });
 }
 
 Result<AuditChainReport> PgStore::verify_audit_chain() {

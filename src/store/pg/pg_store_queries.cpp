@@ -62,10 +62,8 @@ Result<std::vector<Agreement>> PgStore::list_agreements(const AgreementQuery& qu
 
 Result<std::int64_t> PgStore::count_agreements(const AgreementQuery& query) {
   const AgreementQuerySql sql = agreement_query_sql(query);
-  return m_pool->with_connection([&](Connection& c) -> Result<std::int64_t> {
-    auto rows = TRY(c.exec("SELECT count(*) FROM agreements " + numbered_placeholders(sql.where), params_of(sql.values)));
-    return rows.int64(0, 0);
-  });
+  return m_pool->with_connection(
+      [&](Connection& c) { return pg::count_rows(c, "FROM agreements " + sql.where, sql.values); });
 }
 
 Result<std::vector<StudentListing>> PgStore::list_students(const StudentQuery& query) {
@@ -94,10 +92,7 @@ Result<std::vector<StudentListing>> PgStore::list_students(const StudentQuery& q
 
 Result<std::int64_t> PgStore::count_students(const StudentQuery& query) {
   const StudentQuerySql sql = student_query_sql(query);
-  return m_pool->with_connection([&](Connection& c) -> Result<std::int64_t> {
-    auto rows = TRY(c.exec("SELECT count(*) " + numbered_placeholders(sql.from_where), params_of(sql.values)));
-    return rows.int64(0, 0);
-  });
+  return m_pool->with_connection([&](Connection& c) { return pg::count_rows(c, sql.from_where, sql.values); });
 }
 
 Result<AgreementStatistics> PgStore::agreement_statistics(const StatisticsQuery& query) {

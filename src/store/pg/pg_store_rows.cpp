@@ -12,6 +12,11 @@ Params params_of(const std::vector<SqlValue>& values) {
   return params;
 }
 
+Result<std::int64_t> count_rows(Connection& c, const std::string& from_where, const std::vector<SqlValue>& values) {
+  auto rows = TRY(c.exec("SELECT count(*) " + numbered_placeholders(from_where), params_of(values)));
+  return rows.int64(0, 0);
+}
+
 Result<workflow::Agreement> agreement_from_row(const Rows& rows, int r) {
   workflow::Agreement a;
   a.id = rows.int64(r, 0);

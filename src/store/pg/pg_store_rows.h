@@ -37,6 +37,8 @@ Result<workflow::Account> account_from_row(const Rows& rows, int row);
 
 // The values of a shared query (store/*_query_sql.h) as parameters, in order.
 Params params_of(const std::vector<SqlValue>& values);
+// The number of rows a shared query selects: "SELECT count(*) " + `from_where` with `?` numbered.
+Result<std::int64_t> count_rows(Connection& c, const std::string& from_where, const std::vector<SqlValue>& values);
 
 // The agreement's columns from origin to updated_at, in kAgreementColumns order ($1…$16).
 void add_agreement_fields(Params& params, const workflow::Agreement& agreement);
