@@ -516,7 +516,7 @@ TEST_CASE("history and the audit log name who acted by role and name; only the s
   std::map<std::string, std::pair<std::string, std::string>> who;  // action → (name, role label)
   const json history = expect(student->get(at(id, "/history")), 200);
   for (const auto& item : history["items"])
-    who[item["action"]] = {item["actor_name"].get<std::string>(), item["actor_role_label"].get<std::string>()};
+    who[item["action"].get<std::string>()] = {item["actor_name"].get<std::string>(), item["actor_role_label"].get<std::string>()};
   CHECK(who["send"] == std::pair<std::string, std::string>{"福州示范软件有限公司", "用人单位"});
   CHECK(who["accept"] == std::pair<std::string, std::string>{"张三", "学生"});
   CHECK(who["review.approve"] == std::pair<std::string, std::string>{"cs-reviewer", "学院审核人员"});
