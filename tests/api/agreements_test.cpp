@@ -128,7 +128,7 @@ TEST_CASE("a student-initiated signing needs an uploaded proof before review and
   CHECK(signed_agreement["serial_display"].get<std::string>().size() > 16);
 }
 
-TEST_CASE("an employer edits an invitation the student has; accepting the earlier version is 409 and changes nothing",
+TEST_CASE("an employer edits an invitation the student has, accepting the earlier version is 409 and changes nothing",
           "[api][agreements][edit]") {
   WorkflowWorld world;
   world.add_student("2022011");
@@ -427,7 +427,7 @@ TEST_CASE("reviewers search agreements by a Chinese name fragment within their s
         "signed_to");
 }
 
-TEST_CASE("a review chain changed in the configuration applies to agreements entering review afterwards; one already "
+TEST_CASE("a review chain changed in the configuration applies to agreements entering review afterwards, one already "
           "in review keeps its chain",
           "[api][agreements][config]") {
   WorkflowWorld world;
@@ -503,7 +503,7 @@ TEST_CASE("waiting for me: the student's invitation, then the college's review, 
   CHECK(expect(world.school->get("/api/v1/agreements?waiting_for=school"), 400)["field"] == "waiting_for");
 }
 
-TEST_CASE("history and the audit log name who acted by role and name; only the school reads the whole log",
+TEST_CASE("history and the audit log name who acted by role and name, only the school reads the whole log",
           "[api][agreements][audit]") {
   WorkflowWorld world;
   world.add_student("2022301");
@@ -519,12 +519,12 @@ TEST_CASE("history and the audit log name who acted by role and name; only the s
     who[item["action"].get<std::string>()] = {item["actor_name"].get<std::string>(), item["actor_role_label"].get<std::string>()};
   CHECK(who["send"] == std::pair<std::string, std::string>{"福州示范软件有限公司", "用人单位"});
   CHECK(who["accept"] == std::pair<std::string, std::string>{"张三", "学生"});
-  CHECK(who["review.approve"] == std::pair<std::string, std::string>{"cs-reviewer", "学院审核人员"});
+  CHECK(who["review.approve.college"] == std::pair<std::string, std::string>{"cs-reviewer", "学院审核人员"});
 
   const json log = expect(world.school->get("/api/v1/audit?entity=agreement&entity_id=" + std::to_string(id)), 200);
   CHECK(log["total"] == history["items"].size());
   REQUIRE(log["items"].size() == history["items"].size());
-  CHECK(log["items"][0]["action"] == "review.approve");  // newest first
+  CHECK(log["items"][0]["action"] == "review.approve.college");  // newest first
   CHECK(log["items"][0]["actor_name"] == "cs-reviewer");
   CHECK(log["items"][0]["entity"] == "agreement");
 

@@ -142,7 +142,7 @@ TEST_CASE("before signing the PDF is a watermarked preview without serial", "[ap
   CHECK(client.get(path_of(agreement, "pdf"), {{"If-None-Match", preview.header("etag")}}).status == 304);
 }
 
-TEST_CASE("the invited student and the inviting employer preview the invitation as it will print; others get 404",
+TEST_CASE("the invited student and the inviting employer preview the invitation as it will print, others get 404",
           "[api][documents][preview]") {
   ServiceFixture fixture;
   DocumentsWorld world(fixture.app());

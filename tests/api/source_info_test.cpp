@@ -117,7 +117,7 @@ TEST_CASE("source info refuses bad sections, other students and other colleges, 
   CHECK(expect(student->get(kPath), 200) == before);
 }
 
-TEST_CASE("a college reviewer's queue lists its submitted source info with the imported identity; other colleges, "
+TEST_CASE("a college reviewer's queue lists its submitted source info with the imported identity, other colleges, "
           "students and employers see none of it",
           "[api][source-info][queue]") {
   WorkflowWorld world;
@@ -176,7 +176,7 @@ TEST_CASE("a college reviewer's queue lists its submitted source info with the i
 }
 
 TEST_CASE("the college resets a student's lost password: the old sessions end, the temporary one must be changed, "
-          "and the audit log names the reviewer; no one else may",
+          "and the audit log names the reviewer, no one else may",
           "[api][accounts]") {
   WorkflowWorld world;
   world.add_student("2023001");

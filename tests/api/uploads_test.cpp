@@ -206,7 +206,7 @@ TEST_CASE("a progressive JPEG with more scans than the limit is refused", "[api]
   expect(upload(*draft.student, draft.id, grey_jpeg(64, 64, true), "image/jpeg"), 201);
 }
 
-TEST_CASE("PDFs with too many pages or an absurd page size are refused; an ordinary one is stored",
+TEST_CASE("PDFs with too many pages or an absurd page size are refused, an ordinary one is stored",
           "[api][uploads][pdf]") {
   WorkflowWorld world;
   Draft draft = draft_agreement(world, "2025004");
@@ -227,7 +227,7 @@ TEST_CASE("ordinary photos and scans within the budget are still accepted", "[ap
   CHECK(damaged["detail"].get<std::string>().find("损坏") != std::string::npos);
 }
 
-TEST_CASE("an agreement takes at most 10 attachments; the 11th is refused and not stored",
+TEST_CASE("an agreement takes at most 10 attachments, the 11th is refused and not stored",
           "[api][uploads][limits]") {
   WorkflowWorld world;
   Draft draft = draft_agreement(world, "2025006");
@@ -241,7 +241,7 @@ TEST_CASE("an agreement takes at most 10 attachments; the 11th is refused and no
   CHECK(world.store().uploads_of(draft.id).value().size() == 10);
 }
 
-TEST_CASE("a student registers at most 5 units; the 6th is refused and not stored", "[api][employers][limits]") {
+TEST_CASE("a student registers at most 5 units, the 6th is refused and not stored", "[api][employers][limits]") {
   WorkflowWorld world;
   world.add_student("2025007");
   Party student = world.student("2025007");
@@ -283,7 +283,7 @@ TEST_CASE("a running service keeps its data folder private: files 0600, folders 
   CHECK(mode(data / "blobs" / sha256.substr(0, 2) / sha256) == 0600);
 }
 
-TEST_CASE("reviewers in scope and the uploader open the evidence as uploaded; another college's reviewer gets 404",
+TEST_CASE("reviewers in scope and the uploader open the evidence as uploaded, another college's reviewer gets 404",
           "[api][uploads][evidence]") {
   WorkflowWorld world;
   Draft draft = draft_agreement(world, "2025007");

@@ -114,7 +114,7 @@ TEST_CASE("an employer whose name has a character no font has is not registered"
   CHECK(expect(world.school->get("/api/v1/employers"), 200)["items"].size() == before);
 }
 
-TEST_CASE("reasons and explanations obey the text policy; a refused one leaves no audit row", "[api][validation]") {
+TEST_CASE("reasons and explanations obey the text policy, a refused one leaves no audit row", "[api][validation]") {
   WorkflowWorld world;
   world.add_student("2023004");
   world.verify_source_info("2023004");

@@ -96,7 +96,7 @@ void check_row(World& w, Party& own_student, const std::string& what, const std:
 
 }  // namespace
 
-TEST_CASE("visibility table: every role against every kind of record and state; out of scope is 404",
+TEST_CASE("visibility table: every role against every kind of record and state, out of scope is 404",
           "[api][visibility]") {
   World w;
   struct StateRow {

@@ -26,7 +26,7 @@ TEST_CASE("the school imports students and a reviewer may not", "[app][import]")
   CHECK(ok(world.store().student("2022030101")).name == "李娜");
 }
 
-TEST_CASE("an account changes its password with the old one; a wrong old one or a weak new one changes nothing",
+TEST_CASE("an account changes its password with the old one, a wrong old one or a weak new one changes nothing",
           "[app][accounts]") {
   AppWorld world;
   store::NewAccount created;
@@ -49,7 +49,7 @@ TEST_CASE("an account changes its password with the old one; a wrong old one or 
   ok(world.store().account_for_session(session, world.clock().now()));
 }
 
-TEST_CASE("the print room queues a job for signed agreements; a student finds no print jobs", "[app][print]") {
+TEST_CASE("the print room queues a job for signed agreements, a student finds no print jobs", "[app][print]") {
   AppWorld world;
   world.add_verified_student("2022010101");
   const auto signed_agreement = world.sign("2022010101");
@@ -80,7 +80,7 @@ TEST_CASE("a copy number the layout does not have is refused before any job is s
   CHECK(ok(world.store().print_jobs(10)).empty());
 }
 
-TEST_CASE("a queued job is cancelled once; cancelling it again is a conflict and its file is never there",
+TEST_CASE("a queued job is cancelled once, cancelling it again is a conflict and its file is never there",
           "[app][print]") {
   AppWorld world;
   world.add_verified_student("2022010101");

@@ -55,7 +55,7 @@ TEST_CASE("an agreement another student cannot see is not found for them, and a 
   CHECK(ok(world.store().agreement(draft.id)).state == AgreementState::Invited);
 }
 
-TEST_CASE("the invited student accepts into review; accepting twice is a conflict that changes nothing",
+TEST_CASE("the invited student accepts into review, accepting twice is a conflict that changes nothing",
           "[app][agreements]") {
   AppWorld world;
   world.add_verified_student("2022010101");
@@ -67,7 +67,7 @@ TEST_CASE("the invited student accepts into review; accepting twice is a conflic
   CHECK(ok(world.store().agreement(invited.id)).version == accepted.version);
 }
 
-TEST_CASE("an employer edits an invitation while it is out; an acceptance of the earlier version is refused and "
+TEST_CASE("an employer edits an invitation while it is out, an acceptance of the earlier version is refused and "
           "changes nothing",
           "[app][agreements][edit]") {
   AppWorld world;
@@ -114,7 +114,7 @@ TEST_CASE("an invitation past its 14 days cannot be edited", "[app][agreements][
   CHECK(ok(world.store().agreement(invited.id)).version == invited.version);
 }
 
-TEST_CASE("a return needs a reason; with one the invitation goes back to the employer", "[app][agreements]") {
+TEST_CASE("a return needs a reason, with one the invitation goes back to the employer", "[app][agreements]") {
   AppWorld world;
   world.add_verified_student("2022010101");
   const auto invited = world.invite("2022010101");
@@ -129,7 +129,7 @@ TEST_CASE("a return needs a reason; with one the invitation goes back to the emp
   CHECK(returned.last_reason == "薪酬与面谈不一致");
 }
 
-TEST_CASE("the originator edits a returned invitation with the version read; a stale version loses",
+TEST_CASE("the originator edits a returned invitation with the version read, a stale version loses",
           "[app][agreements]") {
   AppWorld world;
   world.add_verified_student("2022010101");
@@ -145,7 +145,7 @@ TEST_CASE("the originator edits a returned invitation with the version read; a s
   CHECK(edited.content["job"]["salary"] == "月薪 9000 元");
 }
 
-TEST_CASE("the employer withdraws its invitation; the student may not", "[app][agreements]") {
+TEST_CASE("the employer withdraws its invitation, the student may not", "[app][agreements]") {
   AppWorld world;
   world.add_verified_student("2022010101");
   const auto invited = world.invite("2022010101");
@@ -154,7 +154,7 @@ TEST_CASE("the employer withdraws its invitation; the student may not", "[app][a
   CHECK(ok(app::withdraw_agreement(world.context(), world.employer(), invited.id)).state == AgreementState::Withdrawn);
 }
 
-TEST_CASE("college then school approve; the last approval signs and makes the document once with the serial",
+TEST_CASE("college then school approve, the last approval signs and makes the document once with the serial",
           "[app][agreements][signing]") {
   AppWorld world;
   world.add_verified_student("2022010101");
@@ -200,7 +200,7 @@ TEST_CASE("when the document cannot be made the agreement stays in review and th
   CHECK(signed_agreement.serial == world.documents_made[0].serial);
 }
 
-TEST_CASE("a reviewer rejects with a reason; a rejection without one is refused", "[app][agreements]") {
+TEST_CASE("a reviewer rejects with a reason, a rejection without one is refused", "[app][agreements]") {
   AppWorld world;
   world.add_verified_student("2022010101");
   const auto invited = world.invite("2022010101");
@@ -212,7 +212,7 @@ TEST_CASE("a reviewer rejects with a reason; a rejection without one is refused"
             .state == AgreementState::Rejected);
 }
 
-TEST_CASE("a student's own signing is submitted with proof uploaded; without proof it is refused",
+TEST_CASE("a student's own signing is submitted with proof uploaded, without proof it is refused",
           "[app][agreements][uploads]") {
   AppWorld world;
   world.add_verified_student("2022010101");

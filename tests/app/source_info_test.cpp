@@ -86,7 +86,7 @@ TEST_CASE("an HR account registers its unit unvetted and the school vets it", "[
   CHECK(found[0].id == registered.id);
 }
 
-TEST_CASE("a unit missing a printed member is refused and not registered; the print room may not register",
+TEST_CASE("a unit missing a printed member is refused and not registered, the print room may not register",
           "[app][employers]") {
   AppWorld world;
   app::NewEmployer unit = new_unit();

@@ -18,7 +18,7 @@ TEST_CASE("a name is locked for 15 minutes at its 10th failed login, not before"
   CHECK(lock_after_failed_login(11, kNow) == kNow + 15min);
 }
 
-TEST_CASE("a locked name is refused with the time to wait; an unlocked one may try", "[workflow][login]") {
+TEST_CASE("a locked name is refused with the time to wait, an unlocked one may try", "[workflow][login]") {
   CHECK(check_login_not_locked({9, std::nullopt}).ok());
   const auto locked = check_login_not_locked({0, kNow + 15min});
   REQUIRE_FALSE(locked.ok());

@@ -218,7 +218,7 @@ TEST_CASE("a claimed job belongs to its lease holder until the lease runs out", 
   CHECK(records == 15);
 }
 
-TEST_CASE("a released job is resumed without a failure; a retried one waits for its time", "[contract][print][lease]") {
+TEST_CASE("a released job is resumed without a failure, a retried one waits for its time", "[contract][print][lease]") {
   EACH_STORE_BACKEND_WITH(PrintFixture, f);
   const auto job = ok(f.db->create_print_job(request_for(), PrintJobOrigin::Service, kOperator, kStart));
   ok(f.db->claim_print_job(job.id, lease_of("host-a:1", kStart), kStart));

@@ -25,7 +25,7 @@ TEST_CASE("a unique violation is a Conflict naming the constraint the server rep
   CHECK(count.int64(0, 0) == 1);
 }
 
-TEST_CASE("a statement run many times is prepared once on its connection; transaction control is not",
+TEST_CASE("a statement run many times is prepared once on its connection, transaction control is not",
           "[store][pg]") {
   TestDatabase database;
   Connection c = database.connect();
