@@ -98,7 +98,11 @@ std::optional<T> narrower(const std::optional<T>& scope, const std::optional<T>&
 
 }  // namespace
 
-Result<AgreementPage> list_agreements(const Context& context, const Actor& actor, const AgreementFilter& filter) {
+namespace {
+
+// The store query of a filtered list as the actor sees it; nullopt when nothing can match (a
+// filter outside the actor's scope).
+Result<std::optional<store::AgreementQuery>> visible_query(const Actor& actor, const AgreementFilter& filter) {
   const workflow::SigningWindow window = TRY(workflow::signing_window(filter.signed_from, filter.signed_to));
   // The visibility rule's scope as the query's filter, so that paging counts visible rows only.
   const workflow::AgreementScope scope = workflow::agreement_scope(actor);
@@ -113,7 +117,7 @@ Result<AgreementPage> list_agreements(const Context& context, const Actor& actor
     query.state = narrower(work.agreement_state, filter.state, outside_scope);
     query.awaiting_review_at = work.review_level;
   }
-  if (outside_scope) return AgreementPage{};
+  if (outside_scope) return std::optional<store::AgreementQuery>();
   query.employer_id = scope.employer_id;
   query.origin = scope.origin;
   query.exclude_drafts = scope.exclude_drafts;
@@ -126,10 +130,24 @@ Result<AgreementPage> list_agreements(const Context& context, const Actor& actor
   query.order = filter.order;
   query.limit = filter.limit;
   query.offset = filter.offset;
+  return std::optional<store::AgreementQuery>(std::move(query));
+}
+
+}  // namespace
+
+Result<AgreementPage> list_agreements(const Context& context, const Actor& actor, const AgreementFilter& filter) {
+  const auto query = TRY(visible_query(actor, filter));
+  if (!query) return AgreementPage{};
   AgreementPage page;
-  page.items = TRY(context.store.list_agreements(query));
-  page.total = TRY(context.store.count_agreements(query));
+  page.items = TRY(context.store.list_agreements(*query));
+  page.total = TRY(context.store.count_agreements(*query));
   return page;
+}
+
+Result<std::int64_t> count_agreements(const Context& context, const Actor& actor, const AgreementFilter& filter) {
+  const auto query = TRY(visible_query(actor, filter));
+  if (!query) return std::int64_t{0};
+  return context.store.count_agreements(*query);
 }
 
 Result<Agreement> visible_agreement(const Context& context, const Actor& actor, std::int64_t id,

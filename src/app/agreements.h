@@ -66,6 +66,9 @@ struct AgreementPage {
 // InvalidInput naming signed_to when the dates are the wrong way round.
 Result<AgreementPage> list_agreements(const Context& context, const workflow::Actor& actor,
                                       const AgreementFilter& filter);
+// The same list's total alone (its limit and offset do not matter).
+Result<std::int64_t> count_agreements(const Context& context, const workflow::Actor& actor,
+                                      const AgreementFilter& filter);
 
 // The agreement with `id` if the actor may see it in `view`; NotFound otherwise.
 Result<workflow::Agreement> visible_agreement(const Context& context, const workflow::Actor& actor, std::int64_t id,

@@ -31,10 +31,15 @@ Result<workflow::Student> visible_student(const Context& context, const workflow
   return student;
 }
 
-Result<StudentPage> list_students(const Context& context, const workflow::Actor& actor, const StudentFilter& filter) {
+namespace {
+
+// The store query of a filtered student list as the actor may list it; NotFound for those who
+// list no students, nullopt when nothing can match (another college named by a college reviewer).
+Result<std::optional<store::StudentQuery>> visible_query(const workflow::Actor& actor, const StudentFilter& filter) {
   const workflow::StudentListScope scope = workflow::student_list_scope(actor);
   TRY(require_visible(!scope.none));
-  if (scope.college_code && filter.college && *filter.college != *scope.college_code) return StudentPage{};
+  if (scope.college_code && filter.college && *filter.college != *scope.college_code)
+    return std::optional<store::StudentQuery>();
   store::StudentQuery query;
   query.college_code = scope.college_code ? scope.college_code : filter.college;
   query.source_state = filter.source_state;
@@ -44,10 +49,24 @@ Result<StudentPage> list_students(const Context& context, const workflow::Actor&
   query.order = filter.order;
   query.limit = filter.limit;
   query.offset = filter.offset;
+  return std::optional<store::StudentQuery>(std::move(query));
+}
+
+}  // namespace
+
+Result<StudentPage> list_students(const Context& context, const workflow::Actor& actor, const StudentFilter& filter) {
+  const auto query = TRY(visible_query(actor, filter));
+  if (!query) return StudentPage{};
   StudentPage page;
-  page.items = TRY(context.store.list_students(query));
-  page.total = TRY(context.store.count_students(query));
+  page.items = TRY(context.store.list_students(*query));
+  page.total = TRY(context.store.count_students(*query));
   return page;
+}
+
+Result<std::int64_t> count_students(const Context& context, const workflow::Actor& actor, const StudentFilter& filter) {
+  const auto query = TRY(visible_query(actor, filter));
+  if (!query) return std::int64_t{0};
+  return context.store.count_students(*query);
 }
 
 Result<StudentSourceInfo> source_info(const Context& context, const workflow::Actor& actor,

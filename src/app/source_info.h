@@ -38,6 +38,8 @@ struct StudentPage {
 // stands: `source_state=submitted` is a college's queue of 生源核查 to verify. NotFound for those
 // who list no students; another college named by a college reviewer finds nothing.
 Result<StudentPage> list_students(const Context& context, const workflow::Actor& actor, const StudentFilter& filter);
+// The same list's total alone (its limit and offset do not matter).
+Result<std::int64_t> count_students(const Context& context, const workflow::Actor& actor, const StudentFilter& filter);
 
 struct StudentSourceInfo {
   workflow::Student student;

@@ -10,13 +10,11 @@ Result<WaitingWork> waiting_work(const Context& context, const workflow::Actor& 
   WaitingWork waiting;
   AgreementFilter agreements;
   agreements.waiting_for_me = true;
-  agreements.limit = 1;
-  waiting.agreements = TRY(list_agreements(context, actor, agreements)).total;
+  waiting.agreements = TRY(count_agreements(context, actor, agreements));
   if (workflow::awaited_work(actor).source_infos) {
     StudentFilter submitted;
     submitted.source_state = workflow::SourceInfoState::Submitted;
-    submitted.limit = 1;
-    waiting.source_infos = TRY(list_students(context, actor, submitted)).total;
+    waiting.source_infos = TRY(count_students(context, actor, submitted));
   }
   return waiting;
 }
