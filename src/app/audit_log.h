@@ -1,6 +1,6 @@
 // The audit log as the school reads it (SPEC "Audit"): every recorded change, newest first, with
-// who acted (role and name), filtered by what was changed, by whom and when. Only the school
-// (workflow::may_see_audit_log); anyone else gets NotFound, as for an address that does not exist.
+// who acted (role and name), filtered by what was changed, by whom and when. Only the school and
+// its account administrator (workflow::may_see_audit_log); anyone else gets NotFound, as for an address that does not exist.
 #pragma once
 
 #include "app/context.h"

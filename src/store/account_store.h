@@ -8,8 +8,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 #include "workflow/entities.h"
@@ -27,6 +29,32 @@ struct NewAccount {
   bool must_change_password = false;
 };
 
+// Which accounts an administrator's list selects (GET /api/v1/accounts); unset members do not
+// narrow. Ordered by user name.
+struct AccountQuery {
+  std::optional<workflow::Role> role;
+  std::optional<std::string> college_code;
+  std::optional<bool> disabled;
+  std::optional<std::string> username_part;  // a substring of the user name
+  int limit = 50;  // 0: every account selected
+  int offset = 0;
+};
+
+// One API key of a service account as its administrator sees it; the key itself is shown once,
+// when issued, and never stored.
+struct ApiKeyInfo {
+  std::int64_t id = 0;
+  std::int64_t account_id = 0;
+  std::string name;
+  workflow::Timestamp created_at{};
+  std::optional<workflow::Timestamp> revoked_at;
+};
+
+struct IssuedApiKey {
+  ApiKeyInfo info;
+  std::string key;
+};
+
 // Failed logins are counted per user name whether or not the account exists, so that the
 // answers (captcha required, locked) never reveal which names are real (SPEC "Accounts").
 using LoginThrottle = workflow::LoginThrottle;
@@ -38,7 +66,19 @@ class AccountStore {
   // ---- accounts and sessions ----
   virtual Result<workflow::Account> create_account(const NewAccount& account,
                                                    workflow::Timestamp now) = 0;
+  // `create_account` with its audit record (an administrator opened it): the account and `created`,
+  // whose entity_id the store fills in with the new id, in one transaction.
+  virtual Result<workflow::Account> create_audited_account(const NewAccount& account, workflow::Timestamp now,
+                                                           workflow::AuditEvent created) = 0;
+  virtual Result<workflow::Account> account_by_id(std::int64_t id) = 0;
   virtual Result<workflow::Account> account_by_username(std::string_view username) = 0;
+  virtual Result<std::vector<workflow::Account>> list_accounts(const AccountQuery& query) = 0;
+  // How many accounts the query selects, without its limit and offset.
+  virtual Result<std::int64_t> count_accounts(const AccountQuery& query) = 0;
+  // Disables (every session of the account ends) or enables the account and appends `event`, in
+  // one transaction; returns the account as it is now. NotFound naming account.
+  virtual Result<workflow::Account> set_account_disabled(std::int64_t account_id, bool disabled,
+                                                         const workflow::AuditEvent& event) = 0;
   // The account of a student (the first made, when there were several); NotFound without one.
   virtual Result<workflow::Account> account_of_student(std::string_view student_no) = 0;
   // Unauthorized with one message for an unknown name and a wrong password; Forbidden while the
@@ -76,9 +116,19 @@ class AccountStore {
 
   // ---- API keys ----
   // API keys of service accounts (portal, print room): returned once, only the sha256 is stored;
-  // they never expire but can be revoked.
-  virtual Result<std::string> create_api_key(std::int64_t account_id, workflow::Timestamp now) = 0;
+  // they never expire but can be revoked. An account holds several at once, each with a name,
+  // so that a key is rotated without downtime. `events` (the audit record, if any) are
+  // appended in the same transaction.
+  virtual Result<IssuedApiKey> create_api_key(std::int64_t account_id, std::string_view name,
+                                              workflow::Timestamp now,
+                                              const std::vector<workflow::AuditEvent>& events) = 0;
   virtual Result<workflow::Account> account_for_api_key(std::string_view key) = 0;
+  // The account's keys, live and revoked, oldest first.
+  virtual Result<std::vector<ApiKeyInfo>> api_keys(std::int64_t account_id) = 0;
+  // Revokes one key of the account and appends `event`, in one transaction. NotFound naming key_id
+  // when the account has no such key, Conflict naming key_id when it was revoked already.
+  virtual Status revoke_api_key(std::int64_t account_id, std::int64_t key_id, workflow::Timestamp now,
+                                const workflow::AuditEvent& event) = 0;
   // Revokes every live key of the account; returns how many were revoked.
   virtual Result<int> revoke_api_keys(std::int64_t account_id, workflow::Timestamp now) = 0;
 

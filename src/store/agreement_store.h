@@ -18,6 +18,7 @@
 #include "core/result.h"
 #include "workflow/agreement_rules.h"
 #include "workflow/entities.h"
+#include "workflow/employer_rules.h"
 #include "workflow/source_info_rules.h"
 
 namespace sanfang::store {

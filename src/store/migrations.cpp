@@ -358,6 +358,25 @@ CREATE TABLE school_settings (
   value TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+      // Accounts an administrator can stop (workflow/account_rules.h), and named API keys with an
+      // id of their own, so that one key of several is revoked when a key is rotated.
+      {9, R"sql(
+ALTER TABLE accounts ADD COLUMN disabled_at INTEGER;
+
+CREATE TABLE api_keys_named (
+  id         INTEGER PRIMARY KEY,
+  key_hash   TEXT NOT NULL UNIQUE,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  name       TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+INSERT INTO api_keys_named(key_hash, account_id, name, created_at, revoked_at)
+  SELECT key_hash, account_id, '', created_at, revoked_at FROM api_keys ORDER BY created_at, rowid;
+DROP TABLE api_keys;
+ALTER TABLE api_keys_named RENAME TO api_keys;
+CREATE INDEX api_keys_by_account ON api_keys(account_id);
+)sql"},
   };
   return kMigrations;
 }

@@ -12,6 +12,7 @@
 
 #include "core/validate.h"
 #include "store/agreement_query_sql.h"
+#include "store/account_query_sql.h"
 #include "store/student_query_sql.h"
 #include "store/audit_query_sql.h"
 #include "store/stats_sql.h"
@@ -63,7 +64,7 @@ constexpr const char* kAgreementColumns =
 
 constexpr const char* kAccountColumns =
     "SELECT id, username, role, student_no, employer_id, college_code, must_change_password,"
-    " created_at FROM accounts ";
+    " created_at, disabled_at IS NOT NULL FROM accounts ";
 
 // The schema holds the SPEC's cross-record rules as unique indexes and triggers; when one refuses
 // a write the caller gets the answer the workflow rule gives (workflow/uniqueness_rules.h).
@@ -121,6 +122,7 @@ Result<workflow::Account> account_from_row(const sqlite::Statement& row) {
   account.college_code = row.text(5);
   account.must_change_password = row.int64(6) != 0;
   account.created_at = workflow::from_unix_seconds(row.int64(7));
+  account.disabled = row.int64(8) != 0;
   return account;
 }
 
@@ -748,6 +750,61 @@ Result<workflow::Account> SqliteStore::create_account(const NewAccount& account,
   insert.bind(7, account.must_change_password ? 1 : 0).bind(8, workflow::to_unix_seconds(now));
   if (auto inserted = insert.run(); !inserted.ok()) return explain_conflict(inserted.take_error());
   return load_account_by_id(m_db.last_insert_rowid());
+}
+
+Result<workflow::Account> SqliteStore::create_audited_account(const NewAccount& account, Timestamp now,
+                                                              workflow::AuditEvent created) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+  workflow::Account stored = TRY(create_account(account, now));
+  created.entity_id = std::to_string(stored.id);
+  TRY(append_audit_events({created}, created.entity_id));
+  TRY(transaction.commit());
+  return stored;
+}
+
+Result<workflow::Account> SqliteStore::account_by_id(std::int64_t id) {
+  std::lock_guard lock(m_mutex);
+  return load_account_by_id(id);
+}
+
+Result<std::vector<workflow::Account>> SqliteStore::list_accounts(const AccountQuery& query) {
+  const AccountQuerySql sql = account_query_sql(query);
+  std::lock_guard lock(m_mutex);
+  auto rows = TRY(prepare_page(m_db, std::string("SELECT id, username, role, student_no, employer_id, college_code,"
+                                                 " must_change_password, created_at, disabled_at IS NOT NULL ") +
+                                         sql.from_where + " " + sql.order_by,
+                               sql.values, query.limit, query.offset));
+  std::vector<workflow::Account> accounts;
+  while (TRY(rows.step())) accounts.push_back(TRY(account_from_row(rows)));
+  return accounts;
+}
+
+Result<std::int64_t> SqliteStore::count_accounts(const AccountQuery& query) {
+  const AccountQuerySql sql = account_query_sql(query);
+  std::lock_guard lock(m_mutex);
+  return count_rows(m_db, sql.from_where, sql.values);
+}
+
+Result<workflow::Account> SqliteStore::set_account_disabled(std::int64_t account_id, bool disabled,
+                                                            const workflow::AuditEvent& event) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+  auto update = TRY(m_db.prepare("UPDATE accounts SET disabled_at = ? WHERE id = ?"));
+  if (disabled)
+    update.bind(1, workflow::to_unix_seconds(event.at));
+  else
+    update.bind_null(1);
+  TRY(update.bind(2, account_id).run());
+  if (m_db.changes() == 0) return Error::make(ErrorKind::NotFound, "账户不存在", "account");
+  if (disabled) {
+    auto sessions = TRY(m_db.prepare("DELETE FROM sessions WHERE account_id = ?"));
+    TRY(sessions.bind(1, account_id).run());
+  }
+  TRY(append_audit_events({event}, std::to_string(account_id)));
+  auto account = TRY(load_account_by_id(account_id));
+  TRY(transaction.commit());
+  return account;
 }
 
 Result<workflow::Account> SqliteStore::account_by_username(std::string_view username) {

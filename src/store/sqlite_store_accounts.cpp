@@ -4,6 +4,8 @@
 #include "store/sqlite_store.h"
 
 #include "store/secrets.h"
+#include "store/stored_values.h"
+#include "workflow/account_rules.h"
 
 namespace sanfang::store {
 
@@ -99,13 +101,19 @@ Result<bool> SqliteStore::consume_captcha(std::string_view captcha_id,
 
 // ---- API keys ----------------------------------------------------------------------------------
 
-Result<std::string> SqliteStore::create_api_key(std::int64_t account_id, Timestamp now) {
-  const std::string key = TRY(random_token());
+Result<IssuedApiKey> SqliteStore::create_api_key(std::int64_t account_id, std::string_view name, Timestamp now,
+                                                 const std::vector<workflow::AuditEvent>& events) {
+  IssuedApiKey issued;
+  issued.key = TRY(random_token());
   std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
   auto insert = TRY(m_db.prepare(
-      "INSERT INTO api_keys(key_hash, account_id, created_at, revoked_at) VALUES (?, ?, ?, NULL)"));
-  TRY(insert.bind(1, sha256_hex(key)).bind(2, account_id).bind(3, to_unix_seconds(now)).run());
-  return key;
+      "INSERT INTO api_keys(key_hash, account_id, name, created_at, revoked_at) VALUES (?, ?, ?, ?, NULL)"));
+  TRY(insert.bind(1, sha256_hex(issued.key)).bind(2, account_id).bind(3, name).bind(4, to_unix_seconds(now)).run());
+  issued.info = ApiKeyInfo{m_db.last_insert_rowid(), account_id, std::string(name), now, std::nullopt};
+  if (!events.empty()) TRY(append_audit_events(events, std::to_string(account_id)));
+  TRY(transaction.commit());
+  return issued;
 }
 
 Result<workflow::Account> SqliteStore::account_for_api_key(std::string_view key) {
@@ -115,6 +123,32 @@ Result<workflow::Account> SqliteStore::account_for_api_key(std::string_view key)
   row.bind(1, sha256_hex(key));
   if (!TRY(row.step())) return Error::make(ErrorKind::Unauthorized, "API 密钥无效或已吊销");
   return load_account_by_id(row.int64(0));
+}
+
+Result<std::vector<ApiKeyInfo>> SqliteStore::api_keys(std::int64_t account_id) {
+  std::lock_guard lock(m_mutex);
+  auto rows = TRY(m_db.prepare(
+      "SELECT id, account_id, name, created_at, revoked_at FROM api_keys WHERE account_id = ? ORDER BY id"));
+  rows.bind(1, account_id);
+  std::vector<ApiKeyInfo> keys;
+  while (TRY(rows.step()))
+    keys.push_back({rows.int64(0), rows.int64(1), rows.text(2), workflow::from_unix_seconds(rows.int64(3)),
+                    optional_timestamp(rows.optional_int64(4))});
+  return keys;
+}
+
+Status SqliteStore::revoke_api_key(std::int64_t account_id, std::int64_t key_id, Timestamp now,
+                                   const workflow::AuditEvent& event) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+  auto key = TRY(m_db.prepare("SELECT revoked_at IS NOT NULL FROM api_keys WHERE id = ? AND account_id = ?"));
+  key.bind(1, key_id).bind(2, account_id);
+  if (!TRY(key.step())) return workflow::api_key_not_found();
+  if (key.int64(0) != 0) return workflow::api_key_already_revoked();
+  auto revoke = TRY(m_db.prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ?"));
+  TRY(revoke.bind(1, to_unix_seconds(now)).bind(2, key_id).run());
+  TRY(append_audit_events({event}, std::to_string(account_id)));
+  return transaction.commit();
 }
 
 Result<int> SqliteStore::revoke_api_keys(std::int64_t account_id, Timestamp now) {

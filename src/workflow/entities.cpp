@@ -32,23 +32,25 @@ constexpr std::array<Enum, N> values_of(const std::array<std::pair<Enum, const c
   return values;
 }
 
-constexpr std::array<std::pair<Role, const char*>, 7> kRoles{{
+constexpr std::array<std::pair<Role, const char*>, 8> kRoles{{
     {Role::Student, "student"},
     {Role::Employer, "employer"},
     {Role::College, "college"},
     {Role::School, "school"},
     {Role::Print, "print"},
     {Role::Portal, "portal"},
+    {Role::Admin, "admin"},
     {Role::System, "system"},
 }};
 
-constexpr std::array<std::pair<Role, const char*>, 7> kRoleLabels{{
+constexpr std::array<std::pair<Role, const char*>, 8> kRoleLabels{{
     {Role::Student, "学生"},
     {Role::Employer, "用人单位"},
     {Role::College, "学院审核人员"},
     {Role::School, "学校就业指导服务中心"},
     {Role::Print, "打印室"},
     {Role::Portal, "学校门户"},
+    {Role::Admin, "学校管理员"},
     {Role::System, "系统"},
 }};
 

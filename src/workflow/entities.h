@@ -20,7 +20,9 @@ namespace sanfang::workflow {
 
 // ---- accounts and actors -------------------------------------------------------------------
 
-enum class Role { Student, Employer, College, School, Print, Portal, System };
+// Admin is the school's account administrator: opens and disables staff accounts, resets
+// passwords, issues and revokes API keys; it sees no agreement.
+enum class Role { Student, Employer, College, School, Print, Portal, Admin, System };
 
 const char* to_string(Role role);
 Result<Role> parse_role(std::string_view text);
@@ -46,6 +48,7 @@ struct Account {
   std::int64_t employer_id = 0;
   std::string college_code;
   bool must_change_password = false;  // SPEC "Accounts": the first login must change it
+  bool disabled = false;  // an administrator stopped it: it signs in nowhere (workflow/account_rules.h)
   Timestamp created_at{};
 
   Actor actor() const { return Actor{role, id, student_no, employer_id, college_code}; }

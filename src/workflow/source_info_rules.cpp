@@ -89,15 +89,4 @@ Result<SourceInfoChange> review_source_info(const SourceInfo& current, const Act
   return change;
 }
 
-Result<EmployerChange> vet_employer(const Employer& current, const Actor& actor, Timestamp now) {
-  if (actor.role != Role::School)
-    return Error::make(ErrorKind::Forbidden, "只有学校就业指导服务中心可以审核单位库");
-  if (current.vetted) return Error::make(ErrorKind::Conflict, "该单位已在单位库中", "vetted");
-  EmployerChange change{current, {}};
-  change.employer.vetted = true;
-  change.events.push_back(detail::make_event("employer", std::to_string(current.id), "vet", actor,
-                                             now, "unvetted", "vetted"));
-  return change;
-}
-
 }  // namespace sanfang::workflow

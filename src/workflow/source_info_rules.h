@@ -1,6 +1,6 @@
 // 生源核查 as pure rules (SPEC "Source-info verification"): draft → submitted → verified |
 // rejected(reason); a rejected or verified record can be edited (back to draft) and submitted again.
-// Also the school's vetting of employer-library units. Error kinds as in agreement_rules.h.
+// Error kinds as in agreement_rules.h.
 #pragma once
 
 #include <string_view>
@@ -29,13 +29,5 @@ Result<SourceInfoChange> submit_source_info(const SourceInfo& current, const Act
 Result<SourceInfoChange> review_source_info(const SourceInfo& current, const Actor& actor,
                                             ReviewDecision decision, std::string_view reason,
                                             Timestamp now);
-
-struct EmployerChange {
-  Employer employer;
-  std::vector<AuditEvent> events;
-};
-
-// The school admits a unit to the employer library (marked 云); only vetted units may invite.
-Result<EmployerChange> vet_employer(const Employer& current, const Actor& actor, Timestamp now);
 
 }  // namespace sanfang::workflow

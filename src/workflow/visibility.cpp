@@ -58,6 +58,7 @@ AgreementScope agreement_scope(const Actor& actor) {
     case Role::School:
     case Role::Portal:
     case Role::Print: scope.exclude_drafts = true; break;
+    case Role::Admin:
     case Role::System: scope.none = true; break;
   }
   return scope;
@@ -120,6 +121,6 @@ std::optional<AgreementScope> office_report_scope(const Actor& actor) {
 
 bool may_see_verification_log(const Actor& actor) { return actor.role == Role::School; }
 
-bool may_see_audit_log(const Actor& actor) { return actor.role == Role::School; }
+bool may_see_audit_log(const Actor& actor) { return actor.role == Role::School || actor.role == Role::Admin; }
 
 }  // namespace sanfang::workflow

@@ -76,7 +76,8 @@ std::optional<AgreementScope> office_report_scope(const Actor& actor);
 // The log of QR verification checks: the school.
 bool may_see_verification_log(const Actor& actor);
 
-// The whole audit log, every entity and actor (GET /api/v1/audit): the school. The parties and the
+// The whole audit log, every entity and actor (GET /api/v1/audit): the school, and its account
+// administrator, who answers for what was done to accounts. The parties and the
 // reviewers see an agreement's own history instead (AgreementView::History).
 bool may_see_audit_log(const Actor& actor);
 

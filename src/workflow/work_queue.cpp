@@ -16,6 +16,7 @@ AwaitedWork awaited_work(const Actor& actor) {
       break;
     case Role::Print:
     case Role::Portal:
+    case Role::Admin:
     case Role::System: break;
   }
   return work;

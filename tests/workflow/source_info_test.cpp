@@ -1,6 +1,7 @@
 // 生源核查 and employer vetting at the domain level (SPEC "Source-info verification").
 #include <catch2/catch.hpp>
 
+#include "workflow/employer_rules.h"
 #include "workflow/source_info_rules.h"
 
 using namespace sanfang;
@@ -111,4 +112,32 @@ TEST_CASE("only the school vets an employer, once", "[workflow][employer]") {
   auto vetted = ok(vet_employer(employer, school_reviewer(), kNow)).employer;
   CHECK(vetted.vetted);
   CHECK(vet_employer(vetted, school_reviewer(), kNow).error().kind == ErrorKind::Conflict);
+}
+
+TEST_CASE("a unit's own change of its nature un-vets it, a new phone number or the school's edit does not",
+          "[workflow][employer]") {
+  Employer vetted;
+  vetted.id = 7;
+  vetted.name = "福州示范软件有限公司";
+  vetted.uscc = "91350100M000100Y43";
+  vetted.profile = {{"nature", "390"}, {"phone", "0591-87000000"}};
+  vetted.vetted = true;
+  const Actor own_hr{Role::Employer, 40, "", 7, ""};
+  const Actor other_hr{Role::Employer, 41, "", 8, ""};
+
+  Employer phone = vetted;
+  phone.profile["phone"] = "0591-87654321";
+  CHECK(ok(edit_employer(vetted, own_hr, phone, kNow)).employer.vetted);
+  Employer nature = vetted;
+  nature.profile["nature"] = "310";
+  const auto by_unit = ok(edit_employer(vetted, own_hr, nature, kNow));
+  CHECK_FALSE(by_unit.employer.vetted);
+  CHECK(by_unit.events.at(0).to_state == "unvetted");
+  CHECK(ok(edit_employer(vetted, school_reviewer(), nature, kNow)).employer.vetted);
+  CHECK(edit_employer(vetted, other_hr, phone, kNow).error().kind == ErrorKind::Forbidden);
+  CHECK(edit_employer(vetted, own_hr, vetted, kNow).error().kind == ErrorKind::Conflict);
+
+  CHECK(unvet_employer(vetted, school_reviewer(), "", kNow).error().field == "reason");
+  CHECK_FALSE(ok(unvet_employer(vetted, school_reviewer(), "经营异常", kNow)).employer.vetted);
+  CHECK(unvet_employer(vetted, own_hr, "经营异常", kNow).error().kind == ErrorKind::Forbidden);
 }

@@ -94,7 +94,14 @@ class PgStore final : public Store {
 
   Result<workflow::Account> create_account(const NewAccount& account,
                                            workflow::Timestamp now) override;
+  Result<workflow::Account> create_audited_account(const NewAccount& account, workflow::Timestamp now,
+                                                   workflow::AuditEvent created) override;
+  Result<workflow::Account> account_by_id(std::int64_t id) override;
   Result<workflow::Account> account_by_username(std::string_view username) override;
+  Result<std::vector<workflow::Account>> list_accounts(const AccountQuery& query) override;
+  Result<std::int64_t> count_accounts(const AccountQuery& query) override;
+  Result<workflow::Account> set_account_disabled(std::int64_t account_id, bool disabled,
+                                                 const workflow::AuditEvent& event) override;
   Result<workflow::Account> account_of_student(std::string_view student_no) override;
   Result<workflow::Account> check_login(std::string_view username, std::string_view password,
                                         workflow::Timestamp now) override;
@@ -132,8 +139,12 @@ class PgStore final : public Store {
                         workflow::Timestamp expires_at, workflow::Timestamp now) override;
   Result<bool> consume_captcha(std::string_view captcha_id, std::string_view answer_digest,
                                workflow::Timestamp now) override;
-  Result<std::string> create_api_key(std::int64_t account_id, workflow::Timestamp now) override;
+  Result<IssuedApiKey> create_api_key(std::int64_t account_id, std::string_view name, workflow::Timestamp now,
+                                      const std::vector<workflow::AuditEvent>& events) override;
   Result<workflow::Account> account_for_api_key(std::string_view key) override;
+  Result<std::vector<ApiKeyInfo>> api_keys(std::int64_t account_id) override;
+  Status revoke_api_key(std::int64_t account_id, std::int64_t key_id, workflow::Timestamp now,
+                        const workflow::AuditEvent& event) override;
   Result<int> revoke_api_keys(std::int64_t account_id, workflow::Timestamp now) override;
   Result<std::string> create_wechat_binding_token(std::int64_t account_id,
                                                   workflow::Timestamp expires_at,

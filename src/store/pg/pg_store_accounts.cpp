@@ -4,8 +4,11 @@
 #include "store/pg/pg_store.h"
 #include "workflow/login_policy.h"
 
+#include "store/account_query_sql.h"
 #include "store/pg/pg_store_rows.h"
 #include "store/secrets.h"
+#include "store/stored_values.h"
+#include "workflow/account_rules.h"
 
 namespace sanfang::store {
 
@@ -37,6 +40,63 @@ Result<workflow::Account> PgStore::create_account(const NewAccount& account, Tim
             .add(account.must_change_password)
             .add(to_unix_seconds(now))));
     return load_account_by_id(c, inserted.int64(0, 0));
+  });
+}
+
+Result<workflow::Account> PgStore::create_audited_account(const NewAccount& account, Timestamp now,
+                                                          workflow::AuditEvent created) {
+  // Unlike the rest of this file, the password is hashed inside the transaction (create_account's
+  // own becomes a savepoint of this one): administrators open accounts rarely, and one connection
+  // held for the hashing time is the price of the account and its audit record never parting.
+  workflow::Account stored;
+  TRY(m_pool->bind_thread([&]() -> Status {
+    stored = TRY(create_account(account, now));
+    created.entity_id = std::to_string(stored.id);
+    return m_pool->with_connection(
+        [&](Connection& c) { return append_audit_events(c, {created}, created.entity_id); });
+  }));
+  return stored;
+}
+
+Result<workflow::Account> PgStore::account_by_id(std::int64_t id) {
+  return m_pool->with_connection([&](Connection& c) { return load_account_by_id(c, id); });
+}
+
+Result<std::vector<workflow::Account>> PgStore::list_accounts(const AccountQuery& query) {
+  const AccountQuerySql sql = account_query_sql(query);
+  Params params = pg::params_of(sql.values);
+  std::string statement = "SELECT id, username, role, student_no, employer_id, college_code, must_change_password,"
+                          " created_at, disabled_at IS NOT NULL " +
+                          numbered_placeholders(sql.from_where) + " " + sql.order_by + " COLLATE \"C\"";
+  if (query.limit > 0) {
+    const int next = params.size() + 1;
+    params.add(query.limit).add(query.offset);
+    statement += " LIMIT $" + std::to_string(next) + " OFFSET $" + std::to_string(next + 1);
+  }
+  return m_pool->with_connection([&](Connection& c) -> Result<std::vector<workflow::Account>> {
+    auto rows = TRY(c.exec(statement, params));
+    std::vector<workflow::Account> accounts;
+    for (int r = 0; r < rows.size(); ++r) accounts.push_back(TRY(pg::account_from_row(rows, r)));
+    return accounts;
+  });
+}
+
+Result<std::int64_t> PgStore::count_accounts(const AccountQuery& query) {
+  const AccountQuerySql sql = account_query_sql(query);
+  return m_pool->with_connection([&](Connection& c) { return pg::count_rows(c, sql.from_where, sql.values); });
+}
+
+Result<workflow::Account> PgStore::set_account_disabled(std::int64_t account_id, bool disabled,
+                                                        const workflow::AuditEvent& event) {
+  return m_pool->transact([&](Connection& c) -> Result<workflow::Account> {
+    auto updated = TRY(c.exec("UPDATE accounts SET disabled_at = $1 WHERE id = $2",
+                              Params()
+                                  .add(disabled ? std::optional<std::int64_t>(to_unix_seconds(event.at)) : std::nullopt)
+                                  .add(account_id)));
+    if (updated.affected() == 0) return Error::make(ErrorKind::NotFound, "账户不存在", "account");
+    if (disabled) TRY(c.run("DELETE FROM sessions WHERE account_id = $1", Params().add(account_id)));
+    TRY(append_audit_events(c, {event}, std::to_string(account_id)));
+    return load_account_by_id(c, account_id);
   });
 }
 
@@ -248,13 +308,19 @@ Result<bool> PgStore::consume_captcha(std::string_view captcha_id, std::string_v
 
 // ---- API keys ----------------------------------------------------------------------------------
 
-Result<std::string> PgStore::create_api_key(std::int64_t account_id, Timestamp now) {
-  const std::string key = TRY(random_token());
-  TRY(m_pool->with_connection([&](Connection& c) {
-    return c.run("INSERT INTO api_keys(key_hash, account_id, created_at, revoked_at) VALUES ($1, $2, $3, NULL)",
-                 Params().add(sha256_hex(key)).add(account_id).add(to_unix_seconds(now)));
+Result<IssuedApiKey> PgStore::create_api_key(std::int64_t account_id, std::string_view name, Timestamp now,
+                                             const std::vector<workflow::AuditEvent>& events) {
+  IssuedApiKey issued;
+  issued.key = TRY(random_token());
+  TRY(m_pool->transact([&](Connection& c) -> Status {
+    auto inserted = TRY(c.exec("INSERT INTO api_keys(key_hash, account_id, name, created_at, revoked_at)"
+                               " VALUES ($1, $2, $3, $4, NULL) RETURNING id",
+                               Params().add(sha256_hex(issued.key)).add(account_id).add(name).add(to_unix_seconds(now))));
+    issued.info = ApiKeyInfo{inserted.int64(0, 0), account_id, std::string(name), now, std::nullopt};
+    if (events.empty()) return {};
+    return append_audit_events(c, events, std::to_string(account_id));
   }));
-  return key;
+  return issued;
 }
 
 Result<workflow::Account> PgStore::account_for_api_key(std::string_view key) {
@@ -265,6 +331,31 @@ Result<workflow::Account> PgStore::account_for_api_key(std::string_view key) {
                            Params().add(sha256_hex(key))));
     if (rows.empty()) return Error::make(ErrorKind::Unauthorized, "API 密钥无效或已吊销");
     return pg::account_from_row(rows, 0);
+  });
+}
+
+Result<std::vector<ApiKeyInfo>> PgStore::api_keys(std::int64_t account_id) {
+  return m_pool->with_connection([&](Connection& c) -> Result<std::vector<ApiKeyInfo>> {
+    auto rows = TRY(c.exec("SELECT id, account_id, name, created_at, revoked_at FROM api_keys WHERE account_id = $1"
+                           " ORDER BY id",
+                           Params().add(account_id)));
+    std::vector<ApiKeyInfo> keys;
+    for (int r = 0; r < rows.size(); ++r)
+      keys.push_back({rows.int64(r, 0), rows.int64(r, 1), rows.text(r, 2), workflow::from_unix_seconds(rows.int64(r, 3)),
+                      optional_timestamp(rows.optional_int64(r, 4))});
+    return keys;
+  });
+}
+
+Status PgStore::revoke_api_key(std::int64_t account_id, std::int64_t key_id, Timestamp now,
+                               const workflow::AuditEvent& event) {
+  return m_pool->transact([&](Connection& c) -> Status {
+    auto key = TRY(c.exec("SELECT revoked_at IS NOT NULL FROM api_keys WHERE id = $1 AND account_id = $2 FOR UPDATE",
+                          Params().add(key_id).add(account_id)));
+    if (key.empty()) return workflow::api_key_not_found();
+    if (key.boolean(0, 0)) return workflow::api_key_already_revoked();
+    TRY(c.run("UPDATE api_keys SET revoked_at = $1 WHERE id = $2", Params().add(to_unix_seconds(now)).add(key_id)));
+    return append_audit_events(c, {event}, std::to_string(account_id));
   });
 }
 

@@ -50,6 +50,7 @@ Result<workflow::Account> account_from_row(const Rows& rows, int r) {
   account.college_code = rows.text(r, 5);
   account.must_change_password = rows.boolean(r, 6);
   account.created_at = workflow::from_unix_seconds(rows.int64(r, 7));
+  account.disabled = rows.boolean(r, 8);
   return account;
 }
 

@@ -22,7 +22,7 @@ inline constexpr const char* kAgreementColumns =
 
 inline constexpr const char* kAccountColumns =
     "SELECT id, username, role, student_no, employer_id, college_code, must_change_password,"
-    " created_at FROM accounts ";
+    " created_at, disabled_at IS NOT NULL FROM accounts ";
 
 // The column conversions both backends share (store/stored_values.h).
 using store::chain_from_json;

@@ -180,9 +180,9 @@ TEST_CASE("an API key names its account until the account's keys are revoked", "
   EACH_STORE_BACKEND(f);
   auto portal = ok(f.db->create_account({"portal", "portal secret", workflow::Role::Portal, "", 0, "", false}, kStart));
   auto printer = ok(f.db->create_account({"printer", "printer secret", workflow::Role::Print, "", 0, "", false}, kStart));
-  const std::string first = ok(f.db->create_api_key(portal.id, kStart));
-  const std::string second = ok(f.db->create_api_key(portal.id, kStart));
-  const std::string other = ok(f.db->create_api_key(printer.id, kStart));
+  const std::string first = ok(f.db->create_api_key(portal.id, "first", kStart, {})).key;
+  const std::string second = ok(f.db->create_api_key(portal.id, "second", kStart, {})).key;
+  const std::string other = ok(f.db->create_api_key(printer.id, "print room", kStart, {})).key;
   CHECK(first != second);
   CHECK(ok(f.db->account_for_api_key(first)).id == portal.id);
   CHECK(ok(f.db->account_for_api_key(other)).id == printer.id);
@@ -194,11 +194,119 @@ TEST_CASE("an API key names its account until the account's keys are revoked", "
   CHECK(ok(f.db->account_for_api_key(other)).id == printer.id);
   CHECK(ok(f.db->revoke_api_keys(portal.id, kStart)) == 0);
 
-  const std::string renewed = ok(f.db->create_api_key(portal.id, kStart + 1h));
+  const std::string renewed = ok(f.db->create_api_key(portal.id, "renewed", kStart + 1h, {})).key;
   CHECK(ok(f.db->account_for_api_key(renewed)).id == portal.id);
 }
 
-// ---- captchas ----
+TEST_CASE("one named key of several is revoked while the others keep working, each change audited",
+          "[contract][accounts][api_keys]") {
+  EACH_STORE_BACKEND(f);
+  auto portal = ok(f.db->create_account({"portal", "portal secret", workflow::Role::Portal, "", 0, "", false}, kStart));
+  const workflow::AuditEvent issued{"account", "", "api_key.create", 1, workflow::Role::Admin, kStart, "", "", ""};
+  const auto old_key = ok(f.db->create_api_key(portal.id, "2026 春", kStart, {issued}));
+  const auto new_key = ok(f.db->create_api_key(portal.id, "2026 秋", kStart + 1h, {issued}));
+  CHECK(new_key.info.id != old_key.info.id);
+
+  const workflow::AuditEvent revoked{"account", "", "api_key.revoke", 1, workflow::Role::Admin, kStart + 2h, "", "", ""};
+  REQUIRE(f.db->revoke_api_key(portal.id, old_key.info.id, kStart + 2h, revoked).ok());
+  CHECK(f.db->account_for_api_key(old_key.key).error().kind == ErrorKind::Unauthorized);
+  CHECK(ok(f.db->account_for_api_key(new_key.key)).id == portal.id);
+
+  const auto keys = ok(f.db->api_keys(portal.id));
+  REQUIRE(keys.size() == 2);
+  CHECK(keys[0].name == "2026 春");
+  CHECK(keys[0].revoked_at == kStart + 2h);
+  CHECK(keys[1].name == "2026 秋");
+  CHECK_FALSE(keys[1].revoked_at.has_value());
+
+  const Status again = f.db->revoke_api_key(portal.id, old_key.info.id, kStart + 3h, revoked);
+  CHECK(again.error().kind == ErrorKind::Conflict);
+  const Status foreign = f.db->revoke_api_key(portal.id + 1000, new_key.info.id, kStart + 3h, revoked);
+  CHECK(foreign.error().kind == ErrorKind::NotFound);
+  CHECK(ok(f.db->account_for_api_key(new_key.key)).id == portal.id);
+
+  std::vector<std::string> actions;
+  for (const auto& record : ok(f.db->audit_trail("account", std::to_string(portal.id))))
+    actions.push_back(record.event.action);
+  CHECK(actions == std::vector<std::string>{"api_key.create", "api_key.create", "api_key.revoke"});
+}
+
+// ---- administration ----
+
+TEST_CASE("an account opened with its audit record is stored with it, and a taken name stores neither",
+          "[contract][accounts][admin]") {
+  EACH_STORE_BACKEND(f);
+  const workflow::AuditEvent opened{"account", "", "create", 0, workflow::Role::System, kStart, "", "college", ""};
+  const auto reviewer = ok(f.db->create_audited_account(
+      {"reviewer.cs", "Qw3rty!xyz-long", workflow::Role::College, "", 0, "CS", true}, kStart, opened));
+  CHECK(ok(f.db->account_by_id(reviewer.id)).username == "reviewer.cs");
+  const auto trail = ok(f.db->audit_trail("account", std::to_string(reviewer.id)));
+  REQUIRE(trail.size() == 1);
+  CHECK(trail[0].event.action == "create");
+
+  const auto before = ok(f.db->count_audit({}));
+  auto taken = f.db->create_audited_account({"reviewer.cs", "Qw3rty!xyz-long", workflow::Role::School, "", 0, "", true},
+                                            kStart, opened);
+  REQUIRE_FALSE(taken.ok());
+  CHECK(taken.error().kind == ErrorKind::Conflict);
+  CHECK(ok(f.db->count_audit({})) == before);
+  CHECK(f.db->account_by_id(reviewer.id + 1000).error().kind == ErrorKind::NotFound);
+}
+
+TEST_CASE("the account list filters by role, college, state and name fragment and counts past its page",
+          "[contract][accounts][admin]") {
+  EACH_STORE_BACKEND(f);
+  for (const char* name : {"cs.li", "cs.wang", "math.zhao"})
+    ok(f.db->create_account({name, "password1", workflow::Role::College, "", 0,
+                             std::string(name).rfind("cs", 0) == 0 ? "CS" : "MATH", false},
+                            kStart));
+  const auto office = ok(f.db->create_account(school_account("office", "password1"), kStart));
+  const workflow::AuditEvent stopped{"account", "", "disable", 0, workflow::Role::System, kStart, "enabled", "disabled", ""};
+  ok(f.db->set_account_disabled(office.id, true, stopped));
+
+  store::AccountQuery colleges;
+  colleges.role = workflow::Role::College;
+  CHECK(ok(f.db->count_accounts(colleges)) == 3);
+  colleges.college_code = "CS";
+  colleges.limit = 1;
+  const auto page = ok(f.db->list_accounts(colleges));
+  REQUIRE(page.size() == 1);
+  CHECK(page[0].username == "cs.li");
+  CHECK(ok(f.db->count_accounts(colleges)) == 2);
+  colleges.offset = 1;
+  CHECK(ok(f.db->list_accounts(colleges))[0].username == "cs.wang");
+
+  store::AccountQuery fragment;
+  fragment.username_part = "WANG";
+  CHECK(ok(f.db->count_accounts(fragment)) == 1);
+  fragment.username_part = "%";
+  CHECK(ok(f.db->count_accounts(fragment)) == 0);
+
+  store::AccountQuery disabled;
+  disabled.disabled = true;
+  const auto stopped_accounts = ok(f.db->list_accounts(disabled));
+  REQUIRE(stopped_accounts.size() == 1);
+  CHECK(stopped_accounts[0].id == office.id);
+  CHECK(stopped_accounts[0].disabled);
+}
+
+TEST_CASE("disabling an account ends its sessions and is audited, and enabling it keeps them ended",
+          "[contract][accounts][admin]") {
+  EACH_STORE_BACKEND(f);
+  const auto office = ok(f.db->create_account(school_account("office", "password1"), kStart));
+  const std::string session = ok(f.db->create_session(office.id, kStart));
+  const workflow::AuditEvent stop{"account", "", "disable", 0, workflow::Role::System, kStart, "enabled", "disabled", ""};
+  const auto disabled = ok(f.db->set_account_disabled(office.id, true, stop));
+  CHECK(disabled.disabled);
+  CHECK(f.db->account_for_session(session, kStart).error().kind == ErrorKind::Unauthorized);
+  CHECK(ok(f.db->account_by_username("office")).disabled);
+
+  const workflow::AuditEvent start{"account", "", "enable", 0, workflow::Role::System, kStart, "disabled", "enabled", ""};
+  CHECK_FALSE(ok(f.db->set_account_disabled(office.id, false, start)).disabled);
+  CHECK(f.db->account_for_session(session, kStart).error().kind == ErrorKind::Unauthorized);
+  CHECK(ok(f.db->audit_trail("account", std::to_string(office.id))).size() == 2);
+  CHECK(f.db->set_account_disabled(office.id + 1000, true, stop).error().kind == ErrorKind::NotFound);
+}
 
 TEST_CASE("a captcha is checked once, right or wrong, and not after it expired", "[contract][accounts][captcha]") {
   EACH_STORE_BACKEND(f);
