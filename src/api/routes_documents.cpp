@@ -4,6 +4,7 @@
 #include "api/documents.h"
 #include "api/problem.h"
 #include "api/routes.h"
+#include "api/upload_check.h"
 #include "api/workflow_http.h"
 #include "app/agreements.h"
 #include "core/validate.h"
@@ -144,6 +145,26 @@ Result<HttpResponse> attachment_file(RouteContext& context) {
       .with_header("Content-Security-Policy", "sandbox");
 }
 
+// GET …/attachments/{attachment_id}/thumbnail.png: the upload as a small PNG (an image scaled
+// down, a PDF's first page), for whoever may open the upload itself. Drawn on the render pool
+// once per file and kept with the previews; a conditional GET with the file's ETag draws nothing.
+Result<HttpResponse> attachment_thumbnail(RouteContext& context) {
+  const std::int64_t id = TRY(id_parameter(context.request, "id"));
+  const std::int64_t upload_id = TRY(id_parameter(context.request, "attachment_id"));
+  const store::AgreementUpload upload =
+      TRY(app::agreement_upload(use_cases(context.app), context.actor(), id, upload_id));
+  const std::string etag = "\"thumbnail-" + upload.attachment.sha256 + "\"";
+  if (etag_matches(context.request, etag)) return not_modified("image/png", etag);
+  const std::string key = "thumbnail:" + upload.attachment.sha256;
+  std::shared_ptr<const std::string> png = context.app.previews->find(key);
+  if (!png) {
+    const std::string bytes = TRY(context.app.store->blob_bytes(upload.attachment.sha256));
+    png = context.app.previews->insert(
+        key, TRY(thumbnail_png(*context.app.renders, upload.attachment.media_type, bytes)));
+  }
+  return with_validators(bytes_response(200, "image/png", *png), etag);
+}
+
 // GET /api/v1/serials/{serial}: the agreement's record for the portal and the print room, which
 // know agreements by the serial printed on them.
 Result<HttpResponse> serial_status(RouteContext& context) {
@@ -162,6 +183,8 @@ void register_documents_routes(RouteTable& table) {
   table.add("GET", "/api/v1/serials/:serial", Access::Account, serial_status);
   table.add("GET", "/api/v1/agreements/:id/attachments", Access::Account, list_attachments);
   table.add("GET", "/api/v1/agreements/:id/attachments/:attachment_id", Access::Account, attachment_file);
+  table.add("GET", "/api/v1/agreements/:id/attachments/:attachment_id/thumbnail.png", Access::Account,
+            attachment_thumbnail);
 }
 
 }  // namespace sanfang::api

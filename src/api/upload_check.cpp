@@ -1,5 +1,7 @@
 #include "api/upload_check.h"
 
+#include "api/png_image.h"
+#include "render/handles.h"
 #include "render/preview.h"
 #include "store/blob_store.h"
 
@@ -7,6 +9,8 @@
 #include <poppler-document.h>
 #include <poppler-page.h>
 
+#include <algorithm>
+#include <cmath>
 #include <csetjmp>
 #include <cstdio>
 #include <cstring>
@@ -50,6 +54,18 @@ Status check_dimensions(std::uint64_t width, std::uint64_t height) {
   return {};
 }
 
+// Where the decoders put the rows they decode: nowhere for a check (`RowSink*` null: each row
+// overwrites the last), or into a thumbnail.
+class RowSink {
+ public:
+  virtual ~RowSink() = default;
+  // The size of the rows about to come (after the decoder's own scaling, if any).
+  virtual void begin(std::uint32_t width, std::uint32_t height) = 0;
+  // Where row `y` is decoded to, 4 bytes (R, G, B, A) per pixel; the same buffer for every pass
+  // of an interlaced image, so that the last pass completes it.
+  virtual unsigned char* row(std::uint32_t y) = 0;
+};
+
 // ---- PNG ------------------------------------------------------------------------------------------
 
 // libpng reports errors through a callback that must not return: it jumps back to the setjmp in
@@ -81,9 +97,10 @@ struct PngReadDestroyer {
 enum class Decoded { Clean, Damaged, OverBudget };
 
 // Reads the header, checks the declared size, then decodes every row (all passes of an
-// interlaced image) into one row buffer and reads the end of the file. Nothing with a destructor
-// is created between setjmp and the calls that may jump back to it.
-Status png_check(std::string_view bytes) {
+// interlaced image) into one row buffer — or, for a `sink`, as 8-bit RGBA into the sink's rows —
+// and reads the end of the file. Nothing with a destructor is created between setjmp and the calls
+// that may jump back to it.
+Status png_check(std::string_view bytes, RowSink* sink = nullptr) {
   PngInput input{bytes};
   PngReadDestroyer handles;
   std::vector<png_byte> row;
@@ -105,11 +122,19 @@ Status png_check(std::string_view bytes) {
     if (!check_dimensions(width, height).ok()) {
       outcome = Decoded::OverBudget;
     } else {
+      if (sink) {
+        png_set_expand(handles.png);  // palette and low-depth grey to 8 bits, tRNS to alpha
+        png_set_strip_16(handles.png);
+        png_set_gray_to_rgb(handles.png);
+        png_set_add_alpha(handles.png, 0xFF, PNG_FILLER_AFTER);
+      }
       const int passes = png_set_interlace_handling(handles.png);
       png_read_update_info(handles.png, handles.info);
       row.resize(png_get_rowbytes(handles.png, handles.info));
+      if (sink) sink->begin(width, height);
       for (int pass = 0; pass < passes; ++pass)
-        for (png_uint_32 y = 0; y < height; ++y) png_read_row(handles.png, row.data(), nullptr);
+        for (png_uint_32 y = 0; y < height; ++y)
+          png_read_row(handles.png, sink ? sink->row(y) : row.data(), nullptr);
       png_read_end(handles.png, nullptr);
       outcome = Decoded::Clean;
     }
@@ -148,9 +173,20 @@ void jpeg_count_scans(j_common_ptr info) {
   }
 }
 
-// Decodes every scanline into one row. No object with a destructor lives between setjmp and a
-// longjmp: the row buffer comes from libjpeg's own pool, released by jpeg_destroy_decompress.
-Status jpeg_check(std::string_view bytes) {
+// The largest of libjpeg's scalings (1/8, 1/4, 1/2) that keeps the image at least `side` pixels
+// on its longer side: a thumbnail needs no more, and the smaller decode is much cheaper.
+unsigned int jpeg_scale_denominator(JDIMENSION width, JDIMENSION height, int side) {
+  const JDIMENSION longer = std::max(width, height);
+  for (unsigned int denominator : {8u, 4u, 2u})
+    if (longer / denominator >= static_cast<JDIMENSION>(side)) return denominator;
+  return 1;
+}
+
+// Decodes every scanline into one row — or, for a `sink`, as 8-bit RGBA into the sink's rows, at
+// the smallest scale that still gives the sink `sink_side` pixels. No object with a destructor
+// lives between setjmp and a longjmp: the row buffer comes from libjpeg's own pool, released by
+// jpeg_destroy_decompress.
+Status jpeg_check(std::string_view bytes, RowSink* sink = nullptr, int sink_side = 0) {
   jpeg_decompress_struct info;
   JpegErrors errors;
   jpeg_progress_mgr progress{};
@@ -191,10 +227,31 @@ Status jpeg_check(std::string_view bytes) {
     jpeg_destroy_decompress(&info);
     return check_dimensions(width, height);
   }
+  const bool cmyk = info.jpeg_color_space == JCS_CMYK || info.jpeg_color_space == JCS_YCCK;
+  if (sink) {
+    info.scale_num = 1;
+    info.scale_denom = jpeg_scale_denominator(info.image_width, info.image_height, 2 * sink_side);
+    info.out_color_space = cmyk ? JCS_CMYK : JCS_RGB;
+  }
   jpeg_start_decompress(&info);
   JSAMPARRAY row = (*info.mem->alloc_sarray)(reinterpret_cast<j_common_ptr>(&info), JPOOL_IMAGE,
                                              info.output_width * info.output_components, 1);
-  while (info.output_scanline < info.output_height) jpeg_read_scanlines(&info, row, 1);
+  if (sink) sink->begin(info.output_width, info.output_height);
+  while (info.output_scanline < info.output_height) {
+    jpeg_read_scanlines(&info, row, 1);
+    if (!sink) continue;
+    unsigned char* out = sink->row(info.output_scanline - 1);
+    for (JDIMENSION x = 0; x < info.output_width; ++x, out += 4) {
+      const JSAMPLE* in = row[0] + x * info.output_components;
+      if (cmyk) {
+        // Adobe writes CMYK JPEGs inverted (255 = no ink), which is what libjpeg hands back.
+        for (int c = 0; c < 3; ++c) out[c] = static_cast<unsigned char>(in[c] * in[3] / 255);
+      } else {
+        std::copy(in, in + 3, out);
+      }
+      out[3] = 0xFF;
+    }
+  }
   jpeg_finish_decompress(&info);
   const bool clean = errors.warnings == 0 && info.output_width > 0;
   jpeg_destroy_decompress(&info);
@@ -226,6 +283,75 @@ Status pdf_check(std::string_view bytes) {
   }
   return {};
 }
+
+// ---- thumbnails ----------------------------------------------------------------------------------
+
+// Keeps the rows a thumbnail samples — twice its height, evenly spread, so that the final scaling
+// filters vertically too — and lets every other row pass through one scratch row. Memory is
+// bounded by the thumbnail, not the image: at most 2 × kThumbnailSide rows of the decoded width.
+class ThumbnailRows final : public RowSink {
+ public:
+  explicit ThumbnailRows(int side) : m_side(side) {}
+
+  void begin(std::uint32_t width, std::uint32_t height) override {
+    m_width = width;
+    const double scale = std::min(1.0, static_cast<double>(m_side) / std::max(width, height));
+    const auto thumbnail_height = static_cast<std::uint32_t>(std::max(1.0, std::round(height * scale)));
+    m_kept = std::min<std::uint32_t>(height, 2 * thumbnail_height);
+    m_slot_of_row.assign(height, -1);
+    for (std::uint32_t slot = 0; slot < m_kept; ++slot)
+      m_slot_of_row[static_cast<std::size_t>((slot + 0.5) * height / m_kept)] = static_cast<std::int32_t>(slot);
+    m_rows.assign(static_cast<std::size_t>(m_kept) * width * 4, 0xFF);
+    m_scratch.assign(static_cast<std::size_t>(width) * 4, 0);
+    m_thumbnail_width = static_cast<int>(std::max(1.0, std::round(width * scale)));
+    m_thumbnail_height = static_cast<int>(thumbnail_height);
+  }
+
+  unsigned char* row(std::uint32_t y) override {
+    const std::int32_t slot = y < m_slot_of_row.size() ? m_slot_of_row[y] : -1;
+    if (slot < 0) return m_scratch.data();
+    return m_rows.data() + static_cast<std::size_t>(slot) * m_width * 4;
+  }
+
+  // The kept rows scaled to the thumbnail, over white (transparent parts of a PNG show as paper).
+  Result<std::string> png() const {
+    if (m_kept == 0) return Error::make(ErrorKind::Render, "no rows decoded");
+    render::SurfacePtr rows(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, static_cast<int>(m_width),
+                                                       static_cast<int>(m_kept)));
+    if (cairo_surface_status(rows.get()) != CAIRO_STATUS_SUCCESS)
+      return Error::make(ErrorKind::Render, "cairo could not make the thumbnail's source");
+    unsigned char* data = cairo_image_surface_get_data(rows.get());
+    const int stride = cairo_image_surface_get_stride(rows.get());
+    for (std::uint32_t y = 0; y < m_kept; ++y) {
+      const unsigned char* in = m_rows.data() + static_cast<std::size_t>(y) * m_width * 4;
+      auto* out = reinterpret_cast<std::uint32_t*>(data + static_cast<std::size_t>(y) * stride);
+      for (std::uint32_t x = 0; x < m_width; ++x, in += 4) {
+        // cairo's ARGB32 is premultiplied and native-endian.
+        const std::uint32_t a = in[3];
+        out[x] = a << 24 | (in[0] * a / 255) << 16 | (in[1] * a / 255) << 8 | in[2] * a / 255;
+      }
+    }
+    cairo_surface_mark_dirty(rows.get());
+    render::SurfacePtr thumbnail(cairo_image_surface_create(CAIRO_FORMAT_RGB24, m_thumbnail_width, m_thumbnail_height));
+    render::CairoPtr cr(cairo_create(thumbnail.get()));
+    cairo_set_source_rgb(cr.get(), 1, 1, 1);
+    cairo_paint(cr.get());
+    cairo_scale(cr.get(), static_cast<double>(m_thumbnail_width) / m_width,
+                static_cast<double>(m_thumbnail_height) / m_kept);
+    cairo_set_source_surface(cr.get(), rows.get(), 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cr.get()), CAIRO_FILTER_GOOD);
+    cairo_paint(cr.get());
+    if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) return Error::make(ErrorKind::Render, "cairo could not scale");
+    return encode_png(thumbnail.get());
+  }
+
+ private:
+  int m_side;
+  std::uint32_t m_width = 0, m_kept = 0;
+  int m_thumbnail_width = 0, m_thumbnail_height = 0;
+  std::vector<std::int32_t> m_slot_of_row;
+  std::vector<unsigned char> m_rows, m_scratch;
+};
 
 // "image/png; charset=x" → "image/png"
 std::string bare_media_type(const std::string& header) {
@@ -263,6 +389,15 @@ Result<workflow::MediaType> check_upload(jobs::RenderPool& pool, std::string_vie
   return pool.run<MediaType>([type, bytes](render::Renderer&) -> Result<MediaType> {
     TRY(decodes(type, bytes));
     return type;
+  });
+}
+
+Result<std::string> thumbnail_png(jobs::RenderPool& pool, workflow::MediaType type, std::string_view bytes) {
+  return pool.run<std::string>([type, bytes](render::Renderer&) -> Result<std::string> {
+    if (type == MediaType::Pdf) return render::first_page_thumbnail_png(bytes, kThumbnailSide);
+    ThumbnailRows rows(kThumbnailSide);
+    TRY(type == MediaType::Png ? png_check(bytes, &rows) : jpeg_check(bytes, &rows, kThumbnailSide));
+    return rows.png();
   });
 }
 

@@ -10,6 +10,11 @@
 // keep all coefficients) and the number of progressive scans is limited. PDFs are opened under
 // the process-wide Poppler lock, with limits on the page count and the page size.
 //
+// Reviewers see a stored upload as a small PNG thumbnail first: an image scaled to fit
+// kThumbnailSide, a PDF its first page. Images are decoded by the same decoders as the check,
+// row by row, keeping only the rows the thumbnail samples; JPEGs are decoded at libjpeg's 1/8,
+// 1/4 or 1/2 scale when that still gives enough pixels.
+//
 // The decoding runs on the render pool's threads, never on the request thread, and is refused
 // with Busy when that pool's queue is full.
 #pragma once
@@ -37,11 +42,16 @@ inline constexpr int kMaxJpegScans = 64;
 inline constexpr int kMaxPdfPages = 50;
 // A PDF page is at most 200 inches (14400 pt) a side (ISO 32000-1, Annex C).
 inline constexpr double kMaxPdfPageSide = 14400;
+// A thumbnail's longer side, in pixels.
+inline constexpr int kThumbnailSide = 200;
 
 // The file's real type. `declared_type` is the request's Content-Type: when it names one of the
 // accepted types it must agree with the bytes (application/octet-stream or none says nothing).
 // InvalidInput for a wrong or damaged file, TooLarge for one over a size limit.
 Result<workflow::MediaType> check_upload(jobs::RenderPool& pool, std::string_view bytes,
                                          const std::optional<std::string>& declared_type);
+
+// The thumbnail of an upload that passed check_upload, as PNG bytes.
+Result<std::string> thumbnail_png(jobs::RenderPool& pool, workflow::MediaType type, std::string_view bytes);
 
 }  // namespace sanfang::api

@@ -107,7 +107,10 @@ json upload_json(const store::AgreementUpload& upload) {
   json body = attachment_json(upload.attachment);
   body["id"] = upload.id;
   body["uploaded_at"] = rfc3339(upload.uploaded_at);
-  body["url"] = "/api/v1/agreements/" + std::to_string(upload.agreement_id) + "/attachments/" + std::to_string(upload.id);
+  const std::string url =
+      "/api/v1/agreements/" + std::to_string(upload.agreement_id) + "/attachments/" + std::to_string(upload.id);
+  body["url"] = url;
+  body["thumbnail_url"] = url + "/thumbnail.png";
   return body;
 }
 

@@ -7,6 +7,7 @@
 #include <poppler/cpp/poppler-page-renderer.h>
 #include <poppler/cpp/poppler-page.h>
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 
@@ -24,9 +25,9 @@ cairo_status_t append_png(void* closure, const unsigned char* data, unsigned int
   return CAIRO_STATUS_SUCCESS;
 }
 
-}  // namespace
-
-Result<std::string> render_page_png(std::string_view pdf, int page, double dpi) {
+// Page `page` (1-based) drawn at `dpi(page size in points)`, encoded as PNG.
+template <typename Resolution>
+Result<std::string> draw_page(std::string_view pdf, int page, Resolution dpi_for) {
   std::lock_guard lock(poppler_mutex());
   // load_from_raw_data does not copy: `pdf` outlives the document within this function.
   std::unique_ptr<poppler::document> doc(
@@ -36,6 +37,8 @@ Result<std::string> render_page_png(std::string_view pdf, int page, double dpi) 
     return Error::invalid("page", "页码应在 1 到 " + std::to_string(doc->pages()) + " 之间");
   }
   std::unique_ptr<poppler::page> p(doc->create_page(page - 1));
+  if (!p) return Error::make(ErrorKind::Render, "Poppler could not open page " + std::to_string(page));
+  const double dpi = dpi_for(p->page_rect(poppler::media_box));
   poppler::page_renderer renderer;
   renderer.set_render_hint(poppler::page_renderer::antialiasing, true);
   renderer.set_render_hint(poppler::page_renderer::text_antialiasing, true);
@@ -53,6 +56,20 @@ Result<std::string> render_page_png(std::string_view pdf, int page, double dpi) 
     return Error::make(ErrorKind::Render, "PNG encoding failed");
   }
   return png;
+}
+
+}  // namespace
+
+Result<std::string> render_page_png(std::string_view pdf, int page, double dpi) {
+  return draw_page(pdf, page, [dpi](const poppler::rectf&) { return dpi; });
+}
+
+Result<std::string> first_page_thumbnail_png(std::string_view pdf, int side) {
+  constexpr double kPointsPerInch = 72;
+  return draw_page(pdf, 1, [side](const poppler::rectf& box) {
+    const double longer = std::max(box.width(), box.height());
+    return longer > 0 ? side * kPointsPerInch / longer : kPointsPerInch;
+  });
 }
 
 }  // namespace sanfang::render

@@ -20,4 +20,7 @@ std::mutex& poppler_mutex();
 // `page` is 1-based; `dpi` the resolution (96 for screens, 200 for QR decoding tests).
 Result<std::string> render_page_png(std::string_view pdf, int page, double dpi);
 
+// The first page scaled so that its longer side is `side` pixels.
+Result<std::string> first_page_thumbnail_png(std::string_view pdf, int side);
+
 }  // namespace sanfang::render

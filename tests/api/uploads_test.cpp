@@ -14,6 +14,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <vector>
 
 // libjpeg's header needs FILE and size_t declared first.
@@ -324,4 +326,96 @@ TEST_CASE("reviewers in scope and the uploader open the evidence as uploaded, an
   // An id that is not an upload of this agreement, and one that is not a number.
   CHECK(world.college->get(at(draft.id, "/attachments/999999")).status == 404);
   CHECK(world.college->get(at(draft.id, "/attachments/abc")).status == 404);
+}
+
+namespace {
+
+struct PngRead {
+  std::string_view bytes;
+  std::size_t offset = 0;
+};
+
+cairo_status_t read_png_bytes(void* closure, unsigned char* data, unsigned int length) {
+  auto* input = static_cast<PngRead*>(closure);
+  if (input->bytes.size() - input->offset < length) return CAIRO_STATUS_READ_ERROR;
+  std::memcpy(data, input->bytes.data() + input->offset, length);
+  input->offset += length;
+  return CAIRO_STATUS_SUCCESS;
+}
+
+struct Picture {
+  int width = 0;
+  int height = 0;
+  std::uint32_t centre = 0;  // 0x00RRGGBB
+};
+
+// The thumbnail read back with cairo: its size and the colour at its centre.
+Picture read_png(const std::string& png) {
+  PngRead input{png};
+  cairo_surface_t* image = cairo_image_surface_create_from_png_stream(read_png_bytes, &input);
+  REQUIRE(cairo_surface_status(image) == CAIRO_STATUS_SUCCESS);
+  Picture picture{cairo_image_surface_get_width(image), cairo_image_surface_get_height(image)};
+  const unsigned char* data = cairo_image_surface_get_data(image);
+  const int stride = cairo_image_surface_get_stride(image);
+  picture.centre = reinterpret_cast<const std::uint32_t*>(data + (picture.height / 2) * stride)[picture.width / 2] &
+                   0xFFFFFF;
+  cairo_surface_destroy(image);
+  return picture;
+}
+
+// Each of the three channels within 2 of the expected colour's (scaling rounds).
+bool close_colour(std::uint32_t colour, std::uint32_t expected) {
+  for (int shift : {16, 8, 0}) {
+    const int got = static_cast<int>((colour >> shift) & 0xFF), want = static_cast<int>((expected >> shift) & 0xFF);
+    if (std::abs(got - want) > 2) return false;
+  }
+  return true;
+}
+
+// The body of an answer that must have `status`.
+std::string expect_body(const HttpResult& result, long status) {
+  INFO(result.body);
+  REQUIRE(result.status == status);
+  return result.body;
+}
+
+}  // namespace
+
+TEST_CASE("reviewers see a photo scaled to a 200-pixel thumbnail and a PDF as its first page, others get 404",
+          "[api][uploads][thumbnails]") {
+  WorkflowWorld world;
+  Draft draft = draft_agreement(world, "2025009");
+  const json photo = expect(upload(*draft.student, draft.id, png_bytes(800, 400), "image/png"), 201);
+  const json scan = expect(upload(*draft.student, draft.id, jpeg_bytes(1600, 1200), "image/jpeg"), 201);
+  const json letter = expect(upload(*draft.student, draft.id, pdf_with_pages(2), "application/pdf"), 201);
+  expect(draft.student->post_json(at(draft.id, "/submit"), json::object()), 200);
+  const std::string photo_url = photo["thumbnail_url"];
+  CHECK(photo_url == photo["url"].get<std::string>() + "/thumbnail.png");
+
+  const HttpResult photo_thumbnail = world.college->get(photo_url);
+  REQUIRE(photo_thumbnail.status == 200);
+  CHECK(photo_thumbnail.header("content-type") == "image/png");
+  const Picture red = read_png(photo_thumbnail.body);
+  CHECK(red.width == 200);
+  CHECK(red.height == 100);
+  CHECK(close_colour(red.centre, 0xE63333));  // png_bytes paints (0.9, 0.2, 0.2)
+
+  const Picture grey = read_png(expect_body(world.school->get(scan["thumbnail_url"].get<std::string>()), 200));
+  CHECK(grey.width == 200);
+  CHECK(grey.height == 150);
+  CHECK(close_colour(grey.centre, 0xC8C8C8));  // jpeg_bytes writes 200 in every channel
+
+  const Picture page = read_png(expect_body(draft.student->get(letter["thumbnail_url"].get<std::string>()), 200));
+  CHECK(page.height == 200);  // A4 portrait: the longer side
+  CHECK(page.width == 141);
+  CHECK(close_colour(page.centre, 0xFFFFFF));  // paper: the page's square is in its corner
+
+  // Unchanged: the ETag comes from the file's hash, nothing is drawn for a 304.
+  CHECK(world.college->get(photo_url, {{"If-None-Match", photo_thumbnail.header("etag")}}).status == 304);
+
+  world.add_student("2025010");
+  Party other_student = world.student("2025010");
+  for (HttpClient* outsider : {world.other_college.client.get(), other_student.client.get()})
+    CHECK(outsider->get(photo_url).status == 404);
+  CHECK(world.college->get(at(draft.id, "/attachments/999999/thumbnail.png")).status == 404);
 }
