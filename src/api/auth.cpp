@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "workflow/account_rules.h"
+
 namespace sanfang::api {
 
 namespace {
@@ -30,6 +32,9 @@ Result<workflow::Account> authenticate(App& app, const std::string& token) {
     if (account.error().kind == ErrorKind::Storage || account.error().kind == ErrorKind::Internal) return account;
     return unauthorized();
   }
+  // A disabled account's sessions ended with it; its API keys and WeChat binding stay and must
+  // not open anything until it is enabled.
+  TRY(workflow::check_account_usable(*account));
   return account;
 }
 

@@ -25,6 +25,7 @@ HttpResponse login_refused(const app::LoginOutcome& outcome) {
     case app::LoginRefusal::CaptchaRequired:
       return problem_response(401, "captcha_required", outcome.reason.message, outcome.reason.field);
     case app::LoginRefusal::Locked: return problem_response(403, "account_locked", outcome.reason.message);
+    case app::LoginRefusal::Disabled: return problem_response(403, "account_disabled", outcome.reason.message);
     case app::LoginRefusal::WrongCredentials: break;
   }
   return problem_response(401, "login_failed", outcome.reason.message);

@@ -1,10 +1,13 @@
 #include "app/employers.h"
 
+#include "app/sign_in.h"
 #include "core/field_labels.h"
 #include "core/validate.h"
+#include "workflow/account_rules.h"
 #include "workflow/agreement_document.h"
+#include "workflow/employer_rules.h"
 #include "workflow/limits.h"
-#include "workflow/source_info_rules.h"
+#include "workflow/password_policy.h"
 #include "workflow/visibility.h"
 
 namespace sanfang::app {
@@ -42,6 +45,18 @@ Result<workflow::Employer> checked_employer(const Context& context, const NewEmp
   return employer;
 }
 
+// The audit record of a unit entering the library, unvetted; the store fills in its id.
+workflow::AuditEvent registration_event(const workflow::Actor& actor, workflow::Timestamp now) {
+  workflow::AuditEvent registered;
+  registered.entity = "employer";
+  registered.action = "register";
+  registered.actor_account_id = actor.account_id;
+  registered.actor_role = actor.role;
+  registered.at = now;
+  registered.to_state = "unvetted";
+  return registered;
+}
+
 }  // namespace
 
 Result<std::vector<workflow::Employer>> search_employers(const Context& context, const workflow::Actor& actor,
@@ -73,13 +88,7 @@ Result<workflow::Employer> register_employer(const Context& context, const workf
   const workflow::Employer employer = TRY(checked_employer(context, input));
   if (actor.role == Role::Student)
     TRY(workflow::check_student_employer_limit(TRY(context.store.employers_registered_by(actor.account_id))));
-  workflow::AuditEvent registered;
-  registered.entity = "employer";
-  registered.action = "register";
-  registered.actor_account_id = actor.account_id;
-  registered.actor_role = actor.role;
-  registered.at = context.now();
-  registered.to_state = "unvetted";
+  const workflow::AuditEvent registered = registration_event(actor, context.now());
   const std::int64_t bind_account = actor.role == Role::Employer ? actor.account_id : 0;
   return context.store.register_employer(employer, bind_account, {registered});
 }
@@ -88,6 +97,42 @@ Result<workflow::Employer> vet_employer(const Context& context, const workflow::
   const workflow::Employer current = TRY(visible_employer(context, actor, id));
   const auto change = TRY(workflow::vet_employer(current, actor, context.now()));
   return context.store.apply_employer_change(change, current.version);
+}
+
+Result<workflow::Employer> unvet_employer(const Context& context, const workflow::Actor& actor, std::int64_t id,
+                                          std::string_view reason) {
+  const workflow::Employer current = TRY(visible_employer(context, actor, id));
+  TRY(core::check_text_policy(reason, "reason", true));
+  const auto change = TRY(workflow::unvet_employer(current, actor, reason, context.now()));
+  return context.store.apply_employer_change(change, current.version);
+}
+
+Result<workflow::Employer> edit_employer(const Context& context, const workflow::Actor& actor, std::int64_t id,
+                                         const NewEmployer& edited, std::int64_t expected_version) {
+  const workflow::Employer current = TRY(visible_employer(context, actor, id));
+  const workflow::Employer checked = TRY(checked_employer(context, edited));
+  const auto change = TRY(workflow::edit_employer(current, actor, checked, context.now()));
+  return context.store.apply_employer_change(change, expected_version);
+}
+
+Result<SignedUpEmployer> sign_up_employer(const Context& context, const EmployerSignUp& sign_up) {
+  TRY(workflow::check_username(sign_up.username, "username"));
+  TRY(workflow::check_password({sign_up.password, sign_up.username, std::nullopt}, "password"));
+  const workflow::Employer employer = TRY(checked_employer(context, sign_up.unit));
+  TRY(require_solved_captcha(context, sign_up.captcha_id, sign_up.captcha_answer));
+  store::NewAccount hr;
+  hr.username = sign_up.username;
+  hr.password = sign_up.password;
+  hr.role = Role::Employer;
+  SignedUpEmployer signed_up;
+  TRY(context.store.in_one_transaction([&]() -> Status {
+    signed_up.account = TRY(context.store.create_account(hr, context.now()));
+    signed_up.employer = TRY(context.store.register_employer(
+        employer, signed_up.account.id, {registration_event(signed_up.account.actor(), context.now())}));
+    signed_up.account.employer_id = signed_up.employer.id;
+    return {};
+  }));
+  return signed_up;
 }
 
 }  // namespace sanfang::app

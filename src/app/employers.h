@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,5 +41,33 @@ Result<workflow::Employer> register_employer(const Context& context, const workf
 
 // The school admits a unit to the library (marked 云); only vetted units may invite.
 Result<workflow::Employer> vet_employer(const Context& context, const workflow::Actor& actor, std::int64_t id);
+
+// The school withdraws its vetting, with a reason kept in the audit log.
+Result<workflow::Employer> unvet_employer(const Context& context, const workflow::Actor& actor, std::int64_t id,
+                                          std::string_view reason);
+
+// The unit's own HR account or the school replaces the unit's name, code and profile (validated
+// as at registration). The unit's own change of its legal identity puts a vetted unit back to
+// pending (workflow/employer_rules.h). Conflict when the unit changed since `expected_version`.
+Result<workflow::Employer> edit_employer(const Context& context, const workflow::Actor& actor, std::int64_t id,
+                                         const NewEmployer& edited, std::int64_t expected_version);
+
+// A unit onboards itself: an HR account and its unit, pending until the school vets it, made
+// together or not at all. The password must pass the password policy and the captcha must be
+// solved (app/sign_in.h); the captcha is checked after everything else, so that a form with a
+// mistake in it does not use up the captcha its sender solved. Conflict naming username or uscc
+// when taken.
+struct EmployerSignUp {
+  std::string username;
+  std::string password;
+  NewEmployer unit;
+  std::optional<std::string> captcha_id;
+  std::optional<std::string> captcha_answer;
+};
+struct SignedUpEmployer {
+  workflow::Account account;
+  workflow::Employer employer;
+};
+Result<SignedUpEmployer> sign_up_employer(const Context& context, const EmployerSignUp& sign_up);
 
 }  // namespace sanfang::app

@@ -1,6 +1,7 @@
 #include "app/sign_in.h"
 
 #include "store/secrets.h"
+#include "workflow/account_rules.h"
 #include "workflow/login_policy.h"
 
 #include <algorithm>
@@ -57,6 +58,9 @@ Result<LoginOutcome> log_in(const Context& context, const PasswordLogin& login) 
       return captcha_required(account.error().message + "；请获取验证码后重试", "captcha_id");
     return refused(LoginRefusal::WrongCredentials, account.error());
   }
+  // Asked only after the password matched: a disabled name is not told apart from others before.
+  if (auto usable = workflow::check_account_usable(*account); !usable)
+    return refused(LoginRefusal::Disabled, usable.error());
   std::string token = TRY(store.create_session(account->id, now));
   return LoginOutcome{SignedIn{std::move(*account), std::move(token)}, LoginRefusal::WrongCredentials, {}};
 }
@@ -67,8 +71,19 @@ Result<IssuedCaptcha> issue_captcha(const Context& context, std::string_view tex
   return issued;
 }
 
+Status require_solved_captcha(const Context& context, const std::optional<std::string>& captcha_id,
+                              const std::optional<std::string>& captcha_answer) {
+  if (!captcha_id || captcha_id->empty()) return Error::invalid("captcha_id", "请先获取验证码并填写");
+  if (!captcha_answer || captcha_answer->empty()) return Error::invalid("captcha_answer", "请填写验证码");
+  const bool solved = TRY(context.store.consume_captcha(
+      *captcha_id, captcha_answer_digest(*captcha_id, *captcha_answer), context.now()));
+  if (!solved) return Error::invalid("captcha_answer", "验证码错误或已过期，请重新获取");
+  return {};
+}
+
 Result<SignedIn> sign_in_with_wechat(const Context& context, std::string_view openid) {
   workflow::Account account = TRY(context.store.account_for_wechat(openid));
+  TRY(workflow::check_account_usable(account));
   std::string token = TRY(context.store.create_session(account.id, context.now()));
   return SignedIn{std::move(account), std::move(token)};
 }

@@ -35,6 +35,7 @@ enum class LoginRefusal {
   WrongCredentials,  // unknown name or wrong password (one message for both)
   CaptchaRequired,   // the name failed often enough that a solved captcha must come with the next try
   Locked,            // the name is locked for a while, even for the right password
+  Disabled,          // the right password of an account an administrator disabled
 };
 
 struct LoginOutcome {
@@ -52,6 +53,11 @@ struct IssuedCaptcha {
   workflow::Timestamp expires_at;
 };
 Result<IssuedCaptcha> issue_captcha(const Context& context, std::string_view text);
+
+// For a form anyone may send (an employer's self-registration): the captcha must come with it and
+// be solved; checked once, like the login's. InvalidInput naming captcha_id or captcha_answer.
+Status require_solved_captcha(const Context& context, const std::optional<std::string>& captcha_id,
+                              const std::optional<std::string>& captcha_answer);
 
 // A session for the account bound to a WeChat user; the caller has verified the official account's
 // signed callback. The login lock does not apply: it stops password guessing, and this proves the

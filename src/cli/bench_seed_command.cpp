@@ -87,7 +87,7 @@ Result<json> service_account(store::Store& store, Role role, const std::string& 
   account.password = TRY(store::random_token());  // never used: the account signs in with its API key
   account.role = role;
   const auto created = TRY(store.create_account(account, now));
-  return json{{"role", workflow::to_string(role)}, {"username", username}, {"api_key", TRY(store.create_api_key(created.id, now))}};
+  return json{{"role", workflow::to_string(role)}, {"username", username}, {"api_key", TRY(store.create_api_key(created.id, "bench-seed", now, {})).key}};
 }
 
 // The i-th student — college, major, name, resident ID vary with i — with verified source info

@@ -178,7 +178,7 @@ class DemoSeeder {
     json entry = {{"role", workflow::to_string(role)}, {"username", username}};
     // Portal and print room are other systems: they authenticate with API keys.
     if (role == Role::Portal || role == Role::Print)
-      entry["api_key"] = TRY(m_context.store.create_api_key(created.id, m_now));
+      entry["api_key"] = TRY(m_context.store.create_api_key(created.id, "demo", m_now, {})).key;
     else
       entry["password"] = password;
     if (must_change_password) entry["must_change_password"] = true;
@@ -216,6 +216,7 @@ Result<DemoResult> seed(api::App& app) {
   result.accounts.push_back(TRY(seeder.account(Role::School, "school", "demo-school")));
   result.accounts.push_back(TRY(seeder.account(Role::Print, "print-room", "demo-print")));
   result.accounts.push_back(TRY(seeder.account(Role::Portal, "portal", "demo-portal")));
+  result.accounts.push_back(TRY(seeder.account(Role::Admin, "admin", "demo-admin")));
   return result;
 }
 

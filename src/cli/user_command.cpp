@@ -6,10 +6,10 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "store/secrets.h"
+#include "workflow/account_rules.h"
 #include "workflow/clock.h"
 #include "workflow/password_policy.h"
 
-#include <cctype>
 #include <cstdio>
 
 namespace sanfang::cli {
@@ -17,7 +17,7 @@ namespace sanfang::cli {
 namespace {
 
 constexpr const char* kUserUsage =
-    "usage: sanfang user add --data DIR [--db URL] --role school|college|employer --username U --password P\n"
+    "usage: sanfang user add --data DIR [--db URL] --role admin|school|college|employer --username U --password P\n"
     "                        [--college CODE] [--employer-id N]\n"
     "       sanfang user add --data DIR [--db URL] --role portal|print --username U      (prints an API key)\n"
     "       sanfang user reset-password --data DIR [--db URL] --username U --password P\n"
@@ -26,13 +26,6 @@ constexpr const char* kUserUsage =
 int fail(const Error& error) {
   std::fprintf(stderr, "sanfang user: %s\n", error.describe().c_str());
   return 1;
-}
-
-bool valid_username(const std::string& name) {
-  if (name.empty() || name.size() > 64) return false;
-  for (unsigned char c : name)
-    if (!(std::isalnum(c) || c == '.' || c == '-' || c == '_')) return false;
-  return true;
 }
 
 // As before --db existed, `user add` on a new data folder starts its database.
@@ -45,9 +38,8 @@ Result<store::NewAccount> account_from(const ParsedArgs& args, bool& service_acc
   store::NewAccount account;
   account.role = TRY(workflow::parse_role(args.get("--role")));
   account.username = args.get("--username");
-  if (!valid_username(account.username))
-    return Error::invalid("--username", "letters, digits, '.', '-' or '_', at most 64");
-  service_account = account.role == workflow::Role::Portal || account.role == workflow::Role::Print;
+  TRY(workflow::check_username(account.username, "--username"));
+  service_account = workflow::is_service_role(account.role);
   switch (account.role) {
     case workflow::Role::Student:
       return Error::invalid("--role", "students are imported: sanfang import FILE.csv");
@@ -97,10 +89,10 @@ int add_user(const ParsedArgs& args) {
     std::printf("created %s account %s\n", workflow::to_string(created->role), created->username.c_str());
     return 0;
   }
-  auto key = (*store)->create_api_key(created->id, clock.now());
+  auto key = (*store)->create_api_key(created->id, "console", clock.now(), {});
   if (!key) return fail(key.error());
   std::printf("created %s account %s\nAPI key (shown once, keep it safe): %s\n",
-              workflow::to_string(created->role), created->username.c_str(), key->c_str());
+              workflow::to_string(created->role), created->username.c_str(), key->key.c_str());
   return 0;
 }
 
@@ -114,7 +106,7 @@ int reset_password(const ParsedArgs& args) {
   if (!store) return fail(store.error());
   auto account = (*store)->account_by_username(username);
   if (!account) return fail(Error::invalid("--username", "no account named " + username));
-  if (account->role == workflow::Role::Portal || account->role == workflow::Role::Print)
+  if (workflow::is_service_role(account->role))
     return fail(Error::invalid("--username", "portal and print accounts use API keys, not passwords"));
   // Recorded as the service's own action: the operator at the console has no account.
   workflow::AuditEvent event;

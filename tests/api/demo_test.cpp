@@ -64,7 +64,7 @@ TEST_CASE("sanfang demo --no-serve seeds every role and situation and the signed
       situations.insert(account["situation"].get<std::string>());
     }
   }
-  CHECK(roles == std::set<std::string>{"student", "employer", "college", "school", "print", "portal"});
+  CHECK(roles == std::set<std::string>{"student", "employer", "college", "school", "print", "portal", "admin"});
   for (const char* needed : {"invited", "signed", "unverified"}) CHECK(situations.count(needed) == 1);
 
   api::ServiceOptions options;

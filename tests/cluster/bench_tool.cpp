@@ -82,7 +82,7 @@ Result<json> seed(const std::map<std::string, std::string>& options) {
   portal.password = "bench-portal-password";
   portal.role = workflow::Role::Portal;
   const auto portal_account = TRY(context.store.create_account(portal, context.now()));
-  out["portal_key"] = TRY(context.store.create_api_key(portal_account.id, context.now()));
+  out["portal_key"] = TRY(context.store.create_api_key(portal_account.id, "bench", context.now(), {})).key;
   service->stop();
   return out;
 }
