@@ -1,5 +1,6 @@
 #include "store/migrations.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -390,9 +391,13 @@ Status migrate(sqlite::Database& db) {
   TRY(db.exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations ("
       " version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL DEFAULT (unixepoch()))"));
-  auto current_query = TRY(db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
-  TRY(current_query.step());
-  const auto current = current_query.int64(0);
+  // The statement is finished before any migration runs: SQLite refuses DROP TABLE while a
+  // statement of the connection is still active ("database table is locked").
+  const std::int64_t current = TRY([&]() -> Result<std::int64_t> {
+    auto current_query = TRY(db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+    TRY(current_query.step());
+    return current_query.int64(0);
+  }());
   if (current > latest_schema_version())
     return Error::make(ErrorKind::Storage, "database schema version " + std::to_string(current) +
                                                " is newer than this build knows (" +
