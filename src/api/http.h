@@ -4,6 +4,7 @@
 
 #include "core/result.h"
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -29,6 +30,12 @@ struct HttpRequest {
   std::optional<std::string> query_value(const std::string& name) const;
 };
 
+// Bytes [first, first + length) of a file (a 206 answer, see byte_range.h).
+struct ByteRange {
+  std::uintmax_t first = 0;
+  std::uintmax_t length = 0;
+};
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
@@ -36,6 +43,8 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (ETag, Content-Disposition, ...)
   // When set, the body is this file, sent from disk (a print job's PDF can be hundreds of MB).
   std::filesystem::path file;
+  // When set, only these bytes of `file` are sent (status 206).
+  std::optional<ByteRange> file_range;
   // When set, the body is made piece by piece and sent as it is made (chunked transfer coding),
   // so that a long export never sits in memory whole. Each call returns the next piece, an empty
   // string at the end, or an error: the connection is then closed without the last chunk, so the

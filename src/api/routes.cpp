@@ -1,6 +1,7 @@
 #include "api/routes.h"
 
 #include "api/auth.h"
+#include "api/byte_range.h"
 #include "api/problem.h"
 #include "core/log.h"
 
@@ -95,7 +96,7 @@ HttpResponse dispatch(App& app, const Route& route, const HttpRequest& request) 
   const std::string request_id = request_id_of(request);
   HttpResponse response;
   try {
-    response = run(app, route, request, request_id);
+    response = with_byte_range(request, run(app, route, request, request_id));
   } catch (const std::exception& e) {
     // Pistache would send e.what() as the body; the client gets a generic 500 instead.
     nlohmann::json fields = request_fields(request, request_id);

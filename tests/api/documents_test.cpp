@@ -1,3 +1,4 @@
+#include "api/byte_range.h"
 #include "core/validate.h"
 #include "documents_support.h"
 #include "service_fixture.h"
@@ -365,4 +366,65 @@ TEST_CASE("a signed agreement's page image carries the file's hash and page as i
         304);
   CHECK(client.get(path_of(agreement, "preview.png") + "?page=2", {{"If-None-Match", png.header("etag")}}).status ==
         200);
+}
+
+TEST_CASE("a download cut off half-way resumes with Range, and the pieces make the same file", "[api][documents]") {
+  ServiceFixture fixture;
+  DocumentsWorld world(fixture.app());
+  world.add_verified_student("2022001", "张三");
+  const auto agreement = world.sign(world.in_review("2022001"));
+  HttpClient client(fixture.base_url());
+  client.set_token(world.token(Role::School));
+  const auto whole = client.get(path_of(agreement, "pdf"));
+  REQUIRE(whole.status == 200);
+  CHECK(whole.header("accept-ranges") == "bytes");
+  const std::size_t size = whole.body.size();
+  const std::size_t half = size / 2;
+  const std::string etag = whole.header("etag");
+
+  const auto head = client.get(path_of(agreement, "pdf"), {{"Range", "bytes=0-" + std::to_string(half - 1)}});
+  REQUIRE(head.status == 206);
+  CHECK(head.header("content-range") == "bytes 0-" + std::to_string(half - 1) + "/" + std::to_string(size));
+  const auto rest = client.get(path_of(agreement, "pdf"), {{"Range", "bytes=" + std::to_string(half) + "-"}, {"If-Range", etag}});
+  REQUIRE(rest.status == 206);
+  CHECK(head.body + rest.body == whole.body);
+  CHECK(client.get(path_of(agreement, "pdf"), {{"Range", "bytes=-10"}}).body == whole.body.substr(size - 10));
+
+  // Another version than the one the client holds: the whole current file.
+  const auto changed = client.get(path_of(agreement, "pdf"), {{"Range", "bytes=10-"}, {"If-Range", "\"older\""}});
+  CHECK(changed.status == 200);
+  CHECK(changed.body == whole.body);
+  const auto beyond = client.get(path_of(agreement, "pdf"), {{"Range", "bytes=" + std::to_string(size) + "-"}});
+  CHECK(beyond.status == 416);
+  CHECK(beyond.header("content-range") == "bytes */" + std::to_string(size));
+}
+
+TEST_CASE("byte ranges are read as RFC 9110 says: suffixes, open ends, clamping, and ranges ignored when malformed",
+          "[api][documents]") {
+  using api::decide_range;
+  using api::RangeAnswer;
+  const auto partial = [](const char* header, std::uintmax_t first, std::uintmax_t length) {
+    const auto decision = decide_range(std::string(header), std::nullopt, "", 1000);
+    INFO(header);
+    CHECK(decision.answer == RangeAnswer::Partial);
+    CHECK(decision.range.first == first);
+    CHECK(decision.range.length == length);
+  };
+  partial("bytes=0-499", 0, 500);
+  partial("bytes=500-", 500, 500);
+  partial("bytes=-100", 900, 100);
+  partial("bytes=-5000", 0, 1000);
+  partial("bytes=990-5000", 990, 10);
+  partial("Bytes= 1-1", 1, 1);
+  for (const char* ignored : {"bytes=5-1", "bytes=a-b", "items=0-1", "bytes=0-1,5-6", "bytes=", "bytes=-", "0-1"}) {
+    INFO(ignored);
+    CHECK(decide_range(std::string(ignored), std::nullopt, "", 1000).answer == RangeAnswer::Whole);
+  }
+  CHECK(decide_range(std::string("bytes=1000-"), std::nullopt, "", 1000).answer == RangeAnswer::Unsatisfiable);
+  CHECK(decide_range(std::string("bytes=-0"), std::nullopt, "", 1000).answer == RangeAnswer::Unsatisfiable);
+  CHECK(decide_range(std::nullopt, std::nullopt, "", 1000).answer == RangeAnswer::Whole);
+  CHECK(decide_range(std::string("bytes=0-1"), std::string("\"v1\""), "\"v1\"", 1000).answer == RangeAnswer::Partial);
+  CHECK(decide_range(std::string("bytes=0-1"), std::string("W/\"v1\""), "\"v1\"", 1000).answer == RangeAnswer::Whole);
+  CHECK(decide_range(std::string("bytes=0-1"), std::string("Tue, 01 Dec 2026 00:00:00 GMT"), "\"v1\"", 1000).answer ==
+        RangeAnswer::Whole);
 }
