@@ -31,6 +31,37 @@ wait
 extract_sc "$noto/NotoSansCJK-Regular.ttc"  "$out/NotoSansCJKsc-Regular.otf" &
 extract_sc "$noto/NotoSansCJK-Bold.ttc"     "$out/NotoSansCJKsc-Bold.otf" &
 wait
+# Common-character faces: a PDF that embeds a font pays for the size of the whole face (cairo
+# copies the font program and walks its 65,000-glyph cmap for every file), so the faces the
+# renderer tries first hold only what agreements print almost always — the 6,763 characters of
+# GB 2312, ASCII, Latin-1, CJK and fullwidth punctuation, and every character of the layouts and
+# code lists. Anything else (a rare surname) falls back to the full faces above.
+common_text="$out/common-characters.hex"
+common_sources=("$here"/layouts/*.json "$here"/layouts/codes/*.json "$here"/src/render/*.cpp "$here"/src/workflow/*.cpp "$here"/src/core/*.cpp)
+if [ ! -s "$common_text" ] || [ -n "$(find "${common_sources[@]}" -newer "$common_text" -print -quit)" ]; then
+  # Code points in hex, one list: GB 2312's two-byte rows decoded by iconv, then the files' text.
+  { perl -e 'for $h (0xA1..0xF7) { for $l (0xA1..0xFE) { print chr($h), chr($l) } }' | iconv -c -f GB2312 -t UTF-8
+    cat "${common_sources[@]}"
+  } | iconv -f UTF-8 -t UTF-32BE | od -An -v -tx4 --endian=big | tr -s ' \n' '\n\n' | sed '/^$/d' | sort -u |
+    paste -sd, > "$common_text.tmp"
+  mv "$common_text.tmp" "$common_text"
+fi
+common_unicodes='20-7E,A0-FF,2000-206F,2100-214F,2460-24FF,2E80-2FDF,3000-303F,31C0-31EF,FE30-FE4F,FF00-FFEF'
+common_face() {   # full face, output file
+  local src=$1 dst=$2
+  if [ ! -s "$dst" ] || [ "$src" -nt "$dst" ] || [ "$common_text" -nt "$dst" ]; then
+    echo "prepare-fonts: common characters of $(basename "$src")"
+    hb-subset --unicodes-file="$common_text" --unicodes+="$common_unicodes" --layout-features='*' --name-IDs='*' \
+      --no-hinting --output-file="$dst.tmp" "$src"
+    mv "$dst.tmp" "$dst"
+  fi
+}
+for style in Serif Sans; do
+  common_face "$out/Noto${style}CJKsc-Regular.otf" "$out/Noto${style}CJKsc-Regular.common.otf" &
+  common_face "$out/Noto${style}CJKsc-Bold.otf"    "$out/Noto${style}CJKsc-Bold.common.otf" &
+  wait
+done
+
 ln -sf "$hana/HanaMinA.ttf" "$out/HanaMinA.ttf"
 ln -sf "$hana/HanaMinB.ttf" "$out/HanaMinB.ttf"
 echo "prepare-fonts: fonts ready in $out"

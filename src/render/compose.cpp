@@ -53,9 +53,11 @@ std::string make_spaces_unexpandable(std::string_view text) {
 Composer::Composer(FontContext& fonts, const LayoutSpec& layout) : m_fonts(fonts), m_layout(layout) {}
 
 FontDescriptionPtr Composer::make_font(const TextStyle& style) const {
-  // An explicit family list: the style's face first, then the rare-character fallbacks, so
-  // Pango never has to guess among the private config's fonts.
+  // An explicit family list: the style's common-character face, the style's face, then the
+  // rare-character fallbacks, so Pango never has to guess among the private config's fonts.
   std::string families = style.family;
+  if (const std::string_view common = m_fonts.fonts().common_family_for(style.family); !common.empty())
+    families = std::string(common) + "," + families;
   for (const auto& f : m_fonts.fonts().fallback_families()) families += "," + f;
   FontDescriptionPtr font(pango_font_description_new());
   pango_font_description_set_family(font.get(), families.c_str());

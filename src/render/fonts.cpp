@@ -23,6 +23,27 @@ bool is_exempt_from_coverage(char32_t cp) {
          (cp >= 0xE0100 && cp <= 0xE01EF);     // ideographic variation selectors (IVS)
 }
 
+// Adds the face to the private config. A common face is a subset of a full face and carries its
+// names; fontconfig must know it by the manifest's family instead, so that it can be asked for
+// apart. Its patterns (those this file added) are renamed in the application font set.
+Status add_face(FcConfig* config, const FontFace& face) {
+  const FcFontSet* before = FcConfigGetFonts(config, FcSetApplication);
+  const int first = before ? before->nfont : 0;
+  if (!FcConfigAppFontAddFile(config, reinterpret_cast<const FcChar8*>(face.file.c_str())))
+    return Error::make(ErrorKind::Io, "fontconfig could not add " + face.file.string());
+  if (face.role != "common") return {};
+  FcFontSet* fonts = FcConfigGetFonts(config, FcSetApplication);
+  if (!fonts || fonts->nfont == first) return Error::make(ErrorKind::Io, "fontconfig found no face in " + face.file.string());
+  const auto* family = reinterpret_cast<const FcChar8*>(face.family.c_str());
+  for (int i = first; i < fonts->nfont; ++i) {
+    FcPatternDel(fonts->fonts[i], FC_FAMILY);
+    FcPatternDel(fonts->fonts[i], FC_FAMILYLANG);
+    FcPatternAddString(fonts->fonts[i], FC_FAMILY, family);
+    FcPatternAddString(fonts->fonts[i], FC_FAMILYLANG, reinterpret_cast<const FcChar8*>("en"));
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<std::shared_ptr<const FontSet>> FontSet::load(const std::filesystem::path& fonts_dir) {
@@ -46,7 +67,13 @@ Result<std::shared_ptr<const FontSet>> FontSet::load(const std::filesystem::path
                                             manifest_path.string());
     }
     FontFace face{entry["role"].get<std::string>(), entry["family"].get<std::string>(),
-                  fonts_dir / entry["file"].get<std::string>()};
+                  fonts_dir / entry["file"].get<std::string>(), {}};
+    if (face.role == "common") {
+      if (!entry.contains("for") || !entry["for"].is_string())
+        return Error::make(ErrorKind::Io, "font manifest: a common face names the family it is \"for\": " +
+                                              face.file.string());
+      face.common_for = entry["for"].get<std::string>();
+    }
     HbBlobPtr blob(hb_blob_create_from_file_or_fail(face.file.c_str()));
     if (!blob) {
       return Error::make(ErrorKind::Io, "font file missing or unreadable: " + face.file.string() +
@@ -57,10 +84,9 @@ Result<std::shared_ptr<const FontSet>> FontSet::load(const std::filesystem::path
       return Error::make(ErrorKind::Io, "not a usable font: " + face.file.string());
     }
     hb_face_collect_unicodes(hb_face.get(), set->m_coverage.get());
-    if (!FcConfigAppFontAddFile(set->m_config.get(),
-                                reinterpret_cast<const FcChar8*>(face.file.c_str()))) {
-      return Error::make(ErrorKind::Io, "fontconfig could not add " + face.file.string());
-    }
+    TRY(add_face(set->m_config.get(), face));
+    if (!face.common_for.empty() && set->common_family_for(face.common_for).empty())
+      set->m_common.emplace_back(face.common_for, face.family);
     if (face.role == "fallback" && std::find(set->m_fallbacks.begin(), set->m_fallbacks.end(),
                                              face.family) == set->m_fallbacks.end()) {
       set->m_fallbacks.push_back(face.family);
@@ -71,6 +97,12 @@ Result<std::shared_ptr<const FontSet>> FontSet::load(const std::filesystem::path
     return Error::make(ErrorKind::Io, "font manifest lists no faces: " + manifest_path.string());
   }
   return std::shared_ptr<const FontSet>(std::move(set));
+}
+
+std::string_view FontSet::common_family_for(std::string_view family) const {
+  for (const auto& [full, common] : m_common)
+    if (full == family) return common;
+  return {};
 }
 
 bool FontSet::covers(char32_t cp) const { return hb_set_has(m_coverage.get(), cp); }

@@ -14,14 +14,17 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sanfang::render {
 
 struct FontFace {
-  std::string role;    // "body", "heading", "fallback"
+  std::string role;    // "body", "heading", "common", "fallback"
   std::string family;  // exact family name; the private config has no aliases
   std::filesystem::path file;
+  // For a "common" face: the full family it is a subset of, and is tried before.
+  std::string common_for;
 };
 
 class FontSet {
@@ -33,6 +36,14 @@ class FontSet {
   const std::vector<FontFace>& faces() const { return m_faces; }
   // Families used when a style's own family lacks a character, in manifest order.
   const std::vector<std::string>& fallback_families() const { return m_fallbacks; }
+  // The common-character family tried before `family`, or empty when it has none.
+  //
+  // Trade-off: a PDF embeds a subset of every face it uses, and cairo 1.16 pays for the size of
+  // the whole face each time (it copies the font program and walks its cmap), ~9 ms per file for
+  // a 25 MB Noto face. A small face of the characters agreements print almost always
+  // (scripts/prepare-fonts.sh) removes that cost; a rare character still comes from the full face,
+  // and a document using one embeds subsets of both.
+  std::string_view common_family_for(std::string_view family) const;
   FcConfig* config() const { return m_config.get(); }
 
   // True when some face of the chain has a glyph for `cp` (HarfBuzz cmap coverage).
@@ -44,6 +55,7 @@ class FontSet {
  private:
   std::vector<FontFace> m_faces;
   std::vector<std::string> m_fallbacks;
+  std::vector<std::pair<std::string, std::string>> m_common;  // full family → common family
   FcConfigPtr m_config;
   HbSetPtr m_coverage;
 };

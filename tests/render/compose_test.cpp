@@ -118,3 +118,23 @@ TEST_CASE("justified CJK text does not pour the line's slack into one ASCII spac
   pango_layout_index_to_pos(layout, static_cast<int>(space - laid_out), &pos);
   CHECK(pos.width / double(PANGO_SCALE) < 5.0);  // a thin space stays thin: under half an em
 }
+
+TEST_CASE("characters of GB 2312 come from the small common face and a rarer one from the full face",
+          "[compose]") {
+  ComposeFixture f;
+  CHECK(f.fonts.fonts().common_family_for("Noto Serif CJK SC") == "Noto Serif CJK SC Common");
+  // 堃 (U+5803) is a name character outside GB 2312: the common face lacks it, the full face has it.
+  auto fitted = f.composer.fit("王堃", {0, 0, 100, 20}, "body", Align::Left, Fit::Line, true, "student.name");
+  REQUIRE(fitted);
+  std::vector<std::string> families;
+  PangoLayoutIter* iter = pango_layout_get_iter(fitted->layout.get());
+  do {
+    if (PangoLayoutRun* run = pango_layout_iter_get_run_readonly(iter)) {
+      PangoFontDescription* described = pango_font_describe(run->item->analysis.font);
+      families.emplace_back(pango_font_description_get_family(described));
+      pango_font_description_free(described);
+    }
+  } while (pango_layout_iter_next_run(iter));
+  pango_layout_iter_free(iter);
+  CHECK(families == std::vector<std::string>{"Noto Serif CJK SC Common", "Noto Serif CJK SC"});
+}
