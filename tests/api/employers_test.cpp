@@ -156,9 +156,9 @@ TEST_CASE("a unit's own change of its legal name puts it back to pending while a
   const json unchanged = expect(world.school->get(path), 200);
   CHECK(unchanged["version"] == 1);
 
-  const json phone = expect(patch(*world.employer, path, {{"profile", {{"phone", "0591-87654321"}}}, {"version", 1}}), 200);
+  const json phone = expect(patch(*world.employer, path, {{"profile", {{"phone", "0591-88886666"}}}, {"version", 1}}), 200);
   CHECK(phone["vetted"] == true);
-  CHECK(phone["profile"]["phone"] == "0591-87654321");
+  CHECK(phone["profile"]["phone"] == "0591-88886666");
   CHECK(phone["profile"]["address"] == unchanged["profile"]["address"]);
   CHECK(patch(*world.employer, path, {{"name", "福州示范软件股份有限公司"}, {"version", 1}}).status == 409);  // stale
 
