@@ -10,12 +10,7 @@
 
 namespace sanfang::store {
 
-struct AccountQuerySql {
-  std::string from_where;  // "FROM accounts WHERE …"
-  std::string order_by;    // "ORDER BY …"
-  std::vector<SqlValue> values;
-};
-
-AccountQuerySql account_query_sql(const AccountQuery& query);
+// filter: "FROM accounts WHERE …".
+QuerySql account_query_sql(const AccountQuery& query);
 
 }  // namespace sanfang::store

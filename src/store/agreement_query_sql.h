@@ -9,6 +9,7 @@
 #pragma once
 
 #include "store/agreement_store.h"
+#include "store/query_sql.h"
 
 #include <cstdint>
 #include <string>
@@ -18,15 +19,8 @@
 
 namespace sanfang::store {
 
-using SqlValue = std::variant<std::string, std::int64_t>;
-
-struct AgreementQuerySql {
-  std::string where;     // "WHERE …", without LIMIT/OFFSET
-  std::string order_by;  // "ORDER BY …"
-  std::vector<SqlValue> values;
-};
-
-AgreementQuerySql agreement_query_sql(const AgreementQuery& query);
+// filter: "WHERE …" over the agreements table.
+QuerySql agreement_query_sql(const AgreementQuery& query);
 
 // "%fragment%" with \, % and _ escaped by a backslash: LIKE … ESCAPE '\' then finds what a person
 // typed literally (an agreement search, a unit name search).

@@ -2,21 +2,17 @@
 
 namespace sanfang::store {
 
-AuditQuerySql audit_query_sql(const AuditQuery& query) {
-  AuditQuerySql sql;
-  sql.from_where =
+QuerySql audit_query_sql(const AuditQuery& query) {
+  QuerySql sql;
+  sql.filter =
       "FROM audit_log l LEFT JOIN accounts a ON a.id = l.actor_account_id"
       " LEFT JOIN students s ON s.student_no = a.student_no"
       " LEFT JOIN employers e ON e.id = a.employer_id WHERE 1 = 1";
-  auto condition = [&](const char* text, SqlValue value) {
-    sql.from_where += std::string(" AND ") + text;
-    sql.values.push_back(std::move(value));
-  };
-  if (query.entity) condition("l.entity = ?", *query.entity);
-  if (query.entity_id) condition("l.entity_id = ?", *query.entity_id);
-  if (query.actor_account_id) condition("l.actor_account_id = ?", *query.actor_account_id);
-  if (query.from) condition("l.at >= ?", workflow::to_unix_seconds(*query.from));
-  if (query.until) condition("l.at < ?", workflow::to_unix_seconds(*query.until));
+  if (query.entity) sql.condition("l.entity = ?", *query.entity);
+  if (query.entity_id) sql.condition("l.entity_id = ?", *query.entity_id);
+  if (query.actor_account_id) sql.condition("l.actor_account_id = ?", *query.actor_account_id);
+  if (query.from) sql.condition("l.at >= ?", workflow::to_unix_seconds(*query.from));
+  if (query.until) sql.condition("l.at < ?", workflow::to_unix_seconds(*query.until));
   sql.order_by = query.newest_first ? "ORDER BY l.id DESC" : "ORDER BY l.id";
   return sql;
 }

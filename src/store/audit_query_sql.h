@@ -18,13 +18,8 @@ inline constexpr const char* kAuditRecordColumns =
     "SELECT l.id, l.entity, l.entity_id, l.action, l.actor_account_id, l.actor_role, l.at, l.from_state,"
     " l.to_state, l.reason, l.prev_hash, l.hash, COALESCE(s.name, e.name, a.username, '') ";
 
-struct AuditQuerySql {
-  std::string from_where;  // "FROM … WHERE …"
-  std::string order_by;    // "ORDER BY …", without LIMIT/OFFSET
-  std::vector<SqlValue> values;
-};
-
-AuditQuerySql audit_query_sql(const AuditQuery& query);
+// filter: "FROM audit_log l … WHERE …".
+QuerySql audit_query_sql(const AuditQuery& query);
 
 // Every event of one entity, oldest first (AuditStore::audit_trail).
 AuditQuery entity_trail_query(std::string_view entity, std::string_view entity_id);

@@ -678,9 +678,9 @@ Result<std::vector<AuditRecord>> SqliteStore::audit_trail(std::string_view entit
 }
 
 Result<std::vector<AuditRecord>> SqliteStore::audit_log(const AuditQuery& query) {
-  const AuditQuerySql sql = audit_query_sql(query);
+  const QuerySql sql = audit_query_sql(query);
   std::lock_guard lock(m_mutex);
-  auto rows = TRY(prepare_page(m_db, std::string(kAuditRecordColumns) + sql.from_where + " " + sql.order_by,
+  auto rows = TRY(prepare_page(m_db, std::string(kAuditRecordColumns) + sql.filter + " " + sql.order_by,
                                sql.values, query.limit, query.offset));
   std::vector<AuditRecord> records;
   while (TRY(rows.step())) {
@@ -692,9 +692,9 @@ Result<std::vector<AuditRecord>> SqliteStore::audit_log(const AuditQuery& query)
 }
 
 Result<std::int64_t> SqliteStore::count_audit(const AuditQuery& query) {
-  const AuditQuerySql sql = audit_query_sql(query);
+  const QuerySql sql = audit_query_sql(query);
   std::lock_guard lock(m_mutex);
-  return count_rows(m_db, sql.from_where, sql.values);
+  return count_rows(m_db, sql.filter, sql.values);
 }
 
 Result<AuditChainReport> SqliteStore::verify_audit_chain() {
@@ -769,11 +769,11 @@ Result<workflow::Account> SqliteStore::account_by_id(std::int64_t id) {
 }
 
 Result<std::vector<workflow::Account>> SqliteStore::list_accounts(const AccountQuery& query) {
-  const AccountQuerySql sql = account_query_sql(query);
+  const QuerySql sql = account_query_sql(query);
   std::lock_guard lock(m_mutex);
   auto rows = TRY(prepare_page(m_db, std::string("SELECT id, username, role, student_no, employer_id, college_code,"
                                                  " must_change_password, created_at, disabled_at IS NOT NULL ") +
-                                         sql.from_where + " " + sql.order_by,
+                                         sql.filter + " " + sql.order_by,
                                sql.values, query.limit, query.offset));
   std::vector<workflow::Account> accounts;
   while (TRY(rows.step())) accounts.push_back(TRY(account_from_row(rows)));
@@ -781,9 +781,9 @@ Result<std::vector<workflow::Account>> SqliteStore::list_accounts(const AccountQ
 }
 
 Result<std::int64_t> SqliteStore::count_accounts(const AccountQuery& query) {
-  const AccountQuerySql sql = account_query_sql(query);
+  const QuerySql sql = account_query_sql(query);
   std::lock_guard lock(m_mutex);
-  return count_rows(m_db, sql.from_where, sql.values);
+  return count_rows(m_db, sql.filter, sql.values);
 }
 
 Result<workflow::Account> SqliteStore::set_account_disabled(std::int64_t account_id, bool disabled,
@@ -995,10 +995,10 @@ Result<workflow::Employer> SqliteStore::register_employer(
 }
 
 Result<std::vector<Agreement>> SqliteStore::list_agreements(const AgreementQuery& query) {
-  const AgreementQuerySql sql = agreement_query_sql(query);
+  const QuerySql sql = agreement_query_sql(query);
   std::lock_guard lock(m_mutex);
   auto transaction = TRY(sqlite::ReadTransaction::begin(m_db));
-  auto rows = TRY(prepare_page(m_db, std::string(kAgreementColumns) + sql.where + " " + sql.order_by, sql.values,
+  auto rows = TRY(prepare_page(m_db, std::string(kAgreementColumns) + sql.filter + " " + sql.order_by, sql.values,
                                query.limit, query.offset));
   std::vector<Agreement> list;
   while (TRY(rows.step())) list.push_back(TRY(agreement_from_row(rows)));
@@ -1009,15 +1009,15 @@ Result<std::vector<Agreement>> SqliteStore::list_agreements(const AgreementQuery
 }
 
 Result<std::int64_t> SqliteStore::count_agreements(const AgreementQuery& query) {
-  const AgreementQuerySql sql = agreement_query_sql(query);
+  const QuerySql sql = agreement_query_sql(query);
   std::lock_guard lock(m_mutex);
-  return count_rows(m_db, "FROM agreements " + sql.where, sql.values);
+  return count_rows(m_db, "FROM agreements " + sql.filter, sql.values);
 }
 
 Result<std::vector<StudentListing>> SqliteStore::list_students(const StudentQuery& query) {
-  const StudentQuerySql sql = student_query_sql(query);
+  const QuerySql sql = student_query_sql(query);
   std::lock_guard lock(m_mutex);
-  auto rows = TRY(prepare_page(m_db, std::string(kStudentListingColumns) + sql.from_where + " " + sql.order_by,
+  auto rows = TRY(prepare_page(m_db, std::string(kStudentListingColumns) + sql.filter + " " + sql.order_by,
                                sql.values, query.limit, query.offset));
   std::vector<StudentListing> list;
   while (TRY(rows.step())) {
@@ -1032,9 +1032,9 @@ Result<std::vector<StudentListing>> SqliteStore::list_students(const StudentQuer
 }
 
 Result<std::int64_t> SqliteStore::count_students(const StudentQuery& query) {
-  const StudentQuerySql sql = student_query_sql(query);
+  const QuerySql sql = student_query_sql(query);
   std::lock_guard lock(m_mutex);
-  return count_rows(m_db, sql.from_where, sql.values);
+  return count_rows(m_db, sql.filter, sql.values);
 }
 
 Result<AgreementStatistics> SqliteStore::agreement_statistics(const StatisticsQuery& query) {

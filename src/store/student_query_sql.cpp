@@ -2,24 +2,20 @@
 
 namespace sanfang::store {
 
-StudentQuerySql student_query_sql(const StudentQuery& query) {
-  StudentQuerySql sql;
-  sql.from_where = "FROM students s LEFT JOIN source_infos i ON i.student_no = s.student_no WHERE 1 = 1";
-  auto condition = [&](const char* text, SqlValue value) {
-    sql.from_where += std::string(" AND ") + text;
-    sql.values.push_back(std::move(value));
-  };
-  if (query.college_code) condition("s.college_code = ?", *query.college_code);
+QuerySql student_query_sql(const StudentQuery& query) {
+  QuerySql sql;
+  sql.filter = "FROM students s LEFT JOIN source_infos i ON i.student_no = s.student_no WHERE 1 = 1";
+  if (query.college_code) sql.condition("s.college_code = ?", *query.college_code);
   if (query.source_state)
-    condition("COALESCE(i.state, 'draft') = ?", std::string(workflow::to_string(*query.source_state)));
-  if (query.major) condition("s.major = ?", *query.major);
-  if (query.graduation_year) condition("s.graduation_year = ?", static_cast<std::int64_t>(*query.graduation_year));
+    sql.condition("COALESCE(i.state, 'draft') = ?", std::string(workflow::to_string(*query.source_state)));
+  if (query.major) sql.condition("s.major = ?", *query.major);
+  if (query.graduation_year) sql.condition("s.graduation_year = ?", static_cast<std::int64_t>(*query.graduation_year));
   if (query.name_fragment) {
     const std::string pattern = like_substring(*query.name_fragment);
-    condition("(lower(s.name) LIKE lower(?) ESCAPE '\\'", pattern);
-    sql.from_where += " OR";
+    sql.condition("(lower(s.name) LIKE lower(?) ESCAPE '\\'", pattern);
+    sql.filter += " OR";
     sql.values.push_back(pattern);
-    sql.from_where += " s.student_no LIKE ? ESCAPE '\\')";
+    sql.filter += " s.student_no LIKE ? ESCAPE '\\')";
   }
   switch (query.order) {
     case StudentOrder::ByNumber: sql.order_by = "ORDER BY s.student_no"; break;

@@ -10,18 +10,13 @@
 
 namespace sanfang::store {
 
-struct StudentQuerySql {
-  std::string from_where;  // "FROM … WHERE …"
-  std::string order_by;    // "ORDER BY …"
-  std::vector<SqlValue> values;
-};
-
 // The columns a StudentListing is read from, in order: student_no, name, id_number, gender,
 // college_code, major, degree, graduation_year, source state, source updated_at (NULL: no record).
 inline constexpr const char* kStudentListingColumns =
     "SELECT s.student_no, s.name, s.id_number, s.gender, s.college_code, s.major, s.degree,"
     " s.graduation_year, COALESCE(i.state, 'draft'), i.updated_at ";
 
-StudentQuerySql student_query_sql(const StudentQuery& query);
+// filter: "FROM students s LEFT JOIN source_infos i … WHERE …".
+QuerySql student_query_sql(const StudentQuery& query);
 
 }  // namespace sanfang::store

@@ -495,9 +495,9 @@ Result<std::vector<AuditRecord>> PgStore::audit_trail(std::string_view entity, s
 }
 
 Result<std::vector<AuditRecord>> PgStore::audit_log(const AuditQuery& query) {
-  const AuditQuerySql sql = audit_query_sql(query);
+  const QuerySql sql = audit_query_sql(query);
   Params params = pg::params_of(sql.values);
-  std::string statement = std::string(kAuditRecordColumns) + numbered_placeholders(sql.from_where) + " " + sql.order_by;
+  std::string statement = std::string(kAuditRecordColumns) + numbered_placeholders(sql.filter) + " " + sql.order_by;
   if (query.limit > 0) {
     const int next = params.size() + 1;
     params.add(query.limit).add(query.offset);
@@ -516,8 +516,8 @@ Result<std::vector<AuditRecord>> PgStore::audit_log(const AuditQuery& query) {
 }
 
 Result<std::int64_t> PgStore::count_audit(const AuditQuery& query) {
-  const AuditQuerySql sql = audit_query_sql(query);
-  return m_pool->with_connection([&](Connection& c) { return pg::count_rows(c, sql.from_where, sql.values); });
+  const QuerySql sql = audit_query_sql(query);
+  return m_pool->with_connection([&](Connection& c) { return pg::count_rows(c, sql.filter, sql.values); });
 }
 
 Result<AuditChainReport> PgStore::verify_audit_chain() {

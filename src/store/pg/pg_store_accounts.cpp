@@ -63,11 +63,11 @@ Result<workflow::Account> PgStore::account_by_id(std::int64_t id) {
 }
 
 Result<std::vector<workflow::Account>> PgStore::list_accounts(const AccountQuery& query) {
-  const AccountQuerySql sql = account_query_sql(query);
+  const QuerySql sql = account_query_sql(query);
   Params params = pg::params_of(sql.values);
   std::string statement = "SELECT id, username, role, student_no, employer_id, college_code, must_change_password,"
                           " created_at, disabled_at IS NOT NULL " +
-                          numbered_placeholders(sql.from_where) + " " + sql.order_by + " COLLATE \"C\"";
+                          numbered_placeholders(sql.filter) + " " + sql.order_by + " COLLATE \"C\"";
   if (query.limit > 0) {
     const int next = params.size() + 1;
     params.add(query.limit).add(query.offset);
@@ -82,8 +82,8 @@ Result<std::vector<workflow::Account>> PgStore::list_accounts(const AccountQuery
 }
 
 Result<std::int64_t> PgStore::count_accounts(const AccountQuery& query) {
-  const AccountQuerySql sql = account_query_sql(query);
-  return m_pool->with_connection([&](Connection& c) { return pg::count_rows(c, sql.from_where, sql.values); });
+  const QuerySql sql = account_query_sql(query);
+  return m_pool->with_connection([&](Connection& c) { return pg::count_rows(c, sql.filter, sql.values); });
 }
 
 Result<workflow::Account> PgStore::set_account_disabled(std::int64_t account_id, bool disabled,

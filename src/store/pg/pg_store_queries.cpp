@@ -51,27 +51,27 @@ using pg::params_of;
 
 // A list and its attachments are read in one transaction, as SQLite does.
 Result<std::vector<Agreement>> PgStore::list_agreements(const AgreementQuery& query) {
-  const AgreementQuerySql sql = agreement_query_sql(query);
+  const QuerySql sql = agreement_query_sql(query);
   Params params = params_of(sql.values);
   const int next = params.size() + 1;
   params.add(query.limit).add(query.offset);
-  const std::string where = numbered_placeholders(sql.where) + " " + sql.order_by + " LIMIT $" +
+  const std::string where = numbered_placeholders(sql.filter) + " " + sql.order_by + " LIMIT $" +
                             std::to_string(next) + " OFFSET $" + std::to_string(next + 1);
   return m_pool->transact([&](Connection& c) { return load_agreements(c, where, params); });
 }
 
 Result<std::int64_t> PgStore::count_agreements(const AgreementQuery& query) {
-  const AgreementQuerySql sql = agreement_query_sql(query);
+  const QuerySql sql = agreement_query_sql(query);
   return m_pool->with_connection(
-      [&](Connection& c) { return pg::count_rows(c, "FROM agreements " + sql.where, sql.values); });
+      [&](Connection& c) { return pg::count_rows(c, "FROM agreements " + sql.filter, sql.values); });
 }
 
 Result<std::vector<StudentListing>> PgStore::list_students(const StudentQuery& query) {
-  const StudentQuerySql sql = student_query_sql(query);
+  const QuerySql sql = student_query_sql(query);
   Params params = params_of(sql.values);
   const int next = params.size() + 1;
   params.add(query.limit).add(query.offset);
-  const std::string statement = std::string(kStudentListingColumns) + numbered_placeholders(sql.from_where) + " " +
+  const std::string statement = std::string(kStudentListingColumns) + numbered_placeholders(sql.filter) + " " +
                                 sql.order_by + " LIMIT $" + std::to_string(next) + " OFFSET $" +
                                 std::to_string(next + 1);
   return m_pool->with_connection([&](Connection& c) -> Result<std::vector<StudentListing>> {
@@ -91,8 +91,8 @@ Result<std::vector<StudentListing>> PgStore::list_students(const StudentQuery& q
 }
 
 Result<std::int64_t> PgStore::count_students(const StudentQuery& query) {
-  const StudentQuerySql sql = student_query_sql(query);
-  return m_pool->with_connection([&](Connection& c) { return pg::count_rows(c, sql.from_where, sql.values); });
+  const QuerySql sql = student_query_sql(query);
+  return m_pool->with_connection([&](Connection& c) { return pg::count_rows(c, sql.filter, sql.values); });
 }
 
 Result<AgreementStatistics> PgStore::agreement_statistics(const StatisticsQuery& query) {
