@@ -112,9 +112,7 @@ Result<HttpResponse> reset_password(RouteContext& context) {
   const std::int64_t id = TRY(id_parameter(context.request, "id"));
   TRY(read_json_body(context.request, {}));
   const app::PasswordReset reset = TRY(app::reset_account_password(use_cases(context.app), context.actor(), id));
-  workflow::Account account = reset.account;
-  account.must_change_password = true;
-  return secret_response(200, json{{"account", account_json(account)}, {"temporary_password", reset.temporary_password}});
+  return secret_response(200, json{{"account", account_json(reset.account)}, {"temporary_password", reset.temporary_password}});
 }
 
 Result<HttpResponse> list_api_keys(RouteContext& context) {

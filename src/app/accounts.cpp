@@ -53,7 +53,7 @@ Result<PasswordReset> reset_student_password(const Context& context, const workf
   const workflow::AuditEvent reset = TRY(workflow::reset_student_password(actor, *account, *student, context.now()));
   std::string password = TRY(temporary_password(account->username));
   TRY(context.store.reset_password(account->id, password, reset));
-  return PasswordReset{*account, std::move(password)};
+  return PasswordReset{TRY(context.store.account_by_id(account->id)), std::move(password)};
 }
 
 Result<OpenedAccount> open_staff_account(const Context& context, const workflow::Actor& actor,
@@ -118,7 +118,7 @@ Result<PasswordReset> reset_account_password(const Context& context, const workf
   const workflow::AuditEvent event = TRY(workflow::reset_account_password(actor, account, context.now()));
   std::string password = TRY(temporary_password(account.username));
   TRY(context.store.reset_password(account.id, password, event));
-  return PasswordReset{account, std::move(password)};
+  return PasswordReset{TRY(context.store.account_by_id(account.id)), std::move(password)};
 }
 
 Result<std::vector<store::ApiKeyInfo>> api_keys(const Context& context, const workflow::Actor& actor,

@@ -23,7 +23,7 @@ Status change_password(const Context& context, const workflow::Account& account,
                        std::string_view new_password, std::string_view kept_session_token);
 
 struct PasswordReset {
-  workflow::Account account;
+  workflow::Account account;  // as stored after the reset: its password must be changed
   std::string temporary_password;  // shown once to the reviewer, who hands it to the student
 };
 
