@@ -49,4 +49,17 @@ Result<std::optional<bool>> JsonBody::optional_boolean(const char* name) const {
   return std::optional<bool>(v->get<bool>());
 }
 
+Result<std::optional<std::vector<std::string>>> JsonBody::optional_string_list(const char* name,
+                                                                              std::string_view what) const {
+  const nlohmann::json* v = member(name);
+  if (!v) return std::optional<std::vector<std::string>>();
+  if (!v->is_array()) return core::member_of_wrong_type(name, what);
+  std::vector<std::string> list;
+  for (std::size_t i = 0; i < v->size(); ++i) {
+    if (!(*v)[i].is_string()) return core::member_of_wrong_type(std::string(name) + "[" + std::to_string(i) + "]", "文本");
+    list.push_back((*v)[i].get<std::string>());
+  }
+  return std::optional<std::vector<std::string>>(std::move(list));
+}
+
 }  // namespace sanfang::api

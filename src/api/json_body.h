@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sanfang::api {
 
@@ -25,6 +26,8 @@ class JsonBody {
   Result<std::optional<std::string>> optional_string(const char* name) const;
   Result<std::optional<std::int64_t>> optional_integer(const char* name) const;
   Result<std::optional<bool>> optional_boolean(const char* name) const;
+  // An array of strings; `what` names the list in the error ("协议编号的列表").
+  Result<std::optional<std::vector<std::string>>> optional_string_list(const char* name, std::string_view what) const;
   const nlohmann::json* member(const char* name) const;  // nullptr when absent or null
   const nlohmann::json& json() const { return m_json; }
 

@@ -85,13 +85,7 @@ Result<workflow::PrintRequest> parse_request(const RouteContext& context) {
     request.signed_from = TRY(workflow::parse_calendar_date(*from, "signed_from"));
   if (auto to = TRY(body.optional_string("signed_to")))
     request.signed_to = TRY(workflow::parse_calendar_date(*to, "signed_to"));
-  if (const json* serials = body.member("serials")) {
-    if (!serials->is_array()) return core::member_of_wrong_type("serials", "协议编号的列表");
-    for (std::size_t i = 0; i < serials->size(); ++i) {
-      if (!(*serials)[i].is_string()) return core::member_of_wrong_type("serials[" + std::to_string(i) + "]", "文本");
-      request.serials.push_back((*serials)[i].get<std::string>());
-    }
-  }
+  request.serials = TRY(body.optional_string_list("serials", "协议编号的列表")).value_or(std::vector<std::string>{});
   if (const json* copies = body.member("copies")) {
     if (!copies->is_array()) return core::member_of_wrong_type("copies", "联次的列表，例如 [1, 2, 3]");
     for (std::size_t i = 0; i < copies->size(); ++i) {

@@ -43,22 +43,7 @@ Result<std::int64_t> id_parameter(const HttpRequest& request, const char* name) 
   return Error::make(ErrorKind::NotFound, "记录不存在", name);
 }
 
-std::string rfc3339(workflow::Timestamp t) {
-  const std::time_t seconds = workflow::to_unix_seconds(t);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
-
-namespace {
-
-json optional_time(const std::optional<workflow::Timestamp>& t) {
-  return t ? json(rfc3339(*t)) : json(nullptr);
-}
-
-}  // namespace
+json optional_time(const std::optional<workflow::Timestamp>& t) { return t ? json(rfc3339(*t)) : json(nullptr); }
 
 json employer_json(const workflow::Employer& employer) {
   return {{"id", employer.id},

@@ -34,8 +34,9 @@ Result<JsonBody> read_json_body(const HttpRequest& request,
 // A path parameter that must be a positive integer id; anything else is a 404 (no such record).
 Result<std::int64_t> id_parameter(const HttpRequest& request, const char* name);
 
-// "2026-06-01T08:00:00Z"
-std::string rfc3339(workflow::Timestamp t);
+using workflow::rfc3339;
+// rfc3339 of a time that may be unset (null).
+nlohmann::json optional_time(const std::optional<workflow::Timestamp>& t);
 
 nlohmann::json employer_json(const workflow::Employer& employer);
 // The student as imported from the records system (the identity reviewers check 生源 against).

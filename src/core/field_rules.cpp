@@ -9,6 +9,11 @@
 
 namespace sanfang::core {
 
+std::size_t count_code_points(std::string_view utf8) {
+  return static_cast<std::size_t>(std::count_if(
+      utf8.begin(), utf8.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
 namespace {
 
 using K = FieldKind;
@@ -80,11 +85,6 @@ Error invalid(std::string_view field, const FieldRule& rule, std::string_view de
 Error labelled(const FieldRule& rule, Error error) {
   if (!error.message.starts_with(rule.label)) error.message = std::string(rule.label) + "：" + error.message;
   return error;
-}
-
-std::size_t count_code_points(std::string_view utf8) {
-  return static_cast<std::size_t>(std::count_if(
-      utf8.begin(), utf8.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 bool is_leap_year(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }

@@ -75,6 +75,9 @@ Status check_gender_matches_id(std::string_view gender, std::string_view residen
 Result<std::string> printed_training_mode(std::string_view mode_label, std::string_view unit,
                                           std::string_view unit_field);
 
+// Characters as people count them in a length limit: Unicode code points of valid UTF-8.
+std::size_t count_code_points(std::string_view utf8);
+
 // A reason or explanation people type into a decision (打回, 驳回, 解约说明): never printed on the
 // agreement but shown to the parties and kept in the audit log, so it obeys the text policy
 // (line breaks allowed) and a length limit. When `required`, a blank value is refused with

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <string>
 #include <cstdint>
 
 namespace sanfang::workflow {
@@ -14,6 +15,8 @@ using Timestamp = std::chrono::sys_seconds;
 
 std::int64_t to_unix_seconds(Timestamp t);
 Timestamp from_unix_seconds(std::int64_t seconds);
+// "2026-06-01T08:00:00Z": how answers and webhook payloads write a time (RFC 3339, UTC).
+std::string rfc3339(Timestamp t);
 
 class Clock {
  public:
