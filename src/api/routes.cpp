@@ -31,6 +31,7 @@ RouteTable all_routes() {
   register_auth_routes(table);
   register_admin_routes(table);
   register_account_routes(table);
+  register_webhook_routes(table);
   register_wechat_routes(table);
   register_print_routes(table);
   register_stats_routes(table);

@@ -62,6 +62,7 @@ void register_wechat_routes(RouteTable& table);
 void register_print_routes(RouteTable& table);
 void register_stats_routes(RouteTable& table);
 void register_account_routes(RouteTable& table);
+void register_webhook_routes(RouteTable& table);
 RouteTable all_routes();
 
 // The id of one request: the client's X-Request-Id when it is sane (1 to 64 characters of

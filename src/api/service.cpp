@@ -76,6 +76,9 @@ Result<std::unique_ptr<Service>> Service::start(ServiceOptions options) {
   // The log writes on a connection of its own: while it commits a batch, requests keep reading
   // (SQLite's WAL lets readers run beside the one writer; PostgreSQL's pool has connections).
   service->m_log_store = TRY(store::open_store(location));
+  // The deliverer holds the store only to claim and record; it waits for receivers outside it.
+  service->m_webhooks = std::make_unique<jobs::WebhookDeliverer>(*app.store, *app.clock, options.webhooks);
+  service->m_webhooks->start();
   service->m_verification_log = std::make_unique<jobs::VerificationRecorder>(*service->m_log_store);
   app.verification_log = service->m_verification_log.get();
   service->m_server->open();
@@ -90,6 +93,7 @@ std::string Service::base_url() const {
 
 void Service::stop() {
   if (m_sweeper) m_sweeper->stop();
+  if (m_webhooks) m_webhooks->stop();
   if (m_server) m_server->stop();
   m_server.reset();
   // A running print job stops at its next slice and goes back to the queue, to resume at the next start.

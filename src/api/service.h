@@ -10,6 +10,7 @@
 #include "jobs/expiry_sweeper.h"
 #include "jobs/print_runner.h"
 #include "jobs/render_pool.h"
+#include "jobs/webhook_deliverer.h"
 #include "store/store.h"
 #include "workflow/agreement_document.h"
 #include "workflow/agreement_rules.h"
@@ -44,6 +45,8 @@ struct ServiceOptions {
   // How often the invitation expiry sweeper wakes up (SPEC: expiry happens on time).
   std::chrono::milliseconds expiry_sweep_interval = std::chrono::seconds{30};
   jobs::PrintRunOptions print;
+  // How often the webhook deliverer looks for due deliveries, and how long a receiver may take.
+  jobs::WebhookDeliveryOptions webhooks;
 };
 
 class Service {
@@ -56,6 +59,8 @@ class Service {
   std::string base_url() const;
   // The sweeper that expires invitations; tests call run_once() after moving a ManualClock.
   jobs::ExpirySweeper& expiry_sweeper() { return *m_sweeper; }
+  // The webhook deliverer; tests call run_once() after moving a ManualClock.
+  jobs::WebhookDeliverer& webhook_deliverer() { return *m_webhooks; }
   // Graceful stop: refuse new requests, finish those in flight, stop background work.
   void stop();
 
@@ -67,6 +72,7 @@ class Service {
   App m_app;
   std::unique_ptr<Server> m_server;
   std::unique_ptr<jobs::ExpirySweeper> m_sweeper;
+  std::unique_ptr<jobs::WebhookDeliverer> m_webhooks;
   std::unique_ptr<jobs::PrintRunner> m_prints;
   std::unique_ptr<store::Store> m_log_store;
   std::unique_ptr<jobs::VerificationRecorder> m_verification_log;

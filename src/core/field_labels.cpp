@@ -87,6 +87,12 @@ constexpr std::array kMembers = std::to_array<MemberLabel>({
     {"query", "查询条件"},
     {"copies", "联次"},
     {"separator_sheets", "分隔页"},
+    // webhooks
+    {"url", "回调地址"},
+    {"events", "订阅事件"},
+    {"secret", "签名密钥"},
+    {"description", "说明"},
+    {"delivery_id", "投递编号"},
     // uploads and imports
     {"body", "上传的文件"},
     {"file", "上传的文件"},

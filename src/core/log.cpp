@@ -45,6 +45,7 @@ std::string_view to_string(BackgroundTask task) {
     case BackgroundTask::PrintQueue: return "print_queue";
     case BackgroundTask::PrintJob: return "print_job";
     case BackgroundTask::VerificationLog: return "verification_log";
+    case BackgroundTask::Webhooks: return "webhooks";
   }
   return "unknown";
 }

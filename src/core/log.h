@@ -31,9 +31,10 @@ inline void info(std::string_view event, const nlohmann::json& fields = nullptr)
 inline void warn(std::string_view event, const nlohmann::json& fields = nullptr) { write(Level::Warn, event, fields); }
 inline void error(std::string_view event, const nlohmann::json& fields = nullptr) { write(Level::Error, event, fields); }
 
-enum class BackgroundTask { ExpirySweep, PrintQueue, PrintJob, VerificationLog };
+enum class BackgroundTask { ExpirySweep, PrintQueue, PrintJob, VerificationLog, Webhooks };
 inline constexpr BackgroundTask kBackgroundTasks[] = {BackgroundTask::ExpirySweep, BackgroundTask::PrintQueue,
-                                                      BackgroundTask::PrintJob, BackgroundTask::VerificationLog};
+                                                      BackgroundTask::PrintJob, BackgroundTask::VerificationLog,
+                                                      BackgroundTask::Webhooks};
 std::string_view to_string(BackgroundTask task);
 
 // Logs `event` at error level with {"task": …} added to `fields`, and counts it for `task`.

@@ -378,6 +378,39 @@ DROP TABLE api_keys;
 ALTER TABLE api_keys_named RENAME TO api_keys;
 CREATE INDEX api_keys_by_account ON api_keys(account_id);
 )sql"},
+      // The portal's webhook endpoints and the outbox of their deliveries (store/webhook_store.h):
+      // a delivery row is written with the audit event it announces, in the same transaction.
+      {10, R"sql(
+CREATE TABLE webhook_endpoints (
+  id          INTEGER PRIMARY KEY,
+  url         TEXT NOT NULL,
+  events      TEXT NOT NULL,
+  description TEXT NOT NULL,
+  secret      TEXT NOT NULL,
+  created_by  INTEGER NOT NULL,
+  created_at  INTEGER NOT NULL,
+  removed_at  INTEGER
+);
+
+CREATE TABLE webhook_deliveries (
+  id               INTEGER PRIMARY KEY,
+  endpoint_id      INTEGER NOT NULL REFERENCES webhook_endpoints(id),
+  audit_id         INTEGER NOT NULL REFERENCES audit_log(id),
+  event_type       TEXT NOT NULL,
+  state            TEXT NOT NULL CHECK (state IN ('pending','delivered','failed')),
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at  INTEGER,
+  last_attempt_at  INTEGER,
+  last_status_code INTEGER NOT NULL DEFAULT 0,
+  last_error       TEXT NOT NULL DEFAULT '',
+  delivered_at     INTEGER,
+  created_at       INTEGER NOT NULL,
+  UNIQUE (endpoint_id, audit_id),
+  CHECK ((next_attempt_at IS NOT NULL) = (state = 'pending'))
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE state = 'pending';
+CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries(endpoint_id, id);
+)sql"},
   };
   return kMigrations;
 }

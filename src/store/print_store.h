@@ -101,7 +101,8 @@ class PrintStore {
   // An agreement that failed to render: the error is kept with the job and its records voided.
   virtual Status record_print_failure(std::int64_t job_id, const workflow::PrintItem& item,
                                       std::string_view message, workflow::Timestamp now) = 0;
-  // running → done with the file's facts; Conflict naming state when it was cancelled meanwhile.
+  // running → done with the file's facts, audited ("print_job", id, "done"); Conflict naming state
+  // when it was cancelled meanwhile.
   virtual Status finish_print_job(std::int64_t id, int pages, std::int64_t file_size,
                                   std::string_view sha256, workflow::Timestamp now) = 0;
   // queued or running → failed with `message` listed in its errors; the job's records are voided.

@@ -16,6 +16,7 @@
 #include "store/student_query_sql.h"
 #include "store/audit_query_sql.h"
 #include "store/stats_sql.h"
+#include "workflow/webhook_rules.h"
 #include "store/audit_chain.h"
 #include "store/migrations.h"
 #include "store/secrets.h"
@@ -619,6 +620,7 @@ Status SqliteStore::append_audit_events(const std::vector<workflow::AuditEvent>&
     id = last.int64(0);
     prev_hash = last.text(1);
   }
+  std::vector<std::pair<std::int64_t, workflow::AuditEvent>> announced;
   for (workflow::AuditEvent event : events) {
     if (event.entity_id.empty()) event.entity_id = entity_id_for_new;
     ++id;
@@ -640,8 +642,10 @@ Status SqliteStore::append_audit_events(const std::vector<workflow::AuditEvent>&
             .bind(12, hash)
             .run());
     prev_hash = hash;
+    if (workflow::webhook_event_type(event)) announced.emplace_back(id, std::move(event));
   }
-  return {};
+  if (announced.empty()) return {};
+  return enqueue_webhook_deliveries(announced);
 }
 
 namespace {

@@ -194,6 +194,22 @@ class SqliteStore final : public Store {
   Result<bool> claim_periodic_run(std::string_view name, std::chrono::seconds period,
                                   workflow::Timestamp now) override;
 
+  // ---- webhooks area (sqlite_store_webhooks.cpp) ----
+  Result<WebhookEndpoint> create_webhook_endpoint(const WebhookEndpoint& endpoint,
+                                                  const workflow::AuditEvent& created) override;
+  Result<std::vector<WebhookEndpoint>> webhook_endpoints() override;
+  Result<WebhookEndpoint> webhook_endpoint(std::int64_t id) override;
+  Status remove_webhook_endpoint(std::int64_t id, const workflow::AuditEvent& removed) override;
+  Result<std::vector<WebhookDelivery>> webhook_deliveries(const WebhookDeliveryQuery& query) override;
+  Result<std::int64_t> count_webhook_deliveries(const WebhookDeliveryQuery& query) override;
+  Result<WebhookDelivery> webhook_delivery(std::int64_t endpoint_id, std::int64_t delivery_id) override;
+  Result<WebhookDelivery> replay_webhook_delivery(std::int64_t endpoint_id, std::int64_t delivery_id,
+                                                  workflow::Timestamp now,
+                                                  const workflow::AuditEvent& replayed) override;
+  Result<std::vector<DueWebhook>> claim_due_webhooks(workflow::Timestamp now, workflow::Timestamp claimed_until,
+                                                     int limit) override;
+  Status record_webhook_attempt(std::int64_t delivery_id, const WebhookAttempt& attempt) override;
+
  private:
   SqliteStore(SqliteStoreOptions options, sqlite::Database db, BlobStore blobs)
       : m_options(std::move(options)), m_db(std::move(db)), m_blobs(std::move(blobs)) {
@@ -216,8 +232,15 @@ class SqliteStore final : public Store {
   Result<std::optional<std::string>> stored_public_base();
   Status write_public_base(const std::string& old_url, const std::string& url, const workflow::Actor& by,
                            workflow::Timestamp now);
+  // Appends the events to the audit chain, and their outbox rows for the webhook endpoints that
+  // subscribed to them (store/webhook_store.h).
   Status append_audit_events(const std::vector<workflow::AuditEvent>& events,
                              const std::string& entity_id_for_new);
+  // The outbox rows of announced events (audit id, event).
+  Status enqueue_webhook_deliveries(const std::vector<std::pair<std::int64_t, workflow::AuditEvent>>& announced);
+  Result<std::vector<WebhookEndpoint>> load_webhook_endpoints();
+  Result<WebhookEndpoint> load_webhook_endpoint(std::int64_t id);
+  Result<WebhookDelivery> load_webhook_delivery(std::int64_t endpoint_id, std::int64_t delivery_id);
   Result<workflow::Account> load_account_by_id(std::int64_t id);
   Result<workflow::Student> load_student(std::string_view student_no);
   Result<workflow::Employer> load_employer(std::int64_t id);

@@ -400,6 +400,8 @@ Status SqliteStore::finish_print_job(std::int64_t id, int pages, std::int64_t fi
       "UPDATE print_jobs SET state = 'done', done = total, pages = ?, file_size = ?, sha256 = ?, finished_at = ?"
       " WHERE id = ?"));
   TRY(update.bind(1, pages).bind(2, file_size).bind(3, sha256).bind(4, workflow::to_unix_seconds(now)).bind(5, id).run());
+  TRY(append_audit_events({{"print_job", std::to_string(id), "done", 0, workflow::Role::System, now, "running", "done", ""}},
+                          std::to_string(id)));
   return transaction.commit();
 }
 

@@ -3,10 +3,11 @@
 // answer to the same contract tests (tests/store/contract/).
 //
 // The areas: accounts (account_store.h), agreements (agreement_store.h), print room
-// (print_store.h), documents and blobs (document_store.h), audit (audit_store.h), and the record
-// of periodic work run once per installation (periodic_store.h). A component that
-// needs one area takes that interface; `Store` is all of them behind one connection, with the two
-// things that span areas: readiness and a transaction around several calls.
+// (print_store.h), documents and blobs (document_store.h), audit (audit_store.h), the record of
+// periodic work run once per installation (periodic_store.h), and the portal's webhooks with their
+// outbox (webhook_store.h). A component that needs one area takes that interface; `Store` is all
+// of them behind one connection, with the two things that span areas: readiness and a transaction
+// around several calls.
 //
 // Trade-off: one implementation class still provides every area (the areas share transactions —
 // signing an agreement appends audit events, creating a print job writes print records and audit
@@ -22,6 +23,7 @@
 #include "store/document_store.h"
 #include "store/periodic_store.h"
 #include "store/print_store.h"
+#include "store/webhook_store.h"
 
 namespace sanfang::store {
 
@@ -30,7 +32,8 @@ class Store : public AccountStore,
               public PrintStore,
               public DocumentStore,
               public AuditStore,
-              public PeriodicStore {
+              public PeriodicStore,
+              public WebhookStore {
  public:
   ~Store() override = default;
 

@@ -127,6 +127,7 @@ void ServiceFixture::start() {
   options.trusted_proxies = m_options.trusted_proxies;
   options.public_base = m_options.public_base;
   options.wechat_page_base = m_options.wechat_page_base;
+  options.webhooks = m_options.webhooks;
   auto service = api::Service::start(options);
   if (!service) FAIL("service did not start: " << service.error().describe());
   m_service = std::move(*service);

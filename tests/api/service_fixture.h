@@ -70,6 +70,10 @@ struct ServiceFixtureOptions {
   api::TrustedProxies trusted_proxies;  // none: every client address is the TCP peer
   std::string public_base;  // --public-base; empty: http://HOST:PORT of the listener
   std::string wechat_page_base;  // empty: the service's default (PUBLIC_BASE/wechat/bind)
+  // Webhook deliveries: the thread's first pass runs at start, later ones only by
+  // service().webhook_deliverer().run_once() (an hour is longer than any test), so that a test
+  // moves the manual clock between passes without a pass of its own in between.
+  jobs::WebhookDeliveryOptions webhooks{std::chrono::hours{1}, std::chrono::seconds{5}, 20};
 };
 
 class ServiceFixture {

@@ -5,6 +5,7 @@
 #include "core/validate.h"
 #include "store/audit_chain.h"
 #include "store/audit_query_sql.h"
+#include "workflow/webhook_rules.h"
 #include "store/pg/pg_migrations.h"
 #include "store/pg/pg_store_rows.h"
 #include "store/private_files.h"
@@ -438,6 +439,7 @@ Status PgStore::append_audit_events(Connection& c, const std::vector<workflow::A
   auto head = TRY(c.exec("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"));
   std::int64_t id = head.empty() ? 0 : head.int64(0, 0);
   std::string prev_hash = head.empty() ? std::string(kGenesisHash) : head.text(0, 1);
+  std::vector<std::pair<std::int64_t, workflow::AuditEvent>> announced;
   for (workflow::AuditEvent event : events) {
     if (event.entity_id.empty()) event.entity_id = entity_id_for_new;
     ++id;
@@ -459,8 +461,10 @@ Status PgStore::append_audit_events(Connection& c, const std::vector<workflow::A
                   .add(prev_hash)
                   .add(hash)));
     prev_hash = hash;
+    if (workflow::webhook_event_type(event)) announced.emplace_back(id, std::move(event));
   }
-  return {};
+  if (announced.empty()) return {};
+  return enqueue_webhook_deliveries(c, announced);
 }
 
 namespace {

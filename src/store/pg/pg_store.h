@@ -210,6 +210,22 @@ class PgStore final : public Store {
   Result<bool> claim_periodic_run(std::string_view name, std::chrono::seconds period,
                                   workflow::Timestamp now) override;
 
+  // ---- webhooks area (pg_store_webhooks.cpp) ----
+  Result<WebhookEndpoint> create_webhook_endpoint(const WebhookEndpoint& endpoint,
+                                                  const workflow::AuditEvent& created) override;
+  Result<std::vector<WebhookEndpoint>> webhook_endpoints() override;
+  Result<WebhookEndpoint> webhook_endpoint(std::int64_t id) override;
+  Status remove_webhook_endpoint(std::int64_t id, const workflow::AuditEvent& removed) override;
+  Result<std::vector<WebhookDelivery>> webhook_deliveries(const WebhookDeliveryQuery& query) override;
+  Result<std::int64_t> count_webhook_deliveries(const WebhookDeliveryQuery& query) override;
+  Result<WebhookDelivery> webhook_delivery(std::int64_t endpoint_id, std::int64_t delivery_id) override;
+  Result<WebhookDelivery> replay_webhook_delivery(std::int64_t endpoint_id, std::int64_t delivery_id,
+                                                  workflow::Timestamp now,
+                                                  const workflow::AuditEvent& replayed) override;
+  Result<std::vector<DueWebhook>> claim_due_webhooks(workflow::Timestamp now, workflow::Timestamp claimed_until,
+                                                     int limit) override;
+  Status record_webhook_attempt(std::int64_t delivery_id, const WebhookAttempt& attempt) override;
+
  private:
   PgStore(PgStoreOptions options, std::shared_ptr<pg::ConnectionPool> pool)
       : m_options(std::move(options)), m_pool(std::move(pool)) {
@@ -234,8 +250,13 @@ class PgStore final : public Store {
   Result<std::string> allocate_serial(pg::Connection& c, int graduation_year);
   Status write_public_base(pg::Connection& c, const std::string& old_url, const std::string& url,
                            const workflow::Actor& by, workflow::Timestamp now);
+  // Appends the events to the audit chain, and their outbox rows for the webhook endpoints that
+  // subscribed to them (store/webhook_store.h).
   Status append_audit_events(pg::Connection& c, const std::vector<workflow::AuditEvent>& events,
                              const std::string& entity_id_for_new);
+  // The outbox rows of announced events (audit id, event).
+  Status enqueue_webhook_deliveries(pg::Connection& c,
+                                    const std::vector<std::pair<std::int64_t, workflow::AuditEvent>>& announced);
   Result<workflow::Account> load_account_by_id(pg::Connection& c, std::int64_t id);
   Result<SignedDocument> load_signed_document(pg::Connection& c, std::int64_t agreement_id);
   Result<workflow::PrintJob> load_print_job(pg::Connection& c, std::int64_t id);

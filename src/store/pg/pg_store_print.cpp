@@ -397,9 +397,13 @@ Status PgStore::finish_print_job(std::int64_t id, int pages, std::int64_t file_s
   return m_pool->transact([&](Connection& c) -> Status {
     const PrintJobState state = TRY(lock_print_job(c, id));
     if (state != PrintJobState::Running) return state_conflict("打印任务不在运行中");
-    return c.run("UPDATE print_jobs SET state = 'done', done = total, pages = $1, file_size = $2, sha256 = $3,"
-                 " finished_at = $4 WHERE id = $5",
-                 Params().add(pages).add(file_size).add(sha256).add(workflow::to_unix_seconds(now)).add(id));
+    TRY(c.run("UPDATE print_jobs SET state = 'done', done = total, pages = $1, file_size = $2, sha256 = $3,"
+              " finished_at = $4 WHERE id = $5",
+              Params().add(pages).add(file_size).add(sha256).add(workflow::to_unix_seconds(now)).add(id)));
+    return append_audit_events(c,
+                               {{"print_job", std::to_string(id), "done", 0, workflow::Role::System, now, "running",
+                                 "done", ""}},
+                               std::to_string(id));
   });
 }
 
