@@ -66,6 +66,9 @@ Result<int> WebhookDeliverer::run_once() {
   const auto claim = std::chrono::ceil<std::chrono::seconds>(m_options.timeout * m_options.batch) + std::chrono::minutes(1);
   const std::vector<store::DueWebhook> due = TRY(m_store.claim_due_webhooks(now, now + claim, m_options.batch));
   for (const store::DueWebhook& item : due) {
+    // A stopping service waits for one request at most; what it claimed and did not send is
+    // claimed again by the next deliverer once the claim runs out.
+    if (stopping()) break;
     WebhookRequest request;
     request.url = item.endpoint.url;
     request.message_id = webhook_message_id(item.delivery.audit_id);
@@ -91,6 +94,11 @@ Result<int> WebhookDeliverer::run_once() {
     TRY(m_store.record_webhook_attempt(item.delivery.id, attempt));
   }
   return static_cast<int>(due.size());
+}
+
+bool WebhookDeliverer::stopping() {
+  std::lock_guard lock(m_mutex);
+  return m_stopping;
 }
 
 void WebhookDeliverer::loop() {

@@ -50,13 +50,14 @@ class WebhookDeliverer {
   WebhookDeliverer& operator=(const WebhookDeliverer&) = delete;
 
   void start();
-  // Wakes the thread and joins it; requests in flight finish (each within the timeout) first.
+  // Wakes the thread and joins it after the request in flight, if any (within the timeout).
   void stop();
   // One pass at the clock's current time on the caller's thread: how many attempts were made.
   Result<int> run_once();
 
  private:
   void loop();
+  bool stopping();
 
   store::WebhookStore& m_store;
   const workflow::Clock& m_clock;
