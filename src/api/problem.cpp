@@ -60,10 +60,10 @@ HttpResponse problem_response(int status, const std::string& type, const std::st
   return response;
 }
 
-HttpResponse problem_response(const Error& error, const std::map<std::string, std::string>& extensions) {
+HttpResponse problem_response(const Error& error, const nlohmann::json& extensions) {
   HttpResponse response = problem_response(error);
   nlohmann::json body = nlohmann::json::parse(response.body);
-  for (const auto& [key, value] : extensions) body[key] = value;
+  for (const auto& [key, value] : extensions.items()) body[key] = value;
   response.body = body.dump();
   return response;
 }

@@ -5,6 +5,8 @@
 #include "api/http.h"
 #include "core/result.h"
 
+#include <nlohmann/json.hpp>
+
 #include <map>
 #include <string>
 
@@ -21,7 +23,7 @@ int http_status(ErrorKind kind);
 // added by dispatch, see with_request_id).
 HttpResponse problem_response(const Error& error);
 // The same with extension members, e.g. {"current_state": "signed"} on a 409.
-HttpResponse problem_response(const Error& error, const std::map<std::string, std::string>& extensions);
+HttpResponse problem_response(const Error& error, const nlohmann::json& extensions);
 
 // A problem with an explicit machine-readable type ("password_change_required", "captcha_required").
 HttpResponse problem_response(int status, const std::string& type, const std::string& detail,

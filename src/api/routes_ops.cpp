@@ -66,7 +66,8 @@ Result<HttpResponse> settings(RouteContext& context) {
         {"student_initiated", review_chain_json(workflow.student_initiated_review_chain)},
         {"termination", review_chain_json(workflow.termination_review_chain)}}},
       {"invitation_lifetime_days",
-       std::chrono::duration_cast<std::chrono::days>(workflow.invitation_lifetime).count()}};
+       std::chrono::duration_cast<std::chrono::days>(workflow.invitation_lifetime).count()},
+      {"print_part_limit", workflow.print_part_limit}};
   return json_response(200, body.dump());
 }
 

@@ -9,6 +9,7 @@
 #include "workflow/visibility.h"
 
 #include <charconv>
+#include <limits>
 
 namespace sanfang::api {
 
@@ -29,6 +30,33 @@ store::PrintOperator operator_of(const RouteContext& context) {
   return {context.account->id, context.account->username, context.account->role};
 }
 
+std::string part_url(std::int64_t job_id, int n) {
+  return "/api/v1/print-jobs/" + std::to_string(job_id) + "/parts/" + std::to_string(n) + "/pdf";
+}
+
+// A part's state: done once its file is, else the job's (queued, running, failed, cancelled).
+std::string_view part_state(const PrintJob& job, const workflow::PrintJobPart& part) {
+  return part.done() ? workflow::to_string(workflow::PrintJobState::Done) : workflow::to_string(job.state);
+}
+
+json parts_json(const PrintJob& job) {
+  json parts = json::array();
+  for (const workflow::PrintJobPart& part : job.parts) {
+    json out = {{"n", part.n},
+                {"college", part.college_code},
+                {"agreements", part.agreements},
+                {"state", part_state(job, part)}};
+    if (part.done()) {
+      out["pages"] = part.pages;
+      out["bytes"] = part.file_size;
+      out["sha256"] = part.sha256;
+      out["url"] = part_url(job.id, part.n);
+    }
+    parts.push_back(std::move(out));
+  }
+  return parts;
+}
+
 json job_json(const PrintJob& job) {
   json errors = json::array();
   for (const auto& error : job.errors) errors.push_back({{"serial", error.serial}, {"detail", error.message}});
@@ -40,6 +68,7 @@ json job_json(const PrintJob& job) {
               {"total", job.total},
               {"request", workflow::print_request_json(job.request)},
               {"errors", errors},
+              {"parts", parts_json(job)},
               {"created_by", job.created_by_name},
               {"created_at", rfc3339(job.created_at)}};
   out["failures"] = job.failures;
@@ -54,8 +83,10 @@ json job_json(const PrintJob& job) {
   if (job.state == workflow::PrintJobState::Done) {
     out["pages"] = job.pages;
     out["size"] = job.file_size;
-    out["sha256"] = job.sha256;
-    out["pdf"] = "/api/v1/print-jobs/" + std::to_string(job.id) + "/pdf";
+    if (job.parts.size() == 1) {
+      out["sha256"] = job.sha256;
+      out["pdf"] = "/api/v1/print-jobs/" + std::to_string(job.id) + "/pdf";
+    }
   }
   return out;
 }
@@ -77,7 +108,7 @@ HttpResponse state_conflict(const Error& error, const PrintJob& job) {
 
 Result<workflow::PrintRequest> parse_request(const RouteContext& context) {
   const JsonBody body = TRY(JsonBody::parse(context.request.body, {"college", "major", "signed_from", "signed_to",
-                                                                   "serials", "copies", "separator_sheets"}));
+                                                                   "serials", "copies", "separator_sheets", "one_file"}));
   workflow::PrintRequest request;
   request.college = TRY(body.optional_string("college"));
   request.major = TRY(body.optional_string("major"));
@@ -94,13 +125,20 @@ Result<workflow::PrintRequest> parse_request(const RouteContext& context) {
     }
   }
   request.separator_sheets = TRY(body.optional_boolean("separator_sheets")).value_or(false);
+  request.one_file = TRY(body.optional_boolean("one_file")).value_or(false);
   return request;
 }
 
 // The answer to an action on a job: a 409 tells the client what the job is doing now.
 Result<HttpResponse> job_problem(RouteContext& context, const Error& error, std::int64_t id) {
   if (error.kind != ErrorKind::Conflict) return error;
-  return state_conflict(error, TRY(context.app.store->print_job(id)));
+  const PrintJob job = TRY(context.app.store->print_job(id));
+  if (error.field == "parts") {
+    json urls = json::array();
+    for (const workflow::PrintJobPart& part : job.parts) urls.push_back(part_url(job.id, part.n));
+    return problem_response(error, {{"parts", urls}});
+  }
+  return state_conflict(error, job);
 }
 
 // POST /api/v1/print-jobs → 202 with the queued job.
@@ -126,24 +164,43 @@ Result<HttpResponse> get_job(RouteContext& context) {
   return json_response(200, job_json(job).dump());
 }
 
-// GET /api/v1/print-jobs/{id}/pdf: the finished file, sent from disk (sendfile), never loaded
-// into memory. Its sha256 is a strong ETag: the file never changes.
+// A finished file sent from disk (sendfile), never loaded into memory. Its sha256 is a strong ETag:
+// the file never changes.
+HttpResponse send_print_file(const RouteContext& context, const app::PrintJobFile& found) {
+  const PrintJob& job = found.job;
+  const std::string etag = "\"" + found.sha256 + "\"";
+  const std::string suffix = job.parts.size() > 1 ? "-part-" + std::to_string(found.part) : "";
+  const std::string chinese = job.parts.size() > 1 ? "-第" + std::to_string(found.part) + "部分" : "";
+  HttpResponse response;
+  if (etag_matches(context.request, etag)) {
+    response = bytes_response(304, "application/pdf", {});
+  } else {
+    response = file_response("application/pdf", found.file);
+    response.with_header("Content-Disposition",
+                         attachment_disposition("print-job-" + std::to_string(job.id) + suffix + ".pdf",
+                                                "打印任务-" + std::to_string(job.id) + chinese + ".pdf"));
+  }
+  return response.with_header("ETag", etag).with_header("Cache-Control", "private, no-cache");
+}
+
+// GET /api/v1/print-jobs/{id}/pdf: the file of a one-part job; 409 naming the parts otherwise.
 Result<HttpResponse> job_pdf(RouteContext& context) {
   TRY(require_print_room(context));
   const std::int64_t id = TRY(job_id(context));
   auto found = app::print_job_file(use_cases(context.app), context.actor(), id);
   if (!found) return job_problem(context, found.error(), id);
-  const PrintJob& job = found->job;
-  const std::string etag = "\"" + job.sha256 + "\"";
-  const std::string name = "print-job-" + std::to_string(job.id) + ".pdf";
-  HttpResponse response;
-  if (etag_matches(context.request, etag)) {
-    response = bytes_response(304, "application/pdf", {});
-  } else {
-    response = file_response("application/pdf", found->file);
-    response.with_header("Content-Disposition", attachment_disposition(name, "打印任务-" + std::to_string(job.id) + ".pdf"));
-  }
-  return response.with_header("ETag", etag).with_header("Cache-Control", "private, no-cache");
+  return send_print_file(context, *found);
+}
+
+// GET /api/v1/print-jobs/{id}/parts/{n}/pdf: one part, as soon as it is drawn.
+Result<HttpResponse> part_pdf(RouteContext& context) {
+  TRY(require_print_room(context));
+  const std::int64_t id = TRY(job_id(context));
+  const std::int64_t n = TRY(id_parameter(context.request, "n"));
+  if (n > std::numeric_limits<int>::max()) return Error::make(ErrorKind::NotFound, "没有这个地址");
+  auto found = app::print_job_part_file(use_cases(context.app), context.actor(), id, static_cast<int>(n));
+  if (!found) return job_problem(context, found.error(), id);
+  return send_print_file(context, *found);
 }
 
 // POST /api/v1/print-jobs/{id}/cancel: a queued or running job stops; its records are voided and
@@ -163,6 +220,7 @@ void register_print_routes(RouteTable& table) {
   table.add("GET", "/api/v1/print-jobs", Access::Account, list_jobs);
   table.add("GET", "/api/v1/print-jobs/:id", Access::Account, get_job);
   table.add("GET", "/api/v1/print-jobs/:id/pdf", Access::Account, job_pdf);
+  table.add("GET", "/api/v1/print-jobs/:id/parts/:n/pdf", Access::Account, part_pdf);
   table.add("POST", "/api/v1/print-jobs/:id/cancel", Access::Account, cancel_job);
 }
 

@@ -1,5 +1,8 @@
 // `sanfang batch`: the print room's batch from the command line (SPEC "Running it") — the same
-// job as POST /api/v1/print-jobs, run in this process with a progress bar and written to -o.
+// job as POST /api/v1/print-jobs, run in this process with a progress bar and written to -o: one
+// file (`-o OUT.pdf`, drawn on one core), or a folder (`-o DIR/`) holding the job's parts — one per
+// college, a large college split — drawn on every core, with a manifest.json listing each file
+// with its agreements, serial range and sha256.
 // The job and its print records are stored like the service's, so reprints are counted across
 // both; Ctrl-C cancels the job cleanly (records voided, no file). The job is run under this
 // process's lease, so that a batch killed with -9 leaves a job that is recognisably orphaned and
@@ -8,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "cli/resources.h"
+#include "core/atomic_file.h"
 #include "jobs/agreement_documents.h"
 #include "jobs/print_runner.h"
 #include "workflow/print_job.h"
@@ -16,6 +20,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
@@ -28,8 +33,9 @@ namespace {
 constexpr const char* kUsage =
     "usage: sanfang batch [--data DIR] [--db URL] [--college CODE] [--major NAME] [--signed-from YYYY-MM-DD]\n"
     "                     [--signed-to YYYY-MM-DD] [--serials S1,S2,...] [--copies 1,2,3] [--separators]\n"
-    "                     [--operator NAME] [--threads N] [--config FILE] [--public-base URL] -o OUT.pdf\n"
-    "       sanfang batch [--data DIR] [--db URL] --resume JOB_ID [--threads N] [--config FILE] [--public-base URL] -o OUT.pdf\n";
+    "                     [--operator NAME] [--threads N] [--config FILE] [--public-base URL] -o OUT.pdf|DIR/\n"
+    "       sanfang batch [--data DIR] [--db URL] --resume JOB_ID [--threads N] [--config FILE] [--public-base URL]\n"
+    "                     -o OUT.pdf|DIR/\n";
 
 // The options that describe a new job: a resumed job keeps the request it was created with.
 constexpr const char* kRequestOptions[] = {"--college", "--major", "--signed-from", "--signed-to",
@@ -85,13 +91,60 @@ int fail(const Error& e) {
   return 1;
 }
 
-// The output's folder must exist before a job is created for it: a typo changes nothing.
-Status check_output_folder(const std::filesystem::path& output) {
-  const std::filesystem::path folder = output.parent_path().empty() ? std::filesystem::path(".") : output.parent_path();
+// -o names a folder for the parts when it ends with '/' or is an existing folder.
+bool names_folder(const std::string& output) {
   std::error_code ec;
+  return output.ends_with('/') || std::filesystem::is_directory(output, ec);
+}
+
+// The output's folder must exist before a job is created for it: a typo changes nothing.
+Status check_output(const std::filesystem::path& output, bool folder_of_parts) {
+  std::error_code ec;
+  if (folder_of_parts) {
+    if (!std::filesystem::is_directory(output, ec)) return Error::invalid("-o", output.string() + " is not a folder");
+    return {};
+  }
+  const std::filesystem::path folder = output.parent_path().empty() ? std::filesystem::path(".") : output.parent_path();
   if (!std::filesystem::is_directory(folder, ec)) return Error::invalid("-o", folder.string() + " is not a folder");
-  if (std::filesystem::is_directory(output, ec)) return Error::invalid("-o", output.string() + " is a folder");
   return {};
+}
+
+// "part-003-CS.pdf": the part's number, then its college when it has one (letters and digits only).
+std::string part_file_name(const workflow::PrintJobPart& part) {
+  char number[16];
+  std::snprintf(number, sizeof number, "part-%03d", part.n);
+  std::string name = number;
+  std::string college;
+  for (char c : part.college_code)
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') college += c;
+  if (!college.empty()) name += "-" + college;
+  return name + ".pdf";
+}
+
+// DIR/manifest.json: what each part file holds, for the print room's checklist.
+Status write_manifest(store::Store& store, const workflow::PrintJob& job, const std::filesystem::path& folder) {
+  nlohmann::json parts = nlohmann::json::array();
+  for (const workflow::PrintJobPart& part : job.parts) {
+    const auto first = TRY(store.print_items(job.id, part.first_position, 1));
+    const auto last = TRY(store.print_items(job.id, part.first_position + part.agreements - 1, 1));
+    parts.push_back({{"n", part.n},
+                     {"file", part_file_name(part)},
+                     {"college", part.college_code},
+                     {"agreements", part.agreements},
+                     {"pages", part.pages},
+                     {"bytes", part.file_size},
+                     {"sha256", part.sha256},
+                     {"first_serial", first.empty() ? "" : first.front().serial},
+                     {"last_serial", last.empty() ? "" : last.front().serial}});
+  }
+  const nlohmann::json manifest = {{"job", job.id},
+                                   {"agreements", job.total},
+                                   {"pages", job.pages},
+                                   {"request", workflow::print_request_json(job.request)},
+                                   {"parts", parts}};
+  core::AtomicFile file = TRY(core::AtomicFile::create(folder / "manifest.json"));
+  if (!file.write(manifest.dump(2) + "\n")) return Error::make(ErrorKind::Io, "cannot write manifest.json");
+  return file.commit();
 }
 
 // Waits until the job's retry falls due, or until Ctrl-C; true when it is due.
@@ -134,7 +187,8 @@ int batch_command(const std::vector<std::string>& raw_args) {
     return 2;
   }
   const std::filesystem::path output = args->get("-o");
-  if (auto checked = check_output_folder(output); !checked) return fail(checked.error());
+  const bool folder_of_parts = names_folder(args->get("-o"));
+  if (auto checked = check_output(output, folder_of_parts); !checked) return fail(checked.error());
   auto options = service_options(*args);
   if (!options) return fail(options.error());
   auto resources = load_resources(*args);
@@ -144,6 +198,7 @@ int batch_command(const std::vector<std::string>& raw_args) {
     auto parsed = request_from(*args);
     if (!parsed) return fail(parsed.error());
     request = std::move(*parsed);
+    request->one_file = !folder_of_parts;
   }
 
   auto store = open_command_store(store_location(*args, options->school_code), /*create=*/false);
@@ -177,6 +232,9 @@ int batch_command(const std::vector<std::string>& raw_args) {
   if (resume) {
     auto existing = (*store)->print_job(job_id);
     if (!existing) return fail(existing.error());
+    if (existing->parts.size() > 1 && !folder_of_parts)
+      return fail(Error::invalid("-o", "job " + std::to_string(job_id) + " is in " +
+                                           std::to_string(existing->parts.size()) + " parts: give a folder, -o DIR/"));
     // A batch killed on this machine need not wait for its lease to run out.
     if (!existing->lease_owner.empty() && jobs::lease_owner_is_dead(existing->lease_owner))
       if (auto broken = (*store)->break_print_lease(job_id, existing->lease_owner, clock.now()); !broken)
@@ -202,7 +260,11 @@ int batch_command(const std::vector<std::string>& raw_args) {
   {
     jobs::LeaseKeeper lease(**store, clock, job_id, owner, run_options.lease);
     for (;;) {
-      outcome = jobs::run_claimed_print_job(context, *job, lease, jobs::PrintDestination{output}, run_options,
+      const jobs::PrintDestination destination{[&](const workflow::PrintJobPart& part) {
+                                                 return folder_of_parts ? output / part_file_name(part) : output;
+                                               },
+                                               false};
+      outcome = jobs::run_claimed_print_job(context, *job, lease, destination, run_options,
                                             [&](int done, int) { progress.update(done); }, stop);
       if (outcome != jobs::PrintRunOutcome::Retrying) break;
       std::fprintf(stderr, "\nsanfang batch: job %lld failed for now; it is tried again\n", static_cast<long long>(job_id));
@@ -232,12 +294,15 @@ int batch_command(const std::vector<std::string>& raw_args) {
                  finished->last_error.c_str());
     return 1;
   }
+  if (folder_of_parts)
+    if (auto written = write_manifest(**store, *finished, output); !written) return fail(written.error());
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   progress.finish(finished->total);
-  std::printf("sanfang batch: job %lld: %d agreements, %d pages, %.1f MB in %s in %.1f s (%.1f ms per agreement), "
-              "peak memory %.0f MB\n",
+  std::printf("sanfang batch: job %lld: %d agreements, %d pages, %.1f MB in %zu file%s in %s in %.1f s (%.1f ms per "
+              "agreement), peak memory %.0f MB\n",
               static_cast<long long>(finished->id), finished->total, finished->pages, finished->file_size / 1048576.0,
-              output.c_str(), seconds, seconds * 1000 / finished->total, peak_rss_mb());
+              finished->parts.size(), finished->parts.size() == 1 ? "" : "s", output.c_str(), seconds,
+              seconds * 1000 / finished->total, peak_rss_mb());
   for (const auto& error : finished->errors)
     std::fprintf(stderr, "sanfang batch: not printed: %s: %s\n", error.serial.c_str(), error.message.c_str());
   return finished->errors.empty() ? 0 : 1;

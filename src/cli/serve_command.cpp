@@ -34,8 +34,8 @@ Status parse_listen(const std::string& text, api::ServiceOptions& options) {
 // printed 丙方 block: "school_name", "school_department", "school_address", "school_postcode",
 // "school_contact", "school_phone"}, and "trusted_proxies" (addresses or CIDR ranges of the
 // reverse proxies whose X-Forwarded-For names the client), and "wechat_page_base" (the official
-// account's binding page the binding QR code opens), and "review_chain" (below); command-line
-// options win over the file.
+// account's binding page the binding QR code opens), "print_part_limit" (the most agreements in
+// one part of a print job), and "review_chain" (below); command-line options win over the file.
 //
 // "review_chain": {"invitation": [...], "student_initiated": [...], "termination": [...]}, each
 // a list of "college" / "school" (workflow::check_review_chain); a chain not named keeps the
@@ -100,6 +100,11 @@ Status read_config(const std::string& path, api::ServiceOptions& options) {
       options.wechat_page_base = base;
     }
     else if (key == "review_chain") TRY(read_review_chains(*it, path + ": " + key, options.workflow));
+    else if (key == "print_part_limit") {
+      if (!it->is_number_integer() || it->get<std::int64_t>() < 1 || it->get<std::int64_t>() > 100'000)
+        return Error::invalid(path + ": " + key, "must be an integer from 1 to 100000");
+      options.workflow.print_part_limit = it->get<int>();
+    }
     else if (key == "trusted_proxies" && it->is_array()) {
       std::vector<std::string> entries;
       for (const auto& entry : *it) {

@@ -9,7 +9,9 @@
 #include <exception>
 #include <future>
 #include <map>
+#include <mutex>
 #include <optional>
+#include <thread>
 
 namespace sanfang::jobs {
 
@@ -76,14 +78,17 @@ class StreamCloser {
   std::shared_ptr<JobStream> m_job;
 };
 
-// The separator sheet before each college's first agreement, keyed by that agreement's position.
-Result<std::map<int, render::SeparatorSheet>> plan_separators(const PrintContext& context, const PrintJob& job) {
+// The separator sheets of one part: one before the first agreement of each college in it (a part
+// that continues a college opens with a sheet of its own), keyed by that agreement's position.
+Result<std::map<int, render::SeparatorSheet>> plan_separators(const PrintContext& context, const PrintJob& job,
+                                                              const workflow::PrintJobPart& part) {
   std::map<int, workflow::SeparatorSummary> summaries;
   std::map<std::string, std::string> college_names;
   std::string college;
   int first = -1;
-  for (int from = 0;;) {
-    const auto items = TRY(context.store->print_items(job.id, from, kPlanningPage));
+  const int end = part.first_position + part.agreements;
+  for (int from = part.first_position; from < end;) {
+    const auto items = TRY(context.store->print_items(job.id, from, std::min(kPlanningPage, end - from)));
     if (items.empty()) break;
     for (const PrintItem& item : items) {
       if (first < 0 || item.college_code != college) {
@@ -187,25 +192,71 @@ SliceResult draw_slice(std::int64_t job_id, JobStream& job, const std::vector<Pr
 }
 
 
-// The job's work of one run; every error is returned, for end_with_error to decide.
-Result<PrintRunOutcome> draw_job(const PrintContext& context, const PrintJob& job, const LeaseKeeper& lease,
-                                 const PrintDestination& output, const PrintRunOptions& options,
-                                 const std::function<void(int done, int total)>& progress,
-                                 const std::atomic<bool>& stop) {
+// What the parts of one run share: the job, the stop conditions and the progress of all parts.
+class RunState {
+ public:
+  RunState(const PrintContext& context, const PrintJob& job, const LeaseKeeper& lease, const PrintRunOptions& options,
+           const std::function<void(int done, int total)>& progress, const std::atomic<bool>& stop)
+      : context(context), job(job), lease(lease), options(options), m_progress(progress), m_stop(stop) {}
+
+  bool stopping() const { return m_stop.load() || lease.lost() || m_cancelled.load() || m_failed.load(); }
+  bool cancelled() const { return m_cancelled.load(); }
+  // Another part failed: the others stop at their next slice.
+  void fail() { m_failed = true; }
+
+  // Counts `agreements` more as drawn; writes the progress to the store at most once per interval
+  // (always with `force`) and learns there whether the job was cancelled meanwhile.
+  Status add_done(int agreements, bool force = false) {
+    std::lock_guard lock(m_mutex);
+    m_done += agreements;
+    if (m_progress) m_progress(m_done, job.total);
+    if (!force && SteadyClock::now() - m_last_report < options.progress_interval) return {};
+    m_last_report = SteadyClock::now();
+    TRY(context.store->record_print_progress(job.id, m_done));
+    if (TRY(context.store->print_job(job.id)).state == workflow::PrintJobState::Cancelled) m_cancelled = true;
+    return {};
+  }
+
+  const PrintContext& context;
+  const PrintJob& job;
+  const LeaseKeeper& lease;
+  const PrintRunOptions& options;
+
+ private:
+  const std::function<void(int done, int total)>& m_progress;
+  const std::atomic<bool>& m_stop;
+  std::mutex m_mutex;
+  int m_done = 0;
+  SteadyClock::time_point m_last_report = SteadyClock::now();
+  std::atomic<bool> m_cancelled{false};
+  std::atomic<bool> m_failed{false};
+};
+
+// How a part's run ended; a finished part is in the store with its file.
+enum class PartOutcome { Done, Stopped, Cancelled };
+
+// One part into its own file on render thread `thread`, its agreements prepared on the calling
+// thread slice by slice. `mark_drawing`: the positions in flight are recorded before each slice
+// (crash marks, workflow/print_job.h) — only when one part is drawn at a time, since the store
+// keeps one range per job.
+Result<PartOutcome> draw_part(RunState& run, const workflow::PrintJobPart& part, int thread,
+                              const PrintDestination& output, bool mark_drawing) {
+  const PrintContext& context = run.context;
+  const PrintJob& job = run.job;
   store::Store& store = *context.store;
-  auto stopping = [&] { return stop.load() || lease.lost(); };
+  const std::filesystem::path file = output.file_of(part);
 
   std::map<int, render::SeparatorSheet> separators;
-  if (job.request.separator_sheets) separators = TRY(plan_separators(context, job));
+  if (job.request.separator_sheets) separators = TRY(plan_separators(context, job, part));
 
   auto shared = std::make_shared<JobStream>();
-  shared->output = TRY(PrintOutput::create(output.file));
+  shared->output = TRY(PrintOutput::create(file));
 
   RenderPool& pool = *context.renders;
-  const int thread = pool.size() - 1;
-  TRY(on_render_thread<Status>(pool, thread, [shared, id = job.id](render::Renderer& renderer) -> Status {
+  TRY(on_render_thread<Status>(pool, thread, [shared, id = job.id, n = part.n, parts = job.parts.size()](render::Renderer& renderer) -> Status {
         render::StreamOptions stream_options;
         stream_options.title_suffix = "打印任务 #" + std::to_string(id);
+        if (parts > 1) stream_options.title_suffix += " 第 " + std::to_string(n) + " 部分";
         stream_options.links = false;
         JobStream* raw = shared.get();
         auto stream = renderer.begin([raw](std::string_view bytes) { return !raw->abandoned && raw->output->write(bytes); },
@@ -222,8 +273,6 @@ Result<PrintRunOutcome> draw_job(const PrintContext& context, const PrintJob& jo
     std::future<SliceResult> result;
   };
   std::deque<Slice> in_flight;
-  int done = 0;
-  auto last_report = SteadyClock::now();
   // Takes the oldest slice's result: failures recorded, progress counted.
   auto settle = [&]() -> Status {
     SliceResult result = in_flight.front().result.get();
@@ -231,26 +280,19 @@ Result<PrintRunOutcome> draw_job(const PrintContext& context, const PrintJob& jo
     TRY(std::move(result.status));
     for (const auto& [item, message] : result.failures)
       TRY(store.record_print_failure(job.id, item, message, context.clock->now()));
-    done += result.agreements;
-    if (progress) progress(done, job.total);
-    return {};
+    return run.add_done(result.agreements);
   };
   auto settle_all = [&]() -> Status {
     while (!in_flight.empty()) TRY(settle());
     return {};
   };
-  // Progress in the store, and whether someone cancelled the job meanwhile.
-  auto report = [&]() -> Result<bool> {
-    last_report = SteadyClock::now();
-    TRY(store.record_print_progress(job.id, done));
-    return TRY(store.print_job(job.id)).state == workflow::PrintJobState::Cancelled;
-  };
 
-  for (int next = 0; next < job.total;) {
-    if (stopping()) return PrintRunOutcome::Stopped;
+  const int end = part.first_position + part.agreements;
+  for (int next = part.first_position; next < end;) {
+    if (run.stopping()) return run.cancelled() ? PartOutcome::Cancelled : PartOutcome::Stopped;
     // An agreement a runner died on is drawn alone, with nothing else in flight, so that a crash
     // marks exactly it; a slice ends before the next such agreement.
-    int count = options.slice;
+    int count = std::min(run.options.slice, end - next);
     const bool alone = workflow::is_suspect(job, next);
     if (alone) {
       TRY(settle_all());
@@ -258,12 +300,13 @@ Result<PrintRunOutcome> draw_job(const PrintContext& context, const PrintJob& jo
     } else if (auto suspect = job.crashes.lower_bound(next); suspect != job.crashes.end() && suspect->first < next + count) {
       count = suspect->first - next;
     }
-    // Recorded before the slice is prepared and drawn: everything in flight up to its end.
-    const int from = in_flight.empty() ? next : in_flight.front().first;
-    const int to = std::min(next + count, job.total) - 1;
-    if (auto marked = store.record_print_drawing(job.id, lease.owner(), from, to); !marked) {
-      if (marked.error().kind == ErrorKind::Conflict) return PrintRunOutcome::Stopped;
-      return marked.take_error();
+    if (mark_drawing) {
+      // Recorded before the slice is prepared and drawn: everything in flight up to its end.
+      const int from = in_flight.empty() ? next : in_flight.front().first;
+      if (auto marked = store.record_print_drawing(job.id, run.lease.owner(), from, next + count - 1); !marked) {
+        if (marked.error().kind == ErrorKind::Conflict) return PartOutcome::Stopped;
+        return marked.take_error();
+      }
     }
     auto items = TRY(store.print_items(job.id, next, count));
     if (items.empty()) break;
@@ -276,11 +319,11 @@ Result<PrintRunOutcome> draw_job(const PrintContext& context, const PrintJob& jo
                              })});
     if (alone) TRY(settle_all());
     else if (in_flight.size() >= kSlicesInFlight) TRY(settle());
-    if (SteadyClock::now() - last_report >= options.progress_interval && TRY(report())) return PrintRunOutcome::Cancelled;
   }
   TRY(settle_all());
-  if (stopping()) return PrintRunOutcome::Stopped;
-  if (TRY(report())) return PrintRunOutcome::Cancelled;
+  // Progress in the store, and a cancellation seen, before the file is finished.
+  TRY(run.add_done(0, true));
+  if (run.stopping()) return run.cancelled() ? PartOutcome::Cancelled : PartOutcome::Stopped;
 
   const int pages = TRY(on_render_thread<Result<int>>(pool, thread, [shared](render::Renderer&) -> Result<int> {
                           TRY(shared->stream->finish());
@@ -290,13 +333,87 @@ Result<PrintRunOutcome> draw_job(const PrintContext& context, const PrintJob& jo
                         }).get());
   closer.reset();
   const std::string sha256 = TRY(shared->output->commit());
-  // Stored before the job is done, so that a done job's file is always there to send. A job
+  // Stored before the part is done, so that a done part's file is always there to send. A job
   // cancelled in between leaves a blob no job names (harmless: blobs are only ever added).
-  if (output.into_store) TRY(store.put_blob_file(output.file, sha256, context.clock->now()));
-  if (auto recorded = store.finish_print_job(job.id, pages, shared->output->size(), sha256, context.clock->now());
+  if (output.into_store) TRY(store.put_blob_file(file, sha256, context.clock->now()));
+  if (auto recorded = store.finish_print_part(job.id, part.n, pages, shared->output->size(), sha256, context.clock->now());
       !recorded) {
     std::error_code ignored;
-    std::filesystem::remove(output.file, ignored);
+    std::filesystem::remove(file, ignored);
+    if (recorded.error().kind == ErrorKind::Conflict) return PartOutcome::Cancelled;
+    return recorded.take_error();
+  }
+  return PartOutcome::Done;
+}
+
+// The job's work of one run; every error is returned, for end_with_error to decide. The parts not
+// done yet are drawn on as many render threads as there are; one at a time after a failed run, and
+// then (as whenever one part is drawn at a time) with crash marks, which point at one part's
+// agreements. The job is done when every part is.
+Result<PrintRunOutcome> draw_job(const PrintContext& context, const PrintJob& job, const LeaseKeeper& lease,
+                                 const PrintDestination& output, const PrintRunOptions& options,
+                                 const std::function<void(int done, int total)>& progress,
+                                 const std::atomic<bool>& stop) {
+  RunState run(context, job, lease, options, progress, stop);
+  std::vector<const workflow::PrintJobPart*> to_draw;
+  int already_done = 0;
+  for (const workflow::PrintJobPart& part : job.parts) {
+    // A part done in an earlier run is in the store; files of one outside it may be elsewhere now.
+    if (part.done() && output.into_store) already_done += part.agreements;
+    else to_draw.push_back(&part);
+  }
+  TRY(run.add_done(already_done, true));
+
+  const bool one_at_a_time = job.failures > 0 || !job.crashes.empty();
+  const int workers = one_at_a_time ? 1 : std::max(1, std::min<int>(context.renders->size(), static_cast<int>(to_draw.size())));
+  std::atomic<std::size_t> next_part{0};
+  std::mutex outcome_mutex;
+  std::optional<Error> error;
+  bool stopped = false;
+  bool cancelled = false;
+  auto work = [&](int worker) {
+    const int thread = context.renders->size() - 1 - worker;
+    for (std::size_t i = next_part++; i < to_draw.size(); i = next_part++) {
+      if (run.stopping()) return;
+      Result<PartOutcome> drawn = PartOutcome::Stopped;
+      try {
+        drawn = draw_part(run, *to_draw[i], thread, output, workers == 1);
+      } catch (const std::exception& e) {
+        drawn = Error::make(ErrorKind::Internal, std::string("unexpected exception: ") + e.what());
+      }
+      std::lock_guard lock(outcome_mutex);
+      if (!drawn) {
+        if (!error) error = drawn.error();
+        run.fail();
+        return;
+      }
+      if (*drawn == PartOutcome::Cancelled) cancelled = true;
+      if (*drawn != PartOutcome::Done) {
+        stopped = true;
+        return;
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int worker = 1; worker < workers; ++worker) threads.emplace_back(work, worker);
+  work(0);
+  for (std::thread& thread : threads) thread.join();
+
+  if (error) return *error;
+  if (cancelled || run.cancelled()) return PrintRunOutcome::Cancelled;
+  if (stopped || run.stopping()) return PrintRunOutcome::Stopped;
+  TRY(run.add_done(0, true));
+  if (run.cancelled()) return PrintRunOutcome::Cancelled;
+
+  const PrintJob drawn = TRY(context.store->print_job(job.id));
+  int pages = 0;
+  std::int64_t size = 0;
+  for (const workflow::PrintJobPart& part : drawn.parts) {
+    pages += part.pages;
+    size += part.file_size;
+  }
+  const std::string sha256 = drawn.parts.size() == 1 ? drawn.parts.front().sha256 : std::string();
+  if (auto recorded = context.store->finish_print_job(job.id, pages, size, sha256, context.clock->now()); !recorded) {
     if (recorded.error().kind == ErrorKind::Conflict) return PrintRunOutcome::Cancelled;
     return recorded.take_error();
   }
@@ -339,20 +456,31 @@ PrintRunOutcome end_with_error(const PrintContext& context, const PrintJob& job,
   return PrintRunOutcome::Retrying;
 }
 
-// A finished file `ID.pdf` left in the runner's folder: by a version that kept outputs there, or
-// by a run that stopped between writing it and storing it. A done job's file becomes its blob;
-// the file of a cancelled or failed job goes; a job still to run writes it again.
+// A finished file `ID-N.pdf` (part N of job ID) left in the runner's folder by a run that stopped
+// between writing it and storing it, or `ID.pdf` of a whole job by a version before parts. The
+// file of a done part becomes its blob; the file of a cancelled or failed job goes; a part still
+// to draw is written again.
 void store_left_output(const PrintContext& context, const std::filesystem::path& file) {
   const std::string stem = file.stem().string();
-  if (file.extension() != ".pdf" || stem.empty() || stem.size() > 18 || stem.find_first_not_of("0123456789") != std::string::npos) return;
-  auto job = context.store->print_job(std::stoll(stem));
+  const std::size_t dash = stem.find('-');
+  const std::string job_text = stem.substr(0, dash);
+  const std::string part_text = dash == std::string::npos ? "1" : stem.substr(dash + 1);
+  const auto is_number = [](const std::string& text) {
+    return !text.empty() && text.size() <= 9 && text.find_first_not_of("0123456789") == std::string::npos;
+  };
+  if (file.extension() != ".pdf" || !is_number(job_text) || !is_number(part_text)) return;
+  auto job = context.store->print_job(std::stoll(job_text));
   if (!job) return;
   std::error_code ec;
   if (job->state == workflow::PrintJobState::Cancelled || job->state == workflow::PrintJobState::Failed) {
     std::filesystem::remove(file, ec);
-  } else if (job->state == workflow::PrintJobState::Done) {
-    if (auto stored = context.store->put_blob_file(file, job->sha256, context.clock->now()); !stored)
-      log::warn("print_job_file_not_stored", {{"job_id", job->id}, {"error", stored.error().describe()}});
+    return;
+  }
+  const int n = std::stoi(part_text);
+  for (const workflow::PrintJobPart& part : job->parts) {
+    if (part.n != n || !part.done()) continue;
+    if (auto stored = context.store->put_blob_file(file, part.sha256, context.clock->now()); !stored)
+      log::warn("print_job_file_not_stored", {{"job_id", job->id}, {"part", n}, {"error", stored.error().describe()}});
   }
 }
 
@@ -413,8 +541,8 @@ void PrintRunner::stop() {
   if (m_thread.joinable()) m_thread.join();
 }
 
-std::filesystem::path PrintRunner::file_of(std::int64_t job_id) const {
-  return m_folder / (std::to_string(job_id) + ".pdf");
+std::filesystem::path PrintRunner::file_of(std::int64_t job_id, int part) const {
+  return m_folder / (std::to_string(job_id) + "-" + std::to_string(part) + ".pdf");
 }
 
 void PrintRunner::run() {
@@ -433,7 +561,9 @@ void PrintRunner::run() {
       const PrintJob& job = **claimed;
       log::info("print_job_claimed", {{"job_id", job.id}, {"owner", owner}, {"failures", job.failures}});
       LeaseKeeper lease(*m_context.store, *m_context.clock, job.id, owner, m_options.lease);
-      const PrintRunOutcome outcome = run_claimed_print_job(m_context, job, lease, {file_of(job.id), true}, m_options, {}, m_stop);
+      const PrintRunOutcome outcome = run_claimed_print_job(
+          m_context, job, lease, {[this, id = job.id](const workflow::PrintJobPart& part) { return file_of(id, part.n); }, true},
+          m_options, {}, m_stop);
       if (outcome == PrintRunOutcome::Stopped && !lease.lost()) {
         if (auto released = m_context.store->release_print_job(job.id, owner); !released)
           log::warn("print_job_not_released", {{"job_id", job.id}, {"error", released.error().describe()}});

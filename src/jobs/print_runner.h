@@ -1,22 +1,24 @@
 // Print jobs (SPEC "Print room"): runs a stored job — its frozen list of agreements in print
-// order, with separator sheets and reprint marks — into one PDF on disk.
+// order, with separator sheets and reprint marks — into one PDF on disk per part
+// (workflow::plan_print_parts: one per college, a large college split; one part for `one_file`).
 //
-// Where the work happens: the calling thread reads the list from the store and turns agreements
-// into render documents (validation, code lists); one render thread of the pool draws them into
-// the job's PDF stream, slice by slice. Between slices that render thread takes interactive
-// renders first, so a student's download waits for at most one slice, and the other render
-// threads stay free for them. Two cores are busy: one preparing, one drawing.
-// Memory: a slice of documents, the output buffer and the renderer's per-file state. Pages go to
-// the file as they are drawn, and print files carry no link annotations or structure tree (which
-// cairo would keep until the end), so a job of 10,000 agreements needs no more memory than one of
-// 1,000.
-// Restarts: the job's list and print records were fixed when it was created, so a job that was
-// interrupted (the service stopped or crashed) is rendered again from the start under the same
-// records; its output appears only when finished (a temporary file until then).
+// Where the work happens: the parts not done yet are shared out among as many workers as the pool
+// has render threads. A worker's thread reads its part's list from the store and turns agreements
+// into render documents (validation, code lists); its own render thread draws them into the part's
+// PDF stream, slice by slice. Between slices a render thread takes interactive renders first, so a
+// student's download waits for at most one slice. Every core is busy preparing or drawing.
+// Memory: per part in flight, a slice of documents, the output buffer and the renderer's per-file
+// state. Pages go to the file as they are drawn, and print files carry no link annotations or
+// structure tree (which cairo would keep until the end), so a job of 10,000 agreements needs no
+// more memory than one of 1,000.
+// Restarts: the job's list, parts and print records were fixed when it was created, so a job that
+// was interrupted (the service stopped or crashed) draws again, under the same records, the parts
+// not recorded done; a part's output appears only when finished (a temporary file until then).
 // Failures end (workflow/print_job.h): every run is claimed under a lease (jobs/print_lease.h);
 // an error ends the run — back to the queue with a growing delay when it is worth retrying, else
 // (or once the retries are used up) `failed` with its reason; an agreement that cannot be drawn is
-// listed and skipped; the positions being drawn are recorded before each slice, so that the
+// listed and skipped; after a failed run the parts are drawn one at a time with the positions
+// being drawn recorded before each slice (the store keeps one range per job), so that the
 // agreement a runner keeps dying on is skipped after two crashes instead of looping forever.
 #pragma once
 
@@ -65,18 +67,21 @@ enum class PrintRunOutcome {
   Failed,     // the job is `failed` with its reason
 };
 
-// Where a run's PDF goes: written to `file` (a temporary file beside it until the run ends).
-// With `into_store` (the service's queue) the finished file then becomes a blob in the store
-// (Store::put_blob_file) before the job is recorded done, so that every instance can send it and
-// another runner can finish the job if this one dies; `file` is gone afterwards. Without it
-// (`sanfang batch -o`) the file stays where it was asked for.
+// Where a run's PDFs go: each part to `file_of(part)` (a temporary file beside it until the part
+// is drawn). With `into_store` (the service's queue) a finished part's file then becomes a blob in
+// the store (Store::put_blob_file) before the part is recorded done, so that every instance can
+// send it and another runner can finish the job if this one dies; the file is gone afterwards.
+// Without it (`sanfang batch -o`) the files stay where they were asked for, and a resumed run
+// draws every part again (an earlier run's files may be elsewhere).
 struct PrintDestination {
-  std::filesystem::path file;
+  std::function<std::filesystem::path(const workflow::PrintJobPart& part)> file_of;
   bool into_store = false;
 };
 
 // Runs a job claimed under `lease` (Store::claim_print_job / claim_next_print_job) to the end of
-// this run on the calling thread, writing the PDF to `output`. `progress` is called with (done,
+// this run, writing its parts' PDFs to `output`: the parts not done yet, drawn side by side on the
+// render threads (one at a time after a run that failed), each prepared on a thread of its own
+// (the calling thread for the first). `progress` is called with (done,
 // total) after every slice; `stop` asks it to end at the next slice. Every error ends in the store
 // (Retrying or Failed, see above) and is logged and counted; nothing is left `running` but a
 // stopped run, whose caller releases it or lets its lease run out.
@@ -104,7 +109,7 @@ class PrintRunner {
  private:
   PrintRunner(PrintContext context, std::filesystem::path folder, PrintRunOptions options);
   void run();
-  std::filesystem::path file_of(std::int64_t job_id) const;
+  std::filesystem::path file_of(std::int64_t job_id, int part) const;
 
   PrintContext m_context;
   std::filesystem::path m_folder;

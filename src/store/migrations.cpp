@@ -411,6 +411,24 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE state = 'pending';
 CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries(endpoint_id, id);
 )sql"},
+      // Print jobs in parts (workflow::plan_print_parts): the plan fixed when a job is created, and
+      // each part's file when it is done. A job made before holds one part of everything.
+      {11, R"sql(
+CREATE TABLE print_job_parts (
+  job_id         INTEGER NOT NULL REFERENCES print_jobs(id),
+  n              INTEGER NOT NULL,
+  college_code   TEXT NOT NULL,
+  first_position INTEGER NOT NULL,
+  agreements     INTEGER NOT NULL,
+  pages          INTEGER NOT NULL DEFAULT 0,
+  file_size      INTEGER NOT NULL DEFAULT 0,
+  sha256         TEXT NOT NULL DEFAULT '',
+  finished_at    INTEGER,
+  PRIMARY KEY (job_id, n)
+) WITHOUT ROWID;
+INSERT INTO print_job_parts(job_id, n, college_code, first_position, agreements, pages, file_size, sha256, finished_at)
+  SELECT id, 1, '', 0, total, pages, file_size, sha256, CASE WHEN state = 'done' THEN finished_at END FROM print_jobs;
+)sql"},
   };
   return kMigrations;
 }

@@ -101,6 +101,11 @@ class PrintStore {
   // An agreement that failed to render: the error is kept with the job and its records voided.
   virtual Status record_print_failure(std::int64_t job_id, const workflow::PrintItem& item,
                                       std::string_view message, workflow::Timestamp now) = 0;
+  // A part of a running job is drawn: its file's facts (the job stays running until
+  // finish_print_job). Conflict naming state when the job is no longer running (cancelled
+  // meanwhile); NotFound for a part the job does not have.
+  virtual Status finish_print_part(std::int64_t job_id, int n, int pages, std::int64_t file_size,
+                                   std::string_view sha256, workflow::Timestamp now) = 0;
   // running → done with the file's facts, audited ("print_job", id, "done"); Conflict naming state
   // when it was cancelled meanwhile.
   virtual Status finish_print_job(std::int64_t id, int pages, std::int64_t file_size,

@@ -184,6 +184,8 @@ class SqliteStore final : public Store {
   Status record_print_progress(std::int64_t id, int done) override;
   Status record_print_failure(std::int64_t job_id, const workflow::PrintItem& item, std::string_view message,
                               workflow::Timestamp now) override;
+  Status finish_print_part(std::int64_t job_id, int n, int pages, std::int64_t file_size, std::string_view sha256,
+                           workflow::Timestamp now) override;
   Status finish_print_job(std::int64_t id, int pages, std::int64_t file_size, std::string_view sha256,
                           workflow::Timestamp now) override;
   Status fail_print_job(std::int64_t id, std::string_view message, workflow::Timestamp now) override;

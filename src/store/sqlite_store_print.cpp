@@ -71,6 +71,22 @@ Result<PrintJob> SqliteStore::load_print_job(std::int64_t id) {
   auto crashes = TRY(m_db.prepare("SELECT position, crashes FROM print_job_crashes WHERE job_id = ?"));
   crashes.bind(1, id);
   while (TRY(crashes.step())) job.crashes[static_cast<int>(crashes.int64(0))] = static_cast<int>(crashes.int64(1));
+  auto parts = TRY(m_db.prepare(
+      "SELECT n, college_code, first_position, agreements, pages, file_size, sha256, finished_at"
+      " FROM print_job_parts WHERE job_id = ? ORDER BY n"));
+  parts.bind(1, id);
+  while (TRY(parts.step())) {
+    workflow::PrintJobPart part;
+    part.n = static_cast<int>(parts.int64(0));
+    part.college_code = parts.text(1);
+    part.first_position = static_cast<int>(parts.int64(2));
+    part.agreements = static_cast<int>(parts.int64(3));
+    part.pages = static_cast<int>(parts.int64(4));
+    part.file_size = parts.int64(5);
+    part.sha256 = parts.text(6);
+    if (auto t = parts.optional_int64(7)) part.finished_at = workflow::from_unix_seconds(*t);
+    job.parts.push_back(std::move(part));
+  }
   return job;
 }
 
@@ -186,6 +202,19 @@ Result<PrintJob> SqliteStore::create_print_job(const PrintRequest& request, work
     insert_item.reset();
     events.push_back({"agreement", std::to_string(item.agreement_id), "print", by.account_id, by.role, now, "", "",
                       workflow::print_audit_reason(job_id, request.copies, item.reprints)});
+  }
+  std::vector<std::string> colleges;
+  for (const auto& item : items) colleges.push_back(item.college_code);
+  auto insert_part = TRY(m_db.prepare(
+      "INSERT INTO print_job_parts(job_id, n, college_code, first_position, agreements) VALUES (?, ?, ?, ?, ?)"));
+  for (const workflow::PrintJobPart& part : workflow::plan_print_parts(colleges, request.part_limit, request.one_file)) {
+    TRY(insert_part.bind(1, job_id)
+            .bind(2, part.n)
+            .bind(3, part.college_code)
+            .bind(4, part.first_position)
+            .bind(5, part.agreements)
+            .run());
+    insert_part.reset();
   }
   TRY(append_audit_events(events, std::to_string(job_id)));
   TRY(transaction.commit());
@@ -387,6 +416,19 @@ Status SqliteStore::record_print_failure(std::int64_t job_id, const workflow::Pr
       "INSERT OR REPLACE INTO print_job_errors(job_id, position, serial, message) VALUES (?, ?, ?, ?)"));
   TRY(insert.bind(1, job_id).bind(2, item.position).bind(3, item.serial).bind(4, message).run());
   TRY(void_print_records(job_id, item.agreement_id, now));
+  return transaction.commit();
+}
+
+Status SqliteStore::finish_print_part(std::int64_t job_id, int n, int pages, std::int64_t file_size,
+                                      std::string_view sha256, Timestamp now) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+  const PrintJobState state = TRY(print_job_state(job_id));
+  if (state != PrintJobState::Running) return state_conflict("打印任务不在运行中");
+  auto update = TRY(m_db.prepare(
+      "UPDATE print_job_parts SET pages = ?, file_size = ?, sha256 = ?, finished_at = ? WHERE job_id = ? AND n = ?"));
+  TRY(update.bind(1, pages).bind(2, file_size).bind(3, sha256).bind(4, workflow::to_unix_seconds(now)).bind(5, job_id).bind(6, n).run());
+  if (m_db.changes() == 0) return Error::make(ErrorKind::NotFound, "打印任务没有第 " + std::to_string(n) + " 部分");
   return transaction.commit();
 }
 

@@ -65,6 +65,9 @@ inline Result<workflow::PrintRequest> print_request_from_json(const std::string&
     request.serials = in.value("serials", std::vector<std::string>{});
     request.copies = in.at("copies").get<std::vector<int>>();
     request.separator_sheets = in.at("separator_sheets").get<bool>();
+    // Jobs created before parts existed hold neither: they are one file.
+    request.one_file = in.value("one_file", true);
+    request.part_limit = in.value("part_limit", workflow::kDefaultPartLimit);
   } catch (const nlohmann::json::exception& e) {
     return Error::make(ErrorKind::Storage, std::string("print_jobs.request: ") + e.what());
   }

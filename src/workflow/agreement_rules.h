@@ -23,6 +23,7 @@
 
 #include "core/result.h"
 #include "workflow/entities.h"
+#include "workflow/print_job.h"
 
 namespace sanfang::workflow {
 
@@ -43,6 +44,8 @@ struct WorkflowOptions {
   ReviewChain termination_review_chain{ReviewLevel::College, ReviewLevel::School};
   // SPEC: an invitation expires 14 days after it was (last) sent.
   std::chrono::seconds invitation_lifetime = std::chrono::days{14};
+  // SPEC "Print room": the most agreements in one part of a print job (workflow/print_job.h).
+  int print_part_limit = kDefaultPartLimit;
 };
 
 // What the rules need to know beyond the agreement itself, read by the caller in the same

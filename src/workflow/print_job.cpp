@@ -117,7 +117,29 @@ nlohmann::json print_request_json(const PrintRequest& request) {
   if (!request.serials.empty()) out["serials"] = request.serials;
   out["copies"] = request.copies;
   out["separator_sheets"] = request.separator_sheets;
+  out["one_file"] = request.one_file;
+  out["part_limit"] = request.part_limit;
   return out;
+}
+
+std::vector<PrintJobPart> plan_print_parts(const std::vector<std::string>& colleges, int limit, bool one_file) {
+  std::vector<PrintJobPart> parts;
+  for (int position = 0; position < static_cast<int>(colleges.size()); ++position) {
+    const std::string& college = colleges[static_cast<std::size_t>(position)];
+    const bool opens_part = parts.empty() ||
+                            (!one_file && (parts.back().college_code != college || parts.back().agreements >= limit));
+    if (opens_part) {
+      PrintJobPart part;
+      part.n = static_cast<int>(parts.size()) + 1;
+      part.college_code = college;
+      part.first_position = position;
+      parts.push_back(std::move(part));
+    } else if (parts.back().college_code != college) {
+      parts.back().college_code.clear();
+    }
+    ++parts.back().agreements;
+  }
+  return parts;
 }
 
 Result<SigningWindow> signing_window(std::optional<std::chrono::year_month_day> from,

@@ -42,6 +42,9 @@ std::optional<PrintJobState> print_job_state_from_string(std::string_view text);
 // Done, failed and cancelled jobs never change again.
 bool is_finished(PrintJobState state);
 
+// A box of paper: 500 agreements of 3 A3 sheets each.
+inline constexpr int kDefaultPartLimit = 500;
+
 // Which signed agreements to print. Every filter narrows the selection; dates are calendar days
 // in Beijing time (UTC+8), both ends included.
 struct PrintRequest {
@@ -51,7 +54,11 @@ struct PrintRequest {
   std::optional<std::chrono::year_month_day> signed_to;
   std::vector<std::string> serials;  // an explicit list; each must name a signed agreement
   std::vector<int> copies;           // copy numbers; after normalising, never empty
-  bool separator_sheets = false;     // one sheet before each college's agreements
+  bool separator_sheets = false;     // one sheet before each college's agreements (and each part)
+  // One file drawn on one core, as a single part, instead of parts (see plan_print_parts).
+  bool one_file = false;
+  // The most agreements in one part; the service's configuration, not the client's.
+  int part_limit = kDefaultPartLimit;
 };
 
 // Checks a request against the layout's copy numbers and fills in every copy when none is named.
@@ -91,6 +98,27 @@ struct PrintJobError {
 enum class PrintJobOrigin { Service, Cli };
 std::string_view to_string(PrintJobOrigin origin);
 
+// A part of a job: a run of agreements in print order, drawn into a file of its own (SPEC "Print
+// room": the print room starts printing the first parts while the others are drawn). Plain data:
+// the plan is fixed when the job is created; the file's facts are filled in when it is done.
+struct PrintJobPart {
+  int n = 0;  // 1-based
+  std::string college_code;  // of every agreement in it; empty for a one-file job of several
+  int first_position = 0;
+  int agreements = 0;
+  int pages = 0;
+  std::int64_t file_size = 0;
+  std::string sha256;  // of the finished file; empty until then
+  std::optional<Timestamp> finished_at;
+  bool done() const { return finished_at.has_value(); }
+};
+
+// The parts of a job whose agreements, in print order, belong to `colleges` (one code per
+// position): one part per college, and a college with more than `limit` agreements split into
+// parts of at most `limit` in print order, the last one holding the rest. `one_file`: a single
+// part of everything.
+std::vector<PrintJobPart> plan_print_parts(const std::vector<std::string>& colleges, int limit, bool one_file);
+
 struct PrintJob {
   std::int64_t id = 0;
   // Runs that ended unfinished: an error worth retrying, or a runner that died.
@@ -112,8 +140,9 @@ struct PrintJob {
   std::optional<Timestamp> started_at;
   std::optional<Timestamp> finished_at;
   std::int64_t file_size = 0;
-  std::string sha256;  // of the finished file
+  std::string sha256;  // of the finished file; empty for a job of several parts
   std::vector<PrintJobError> errors;
+  std::vector<PrintJobPart> parts;
 };
 
 // One agreement of a job, in print order (college, major, student number).

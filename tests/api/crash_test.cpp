@@ -158,7 +158,7 @@ TEST_CASE("kill -9 during a print job: the restarted service prints it whole, re
   {
     sanfang::testing::HttpClient client(base);
     client.set_token(print_key);
-    const auto created = client.post_json("/api/v1/print-jobs", nlohmann::json::object());
+    const auto created = client.post_json("/api/v1/print-jobs", nlohmann::json{{"one_file", true}});
     REQUIRE(created.status == 202);
     id = created.json()["id"];
     // Killed in the middle: some slices drawn, the file not finished.

@@ -165,7 +165,7 @@ TEST_CASE("a print job printed by one instance is downloaded byte for byte, with
   sign_agreements(world, 2);
   HttpClient on_first(first.base_url());
   on_first.set_token(world.token(Role::School));
-  const auto created = on_first.post_json("/api/v1/print-jobs", nlohmann::json::object());
+  const auto created = on_first.post_json("/api/v1/print-jobs", nlohmann::json{{"one_file", true}});
   REQUIRE(created.status == 202);
   const nlohmann::json job = wait_until_done(on_first, created.json()["id"].get<std::int64_t>());
   const std::string from_first = download_print(on_first, job);
@@ -199,7 +199,7 @@ TEST_CASE("a print job whose instance stopped renewing its lease mid-job is fini
   sign_agreements(world, kNames.size());
   HttpClient on_first(first.base_url());
   on_first.set_token(world.token(Role::School));
-  const auto created = on_first.post_json("/api/v1/print-jobs", nlohmann::json::object());
+  const auto created = on_first.post_json("/api/v1/print-jobs", nlohmann::json{{"one_file", true}});
   REQUIRE(created.status == 202);
   const std::int64_t id = created.json()["id"];
 

@@ -39,7 +39,7 @@ json wait_until_finished(HttpClient& client, std::int64_t id) {
 }
 
 std::int64_t create_job(HttpClient& client) {
-  const auto created = client.post_json("/api/v1/print-jobs", json::object());
+  const auto created = client.post_json("/api/v1/print-jobs", json{{"one_file", true}});
   INFO(created.body);
   REQUIRE(created.status == 202);
   return created.json()["id"];
@@ -110,8 +110,8 @@ TEST_CASE("a job whose file cannot be written is retried a limited number of tim
   HttpClient client(fixture.base_url());
   client.set_token(fixture.seeded_api_key("print"));
   const long long failures_before = failure_counter(client, "print_job");
-  // The job's file cannot take its place: a folder is in the way.
-  std::filesystem::create_directories(fixture.data_dir() / "print-jobs" / "1.pdf" / "blocked");
+  // The job's file (its one part, "JOB-PART.pdf") cannot take its place: a folder is in the way.
+  std::filesystem::create_directories(fixture.data_dir() / "print-jobs" / "1-1.pdf" / "blocked");
 
   const std::int64_t id = create_job(client);
   REQUIRE(id == 1);
@@ -140,6 +140,7 @@ TEST_CASE("an agreement a runner died on twice is skipped, and the service takes
   store::Store& store = *fixture.app().store;
   workflow::PrintRequest request;
   request.copies = {1, 2, 3};
+  request.one_file = true;
   // A job of `sanfang batch`, which the service leaves alone while its runner lives.
   const auto job = store.create_print_job(request, workflow::PrintJobOrigin::Cli, {0, "命令行", workflow::Role::Print},
                                           fixture.clock().now()).value();

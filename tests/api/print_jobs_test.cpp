@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <set>
 #include <thread>
 
 namespace sanfang::testing {
@@ -18,6 +19,8 @@ namespace {
 using nlohmann::json;
 
 constexpr auto kJobTimeout = std::chrono::seconds(120);
+// Every agreement selected, as one file of every college (the tests of parts ask for parts).
+const json kOneFile = {{"one_file", true}};
 
 json create_job(HttpClient& client, const json& request) {
   const auto created = client.post_json("/api/v1/print-jobs", request);
@@ -65,7 +68,7 @@ TEST_CASE("a print job of N agreements is one PDF of 6N pages in college, major 
   ServiceFixture fixture({.seeded_agreements = 16});
   HttpClient client(fixture.base_url());
   client.set_token(fixture.seeded_api_key("print"));
-  const json job = wait_until_finished(client, create_job(client, json::object()));
+  const json job = wait_until_finished(client, create_job(client, kOneFile));
   REQUIRE(job["state"] == "done");
   CHECK(job["total"] == 16);
   CHECK(job["done"] == 16);
@@ -108,6 +111,67 @@ TEST_CASE("a print job of N agreements is one PDF of 6N pages in college, major 
   CHECK(again.body.empty());
 }
 
+TEST_CASE("a job in parts gives each college its own file, a large college split, each downloadable when drawn",
+          "[api][print][parts]") {
+  ServiceFixture fixture({.seeded_agreements = 16, .render_threads = 2, .print_part_limit = 1});
+  HttpClient client(fixture.base_url());
+  client.set_token(fixture.seeded_api_key("print"));
+  const json job = wait_until_finished(client, create_job(client, {{"separator_sheets", true}}));
+  REQUIRE(job["state"] == "done");
+  CHECK(job["request"]["one_file"] == false);
+  CHECK(job["request"]["part_limit"] == 1);
+  const auto items = fixture.app().store->print_items(job["id"].get<int>(), 0, 100).value();
+  std::vector<std::string> colleges;
+  for (const auto& item : items) colleges.push_back(item.college_code);
+  const auto planned = workflow::plan_print_parts(colleges, 1, false);
+  // A college of more than two is split.
+  REQUIRE(planned.size() > std::set<std::string>(colleges.begin(), colleges.end()).size());
+  REQUIRE(job["parts"].size() == planned.size());
+  CHECK_FALSE(job.contains("pdf"));
+
+  // Every part opens with its separator sheet, then its agreements in the job's order.
+  std::vector<std::string> printed;
+  for (std::size_t i = 0; i < planned.size(); ++i) {
+    const json& part = job["parts"][i];
+    CAPTURE(i);
+    CHECK(part["n"] == planned[i].n);
+    CHECK(part["college"] == planned[i].college_code);
+    CHECK(part["agreements"] == planned[i].agreements);
+    CHECK(part["state"] == "done");
+    const auto pdf = client.get(part["url"].get<std::string>());
+    REQUIRE(pdf.status == 200);
+    CHECK(pdf.header("etag") == "\"" + part["sha256"].get<std::string>() + "\"");
+    CHECK(static_cast<std::size_t>(part["bytes"].get<long>()) == pdf.body.size());
+    const PdfProbe probe(pdf.body);
+    REQUIRE(probe.pages() == 2 + 6 * planned[i].agreements);
+    CHECK(part["pages"] == probe.pages());
+    CHECK(probe.label(1) == "分隔页");
+    for (int k = 0; k < planned[i].agreements; ++k) printed.push_back(probe.label(3 + 6 * k).substr(0, 16));
+  }
+  CHECK(printed == job_serials(fixture, job));
+
+  // The whole job is not one file: the answer names the parts.
+  const auto whole = client.get("/api/v1/print-jobs/" + std::to_string(job["id"].get<int>()) + "/pdf");
+  REQUIRE(whole.status == 409);
+  CHECK(whole.json()["field"] == "parts");
+  CHECK(whole.json()["parts"].size() == planned.size());
+  CHECK(whole.json()["parts"][0] == job["parts"][0]["url"]);
+  // A part resumes like any file, and a part the job does not have is not there.
+  const auto piece = client.get(job["parts"][0]["url"].get<std::string>(), {{"Range", "bytes=0-99"}});
+  CHECK(piece.status == 206);
+  CHECK(piece.body.size() == 100);
+  CHECK(client.get("/api/v1/print-jobs/" + std::to_string(job["id"].get<int>()) + "/parts/" +
+                   std::to_string(planned.size() + 1) + "/pdf")
+            .status == 404);
+
+  // one_file: the same agreements in one file, drawn as one part.
+  const json one = wait_until_finished(client, create_job(client, {{"one_file", true}}));
+  REQUIRE(one["parts"].size() == 1);
+  CHECK(one["parts"][0]["college"] == "");
+  CHECK(one["pdf"] == "/api/v1/print-jobs/" + std::to_string(one["id"].get<int>()) + "/pdf");
+  CHECK(PdfProbe(download(client, one)).pages() == 6 * 16);
+}
+
 TEST_CASE("a print job with separator sheets puts one sheet before each college, its back blank", "[api][print]") {
   ServiceFixture fixture({.seeded_agreements = 16});
   HttpClient client(fixture.base_url());
@@ -129,7 +193,7 @@ TEST_CASE("a copy printed again is recorded as a reprint and marked 补打 with 
   ServiceFixture fixture({.seeded_agreements = 2});
   HttpClient client(fixture.base_url());
   client.set_token(fixture.seeded_api_key("print"));
-  const json first = wait_until_finished(client, create_job(client, json::object()));
+  const json first = wait_until_finished(client, create_job(client, kOneFile));
   REQUIRE(first["state"] == "done");
   const std::string serial = job_serials(fixture, first)[0];
   const PdfProbe first_pdf(download(client, first));
@@ -162,7 +226,7 @@ TEST_CASE("a cancelled print job leaves no file, and a finished one cannot be ca
   HttpClient client(fixture.base_url());
   client.set_token(fixture.seeded_api_key("print"));
   // The runner takes jobs one after another: the second waits behind the first.
-  const json running = create_job(client, json::object());
+  const json running = create_job(client, kOneFile);
   const json queued = create_job(client, {{"college", "ME"}});
   const auto cancel_queued = client.post_json("/api/v1/print-jobs/" + std::to_string(queued["id"].get<int>()) + "/cancel", json::object());
   REQUIRE(cancel_queued.status == 200);
@@ -200,7 +264,7 @@ TEST_CASE("a print job interrupted by a restart completes once, with no record t
   ServiceFixture fixture({.seeded_agreements = 40, .print = {.slice = 1, .progress_interval = std::chrono::milliseconds(0)}});
   HttpClient client(fixture.base_url());
   client.set_token(fixture.seeded_api_key("print"));
-  const json job = create_job(client, json::object());
+  const json job = create_job(client, kOneFile);
   const int id = job["id"];
   const auto deadline = std::chrono::steady_clock::now() + kJobTimeout;
   while (client.get("/api/v1/print-jobs/" + std::to_string(id)).json()["done"].get<int>() == 0) {

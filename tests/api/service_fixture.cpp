@@ -128,6 +128,7 @@ void ServiceFixture::start() {
   options.public_base = m_options.public_base;
   options.wechat_page_base = m_options.wechat_page_base;
   options.webhooks = m_options.webhooks;
+  options.workflow.print_part_limit = m_options.print_part_limit;
   auto service = api::Service::start(options);
   if (!service) FAIL("service did not start: " << service.error().describe());
   m_service = std::move(*service);

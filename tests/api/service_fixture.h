@@ -74,6 +74,8 @@ struct ServiceFixtureOptions {
   // service().webhook_deliverer().run_once() (an hour is longer than any test), so that a test
   // moves the manual clock between passes without a pass of its own in between.
   jobs::WebhookDeliveryOptions webhooks{std::chrono::hours{1}, std::chrono::seconds{5}, 20};
+  // The most agreements in one part of a print job ("print_part_limit").
+  int print_part_limit = workflow::kDefaultPartLimit;
 };
 
 class ServiceFixture {

@@ -3,6 +3,7 @@
 // leaves no file and no job.
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
 #include <poppler-document.h>
 
 #include <sys/wait.h>
@@ -10,6 +11,7 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -81,6 +83,36 @@ TEST_CASE("bench-seed makes signed agreements and batch prints a college with a 
   REQUIRE(again.exit_status == 0);
   CHECK(again.output.find("job 2:") != std::string::npos);
   CHECK(pdf_pages(folder / "again.pdf") == 2 * 2);
+}
+
+TEST_CASE("batch into a folder writes one file per college and a manifest of them", "[cli][print][parts]") {
+  Folder folder;
+  const fs::path data = folder / "data";
+  REQUIRE(sanfang("bench-seed --data " + data.string() + " --agreements 9").exit_status == 0);
+  fs::create_directory(folder / "out");
+  const Run batch = sanfang("batch --data " + data.string() + " --threads 2 -o " + (folder / "out").string() + "/");
+  INFO(batch.output);
+  REQUIRE(batch.exit_status == 0);
+  CHECK(batch.output.find("9 agreements, 54 pages") != std::string::npos);
+  CHECK(batch.output.find("in 8 files") != std::string::npos);
+
+  std::ifstream in(folder / "out" / "manifest.json");
+  const nlohmann::json manifest = nlohmann::json::parse(in);
+  CHECK(manifest["agreements"] == 9);
+  REQUIRE(manifest["parts"].size() == 8);
+  int agreements = 0;
+  for (const auto& part : manifest["parts"]) {
+    CAPTURE(part.dump());
+    const fs::path file = folder / "out" / part["file"].get<std::string>();
+    REQUIRE(fs::exists(file));
+    CHECK(part["file"].get<std::string>().find(part["college"].get<std::string>()) != std::string::npos);
+    CHECK(static_cast<std::uintmax_t>(part["bytes"].get<long>()) == fs::file_size(file));
+    CHECK(part["sha256"].get<std::string>().size() == 64);
+    CHECK(pdf_pages(file) == 6 * part["agreements"].get<int>());
+    CHECK(part["first_serial"].get<std::string>().size() == 16);
+    agreements += part["agreements"].get<int>();
+  }
+  CHECK(agreements == 9);
 }
 
 TEST_CASE("a refused batch names the option, writes no file and makes no job", "[cli][print][bad-input]") {

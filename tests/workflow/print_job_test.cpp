@@ -18,6 +18,35 @@ Error refusal(PrintRequest request) {
   return normalized.error();
 }
 
+TEST_CASE("a job is in one part per college, a college over the limit split in print order", "[workflow][print]") {
+  const std::vector<std::string> colleges{"CE", "CE", "CS", "CS", "CS", "CS", "CS", "ME"};
+  const auto parts = plan_print_parts(colleges, 2, false);
+  REQUIRE(parts.size() == 5);
+  const std::vector<std::tuple<std::string, int, int>> expected{
+      {"CE", 0, 2}, {"CS", 2, 2}, {"CS", 4, 2}, {"CS", 6, 1}, {"ME", 7, 1}};
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    CAPTURE(i);
+    CHECK(parts[i].n == static_cast<int>(i) + 1);
+    CHECK(parts[i].college_code == std::get<0>(expected[i]));
+    CHECK(parts[i].first_position == std::get<1>(expected[i]));
+    CHECK(parts[i].agreements == std::get<2>(expected[i]));
+    CHECK_FALSE(parts[i].done());
+  }
+  const auto by_college = plan_print_parts(colleges, kDefaultPartLimit, false);
+  REQUIRE(by_college.size() == 3);
+  CHECK(by_college[1].agreements == 5);
+}
+
+TEST_CASE("a one-file job is one part of every college", "[workflow][print]") {
+  const auto parts = plan_print_parts({"CE", "CS", "CS", "ME"}, 1, true);
+  REQUIRE(parts.size() == 1);
+  CHECK(parts[0].college_code.empty());
+  CHECK(parts[0].first_position == 0);
+  CHECK(parts[0].agreements == 4);
+  CHECK(plan_print_parts({"CS", "CS"}, 1, true)[0].college_code == "CS");
+  CHECK(plan_print_parts({}, 500, false).empty());
+}
+
 TEST_CASE("a print request without copies prints every copy, in the layout's order", "[workflow][print]") {
   auto all = normalize_print_request({}, kLayoutCopies);
   REQUIRE(all.ok());

@@ -80,6 +80,22 @@ Result<PrintJob> PgStore::load_print_job(Connection& c, std::int64_t id) {
   auto crashes = TRY(c.exec("SELECT position, crashes FROM print_job_crashes WHERE job_id = $1", Params().add(id)));
   for (int r = 0; r < crashes.size(); ++r)
     job.crashes[static_cast<int>(crashes.int64(r, 0))] = static_cast<int>(crashes.int64(r, 1));
+  auto parts = TRY(c.exec(
+      "SELECT n, college_code, first_position, agreements, pages, file_size, sha256, finished_at"
+      " FROM print_job_parts WHERE job_id = $1 ORDER BY n",
+      Params().add(id)));
+  for (int r = 0; r < parts.size(); ++r) {
+    workflow::PrintJobPart part;
+    part.n = static_cast<int>(parts.int64(r, 0));
+    part.college_code = parts.text(r, 1);
+    part.first_position = static_cast<int>(parts.int64(r, 2));
+    part.agreements = static_cast<int>(parts.int64(r, 3));
+    part.pages = static_cast<int>(parts.int64(r, 4));
+    part.file_size = parts.int64(r, 5);
+    part.sha256 = parts.text(r, 6);
+    if (auto t = parts.optional_int64(r, 7)) part.finished_at = workflow::from_unix_seconds(*t);
+    job.parts.push_back(std::move(part));
+  }
   return job;
 }
 
@@ -210,6 +226,18 @@ Result<PrintJob> PgStore::create_print_job(const PrintRequest& request, workflow
               " FROM jsonb_to_recordset($1::jsonb) AS i(position int, agreement_id bigint, serial text,"
               " college_code text, major text, student_no text, reprints text)",
               Params().add(item_rows.dump()).add(job_id)));
+    json part_rows = json::array();
+    std::vector<std::string> colleges;
+    for (const auto& item : items) colleges.push_back(item.college_code);
+    for (const workflow::PrintJobPart& part : workflow::plan_print_parts(colleges, request.part_limit, request.one_file))
+      part_rows.push_back({{"n", part.n},
+                           {"college_code", part.college_code},
+                           {"first_position", part.first_position},
+                           {"agreements", part.agreements}});
+    TRY(c.run("INSERT INTO print_job_parts(job_id, n, college_code, first_position, agreements)"
+              " SELECT $2, p.n, p.college_code, p.first_position, p.agreements"
+              " FROM jsonb_to_recordset($1::jsonb) AS p(n int, college_code text, first_position int, agreements int)",
+              Params().add(part_rows.dump()).add(job_id)));
     TRY(append_audit_events(c, events, std::to_string(job_id)));
     return load_print_job(c, job_id);
   });
@@ -389,6 +417,20 @@ Status PgStore::record_print_failure(std::int64_t job_id, const workflow::PrintI
               " ON CONFLICT(job_id, position) DO UPDATE SET serial = excluded.serial, message = excluded.message",
               Params().add(job_id).add(item.position).add(item.serial).add(message)));
     return void_print_records(c, job_id, item.agreement_id, now);
+  });
+}
+
+Status PgStore::finish_print_part(std::int64_t job_id, int n, int pages, std::int64_t file_size,
+                                  std::string_view sha256, Timestamp now) {
+  return m_pool->transact([&](Connection& c) -> Status {
+    const PrintJobState state = TRY(lock_print_job(c, job_id));
+    if (state != PrintJobState::Running) return state_conflict("打印任务不在运行中");
+    auto updated = TRY(c.exec("UPDATE print_job_parts SET pages = $1, file_size = $2, sha256 = $3, finished_at = $4"
+                              " WHERE job_id = $5 AND n = $6",
+                              Params().add(pages).add(file_size).add(sha256).add(workflow::to_unix_seconds(now))
+                                  .add(job_id).add(n)));
+    if (updated.affected() == 0) return Error::make(ErrorKind::NotFound, "打印任务没有第 " + std::to_string(n) + " 部分");
+    return {};
   });
 }
 

@@ -136,6 +136,47 @@ TEST_CASE("printing a copy again is a reprint numbered from the live records", "
   CHECK(std::count_if(trail.begin(), trail.end(), [](const auto& r) { return r.event.action == "print"; }) == 4);
 }
 
+TEST_CASE("a print job is planned in parts by college and records each part's file while it runs",
+          "[contract][print][parts]") {
+  EACH_STORE_BACKEND_WITH(PrintFixture, f);
+  PrintRequest request = request_for();
+  request.part_limit = 2;
+  const auto job = ok(f.db->create_print_job(request, PrintJobOrigin::Service, kOperator, kStart));
+  // CS has three agreements (two parts of at most two), ME two.
+  REQUIRE(job.parts.size() == 3);
+  CHECK(job.parts[0].college_code == "CS");
+  CHECK(job.parts[0].first_position == 0);
+  CHECK(job.parts[0].agreements == 2);
+  CHECK(job.parts[1].college_code == "CS");
+  CHECK(job.parts[1].first_position == 2);
+  CHECK(job.parts[1].agreements == 1);
+  CHECK(job.parts[2].college_code == "ME");
+  CHECK(job.parts[2].agreements == 2);
+  CHECK(job.request.part_limit == 2);
+  CHECK_FALSE(job.request.one_file);
+
+  // Only a running job records its parts.
+  CHECK(f.db->finish_print_part(job.id, 1, 12, 100, "aa", kStart).error().kind == ErrorKind::Conflict);
+  ok(f.db->claim_print_job(job.id, lease_of("host-a:1", kStart), kStart));
+  ok(f.db->finish_print_part(job.id, 2, 6, 50, "bb", kStart + std::chrono::seconds(5)));
+  CHECK(f.db->finish_print_part(job.id, 4, 6, 50, "cc", kStart).error().kind == ErrorKind::NotFound);
+  const auto running = ok(f.db->print_job(job.id));
+  CHECK_FALSE(running.parts[0].done());
+  CHECK(running.parts[1].done());
+  CHECK(running.parts[1].pages == 6);
+  CHECK(running.parts[1].file_size == 50);
+  CHECK(running.parts[1].sha256 == "bb");
+  CHECK(running.parts[1].finished_at == kStart + std::chrono::seconds(5));
+
+  PrintRequest one_file = request_for();
+  one_file.one_file = true;
+  one_file.part_limit = 2;
+  const auto whole = ok(f.db->create_print_job(one_file, PrintJobOrigin::Service, kOperator, kStart));
+  REQUIRE(whole.parts.size() == 1);
+  CHECK(whole.parts[0].agreements == 5);
+  CHECK(whole.parts[0].college_code.empty());
+}
+
 TEST_CASE("a print job runs, finishes once and then never changes", "[contract][print]") {
   EACH_STORE_BACKEND_WITH(PrintFixture, f);
   const auto job = ok(f.db->create_print_job(request_for(), PrintJobOrigin::Service, kOperator, kStart));
