@@ -14,32 +14,25 @@ ExpirySweeper::ExpirySweeper(store::AgreementStore& store, store::AccountStore& 
       m_periodic(periodic),
       m_clock(clock),
       m_options(options),
-      m_interval(interval) {}
+      m_loop(interval) {}
 
 ExpirySweeper::~ExpirySweeper() { stop(); }
 
 void ExpirySweeper::start() {
-  std::lock_guard lock(m_mutex);
-  if (m_thread.joinable()) return;
-  m_stopping = false;
-  m_thread = std::thread([this] { loop(); });
+  m_loop.start([this] {
+    pass();
+    return false;
+  });
 }
 
-void ExpirySweeper::stop() {
-  {
-    std::lock_guard lock(m_mutex);
-    m_stopping = true;
-  }
-  m_wake.notify_all();
-  if (m_thread.joinable()) m_thread.join();
-}
+void ExpirySweeper::stop() { m_loop.stop(); }
 
 Result<store::ExpirySweep> ExpirySweeper::run_once() {
   return store::expire_due_invitations(m_store, m_options, m_clock.now());
 }
 
 Result<std::optional<store::ExpirySweep>> ExpirySweeper::run_if_due() {
-  const auto period = std::max(std::chrono::ceil<std::chrono::seconds>(m_interval), std::chrono::seconds(1));
+  const auto period = std::max(std::chrono::ceil<std::chrono::seconds>(m_loop.interval()), std::chrono::seconds(1));
   if (!TRY(m_periodic.claim_periodic_run(kPeriodicName, period, m_clock.now()))) return std::optional<store::ExpirySweep>();
   return std::optional<store::ExpirySweep>(TRY(run_once()));
 }
@@ -51,27 +44,21 @@ Result<std::optional<std::int64_t>> ExpirySweeper::forget_expired_if_due() {
   return std::optional<std::int64_t>(TRY(m_accounts.forget_expired_credentials(now)));
 }
 
-void ExpirySweeper::loop() {
-  std::unique_lock lock(m_mutex);
-  while (!m_stopping) {
-    lock.unlock();
-    auto sweep = run_if_due();
-    if (!sweep) {
-      // The next pass retries; nothing was half-done because each expiry is its own transaction.
-      log::background_failure(log::BackgroundTask::ExpirySweep, "expiry_sweep_failed",
-                              {{"error", sweep.error().describe()}});
-    } else if (*sweep && (*sweep)->expired > 0) {
-      log::info("invitations_expired", {{"count", (*sweep)->expired}});
-    }
-    auto forgotten = forget_expired_if_due();
-    if (!forgotten) {
-      log::background_failure(log::BackgroundTask::ExpirySweep, "credentials_cleanup_failed",
-                              {{"error", forgotten.error().describe()}});
-    } else if (*forgotten && **forgotten > 0) {
-      log::info("expired_credentials_forgotten", {{"count", **forgotten}});
-    }
-    lock.lock();
-    m_wake.wait_for(lock, m_interval, [this] { return m_stopping; });
+void ExpirySweeper::pass() {
+  auto sweep = run_if_due();
+  if (!sweep) {
+    // The next pass retries; nothing was half-done because each expiry is its own transaction.
+    log::background_failure(log::BackgroundTask::ExpirySweep, "expiry_sweep_failed",
+                            {{"error", sweep.error().describe()}});
+  } else if (*sweep && (*sweep)->expired > 0) {
+    log::info("invitations_expired", {{"count", (*sweep)->expired}});
+  }
+  auto forgotten = forget_expired_if_due();
+  if (!forgotten) {
+    log::background_failure(log::BackgroundTask::ExpirySweep, "credentials_cleanup_failed",
+                            {{"error", forgotten.error().describe()}});
+  } else if (*forgotten && **forgotten > 0) {
+    log::info("expired_credentials_forgotten", {{"count", **forgotten}});
   }
 }
 

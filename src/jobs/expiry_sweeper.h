@@ -11,13 +11,11 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <optional>
 #include <string_view>
-#include <thread>
 
 #include "core/result.h"
+#include "jobs/background_loop.h"
 #include "store/account_store.h"
 #include "store/invitation_expiry.h"
 #include "store/periodic_store.h"
@@ -54,18 +52,15 @@ class ExpirySweeper {
   Result<std::optional<std::int64_t>> forget_expired_if_due();
 
  private:
-  void loop();
+  // One wake-up's work: the sweep and the credentials clean-up when due, failures logged.
+  void pass();
 
   store::AgreementStore& m_store;
   store::AccountStore& m_accounts;
   store::PeriodicStore& m_periodic;
   const workflow::Clock& m_clock;
   const workflow::WorkflowOptions& m_options;
-  std::chrono::milliseconds m_interval;
-  std::mutex m_mutex;
-  std::condition_variable m_wake;
-  bool m_stopping = false;
-  std::thread m_thread;
+  BackgroundLoop m_loop;
 };
 
 }  // namespace sanfang::jobs

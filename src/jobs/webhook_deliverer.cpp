@@ -40,25 +40,21 @@ std::string webhook_payload(const store::DueWebhook& due) {
 
 WebhookDeliverer::WebhookDeliverer(store::WebhookStore& store, const workflow::Clock& clock,
                                    WebhookDeliveryOptions options)
-    : m_store(store), m_clock(clock), m_options(options) {}
+    : m_store(store), m_clock(clock), m_options(options), m_loop(options.interval) {}
 
 WebhookDeliverer::~WebhookDeliverer() { stop(); }
 
 void WebhookDeliverer::start() {
-  std::lock_guard lock(m_mutex);
-  if (m_thread.joinable()) return;
-  m_stopping = false;
-  m_thread = std::thread([this] { loop(); });
+  m_loop.start([this] {
+    auto pass = run_once();
+    if (!pass)
+      log::background_failure(log::BackgroundTask::Webhooks, "webhook_pass_failed", {{"error", pass.error().describe()}});
+    // A full batch means more may be due: the next pass starts at once.
+    return pass && *pass >= m_options.batch;
+  });
 }
 
-void WebhookDeliverer::stop() {
-  {
-    std::lock_guard lock(m_mutex);
-    m_stopping = true;
-  }
-  m_wake.notify_all();
-  if (m_thread.joinable()) m_thread.join();
-}
+void WebhookDeliverer::stop() { m_loop.stop(); }
 
 Result<int> WebhookDeliverer::run_once() {
   const workflow::Timestamp now = m_clock.now();
@@ -68,7 +64,7 @@ Result<int> WebhookDeliverer::run_once() {
   for (const store::DueWebhook& item : due) {
     // A stopping service waits for one request at most; what it claimed and did not send is
     // claimed again by the next deliverer once the claim runs out.
-    if (stopping()) break;
+    if (m_loop.stopping()) break;
     WebhookRequest request;
     request.url = item.endpoint.url;
     request.message_id = webhook_message_id(item.delivery.audit_id);
@@ -94,25 +90,6 @@ Result<int> WebhookDeliverer::run_once() {
     TRY(m_store.record_webhook_attempt(item.delivery.id, attempt));
   }
   return static_cast<int>(due.size());
-}
-
-bool WebhookDeliverer::stopping() {
-  std::lock_guard lock(m_mutex);
-  return m_stopping;
-}
-
-void WebhookDeliverer::loop() {
-  std::unique_lock lock(m_mutex);
-  while (!m_stopping) {
-    lock.unlock();
-    // A full batch means more may be due: the next pass starts at once.
-    auto pass = run_once();
-    if (!pass)
-      log::background_failure(log::BackgroundTask::Webhooks, "webhook_pass_failed", {{"error", pass.error().describe()}});
-    const bool more = pass && *pass >= m_options.batch;
-    lock.lock();
-    if (!more) m_wake.wait_for(lock, m_options.interval, [this] { return m_stopping; });
-  }
 }
 
 }  // namespace sanfang::jobs

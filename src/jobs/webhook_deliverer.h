@@ -15,12 +15,10 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "core/result.h"
+#include "jobs/background_loop.h"
 #include "store/webhook_store.h"
 #include "workflow/clock.h"
 
@@ -56,16 +54,10 @@ class WebhookDeliverer {
   Result<int> run_once();
 
  private:
-  void loop();
-  bool stopping();
-
   store::WebhookStore& m_store;
   const workflow::Clock& m_clock;
   WebhookDeliveryOptions m_options;
-  std::mutex m_mutex;
-  std::condition_variable m_wake;
-  bool m_stopping = false;
-  std::thread m_thread;
+  BackgroundLoop m_loop;
 };
 
 }  // namespace sanfang::jobs

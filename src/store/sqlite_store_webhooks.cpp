@@ -2,6 +2,7 @@
 // the outbox rows appended with the audit events they announce.
 #include "store/sqlite_store.h"
 
+#include "store/stored_values.h"
 #include "store/webhook_outbox.h"
 
 #include <algorithm>
@@ -13,17 +14,6 @@ using workflow::from_unix_seconds;
 using workflow::to_unix_seconds;
 
 namespace {
-
-std::optional<Timestamp> optional_time(const sqlite::Statement& row, int column) {
-  const auto seconds = row.optional_int64(column);
-  if (!seconds) return std::nullopt;
-  return from_unix_seconds(*seconds);
-}
-
-std::optional<std::int64_t> optional_seconds(const std::optional<Timestamp>& at) {
-  if (!at) return std::nullopt;
-  return to_unix_seconds(*at);
-}
 
 Result<WebhookEndpoint> endpoint_from_row(const sqlite::Statement& row) {
   WebhookEndpoint endpoint;
@@ -47,11 +37,11 @@ Result<WebhookDelivery> delivery_from_row(const sqlite::Statement& row) {
   if (!state) return Error::make(ErrorKind::Storage, "unknown webhook delivery state " + row.text(4));
   delivery.state = *state;
   delivery.attempts = static_cast<int>(row.int64(5));
-  delivery.next_attempt_at = optional_time(row, 6);
-  delivery.last_attempt_at = optional_time(row, 7);
+  delivery.next_attempt_at = optional_timestamp(row.optional_int64(6));
+  delivery.last_attempt_at = optional_timestamp(row.optional_int64(7));
   delivery.last_status_code = static_cast<int>(row.int64(8));
   delivery.last_error = row.text(9);
-  delivery.delivered_at = optional_time(row, 10);
+  delivery.delivered_at = optional_timestamp(row.optional_int64(10));
   delivery.created_at = from_unix_seconds(row.int64(11));
   return delivery;
 }

@@ -4,6 +4,7 @@
 #include "store/pg/pg_store.h"
 
 #include "store/agreement_query_sql.h"
+#include "store/stored_values.h"
 #include "store/webhook_outbox.h"
 
 #include <algorithm>
@@ -17,17 +18,6 @@ using workflow::from_unix_seconds;
 using workflow::to_unix_seconds;
 
 namespace {
-
-std::optional<Timestamp> optional_time(const pg::Rows& rows, int r, int column) {
-  const auto seconds = rows.optional_int64(r, column);
-  if (!seconds) return std::nullopt;
-  return from_unix_seconds(*seconds);
-}
-
-std::optional<std::int64_t> optional_seconds(const std::optional<Timestamp>& at) {
-  if (!at) return std::nullopt;
-  return to_unix_seconds(*at);
-}
 
 Result<WebhookEndpoint> endpoint_from_row(const pg::Rows& rows, int r) {
   WebhookEndpoint endpoint;
@@ -51,11 +41,11 @@ Result<WebhookDelivery> delivery_from_row(const pg::Rows& rows, int r) {
   if (!state) return Error::make(ErrorKind::Storage, "unknown webhook delivery state " + rows.text(r, 4));
   delivery.state = *state;
   delivery.attempts = static_cast<int>(rows.int64(r, 5));
-  delivery.next_attempt_at = optional_time(rows, r, 6);
-  delivery.last_attempt_at = optional_time(rows, r, 7);
+  delivery.next_attempt_at = optional_timestamp(rows.optional_int64(r, 6));
+  delivery.last_attempt_at = optional_timestamp(rows.optional_int64(r, 7));
   delivery.last_status_code = static_cast<int>(rows.int64(r, 8));
   delivery.last_error = rows.text(r, 9);
-  delivery.delivered_at = optional_time(rows, r, 10);
+  delivery.delivered_at = optional_timestamp(rows.optional_int64(r, 10));
   delivery.created_at = from_unix_seconds(rows.int64(r, 11));
   return delivery;
 }
