@@ -34,18 +34,16 @@ std::string part_url(std::int64_t job_id, int n) {
   return "/api/v1/print-jobs/" + std::to_string(job_id) + "/parts/" + std::to_string(n) + "/pdf";
 }
 
-// A part's state: done once its file is, else the job's (queued, running, failed, cancelled).
-std::string_view part_state(const PrintJob& job, const workflow::PrintJobPart& part) {
-  return part.done() ? workflow::to_string(workflow::PrintJobState::Done) : workflow::to_string(job.state);
-}
-
 json parts_json(const PrintJob& job) {
   json parts = json::array();
   for (const workflow::PrintJobPart& part : job.parts) {
     json out = {{"n", part.n},
                 {"college", part.college_code},
                 {"agreements", part.agreements},
-                {"state", part_state(job, part)}};
+                {"state", workflow::part_state(job, part)},
+                {"drawn", part.drawn}};
+    // Who draws it (any instance sharing the database), or drew it.
+    if (!part.runner.empty()) out["runner"] = part.runner;
     if (part.done()) {
       out["pages"] = part.pages;
       out["bytes"] = part.file_size;

@@ -260,7 +260,7 @@ int batch_command(const std::vector<std::string>& raw_args) {
   {
     jobs::LeaseKeeper lease(**store, clock, job_id, owner, run_options.lease);
     for (;;) {
-      const jobs::PrintDestination destination{[&](const workflow::PrintJobPart& part) {
+      const jobs::PrintDestination destination{[&](std::int64_t, const workflow::PrintJobPart& part) {
                                                  return folder_of_parts ? output / part_file_name(part) : output;
                                                },
                                                false};

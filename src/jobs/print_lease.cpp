@@ -58,8 +58,8 @@ void break_dead_leases(store::PrintStore& store, const workflow::Clock& clock) {
 }
 
 LeaseKeeper::LeaseKeeper(store::PrintStore& store, const workflow::Clock& clock, std::int64_t job_id, std::string owner,
-                         std::chrono::seconds duration)
-    : m_store(store), m_clock(clock), m_job_id(job_id), m_owner(std::move(owner)), m_duration(duration) {
+                         std::chrono::seconds duration, LeaseOn on)
+    : m_store(store), m_clock(clock), m_job_id(job_id), m_owner(std::move(owner)), m_duration(duration), m_on(on) {
   m_thread = std::thread([this] { loop(); });
 }
 
@@ -77,7 +77,9 @@ void LeaseKeeper::loop() {
   std::unique_lock lock(m_mutex);
   while (!m_wake.wait_for(lock, interval, [this] { return m_stopping; })) {
     lock.unlock();
-    auto renewed = m_store.renew_print_lease(m_job_id, {m_owner, m_clock.now() + m_duration});
+    const store::PrintLease lease{m_owner, m_clock.now() + m_duration};
+    auto renewed = m_on == LeaseOn::Job ? m_store.renew_print_lease(m_job_id, lease)
+                                        : m_store.renew_print_part_leases(m_job_id, lease);
     lock.lock();
     if (renewed) continue;
     if (renewed.error().kind == ErrorKind::Conflict) {

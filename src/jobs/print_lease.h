@@ -38,12 +38,18 @@ bool lease_owner_is_dead(std::string_view owner);
 // can be claimed now rather than when the leases run out.
 void break_dead_leases(store::PrintStore& store, const workflow::Clock& clock);
 
-// Renews this process's lease on one job from a thread of its own (every third of the lease)
-// for as long as it lives; lost() turns true when another runner took the job over or it ended.
+// What a lease is on: a whole job (its runner, whose renewals extend its part leases too), or the
+// parts of another runner's job that this runner helps with (store::PrintStore, "parts drawn
+// side by side").
+enum class LeaseOn { Job, Parts };
+
+// Renews this process's lease on one job, or on the parts of it that it draws, from a thread of
+// its own (every third of the lease) for as long as it lives; lost() turns true when another
+// runner took them over or the job's run ended.
 class LeaseKeeper {
  public:
   LeaseKeeper(store::PrintStore& store, const workflow::Clock& clock, std::int64_t job_id, std::string owner,
-              std::chrono::seconds duration);
+              std::chrono::seconds duration, LeaseOn on = LeaseOn::Job);
   ~LeaseKeeper();
   LeaseKeeper(const LeaseKeeper&) = delete;
   LeaseKeeper& operator=(const LeaseKeeper&) = delete;
@@ -59,6 +65,7 @@ class LeaseKeeper {
   std::int64_t m_job_id;
   std::string m_owner;
   std::chrono::seconds m_duration;
+  LeaseOn m_on;
   std::atomic<bool> m_lost{false};
   std::mutex m_mutex;
   std::condition_variable m_wake;

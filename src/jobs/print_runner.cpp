@@ -5,12 +5,14 @@
 #include "jobs/print_output.h"
 #include "store/private_files.h"
 
+#include <algorithm>
 #include <deque>
 #include <exception>
 #include <future>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 namespace sanfang::jobs {
@@ -192,7 +194,7 @@ SliceResult draw_slice(std::int64_t job_id, JobStream& job, const std::vector<Pr
 }
 
 
-// What the parts of one run share: the job, the stop conditions and the progress of all parts.
+// What the parts of one run share: the job, the stop conditions and the progress of its parts.
 class RunState {
  public:
   RunState(const PrintContext& context, const PrintJob& job, const LeaseKeeper& lease, const PrintRunOptions& options,
@@ -204,17 +206,19 @@ class RunState {
   // Another part failed: the others stop at their next slice.
   void fail() { m_failed = true; }
 
-  // Counts `agreements` more as drawn; writes the progress to the store at most once per interval
-  // (always with `force`) and learns there whether the job was cancelled meanwhile.
-  Status add_done(int agreements, bool force = false) {
+  // Counts `agreements` more of part `n` as drawn; writes the parts' progress to the store at
+  // most once per interval (always with `force`) and learns there whether the job was cancelled
+  // meanwhile. `others`: agreements drawn elsewhere (parts done earlier or by other runners).
+  Status add_done(int n, int agreements, bool force = false) {
     std::lock_guard lock(m_mutex);
-    m_done += agreements;
-    if (m_progress) m_progress(m_done, job.total);
-    if (!force && SteadyClock::now() - m_last_report < options.progress_interval) return {};
-    m_last_report = SteadyClock::now();
-    TRY(context.store->record_print_progress(job.id, m_done));
-    if (TRY(context.store->print_job(job.id)).state == workflow::PrintJobState::Cancelled) m_cancelled = true;
-    return {};
+    m_drawn[n] += agreements;
+    m_changed.insert(n);
+    return report(force);
+  }
+  Status set_others(int others) {
+    std::lock_guard lock(m_mutex);
+    m_others = others;
+    return report(true);
   }
 
   const PrintContext& context;
@@ -223,10 +227,24 @@ class RunState {
   const PrintRunOptions& options;
 
  private:
+  Status report(bool force) {
+    int done = m_others;
+    for (const auto& [n, drawn] : m_drawn) done += drawn;
+    if (m_progress) m_progress(done, job.total);
+    if (!force && SteadyClock::now() - m_last_report < options.progress_interval) return {};
+    m_last_report = SteadyClock::now();
+    for (const int n : m_changed) TRY(context.store->record_print_progress(job.id, n, m_drawn[n]));
+    m_changed.clear();
+    if (TRY(context.store->print_job(job.id)).state == workflow::PrintJobState::Cancelled) m_cancelled = true;
+    return {};
+  }
+
   const std::function<void(int done, int total)>& m_progress;
   const std::atomic<bool>& m_stop;
   std::mutex m_mutex;
-  int m_done = 0;
+  std::map<int, int> m_drawn;  // part → agreements drawn in this run
+  std::set<int> m_changed;     // parts whose progress the store has not seen yet
+  int m_others = 0;
   SteadyClock::time_point m_last_report = SteadyClock::now();
   std::atomic<bool> m_cancelled{false};
   std::atomic<bool> m_failed{false};
@@ -244,7 +262,7 @@ Result<PartOutcome> draw_part(RunState& run, const workflow::PrintJobPart& part,
   const PrintContext& context = run.context;
   const PrintJob& job = run.job;
   store::Store& store = *context.store;
-  const std::filesystem::path file = output.file_of(part);
+  const std::filesystem::path file = output.file_of(job.id, part);
 
   std::map<int, render::SeparatorSheet> separators;
   if (job.request.separator_sheets) separators = TRY(plan_separators(context, job, part));
@@ -280,7 +298,7 @@ Result<PartOutcome> draw_part(RunState& run, const workflow::PrintJobPart& part,
     TRY(std::move(result.status));
     for (const auto& [item, message] : result.failures)
       TRY(store.record_print_failure(job.id, item, message, context.clock->now()));
-    return run.add_done(result.agreements);
+    return run.add_done(part.n, result.agreements);
   };
   auto settle_all = [&]() -> Status {
     while (!in_flight.empty()) TRY(settle());
@@ -322,7 +340,7 @@ Result<PartOutcome> draw_part(RunState& run, const workflow::PrintJobPart& part,
   }
   TRY(settle_all());
   // Progress in the store, and a cancellation seen, before the file is finished.
-  TRY(run.add_done(0, true));
+  TRY(run.add_done(part.n, 0, true));
   if (run.stopping()) return run.cancelled() ? PartOutcome::Cancelled : PartOutcome::Stopped;
 
   const int pages = TRY(on_render_thread<Result<int>>(pool, thread, [shared](render::Renderer&) -> Result<int> {
@@ -336,74 +354,141 @@ Result<PartOutcome> draw_part(RunState& run, const workflow::PrintJobPart& part,
   // Stored before the part is done, so that a done part's file is always there to send. A job
   // cancelled in between leaves a blob no job names (harmless: blobs are only ever added).
   if (output.into_store) TRY(store.put_blob_file(file, sha256, context.clock->now()));
-  if (auto recorded = store.finish_print_part(job.id, part.n, pages, shared->output->size(), sha256, context.clock->now());
+  if (auto recorded = store.finish_print_part(job.id, part.n, run.lease.owner(), pages, shared->output->size(), sha256,
+                                             context.clock->now());
       !recorded) {
     std::error_code ignored;
     std::filesystem::remove(file, ignored);
-    if (recorded.error().kind == ErrorKind::Conflict) return PartOutcome::Cancelled;
-    return recorded.take_error();
+    if (recorded.error().kind != ErrorKind::Conflict) return recorded.take_error();
+    // Cancelled meanwhile, or the part was taken over by another runner.
+    const PrintJob now = TRY(store.print_job(job.id));
+    return now.state == workflow::PrintJobState::Cancelled ? PartOutcome::Cancelled : PartOutcome::Stopped;
   }
   return PartOutcome::Done;
 }
 
+// Draws parts claimed one after another (Store::claim_print_part, or claim_print_part_to_help for
+// a helper) on render thread `thread` until none is left to claim, the run stops or a part fails.
+class PartWorker {
+ public:
+  PartWorker(RunState& run, const PrintDestination& output, bool mark_drawing)
+      : m_run(run), m_output(output), m_mark_drawing(mark_drawing) {}
+
+  // Draws free parts of the run's job on `thread`: false when the run must end (see outcome()).
+  bool draw_free_parts(int thread) {
+    const PrintContext& context = m_run.context;
+    while (!m_run.stopping()) {
+      const workflow::Timestamp now = context.clock->now();
+      auto claimed = context.store->claim_print_part(m_run.job.id, {m_run.lease.owner(), now + m_run.options.lease}, now);
+      if (!claimed) {
+        if (claimed.error().kind == ErrorKind::Conflict) return stop(PartOutcome::Stopped);
+        return fail(claimed.take_error());
+      }
+      if (!*claimed) return true;
+      if (!draw(**claimed, thread)) return false;
+    }
+    return false;
+  }
+
+  // Draws part `n` on `thread`: false when the run must end.
+  bool draw(int n, int thread) {
+    const auto part = std::find_if(m_run.job.parts.begin(), m_run.job.parts.end(),
+                                   [n](const workflow::PrintJobPart& p) { return p.n == n; });
+    if (part == m_run.job.parts.end())
+      return fail(Error::make(ErrorKind::Internal, "part " + std::to_string(n) + " is not in the job's plan"));
+    Result<PartOutcome> drawn = PartOutcome::Stopped;
+    try {
+      drawn = draw_part(m_run, *part, thread, m_output, m_mark_drawing);
+    } catch (const std::exception& e) {
+      drawn = Error::make(ErrorKind::Internal, std::string("unexpected exception: ") + e.what());
+    }
+    if (!drawn) return fail(drawn.take_error());
+    if (*drawn != PartOutcome::Done) return stop(*drawn);
+    return true;
+  }
+
+  // How the worker's parts ended: an error, or Cancelled/Stopped, or nothing (all drawn).
+  std::optional<Error> error() const {
+    std::lock_guard lock(m_mutex);
+    return m_error;
+  }
+  std::optional<PartOutcome> ended() const {
+    std::lock_guard lock(m_mutex);
+    return m_ended;
+  }
+
+ private:
+  bool fail(Error error) {
+    std::lock_guard lock(m_mutex);
+    if (!m_error) m_error = std::move(error);
+    m_run.fail();
+    return false;
+  }
+  bool stop(PartOutcome outcome) {
+    std::lock_guard lock(m_mutex);
+    if (!m_ended || outcome == PartOutcome::Cancelled) m_ended = outcome;
+    return false;
+  }
+
+  RunState& m_run;
+  const PrintDestination& m_output;
+  bool m_mark_drawing;
+  mutable std::mutex m_mutex;
+  std::optional<Error> m_error;
+  std::optional<PartOutcome> m_ended;
+};
+
+// How often the job's runner looks at parts that other runners draw while it waits for them.
+constexpr auto kHelpersPoll = std::chrono::milliseconds(250);
+
 // The job's work of one run; every error is returned, for end_with_error to decide. The parts not
-// done yet are drawn on as many render threads as there are; one at a time after a failed run, and
-// then (as whenever one part is drawn at a time) with crash marks, which point at one part's
-// agreements. The job is done when every part is.
+// done yet are claimed and drawn on as many render threads as there are, while idle runners of
+// other instances may claim some too (PrintRunner); one at a time after a failed run, and then (as
+// whenever one part is drawn at a time) with crash marks, which point at one part's agreements.
+// The job is done when every part is: its runner waits for parts others draw, and draws any whose
+// runner let go of it or died.
 Result<PrintRunOutcome> draw_job(const PrintContext& context, const PrintJob& job, const LeaseKeeper& lease,
                                  const PrintDestination& output, const PrintRunOptions& options,
                                  const std::function<void(int done, int total)>& progress,
                                  const std::atomic<bool>& stop) {
   RunState run(context, job, lease, options, progress, stop);
-  std::vector<const workflow::PrintJobPart*> to_draw;
   int already_done = 0;
-  for (const workflow::PrintJobPart& part : job.parts) {
-    // A part done in an earlier run is in the store; files of one outside it may be elsewhere now.
-    if (part.done() && output.into_store) already_done += part.agreements;
-    else to_draw.push_back(&part);
+  for (const workflow::PrintJobPart& part : job.parts)
+    if (part.done()) already_done += part.agreements;
+  TRY(run.set_others(already_done));
+
+  const bool side_by_side = workflow::parts_drawn_side_by_side(job);
+  const int to_draw = static_cast<int>(job.parts.size()) - static_cast<int>(std::count_if(
+                          job.parts.begin(), job.parts.end(), [](const workflow::PrintJobPart& p) { return p.done(); }));
+  const int workers = side_by_side ? std::max(1, std::min(context.renders->size(), to_draw)) : 1;
+  PartWorker worker(run, output, workers == 1);
+  const int first_thread = context.renders->size() - 1;
+  {
+    std::vector<std::thread> threads;
+    for (int w = 1; w < workers; ++w) threads.emplace_back([&worker, thread = first_thread - w] { worker.draw_free_parts(thread); });
+    worker.draw_free_parts(first_thread);
+    for (std::thread& thread : threads) thread.join();
   }
-  TRY(run.add_done(already_done, true));
 
-  const bool one_at_a_time = job.failures > 0 || !job.crashes.empty();
-  const int workers = one_at_a_time ? 1 : std::max(1, std::min<int>(context.renders->size(), static_cast<int>(to_draw.size())));
-  std::atomic<std::size_t> next_part{0};
-  std::mutex outcome_mutex;
-  std::optional<Error> error;
-  bool stopped = false;
-  bool cancelled = false;
-  auto work = [&](int worker) {
-    const int thread = context.renders->size() - 1 - worker;
-    for (std::size_t i = next_part++; i < to_draw.size(); i = next_part++) {
-      if (run.stopping()) return;
-      Result<PartOutcome> drawn = PartOutcome::Stopped;
-      try {
-        drawn = draw_part(run, *to_draw[i], thread, output, workers == 1);
-      } catch (const std::exception& e) {
-        drawn = Error::make(ErrorKind::Internal, std::string("unexpected exception: ") + e.what());
-      }
-      std::lock_guard lock(outcome_mutex);
-      if (!drawn) {
-        if (!error) error = drawn.error();
-        run.fail();
-        return;
-      }
-      if (*drawn == PartOutcome::Cancelled) cancelled = true;
-      if (*drawn != PartOutcome::Done) {
-        stopped = true;
-        return;
-      }
+  // Parts other runners draw: wait for them, and draw here any that is free again.
+  for (;;) {
+    if (auto error = worker.error()) return *error;
+    if (auto ended = worker.ended())
+      return *ended == PartOutcome::Cancelled || run.cancelled() ? PrintRunOutcome::Cancelled : PrintRunOutcome::Stopped;
+    if (run.stopping()) return run.cancelled() ? PrintRunOutcome::Cancelled : PrintRunOutcome::Stopped;
+    const PrintJob now = TRY(context.store->print_job(job.id));
+    if (now.state == workflow::PrintJobState::Cancelled) return PrintRunOutcome::Cancelled;
+    int elsewhere = 0;
+    bool all_done = true;
+    for (const workflow::PrintJobPart& part : now.parts) {
+      all_done = all_done && part.done();
+      if (part.runner != lease.owner()) elsewhere += part.drawn;
     }
-  };
-  std::vector<std::thread> threads;
-  for (int worker = 1; worker < workers; ++worker) threads.emplace_back(work, worker);
-  work(0);
-  for (std::thread& thread : threads) thread.join();
-
-  if (error) return *error;
-  if (cancelled || run.cancelled()) return PrintRunOutcome::Cancelled;
-  if (stopped || run.stopping()) return PrintRunOutcome::Stopped;
-  TRY(run.add_done(0, true));
-  if (run.cancelled()) return PrintRunOutcome::Cancelled;
+    if (all_done) break;
+    TRY(run.set_others(elsewhere));
+    if (!worker.draw_free_parts(first_thread)) continue;
+    std::this_thread::sleep_for(kHelpersPoll);
+  }
 
   const PrintJob drawn = TRY(context.store->print_job(job.id));
   int pages = 0;
@@ -418,6 +503,50 @@ Result<PrintRunOutcome> draw_job(const PrintContext& context, const PrintJob& jo
     return recorded.take_error();
   }
   return PrintRunOutcome::Done;
+}
+
+// An idle runner's work (Store::claim_print_part_to_help): parts of jobs other runners hold, one
+// per render thread, until none is left to claim. A part not drawn here (an error, a stop) is let
+// go of for another runner; the job's own runner draws it if nobody else does. True when a part
+// was drawn.
+bool help_with_parts(const PrintContext& context, const std::string& owner, const PrintDestination& output,
+                     const PrintRunOptions& options, const std::atomic<bool>& stop) {
+  const std::function<void(int, int)> no_progress;
+  std::atomic<bool> drew{false};
+  auto help = [&](int thread) {
+    while (!stop) {
+      const workflow::Timestamp now = context.clock->now();
+      auto claimed = context.store->claim_print_part_to_help({owner, now + options.lease}, now);
+      if (!claimed) {
+        log::background_failure(log::BackgroundTask::PrintQueue, "print_part_claim_failed",
+                                {{"error", claimed.error().describe()}});
+        return;
+      }
+      if (!*claimed) return;
+      const PrintJob& job = (*claimed)->job;
+      const int n = (*claimed)->n;
+      log::info("print_part_claimed", {{"job_id", job.id}, {"part", n}, {"owner", owner}});
+      LeaseKeeper lease(*context.store, *context.clock, job.id, owner, options.lease, LeaseOn::Parts);
+      RunState run(context, job, lease, options, no_progress, stop);
+      PartWorker worker(run, output, /*mark_drawing=*/false);
+      if (worker.draw(n, thread)) {
+        drew = true;
+        continue;
+      }
+      if (auto error = worker.error())
+        log::background_failure(log::BackgroundTask::PrintJob, "print_part_not_drawn",
+                                {{"job_id", job.id}, {"part", n}, {"error", error->describe()}});
+      if (auto released = context.store->release_print_part(job.id, n, owner); !released)
+        log::warn("print_part_not_released", {{"job_id", job.id}, {"part", n}, {"error", released.error().describe()}});
+      return;
+    }
+  };
+  std::vector<std::thread> threads;
+  const int first_thread = context.renders->size() - 1;
+  for (int t = 1; t < context.renders->size(); ++t) threads.emplace_back(help, first_thread - t);
+  help(first_thread);
+  for (std::thread& thread : threads) thread.join();
+  return drew;
 }
 
 // Ends the job `failed` with `reason`; a store that cannot even record that is logged (the lease
@@ -550,6 +679,8 @@ void PrintRunner::run() {
   // at this often.
   constexpr auto kPoll = std::chrono::seconds(2);
   const std::string owner = new_runner_lease_owner();
+  const PrintDestination destination{
+      [this](std::int64_t job_id, const workflow::PrintJobPart& part) { return file_of(job_id, part.n); }, true};
   while (!m_stop) {
     break_dead_leases(*m_context.store, *m_context.clock);
     const workflow::Timestamp now = m_context.clock->now();
@@ -561,14 +692,14 @@ void PrintRunner::run() {
       const PrintJob& job = **claimed;
       log::info("print_job_claimed", {{"job_id", job.id}, {"owner", owner}, {"failures", job.failures}});
       LeaseKeeper lease(*m_context.store, *m_context.clock, job.id, owner, m_options.lease);
-      const PrintRunOutcome outcome = run_claimed_print_job(
-          m_context, job, lease, {[this, id = job.id](const workflow::PrintJobPart& part) { return file_of(id, part.n); }, true},
-          m_options, {}, m_stop);
+      const PrintRunOutcome outcome = run_claimed_print_job(m_context, job, lease, destination, m_options, {}, m_stop);
       if (outcome == PrintRunOutcome::Stopped && !lease.lost()) {
         if (auto released = m_context.store->release_print_job(job.id, owner); !released)
           log::warn("print_job_not_released", {{"job_id", job.id}, {"error", released.error().describe()}});
       }
       continue;  // the next job, if one is ready
+    } else if (help_with_parts(m_context, owner, destination, m_options, m_stop)) {
+      continue;
     }
     std::unique_lock lock(m_mutex);
     m_wake.wait_for(lock, kPoll, [&] { return m_woken || m_stop.load(); });

@@ -67,14 +67,14 @@ enum class PrintRunOutcome {
   Failed,     // the job is `failed` with its reason
 };
 
-// Where a run's PDFs go: each part to `file_of(part)` (a temporary file beside it until the part
+// Where a run's PDFs go: each part to `file_of(job id, part)` (a temporary file beside it until the part
 // is drawn). With `into_store` (the service's queue) a finished part's file then becomes a blob in
 // the store (Store::put_blob_file) before the part is recorded done, so that every instance can
 // send it and another runner can finish the job if this one dies; the file is gone afterwards.
 // Without it (`sanfang batch -o`) the files stay where they were asked for, and a resumed run
 // draws every part again (an earlier run's files may be elsewhere).
 struct PrintDestination {
-  std::function<std::filesystem::path(const workflow::PrintJobPart& part)> file_of;
+  std::function<std::filesystem::path(std::int64_t job_id, const workflow::PrintJobPart& part)> file_of;
   bool into_store = false;
 };
 

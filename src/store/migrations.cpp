@@ -429,6 +429,14 @@ CREATE TABLE print_job_parts (
 INSERT INTO print_job_parts(job_id, n, college_code, first_position, agreements, pages, file_size, sha256, finished_at)
   SELECT id, 1, '', 0, total, pages, file_size, sha256, CASE WHEN state = 'done' THEN finished_at END FROM print_jobs;
 )sql"},
+      // Parts drawn side by side by several runners (workflow::PrintJobPart): who draws a part under
+      // a lease until when, and how much of it is drawn (the job's progress is their sum).
+      {12, R"sql(
+ALTER TABLE print_job_parts ADD COLUMN drawn INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE print_job_parts ADD COLUMN runner TEXT NOT NULL DEFAULT '';
+ALTER TABLE print_job_parts ADD COLUMN runner_expires_at INTEGER;
+UPDATE print_job_parts SET drawn = agreements WHERE finished_at IS NOT NULL;
+)sql"},
   };
   return kMigrations;
 }

@@ -48,6 +48,12 @@ struct PrintLease {
   workflow::Timestamp expires_at{};
 };
 
+// A part of another runner's job that an idle runner took to draw (claim_print_part_to_help).
+struct PrintPartClaim {
+  workflow::PrintJob job;
+  int n = 0;
+};
+
 class PrintStore {
  public:
   virtual ~PrintStore() = default;
@@ -78,12 +84,15 @@ class PrintStore {
   // Claims this job (`sanfang batch`, `--resume ID`). Conflict naming state when it is finished
   // or another owner's lease has not expired.
   //
-  // Either claim starts a run: state running under `lease`, done 0, earlier errors cleared and
-  // records live again. A job that was still running had lost its runner: that counts as a
-  // failure, and every position recorded as being drawn gets a crash mark.
+  // Either claim starts a run: state running under `lease`, earlier errors cleared and records
+  // live again. A job that was still running had lost its runner: that counts as a failure, and
+  // every position recorded as being drawn gets a crash mark. Parts done in an earlier run stay
+  // done (their files are blobs) — except for claim_print_job and for `sanfang batch` jobs, whose
+  // files went to a command's folder: those runs draw every part again.
   virtual Result<workflow::PrintJob> claim_print_job(std::int64_t id, const PrintLease& lease,
                                                      workflow::Timestamp now) = 0;
-  // Extends the lease; Conflict when `lease.owner` no longer holds the job (taken over, finished).
+  // Extends the lease, and the owner's leases on the job's parts; Conflict when `lease.owner` no
+  // longer holds the job (taken over, finished).
   virtual Status renew_print_lease(std::int64_t id, const PrintLease& lease) = 0;
   // Ends a lease at `now` when it is still held by `owner`, a process known to be dead.
   virtual Status break_print_lease(std::int64_t id, std::string_view owner, workflow::Timestamp now) = 0;
@@ -97,15 +106,39 @@ class PrintStore {
   // failure counted, `reason` kept. Conflict when `owner` no longer holds the job.
   virtual Status retry_print_job(std::int64_t id, std::string_view owner, std::string_view reason,
                                  workflow::Timestamp retry_at) = 0;
-  virtual Status record_print_progress(std::int64_t id, int done) = 0;
+  // `drawn` agreements of part `n` are drawn in this run; the job's `done` becomes the sum over its
+  // parts (a done part counting all of its agreements).
+  virtual Status record_print_progress(std::int64_t job_id, int n, int drawn) = 0;
   // An agreement that failed to render: the error is kept with the job and its records voided.
   virtual Status record_print_failure(std::int64_t job_id, const workflow::PrintItem& item,
                                       std::string_view message, workflow::Timestamp now) = 0;
-  // A part of a running job is drawn: its file's facts (the job stays running until
+
+  // ---- parts drawn side by side (workflow::PrintJobPart) ----
+  // A part lease lives only while its job runs: every change that ends a run (release, retry,
+  // fail, cancel, done) clears the leases of the parts not done, and a claim that takes a job
+  // over clears those of its old owner (helpers of other instances keep theirs).
+  //
+  // Claims for `lease.owner` the lowest-numbered part of running job `job_id` that is not done and
+  // not held under a live lease (on PostgreSQL: FOR UPDATE SKIP LOCKED, so runners never wait for
+  // each other); nullopt when there is none. Conflict naming state when the job is not running.
+  virtual Result<std::optional<int>> claim_print_part(std::int64_t job_id, const PrintLease& lease,
+                                                      workflow::Timestamp now) = 0;
+  // For an idle runner: claims a part, as claim_print_part, of the oldest running service job
+  // that another runner holds under a live lease and whose parts may be drawn side by side
+  // (workflow::parts_drawn_side_by_side). A `sanfang batch` job is never helped: its parts go to
+  // that command's folder.
+  virtual Result<std::optional<PrintPartClaim>> claim_print_part_to_help(const PrintLease& lease,
+                                                                         workflow::Timestamp now) = 0;
+  // Extends `lease.owner`'s leases on parts of the job; Conflict when the job is not running or
+  // the owner holds none of its parts any more.
+  virtual Status renew_print_part_leases(std::int64_t job_id, const PrintLease& lease) = 0;
+  // Lets go of a part not drawn (a helper stopping or failing), for another runner to draw.
+  virtual Status release_print_part(std::int64_t job_id, int n, std::string_view owner) = 0;
+  // A part of a running job is drawn by `owner`: its file's facts (the job stays running until
   // finish_print_job). Conflict naming state when the job is no longer running (cancelled
-  // meanwhile); NotFound for a part the job does not have.
-  virtual Status finish_print_part(std::int64_t job_id, int n, int pages, std::int64_t file_size,
-                                   std::string_view sha256, workflow::Timestamp now) = 0;
+  // meanwhile) or `owner` no longer holds the part; NotFound for a part the job does not have.
+  virtual Status finish_print_part(std::int64_t job_id, int n, std::string_view owner, int pages,
+                                   std::int64_t file_size, std::string_view sha256, workflow::Timestamp now) = 0;
   // running → done with the file's facts, audited ("print_job", id, "done"); Conflict naming state
   // when it was cancelled meanwhile.
   virtual Status finish_print_job(std::int64_t id, int pages, std::int64_t file_size,

@@ -1,5 +1,6 @@
 // The print room area of the SQLite store: print jobs, their frozen lists and the per-copy print
 // records (SPEC "Print room").
+#include "store/print_parts_sql.h"
 #include "store/sqlite_store.h"
 #include "store/stored_values.h"
 #include "workflow/print_audit.h"
@@ -71,9 +72,7 @@ Result<PrintJob> SqliteStore::load_print_job(std::int64_t id) {
   auto crashes = TRY(m_db.prepare("SELECT position, crashes FROM print_job_crashes WHERE job_id = ?"));
   crashes.bind(1, id);
   while (TRY(crashes.step())) job.crashes[static_cast<int>(crashes.int64(0))] = static_cast<int>(crashes.int64(1));
-  auto parts = TRY(m_db.prepare(
-      "SELECT n, college_code, first_position, agreements, pages, file_size, sha256, finished_at"
-      " FROM print_job_parts WHERE job_id = ? ORDER BY n"));
+  auto parts = TRY(m_db.prepare(kPrintPartColumns));
   parts.bind(1, id);
   while (TRY(parts.step())) {
     workflow::PrintJobPart part;
@@ -85,6 +84,9 @@ Result<PrintJob> SqliteStore::load_print_job(std::int64_t id) {
     part.file_size = parts.int64(5);
     part.sha256 = parts.text(6);
     if (auto t = parts.optional_int64(7)) part.finished_at = workflow::from_unix_seconds(*t);
+    part.drawn = static_cast<int>(parts.int64(8));
+    part.runner = parts.text(9);
+    if (auto t = parts.optional_int64(10)) part.runner_expires_at = workflow::from_unix_seconds(*t);
     job.parts.push_back(std::move(part));
   }
   return job;
@@ -275,9 +277,10 @@ Result<std::vector<workflow::PrintItem>> SqliteStore::print_items(std::int64_t j
   return items;
 }
 
-Result<PrintJob> SqliteStore::claim_print_job_locked(std::int64_t id, const PrintLease& lease, Timestamp now) {
+Result<PrintJob> SqliteStore::claim_print_job_locked(std::int64_t id, const PrintLease& lease, Timestamp now,
+                                                    bool into_folder) {
   auto row = TRY(m_db.prepare(
-      "SELECT state, lease_owner, lease_expires_at, drawing_from, drawing_to FROM print_jobs WHERE id = ?"));
+      "SELECT state, lease_owner, lease_expires_at, drawing_from, drawing_to, origin FROM print_jobs WHERE id = ?"));
   row.bind(1, id);
   if (!TRY(row.step())) return Error::make(ErrorKind::NotFound, "打印任务不存在");
   const auto state = workflow::print_job_state_from_string(row.text(0));
@@ -290,6 +293,7 @@ Result<PrintJob> SqliteStore::claim_print_job_locked(std::int64_t id, const Prin
     return state_conflict("打印任务正由 " + owner + " 运行");
   const auto drawing_from = row.optional_int64(3);
   const auto drawing_to = row.optional_int64(4);
+  const bool restart_parts = into_folder || row.text(5) == "cli";
 
   // Still running: its runner died without finishing, failing or letting go of it.
   const bool taken_over = *state == PrintJobState::Running;
@@ -314,6 +318,11 @@ Result<PrintJob> SqliteStore::claim_print_job_locked(std::int64_t id, const Prin
           .bind(6, "打印进程意外中断")
           .bind(7, id)
           .run());
+  auto free_parts = TRY(m_db.prepare(restart_parts ? kRestartPrintParts : kClearDeadPrintPartLeases));
+  free_parts.bind(1, id);
+  if (!restart_parts) free_parts.bind(2, owner).bind(3, now_seconds);
+  TRY(free_parts.run());
+  TRY(sum_print_progress(id));
   // A new run renders every agreement again; what failed before may succeed now.
   auto clear = TRY(m_db.prepare("DELETE FROM print_job_errors WHERE job_id = ?"));
   TRY(clear.bind(1, id).run());
@@ -340,7 +349,7 @@ Result<std::optional<PrintJob>> SqliteStore::claim_next_print_job(const PrintLea
   if (!TRY(next.step())) return std::optional<PrintJob>();
   const std::int64_t id = next.int64(0);
   next.reset();
-  PrintJob job = TRY(claim_print_job_locked(id, lease, now));
+  PrintJob job = TRY(claim_print_job_locked(id, lease, now, /*into_folder=*/false));
   TRY(transaction.commit());
   return std::optional<PrintJob>(std::move(job));
 }
@@ -348,7 +357,7 @@ Result<std::optional<PrintJob>> SqliteStore::claim_next_print_job(const PrintLea
 Result<PrintJob> SqliteStore::claim_print_job(std::int64_t id, const PrintLease& lease, Timestamp now) {
   std::lock_guard lock(m_mutex);
   auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
-  PrintJob job = TRY(claim_print_job_locked(id, lease, now));
+  PrintJob job = TRY(claim_print_job_locked(id, lease, now, /*into_folder=*/true));
   TRY(transaction.commit());
   return job;
 }
@@ -359,7 +368,8 @@ Status SqliteStore::renew_print_lease(std::int64_t id, const PrintLease& lease) 
       "UPDATE print_jobs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND state IN ('queued','running')"));
   TRY(update.bind(1, workflow::to_unix_seconds(lease.expires_at)).bind(2, id).bind(3, lease.owner).run());
   if (m_db.changes() == 0) return state_conflict("打印任务已不由本进程运行");
-  return {};
+  auto parts = TRY(m_db.prepare(kRenewPrintPartLeases));
+  return parts.bind(1, workflow::to_unix_seconds(lease.expires_at)).bind(2, id).bind(3, lease.owner).run();
 }
 
 Status SqliteStore::break_print_lease(std::int64_t id, std::string_view owner, Timestamp now) {
@@ -385,9 +395,11 @@ Status SqliteStore::release_print_job(std::int64_t id, std::string_view owner) {
   auto update = TRY(m_db.prepare(
       "UPDATE print_jobs SET state = 'queued', done = 0, lease_owner = '', lease_expires_at = NULL,"
       " drawing_from = NULL, drawing_to = NULL WHERE id = ? AND lease_owner = ? AND state = 'running'"));
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
   TRY(update.bind(1, id).bind(2, owner).run());
   if (m_db.changes() == 0) return state_conflict("打印任务已不由本进程运行");
-  return {};
+  TRY(clear_print_part_leases(id));
+  return transaction.commit();
 }
 
 Status SqliteStore::retry_print_job(std::int64_t id, std::string_view owner, std::string_view reason,
@@ -399,13 +411,90 @@ Status SqliteStore::retry_print_job(std::int64_t id, std::string_view owner, std
       " drawing_from = NULL, drawing_to = NULL WHERE id = ? AND lease_owner = ? AND state = 'running'"));
   TRY(update.bind(1, workflow::to_unix_seconds(retry_at)).bind(2, reason).bind(3, id).bind(4, owner).run());
   if (m_db.changes() == 0) return state_conflict("打印任务已不由本进程运行");
+  TRY(clear_print_part_leases(id));
   return transaction.commit();
 }
 
-Status SqliteStore::record_print_progress(std::int64_t id, int done) {
+Status SqliteStore::sum_print_progress(std::int64_t job_id) {
+  auto sum = TRY(m_db.prepare(kSumPrintJobProgress));
+  return sum.bind(1, job_id).bind(2, job_id).run();
+}
+
+Status SqliteStore::clear_print_part_leases(std::int64_t job_id) {
+  auto clear = TRY(m_db.prepare(kClearPrintPartLeases));
+  return clear.bind(1, job_id).run();
+}
+
+Status SqliteStore::record_print_progress(std::int64_t job_id, int n, int drawn) {
   std::lock_guard lock(m_mutex);
-  auto update = TRY(m_db.prepare("UPDATE print_jobs SET done = ? WHERE id = ? AND state = 'running'"));
-  return update.bind(1, done).bind(2, id).run();
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+  auto update = TRY(m_db.prepare(kRecordPrintPartProgress));
+  TRY(update.bind(1, drawn).bind(2, job_id).bind(3, n).run());
+  TRY(sum_print_progress(job_id));
+  return transaction.commit();
+}
+
+Result<std::optional<int>> SqliteStore::claim_print_part_locked(std::int64_t job_id, const PrintLease& lease,
+                                                                Timestamp now) {
+  auto free = TRY(m_db.prepare(kFreePrintPart));
+  free.bind(1, job_id).bind(2, workflow::to_unix_seconds(now));
+  if (!TRY(free.step())) return std::optional<int>();
+  const int n = static_cast<int>(free.int64(0));
+  free.reset();
+  auto take = TRY(m_db.prepare(kTakePrintPart));
+  TRY(take.bind(1, lease.owner).bind(2, workflow::to_unix_seconds(lease.expires_at)).bind(3, job_id).bind(4, n).run());
+  return std::optional<int>(n);
+}
+
+Result<std::optional<int>> SqliteStore::claim_print_part(std::int64_t job_id, const PrintLease& lease, Timestamp now) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+  auto job = TRY(m_db.prepare("SELECT state, lease_owner FROM print_jobs WHERE id = ?"));
+  job.bind(1, job_id);
+  if (!TRY(job.step())) return Error::make(ErrorKind::NotFound, "打印任务不存在");
+  if (job.text(0) != "running" || job.text(1) != lease.owner) return state_conflict("打印任务已不由本进程运行");
+  job.reset();
+  auto claimed = TRY(claim_print_part_locked(job_id, lease, now));
+  TRY(transaction.commit());
+  return claimed;
+}
+
+Result<std::optional<PrintPartClaim>> SqliteStore::claim_print_part_to_help(const PrintLease& lease, Timestamp now) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+  const std::int64_t now_seconds = workflow::to_unix_seconds(now);
+  auto candidates = TRY(m_db.prepare(kPrintJobsToHelp));
+  candidates.bind(1, lease.owner).bind(2, now_seconds).bind(3, now_seconds);
+  std::vector<std::int64_t> ids;
+  while (TRY(candidates.step())) ids.push_back(candidates.int64(0));
+  candidates.reset();
+  for (const std::int64_t id : ids) {
+    PrintJob job = TRY(load_print_job(id));
+    if (!workflow::parts_drawn_side_by_side(job)) continue;
+    const auto n = TRY(claim_print_part_locked(id, lease, now));
+    if (!n) continue;
+    TRY(transaction.commit());
+    return std::optional<PrintPartClaim>(PrintPartClaim{std::move(job), *n});
+  }
+  return std::optional<PrintPartClaim>();
+}
+
+Status SqliteStore::renew_print_part_leases(std::int64_t job_id, const PrintLease& lease) {
+  std::lock_guard lock(m_mutex);
+  if (TRY(print_job_state(job_id)) != PrintJobState::Running) return state_conflict("打印任务不在运行中");
+  auto renew = TRY(m_db.prepare(kRenewPrintPartLeases));
+  TRY(renew.bind(1, workflow::to_unix_seconds(lease.expires_at)).bind(2, job_id).bind(3, lease.owner).run());
+  if (m_db.changes() == 0) return state_conflict("这部分已不由本进程打印");
+  return {};
+}
+
+Status SqliteStore::release_print_part(std::int64_t job_id, int n, std::string_view owner) {
+  std::lock_guard lock(m_mutex);
+  auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
+  auto release = TRY(m_db.prepare(kReleasePrintPart));
+  TRY(release.bind(1, job_id).bind(2, n).bind(3, owner).run());
+  TRY(sum_print_progress(job_id));
+  return transaction.commit();
 }
 
 Status SqliteStore::record_print_failure(std::int64_t job_id, const workflow::PrintItem& item, std::string_view message,
@@ -419,16 +508,22 @@ Status SqliteStore::record_print_failure(std::int64_t job_id, const workflow::Pr
   return transaction.commit();
 }
 
-Status SqliteStore::finish_print_part(std::int64_t job_id, int n, int pages, std::int64_t file_size,
-                                      std::string_view sha256, Timestamp now) {
+Status SqliteStore::finish_print_part(std::int64_t job_id, int n, std::string_view owner, int pages,
+                                      std::int64_t file_size, std::string_view sha256, Timestamp now) {
   std::lock_guard lock(m_mutex);
   auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
   const PrintJobState state = TRY(print_job_state(job_id));
   if (state != PrintJobState::Running) return state_conflict("打印任务不在运行中");
-  auto update = TRY(m_db.prepare(
-      "UPDATE print_job_parts SET pages = ?, file_size = ?, sha256 = ?, finished_at = ? WHERE job_id = ? AND n = ?"));
-  TRY(update.bind(1, pages).bind(2, file_size).bind(3, sha256).bind(4, workflow::to_unix_seconds(now)).bind(5, job_id).bind(6, n).run());
-  if (m_db.changes() == 0) return Error::make(ErrorKind::NotFound, "打印任务没有第 " + std::to_string(n) + " 部分");
+  auto update = TRY(m_db.prepare(kFinishPrintPart));
+  TRY(update.bind(1, pages).bind(2, file_size).bind(3, sha256).bind(4, workflow::to_unix_seconds(now)).bind(5, job_id)
+          .bind(6, n).bind(7, owner).run());
+  if (m_db.changes() == 0) {
+    auto exists = TRY(m_db.prepare(kPrintPartExists));
+    exists.bind(1, job_id).bind(2, n);
+    if (!TRY(exists.step())) return Error::make(ErrorKind::NotFound, "打印任务没有第 " + std::to_string(n) + " 部分");
+    return state_conflict("这部分已不由本进程打印");
+  }
+  TRY(sum_print_progress(job_id));
   return transaction.commit();
 }
 
@@ -442,6 +537,7 @@ Status SqliteStore::finish_print_job(std::int64_t id, int pages, std::int64_t fi
       "UPDATE print_jobs SET state = 'done', done = total, pages = ?, file_size = ?, sha256 = ?, finished_at = ?"
       " WHERE id = ?"));
   TRY(update.bind(1, pages).bind(2, file_size).bind(3, sha256).bind(4, workflow::to_unix_seconds(now)).bind(5, id).run());
+  TRY(clear_print_part_leases(id));
   TRY(append_audit_events({{"print_job", std::to_string(id), "done", 0, workflow::Role::System, now, "running", "done", ""}},
                           std::to_string(id)));
   return transaction.commit();
@@ -459,6 +555,7 @@ Status SqliteStore::fail_print_job(std::int64_t id, std::string_view message, Ti
       "UPDATE print_jobs SET state = 'failed', finished_at = ?, last_error = ?, drawing_from = NULL, drawing_to = NULL"
       " WHERE id = ?"));
   TRY(update.bind(1, workflow::to_unix_seconds(now)).bind(2, message).bind(3, id).run());
+  TRY(clear_print_part_leases(id));
   TRY(void_print_records(id, std::nullopt, now));
   TRY(append_audit_events({{"print_job", std::to_string(id), "fail", 0, workflow::Role::System, now,
                             std::string(workflow::to_string(state)), "failed", std::string(message)}},
@@ -473,6 +570,7 @@ Result<PrintJob> SqliteStore::cancel_print_job(std::int64_t id, const PrintOpera
   if (workflow::is_finished(state)) return state_conflict("打印任务已结束，不能取消");
   auto update = TRY(m_db.prepare("UPDATE print_jobs SET state = 'cancelled', finished_at = ? WHERE id = ?"));
   TRY(update.bind(1, workflow::to_unix_seconds(now)).bind(2, id).run());
+  TRY(clear_print_part_leases(id));
   TRY(void_print_records(id, std::nullopt, now));
   TRY(append_audit_events({{"print_job", std::to_string(id), "cancel", by.account_id, by.role, now,
                             std::string(workflow::to_string(state)), "cancelled", ""}},

@@ -203,6 +203,12 @@ bool must_skip(const PrintJob& job, int position) {
   return found != job.crashes.end() && found->second >= kCrashesBeforeSkip;
 }
 
+bool parts_drawn_side_by_side(const PrintJob& job) { return job.failures == 0 && job.crashes.empty(); }
+
+std::string_view part_state(const PrintJob& job, const PrintJobPart& part) {
+  return to_string(part.done() ? PrintJobState::Done : job.state);
+}
+
 std::string skipped_after_crashes_reason() {
   return "打印这份协议时打印进程已 " + std::to_string(kCrashesBeforeSkip) + " 次意外中断，已跳过，请单独处理";
 }

@@ -101,17 +101,27 @@ std::string_view to_string(PrintJobOrigin origin);
 // A part of a job: a run of agreements in print order, drawn into a file of its own (SPEC "Print
 // room": the print room starts printing the first parts while the others are drawn). Plain data:
 // the plan is fixed when the job is created; the file's facts are filled in when it is done.
+//
+// Parts are drawn side by side by several runners — the job's own and idle runners of other
+// instances sharing the database — each holding a lease on the part it draws (`runner`, renewed
+// like the job's lease). A part whose lease ran out is drawn again by whoever claims it next.
 struct PrintJobPart {
   int n = 0;  // 1-based
   std::string college_code;  // of every agreement in it; empty for a one-file job of several
   int first_position = 0;
   int agreements = 0;
+  int drawn = 0;  // agreements of it drawn so far in this run (all of them once it is done)
+  // "host:pid/N" of the runner drawing it under a lease until runner_expires_at, and of the
+  // runner that drew it once it is done; empty while nobody draws it.
+  std::string runner;
+  std::optional<Timestamp> runner_expires_at;
   int pages = 0;
   std::int64_t file_size = 0;
   std::string sha256;  // of the finished file; empty until then
   std::optional<Timestamp> finished_at;
   bool done() const { return finished_at.has_value(); }
 };
+
 
 // The parts of a job whose agreements, in print order, belong to `colleges` (one code per
 // position): one part per college, and a college with more than `limit` agreements split into
@@ -192,6 +202,12 @@ inline constexpr int kCrashesBeforeSkip = 2;
 // Drawn alone (so that a crash points at exactly one agreement): a runner died during its slice.
 bool is_suspect(const PrintJob& job, int position);
 bool must_skip(const PrintJob& job, int position);
+// Whether the job's parts may be drawn at once by several runners: not after a run that failed,
+// when they are drawn one at a time with crash marks (which the store keeps as one range per
+// job), so that a crash points at one agreement.
+bool parts_drawn_side_by_side(const PrintJob& job);
+// A part's state: "done" once its file is, else the job's (queued, running, failed, cancelled).
+std::string_view part_state(const PrintJob& job, const PrintJobPart& part);
 // The error listed for a skipped agreement.
 std::string skipped_after_crashes_reason();
 

@@ -4,12 +4,15 @@
 #include "service_fixture.h"
 
 #include "../render/pdf_probe.h"
+#include "jobs/print_lease.h"
+#include "jobs/print_runner.h"
 #include "store/sqlite_store.h"
 
 #include <catch2/catch.hpp>
 
 #include <chrono>
 #include <filesystem>
+#include <future>
 #include <set>
 #include <thread>
 
@@ -170,6 +173,137 @@ TEST_CASE("a job in parts gives each college its own file, a large college split
   CHECK(one["parts"][0]["college"] == "");
   CHECK(one["pdf"] == "/api/v1/print-jobs/" + std::to_string(one["id"].get<int>()) + "/pdf");
   CHECK(PdfProbe(download(client, one)).pages() == 6 * 16);
+}
+
+// ---- parts drawn by several runners (another instance's, as on a shared PostgreSQL database) ----
+
+// A job of several parts, held by the runner `owner` of "another instance" (a host that is not
+// this one, so never taken for dead) under an hour's lease; the fixture's own runner is stopped, so
+// that the test decides who draws what.
+struct HeldJob {
+  workflow::PrintJob job;
+  jobs::PrintContext context;
+};
+HeldJob job_held_by(ServiceFixture& fixture, const std::string& owner) {
+  fixture.app().prints->stop();
+  api::App& app = fixture.app();
+  workflow::PrintRequest request;
+  request.copies = {1, 2, 3};
+  request.part_limit = 4;
+  const auto t0 = fixture.clock().now();
+  REQUIRE(app.store->create_print_job(request, workflow::PrintJobOrigin::Service, {0, "打印室", workflow::Role::Print}, t0)
+              .ok());
+  auto claimed = app.store->claim_next_print_job({owner, t0 + std::chrono::hours(1)}, t0);
+  REQUIRE(claimed.ok());
+  REQUIRE(claimed.value().has_value());
+  REQUIRE(claimed.value()->parts.size() >= 4);
+  return {**claimed, {app.store, app.clock, app.codes, app.school, app.renders}};
+}
+
+// Runs the held job as its runner would: draws what is left, waits for parts others draw.
+std::future<jobs::PrintRunOutcome> run_as_owner(ServiceFixture& fixture, const HeldJob& held, const std::string& owner,
+                                                const std::atomic<bool>& stop) {
+  const std::filesystem::path folder = fixture.data_dir() / ("runner-" + std::to_string(held.job.id));
+  std::filesystem::create_directories(folder);
+  return std::async(std::launch::async, [&fixture, &held, owner, folder, &stop] {
+    jobs::LeaseKeeper lease(*held.context.store, *held.context.clock, held.job.id, owner, jobs::kLeaseDefault);
+    const jobs::PrintDestination destination{
+        [folder](std::int64_t id, const workflow::PrintJobPart& part) {
+          return folder / (std::to_string(id) + "-" + std::to_string(part.n) + ".pdf");
+        },
+        true};
+    const workflow::PrintJob job = held.context.store->print_job(held.job.id).value();
+    return jobs::run_claimed_print_job(held.context, job, lease, destination, {}, {}, stop);
+  });
+}
+
+// Every part of a done job downloads with its facts; every agreement is printed once per copy.
+void check_parts_and_records(ServiceFixture& fixture, std::int64_t id) {
+  HttpClient client(fixture.base_url());
+  client.set_token(fixture.seeded_api_key("print"));
+  const json job = client.get("/api/v1/print-jobs/" + std::to_string(id)).json();
+  INFO(job.dump());
+  REQUIRE(job["state"] == "done");
+  CHECK(job["done"] == job["total"]);
+  int agreements = 0;
+  for (const json& part : job["parts"]) {
+    CHECK(part["drawn"] == part["agreements"]);
+    const auto pdf = client.get(part["url"].get<std::string>());
+    REQUIRE(pdf.status == 200);
+    CHECK(pdf.header("etag") == "\"" + part["sha256"].get<std::string>() + "\"");
+    CHECK(PdfProbe(pdf.body).pages() == 6 * part["agreements"].get<int>());
+    agreements += part["agreements"].get<int>();
+  }
+  CHECK(agreements == job["total"]);
+  const auto items = fixture.app().store->print_items(id, 0, 1000).value();
+  for (const auto& item : items) {
+    const auto records = fixture.app().store->print_records(item.agreement_id).value();
+    CHECK(std::count_if(records.begin(), records.end(), [&](const auto& r) { return r.job_id == id && !r.voided; }) == 3);
+  }
+}
+
+TEST_CASE("an idle runner draws the parts of a job another instance's runner holds, which then finishes the job",
+          "[api][print][parts][instances]") {
+  ServiceFixture fixture({.seeded_agreements = 16, .render_threads = 2});
+  const std::string owner = "other-host:7/1";
+  const HeldJob held = job_held_by(fixture, owner);
+
+  // This instance has nothing of its own to run: its runner helps, on both render threads.
+  auto helper = jobs::PrintRunner::start(held.context, fixture.data_dir() / "helper-prints").value();
+  const auto deadline = std::chrono::steady_clock::now() + kJobTimeout;
+  workflow::PrintJob drawn;
+  for (;;) {
+    drawn = fixture.app().store->print_job(held.job.id).value();
+    if (std::all_of(drawn.parts.begin(), drawn.parts.end(), [](const auto& part) { return part.done(); })) break;
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  helper.reset();
+  CHECK(drawn.state == workflow::PrintJobState::Running);
+  for (const auto& part : drawn.parts) CHECK(part.runner.starts_with(jobs::this_process_lease_owner() + "/"));
+
+  // The job's own runner finds every part done and finishes the job with their files.
+  std::atomic<bool> stop{false};
+  CHECK(run_as_owner(fixture, held, owner, stop).get() == jobs::PrintRunOutcome::Done);
+  check_parts_and_records(fixture, held.job.id);
+}
+
+TEST_CASE("the job's runner waits for a part another runner draws, and draws it itself once that runner's lease ran out",
+          "[api][print][parts][instances]") {
+  ServiceFixture fixture({.seeded_agreements = 16, .render_threads = 2});
+  const std::string owner = "other-host:7/1";
+  const std::string helper = "other-host:8/1";
+  const HeldJob held = job_held_by(fixture, owner);
+  store::Store& store = *fixture.app().store;
+  const auto t0 = fixture.clock().now();
+  const auto helped = store.claim_print_part_to_help({helper, t0 + std::chrono::seconds(30)}, t0).value();
+  REQUIRE(helped.has_value());
+  const int held_part = helped->n;
+
+  std::atomic<bool> stop{false};
+  auto outcome = run_as_owner(fixture, held, owner, stop);
+  // Every other part gets drawn; the helper's stays its own while its lease lives.
+  const auto deadline = std::chrono::steady_clock::now() + kJobTimeout;
+  for (;;) {
+    const auto job = store.print_job(held.job.id).value();
+    if (std::all_of(job.parts.begin(), job.parts.end(), [&](const auto& p) { return p.done() || p.n == held_part; })) break;
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // a few of the runner's looks at the job
+  auto waiting = store.print_job(held.job.id).value();
+  CHECK(waiting.state == workflow::PrintJobState::Running);
+  CHECK_FALSE(waiting.parts[held_part - 1].done());
+  CHECK(waiting.parts[held_part - 1].runner == helper);
+  CHECK(outcome.wait_for(std::chrono::seconds(0)) == std::future_status::timeout);
+
+  // The helper died: once its lease ran out, the job's runner draws the part and finishes.
+  fixture.clock().advance(std::chrono::seconds(31));
+  REQUIRE(outcome.wait_for(kJobTimeout) == std::future_status::ready);
+  CHECK(outcome.get() == jobs::PrintRunOutcome::Done);
+  const auto done = store.print_job(held.job.id).value();
+  CHECK(done.parts[held_part - 1].runner == owner);
+  check_parts_and_records(fixture, held.job.id);
 }
 
 TEST_CASE("a print job with separator sheets puts one sheet before each college, its back blank", "[api][print]") {

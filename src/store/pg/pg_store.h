@@ -197,11 +197,17 @@ class PgStore final : public Store {
   Status release_print_job(std::int64_t id, std::string_view owner) override;
   Status retry_print_job(std::int64_t id, std::string_view owner, std::string_view reason,
                          workflow::Timestamp retry_at) override;
-  Status record_print_progress(std::int64_t id, int done) override;
+  Status record_print_progress(std::int64_t job_id, int n, int drawn) override;
   Status record_print_failure(std::int64_t job_id, const workflow::PrintItem& item,
                               std::string_view message, workflow::Timestamp now) override;
-  Status finish_print_part(std::int64_t job_id, int n, int pages, std::int64_t file_size, std::string_view sha256,
-                           workflow::Timestamp now) override;
+  Result<std::optional<int>> claim_print_part(std::int64_t job_id, const PrintLease& lease,
+                                              workflow::Timestamp now) override;
+  Result<std::optional<PrintPartClaim>> claim_print_part_to_help(const PrintLease& lease,
+                                                                 workflow::Timestamp now) override;
+  Status renew_print_part_leases(std::int64_t job_id, const PrintLease& lease) override;
+  Status release_print_part(std::int64_t job_id, int n, std::string_view owner) override;
+  Status finish_print_part(std::int64_t job_id, int n, std::string_view owner, int pages, std::int64_t file_size,
+                           std::string_view sha256, workflow::Timestamp now) override;
   Status finish_print_job(std::int64_t id, int pages, std::int64_t file_size, std::string_view sha256,
                           workflow::Timestamp now) override;
   Status fail_print_job(std::int64_t id, std::string_view message, workflow::Timestamp now) override;
@@ -265,8 +271,14 @@ class PgStore final : public Store {
   Result<std::vector<workflow::PrintJob>> load_print_jobs(pg::Connection& c, const pg::Rows& ids);
   // The job's state, its row locked until the transaction ends.
   Result<workflow::PrintJobState> lock_print_job(pg::Connection& c, std::int64_t id);
+  Result<std::optional<int>> claim_locked_print_part(pg::Connection& c, std::int64_t job_id, const PrintLease& lease,
+                                                     workflow::Timestamp now);
+  // The job's progress from its parts'.
+  Status sum_print_progress(pg::Connection& c, std::int64_t job_id);
+  // `into_folder`: the run's files go to a command's folder (claim_print_job).
   Result<workflow::PrintJob> claim_locked_print_job(pg::Connection& c, std::int64_t id,
-                                                    const PrintLease& lease, workflow::Timestamp now);
+                                                    const PrintLease& lease, workflow::Timestamp now,
+                                                    bool into_folder);
   Status void_print_records(pg::Connection& c, std::int64_t job_id,
                             std::optional<std::int64_t> agreement_id, workflow::Timestamp now);
   // Checks and stores the bytes (chunks, then the blobs row) once per content.

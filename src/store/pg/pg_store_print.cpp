@@ -1,6 +1,8 @@
 // PgStore: the print room — jobs, their frozen lists, per-copy print records, and the claim and
 // lease rules that let any instance's runner take a job, exactly one at a time.
+#include "store/agreement_query_sql.h"
 #include "store/pg/pg_store.h"
+#include "store/print_parts_sql.h"
 #include "store/stored_values.h"
 #include "workflow/print_audit.h"
 
@@ -80,10 +82,7 @@ Result<PrintJob> PgStore::load_print_job(Connection& c, std::int64_t id) {
   auto crashes = TRY(c.exec("SELECT position, crashes FROM print_job_crashes WHERE job_id = $1", Params().add(id)));
   for (int r = 0; r < crashes.size(); ++r)
     job.crashes[static_cast<int>(crashes.int64(r, 0))] = static_cast<int>(crashes.int64(r, 1));
-  auto parts = TRY(c.exec(
-      "SELECT n, college_code, first_position, agreements, pages, file_size, sha256, finished_at"
-      " FROM print_job_parts WHERE job_id = $1 ORDER BY n",
-      Params().add(id)));
+  auto parts = TRY(c.exec(numbered_placeholders(kPrintPartColumns), Params().add(id)));
   for (int r = 0; r < parts.size(); ++r) {
     workflow::PrintJobPart part;
     part.n = static_cast<int>(parts.int64(r, 0));
@@ -94,6 +93,9 @@ Result<PrintJob> PgStore::load_print_job(Connection& c, std::int64_t id) {
     part.file_size = parts.int64(r, 5);
     part.sha256 = parts.text(r, 6);
     if (auto t = parts.optional_int64(r, 7)) part.finished_at = workflow::from_unix_seconds(*t);
+    part.drawn = static_cast<int>(parts.int64(r, 8));
+    part.runner = parts.text(r, 9);
+    part.runner_expires_at = pg::optional_timestamp(parts.optional_int64(r, 10));
     job.parts.push_back(std::move(part));
   }
   return job;
@@ -286,10 +288,10 @@ Result<std::vector<workflow::PrintItem>> PgStore::print_items(std::int64_t job_i
 }
 
 Result<PrintJob> PgStore::claim_locked_print_job(Connection& c, std::int64_t id, const PrintLease& lease,
-                                                 Timestamp now) {
+                                                 Timestamp now, bool into_folder) {
   // FOR UPDATE: of two runners claiming this job at once, the second waits and then sees the
   // first one's lease.
-  auto rows = TRY(c.exec("SELECT state, lease_owner, lease_expires_at, drawing_from, drawing_to FROM print_jobs"
+  auto rows = TRY(c.exec("SELECT state, lease_owner, lease_expires_at, drawing_from, drawing_to, origin FROM print_jobs"
                          " WHERE id = $1 FOR UPDATE",
                          Params().add(id)));
   if (rows.empty()) return Error::make(ErrorKind::NotFound, "打印任务不存在");
@@ -302,6 +304,7 @@ Result<PrintJob> PgStore::claim_locked_print_job(Connection& c, std::int64_t id,
     return state_conflict("打印任务正由 " + owner + " 运行");
   const auto drawing_from = rows.optional_int64(0, 3);
   const auto drawing_to = rows.optional_int64(0, 4);
+  const bool restart_parts = into_folder || rows.text(0, 5) == "cli";
 
   // Still running: its runner died without finishing, failing or letting go of it.
   const bool taken_over = state == PrintJobState::Running;
@@ -321,6 +324,9 @@ Result<PrintJob> PgStore::claim_locked_print_job(Connection& c, std::int64_t id,
                 .add(taken_over)
                 .add("打印进程意外中断")
                 .add(id)));
+  if (restart_parts) TRY(c.run(numbered_placeholders(kRestartPrintParts), Params().add(id)));
+  else TRY(c.run(numbered_placeholders(kClearDeadPrintPartLeases), Params().add(id).add(owner).add(now_seconds)));
+  TRY(sum_print_progress(c, id));
   // A new run renders every agreement again; what failed before may succeed now.
   TRY(c.run("DELETE FROM print_job_errors WHERE job_id = $1", Params().add(id)));
   TRY(c.run("UPDATE print_records SET voided_at = NULL WHERE job_id = $1", Params().add(id)));
@@ -344,12 +350,12 @@ Result<std::optional<PrintJob>> PgStore::claim_next_print_job(const PrintLease& 
         " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
         Params().add(workflow::to_unix_seconds(now))));
     if (next.empty()) return std::optional<PrintJob>();
-    return std::optional<PrintJob>(TRY(claim_locked_print_job(c, next.int64(0, 0), lease, now)));
+    return std::optional<PrintJob>(TRY(claim_locked_print_job(c, next.int64(0, 0), lease, now, /*into_folder=*/false)));
   });
 }
 
 Result<PrintJob> PgStore::claim_print_job(std::int64_t id, const PrintLease& lease, Timestamp now) {
-  return m_pool->transact([&](Connection& c) { return claim_locked_print_job(c, id, lease, now); });
+  return m_pool->transact([&](Connection& c) { return claim_locked_print_job(c, id, lease, now, /*into_folder=*/true); });
 }
 
 Status PgStore::renew_print_lease(std::int64_t id, const PrintLease& lease) {
@@ -358,7 +364,8 @@ Status PgStore::renew_print_lease(std::int64_t id, const PrintLease& lease) {
                               " AND state IN ('queued','running')",
                               Params().add(workflow::to_unix_seconds(lease.expires_at)).add(id).add(lease.owner)));
     if (renewed.affected() == 0) return not_held();
-    return {};
+    return c.run(numbered_placeholders(kRenewPrintPartLeases),
+                 Params().add(workflow::to_unix_seconds(lease.expires_at)).add(id).add(lease.owner));
   });
 }
 
@@ -382,31 +389,99 @@ Status PgStore::record_print_drawing(std::int64_t id, std::string_view owner, in
 }
 
 Status PgStore::release_print_job(std::int64_t id, std::string_view owner) {
-  return m_pool->with_connection([&](Connection& c) -> Status {
+  return m_pool->transact([&](Connection& c) -> Status {
     auto updated = TRY(c.exec("UPDATE print_jobs SET state = 'queued', done = 0, lease_owner = '',"
                               " lease_expires_at = NULL, drawing_from = NULL, drawing_to = NULL"
                               " WHERE id = $1 AND lease_owner = $2 AND state = 'running'",
                               Params().add(id).add(owner)));
     if (updated.affected() == 0) return not_held();
-    return {};
+    return c.run(numbered_placeholders(kClearPrintPartLeases), Params().add(id));
   });
 }
 
 Status PgStore::retry_print_job(std::int64_t id, std::string_view owner, std::string_view reason,
                                 Timestamp retry_at) {
-  return m_pool->with_connection([&](Connection& c) -> Status {
+  return m_pool->transact([&](Connection& c) -> Status {
     auto updated = TRY(c.exec("UPDATE print_jobs SET state = 'queued', done = 0, failures = failures + 1,"
                               " retry_at = $1, last_error = $2, drawing_from = NULL, drawing_to = NULL"
                               " WHERE id = $3 AND lease_owner = $4 AND state = 'running'",
                               Params().add(workflow::to_unix_seconds(retry_at)).add(reason).add(id).add(owner)));
     if (updated.affected() == 0) return not_held();
+    return c.run(numbered_placeholders(kClearPrintPartLeases), Params().add(id));
+  });
+}
+
+Status PgStore::sum_print_progress(Connection& c, std::int64_t job_id) {
+  return c.run(numbered_placeholders(kSumPrintJobProgress), Params().add(job_id).add(job_id));
+}
+
+// Locks are always taken job row first, then part rows (as cancel_print_job does), so that two
+// transactions never wait for each other in a circle.
+Status PgStore::record_print_progress(std::int64_t job_id, int n, int drawn) {
+  return m_pool->transact([&](Connection& c) -> Status {
+    TRY(lock_print_job(c, job_id));
+    TRY(c.run(numbered_placeholders(kRecordPrintPartProgress), Params().add(drawn).add(job_id).add(n)));
+    return sum_print_progress(c, job_id);
+  });
+}
+
+Result<std::optional<int>> PgStore::claim_locked_print_part(Connection& c, std::int64_t job_id, const PrintLease& lease,
+                                                            Timestamp now) {
+  // SKIP LOCKED: a part another runner is claiming right now is passed over, not waited for.
+  auto free = TRY(c.exec(numbered_placeholders(kFreePrintPart) + " FOR UPDATE SKIP LOCKED",
+                         Params().add(job_id).add(workflow::to_unix_seconds(now))));
+  if (free.empty()) return std::optional<int>();
+  const int n = static_cast<int>(free.int64(0, 0));
+  TRY(c.run(numbered_placeholders(kTakePrintPart),
+            Params().add(lease.owner).add(workflow::to_unix_seconds(lease.expires_at)).add(job_id).add(n)));
+  return std::optional<int>(n);
+}
+
+Result<std::optional<int>> PgStore::claim_print_part(std::int64_t job_id, const PrintLease& lease, Timestamp now) {
+  return m_pool->transact([&](Connection& c) -> Result<std::optional<int>> {
+    auto job = TRY(c.exec("SELECT state, lease_owner FROM print_jobs WHERE id = $1 FOR UPDATE", Params().add(job_id)));
+    if (job.empty()) return Error::make(ErrorKind::NotFound, "打印任务不存在");
+    if (job.text(0, 0) != "running" || job.text(0, 1) != lease.owner) return not_held();
+    return claim_locked_print_part(c, job_id, lease, now);
+  });
+}
+
+Result<std::optional<PrintPartClaim>> PgStore::claim_print_part_to_help(const PrintLease& lease, Timestamp now) {
+  return m_pool->transact([&](Connection& c) -> Result<std::optional<PrintPartClaim>> {
+    const std::int64_t now_seconds = workflow::to_unix_seconds(now);
+    auto candidates = TRY(c.exec(numbered_placeholders(kPrintJobsToHelp),
+                                 Params().add(lease.owner).add(now_seconds).add(now_seconds)));
+    for (int r = 0; r < candidates.size(); ++r) {
+      const std::int64_t id = candidates.int64(r, 0);
+      // A share lock, which helpers claiming at once all get, while a job being changed right now
+      // (claimed, cancelled) is passed over. Nothing here waits for a lock, so no two
+      // transactions wait for each other.
+      auto locked = TRY(c.exec("SELECT state FROM print_jobs WHERE id = $1 FOR SHARE SKIP LOCKED", Params().add(id)));
+      if (locked.empty() || locked.text(0, 0) != "running") continue;
+      PrintJob job = TRY(load_print_job(c, id));
+      if (!workflow::parts_drawn_side_by_side(job)) continue;
+      const auto n = TRY(claim_locked_print_part(c, id, lease, now));
+      if (n) return std::optional<PrintPartClaim>(PrintPartClaim{std::move(job), *n});
+    }
+    return std::optional<PrintPartClaim>();
+  });
+}
+
+Status PgStore::renew_print_part_leases(std::int64_t job_id, const PrintLease& lease) {
+  return m_pool->with_connection([&](Connection& c) -> Status {
+    auto renewed = TRY(c.exec(numbered_placeholders(kRenewPrintPartLeases) +
+                                  " AND EXISTS (SELECT 1 FROM print_jobs WHERE id = $2 AND state = 'running')",
+                              Params().add(workflow::to_unix_seconds(lease.expires_at)).add(job_id).add(lease.owner)));
+    if (renewed.affected() == 0) return state_conflict("这部分已不由本进程打印");
     return {};
   });
 }
 
-Status PgStore::record_print_progress(std::int64_t id, int done) {
-  return m_pool->with_connection([&](Connection& c) {
-    return c.run("UPDATE print_jobs SET done = $1 WHERE id = $2 AND state = 'running'", Params().add(done).add(id));
+Status PgStore::release_print_part(std::int64_t job_id, int n, std::string_view owner) {
+  return m_pool->transact([&](Connection& c) -> Status {
+    TRY(lock_print_job(c, job_id));
+    TRY(c.run(numbered_placeholders(kReleasePrintPart), Params().add(job_id).add(n).add(owner)));
+    return sum_print_progress(c, job_id);
   });
 }
 
@@ -420,17 +495,20 @@ Status PgStore::record_print_failure(std::int64_t job_id, const workflow::PrintI
   });
 }
 
-Status PgStore::finish_print_part(std::int64_t job_id, int n, int pages, std::int64_t file_size,
-                                  std::string_view sha256, Timestamp now) {
+Status PgStore::finish_print_part(std::int64_t job_id, int n, std::string_view owner, int pages,
+                                  std::int64_t file_size, std::string_view sha256, Timestamp now) {
   return m_pool->transact([&](Connection& c) -> Status {
     const PrintJobState state = TRY(lock_print_job(c, job_id));
     if (state != PrintJobState::Running) return state_conflict("打印任务不在运行中");
-    auto updated = TRY(c.exec("UPDATE print_job_parts SET pages = $1, file_size = $2, sha256 = $3, finished_at = $4"
-                              " WHERE job_id = $5 AND n = $6",
+    auto updated = TRY(c.exec(numbered_placeholders(kFinishPrintPart),
                               Params().add(pages).add(file_size).add(sha256).add(workflow::to_unix_seconds(now))
-                                  .add(job_id).add(n)));
-    if (updated.affected() == 0) return Error::make(ErrorKind::NotFound, "打印任务没有第 " + std::to_string(n) + " 部分");
-    return {};
+                                  .add(job_id).add(n).add(owner)));
+    if (updated.affected() == 0) {
+      auto exists = TRY(c.exec(numbered_placeholders(kPrintPartExists), Params().add(job_id).add(n)));
+      if (exists.empty()) return Error::make(ErrorKind::NotFound, "打印任务没有第 " + std::to_string(n) + " 部分");
+      return state_conflict("这部分已不由本进程打印");
+    }
+    return sum_print_progress(c, job_id);
   });
 }
 
@@ -442,6 +520,7 @@ Status PgStore::finish_print_job(std::int64_t id, int pages, std::int64_t file_s
     TRY(c.run("UPDATE print_jobs SET state = 'done', done = total, pages = $1, file_size = $2, sha256 = $3,"
               " finished_at = $4 WHERE id = $5",
               Params().add(pages).add(file_size).add(sha256).add(workflow::to_unix_seconds(now)).add(id)));
+    TRY(c.run(numbered_placeholders(kClearPrintPartLeases), Params().add(id)));
     return append_audit_events(c,
                                {{"print_job", std::to_string(id), "done", 0, workflow::Role::System, now, "running",
                                  "done", ""}},
@@ -459,6 +538,7 @@ Status PgStore::fail_print_job(std::int64_t id, std::string_view message, Timest
     TRY(c.run("UPDATE print_jobs SET state = 'failed', finished_at = $1, last_error = $2, drawing_from = NULL,"
               " drawing_to = NULL WHERE id = $3",
               Params().add(workflow::to_unix_seconds(now)).add(message).add(id)));
+    TRY(c.run(numbered_placeholders(kClearPrintPartLeases), Params().add(id)));
     TRY(void_print_records(c, id, std::nullopt, now));
     return append_audit_events(c,
                                {{"print_job", std::to_string(id), "fail", 0, workflow::Role::System, now,
@@ -473,6 +553,7 @@ Result<PrintJob> PgStore::cancel_print_job(std::int64_t id, const PrintOperator&
     if (workflow::is_finished(state)) return state_conflict("打印任务已结束，不能取消");
     TRY(c.run("UPDATE print_jobs SET state = 'cancelled', finished_at = $1 WHERE id = $2",
               Params().add(workflow::to_unix_seconds(now)).add(id)));
+    TRY(c.run(numbered_placeholders(kClearPrintPartLeases), Params().add(id)));
     TRY(void_print_records(c, id, std::nullopt, now));
     TRY(append_audit_events(c,
                             {{"print_job", std::to_string(id), "cancel", by.account_id, by.role, now,

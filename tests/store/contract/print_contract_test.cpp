@@ -155,14 +155,23 @@ TEST_CASE("a print job is planned in parts by college and records each part's fi
   CHECK(job.request.part_limit == 2);
   CHECK_FALSE(job.request.one_file);
 
-  // Only a running job records its parts.
-  CHECK(f.db->finish_print_part(job.id, 1, 12, 100, "aa", kStart).error().kind == ErrorKind::Conflict);
+  // Only a running job records its parts, and only the runner drawing a part records it.
+  CHECK(f.db->finish_print_part(job.id, 1, "host-a:1", 12, 100, "aa", kStart).error().kind == ErrorKind::Conflict);
   ok(f.db->claim_print_job(job.id, lease_of("host-a:1", kStart), kStart));
-  ok(f.db->finish_print_part(job.id, 2, 6, 50, "bb", kStart + std::chrono::seconds(5)));
-  CHECK(f.db->finish_print_part(job.id, 4, 6, 50, "cc", kStart).error().kind == ErrorKind::NotFound);
+  CHECK(ok(f.db->claim_print_part(job.id, lease_of("host-a:1", kStart), kStart)) == 1);
+  CHECK(ok(f.db->claim_print_part(job.id, lease_of("host-a:1", kStart), kStart)) == 2);
+  CHECK(f.db->finish_print_part(job.id, 2, "host-b:2", 6, 50, "bb", kStart).error().kind == ErrorKind::Conflict);
+  CHECK(f.db->finish_print_part(job.id, 3, "host-a:1", 6, 50, "bb", kStart).error().kind == ErrorKind::Conflict);
+  ok(f.db->finish_print_part(job.id, 2, "host-a:1", 6, 50, "bb", kStart + std::chrono::seconds(5)));
+  CHECK(f.db->finish_print_part(job.id, 2, "host-a:1", 6, 50, "bb", kStart).error().kind == ErrorKind::Conflict);
+  CHECK(f.db->finish_print_part(job.id, 4, "host-a:1", 6, 50, "cc", kStart).error().kind == ErrorKind::NotFound);
   const auto running = ok(f.db->print_job(job.id));
   CHECK_FALSE(running.parts[0].done());
+  CHECK(running.parts[0].runner == "host-a:1");
   CHECK(running.parts[1].done());
+  CHECK(running.parts[1].runner == "host-a:1");
+  CHECK(running.parts[1].drawn == 1);
+  CHECK(running.done == 1);
   CHECK(running.parts[1].pages == 6);
   CHECK(running.parts[1].file_size == 50);
   CHECK(running.parts[1].sha256 == "bb");
@@ -181,8 +190,9 @@ TEST_CASE("a print job runs, finishes once and then never changes", "[contract][
   EACH_STORE_BACKEND_WITH(PrintFixture, f);
   const auto job = ok(f.db->create_print_job(request_for(), PrintJobOrigin::Service, kOperator, kStart));
   ok(f.db->claim_print_job(job.id, lease_of("host-a:1", kStart), kStart));
-  ok(f.db->record_print_progress(job.id, 3));
-  CHECK(ok(f.db->print_job(job.id)).done == 3);
+  ok(f.db->record_print_progress(job.id, 1, 3));
+  ok(f.db->record_print_progress(job.id, 2, 1));
+  CHECK(ok(f.db->print_job(job.id)).done == 4);
   const auto item = ok(f.db->print_items(job.id, 1, 1)).at(0);
   ok(f.db->record_print_failure(job.id, item, "字体缺字", kStart));
   CHECK(ok(f.db->print_job(job.id)).errors.size() == 1);
@@ -393,6 +403,162 @@ TEST_CASE("runners on their own connections claiming at once: each job goes to e
     CHECK(job.state == PrintJobState::Running);
     CHECK(job.lease_owner == owner);
   }
+}
+
+// ---- parts drawn side by side ----
+
+// A service job of three parts (CS 2, CS 1, ME 2) claimed by host a.
+struct PartsFixture : PrintFixture {
+  explicit PartsFixture(const std::string& backend_name) : PrintFixture(backend_name) {
+    PrintRequest request = request_for();
+    request.part_limit = 2;
+    job = ok(db->create_print_job(request, PrintJobOrigin::Service, kOperator, kStart));
+    ok(db->claim_print_job(job.id, lease_of("host-a:1", kStart), kStart));
+  }
+  workflow::PrintJob job;
+};
+
+TEST_CASE("each part of a running job is claimed once, and again by anyone once its runner's lease ran out",
+          "[contract][print][parts][lease]") {
+  EACH_STORE_BACKEND_WITH(PartsFixture, f);
+  const auto id = f.job.id;
+  // Only the job's runner claims parts of it this way; a helper asks claim_print_part_to_help.
+  CHECK(f.db->claim_print_part(id, lease_of("host-b:2", kStart), kStart).error().kind == ErrorKind::Conflict);
+  CHECK(f.db->claim_print_part(999, lease_of("host-a:1", kStart), kStart).error().kind == ErrorKind::NotFound);
+  CHECK(ok(f.db->claim_print_part(id, lease_of("host-a:1", kStart), kStart)) == 1);
+  const auto helped = ok(f.db->claim_print_part_to_help(lease_of("host-b:2", kStart), kStart));
+  REQUIRE(helped.has_value());
+  CHECK(helped->job.id == id);
+  CHECK(helped->n == 2);
+  CHECK(ok(f.db->claim_print_part(id, lease_of("host-a:1", kStart), kStart)) == 3);
+  CHECK_FALSE(ok(f.db->claim_print_part(id, lease_of("host-a:1", kStart), kStart)).has_value());
+  CHECK_FALSE(ok(f.db->claim_print_part_to_help(lease_of("host-c:3", kStart), kStart)).has_value());
+
+  // Host a's renewals keep its parts; host b stops renewing and its part is free 30 s later.
+  const auto later = kStart + std::chrono::seconds(40);
+  ok(f.db->renew_print_lease(id, lease_of("host-a:1", kStart + std::chrono::seconds(20))));
+  CHECK_FALSE(ok(f.db->claim_print_part(id, lease_of("host-a:1", kStart + std::chrono::seconds(25)),
+                                        kStart + std::chrono::seconds(25))).has_value());
+  ok(f.db->renew_print_lease(id, lease_of("host-a:1", later)));
+  CHECK(ok(f.db->claim_print_part(id, lease_of("host-a:1", later), later)) == 2);
+  // Host b has lost its part: it can neither renew it nor record it.
+  CHECK(f.db->renew_print_part_leases(id, lease_of("host-b:2", later)).error().kind == ErrorKind::Conflict);
+  CHECK(f.db->finish_print_part(id, 2, "host-b:2", 3, 10, "bb", later).error().kind == ErrorKind::Conflict);
+  const auto job = ok(f.db->print_job(id));
+  for (const auto& part : job.parts) CHECK(part.runner == "host-a:1");
+}
+
+TEST_CASE("an idle runner helps only with a service job held by a live runner whose run has not failed before",
+          "[contract][print][parts][lease]") {
+  EACH_STORE_BACKEND_WITH(PartsFixture, f);
+  // Not its own job.
+  CHECK_FALSE(ok(f.db->claim_print_part_to_help(lease_of("host-a:1", kStart), kStart)).has_value());
+  // Not a job whose runner's lease ran out: that job is to be taken over, not helped.
+  const auto expired = kStart + std::chrono::seconds(31);
+  CHECK_FALSE(ok(f.db->claim_print_part_to_help(lease_of("host-b:2", expired), expired)).has_value());
+  // Not a `sanfang batch` job: its parts go to that command's folder.
+  PrintRequest request = request_for("ME");
+  const auto batch = ok(f.db->create_print_job(request, PrintJobOrigin::Cli, kOperator, kStart));
+  ok(f.db->claim_print_job(batch.id, lease_of("batch:7", kStart), kStart));
+  ok(f.db->release_print_job(f.job.id, "host-a:1"));
+  CHECK_FALSE(ok(f.db->claim_print_part_to_help(lease_of("host-b:2", kStart), kStart)).has_value());
+
+  // Not after a run that failed: its parts are drawn one at a time with crash marks.
+  ok(f.db->claim_print_job(f.job.id, lease_of("host-a:1", kStart), kStart));
+  ok(f.db->retry_print_job(f.job.id, "host-a:1", "打印文件无法写入", kStart));
+  ok(f.db->claim_print_job(f.job.id, lease_of("host-a:1", kStart), kStart));
+  CHECK_FALSE(ok(f.db->claim_print_part_to_help(lease_of("host-b:2", kStart), kStart)).has_value());
+}
+
+TEST_CASE("a job's progress is the sum of its parts', and a part let go of starts again",
+          "[contract][print][parts]") {
+  EACH_STORE_BACKEND_WITH(PartsFixture, f);
+  const auto id = f.job.id;
+  CHECK(ok(f.db->claim_print_part(id, lease_of("host-a:1", kStart), kStart)) == 1);
+  const auto helped = ok(f.db->claim_print_part_to_help(lease_of("host-b:2", kStart), kStart));
+  REQUIRE(helped.has_value());
+  ok(f.db->record_print_progress(id, 1, 1));
+  ok(f.db->record_print_progress(id, 2, 1));
+  CHECK(ok(f.db->print_job(id)).done == 2);
+  ok(f.db->finish_print_part(id, 1, "host-a:1", 6, 50, "aa", kStart));
+  CHECK(ok(f.db->print_job(id)).done == 3);
+  // Host b lets go of its part: its progress is gone, and the part is free for the job's runner.
+  ok(f.db->release_print_part(id, 2, "host-b:2"));
+  auto job = ok(f.db->print_job(id));
+  CHECK(job.done == 2);
+  CHECK(job.parts[1].runner.empty());
+  CHECK(ok(f.db->claim_print_part(id, lease_of("host-a:1", kStart), kStart)) == 2);
+}
+
+TEST_CASE("a run that ends frees the parts not done; a take-over keeps a live helper's part",
+          "[contract][print][parts][lease]") {
+  EACH_STORE_BACKEND_WITH(PartsFixture, f);
+  const auto id = f.job.id;
+  CHECK(ok(f.db->claim_print_part(id, lease_of("host-a:1", kStart), kStart)) == 1);
+  ok(f.db->finish_print_part(id, 1, "host-a:1", 6, 50, "aa", kStart));
+  CHECK(ok(f.db->claim_print_part(id, lease_of("host-a:1", kStart), kStart)) == 2);
+  // Host b helps with part 3 and keeps renewing; host a dies.
+  const auto later = kStart + std::chrono::seconds(40);
+  REQUIRE(ok(f.db->claim_print_part_to_help(lease_of("host-b:2", kStart + std::chrono::seconds(20)),
+                                           kStart + std::chrono::seconds(20)))
+              .has_value());
+  ok(f.db->renew_print_part_leases(id, lease_of("host-b:2", later)));
+  const auto taken = ok(f.db->claim_next_print_job(lease_of("host-c:3", later), later));
+  REQUIRE(taken.has_value());
+  CHECK(taken->parts[0].done());                  // a done part stays done: its file is a blob
+  CHECK(taken->parts[1].runner.empty());          // the dead owner's part is free
+  CHECK(taken->parts[2].runner == "host-b:2");    // the helper's is still its own
+  CHECK(ok(f.db->claim_print_part(id, lease_of("host-c:3", later), later)) == 2);
+  CHECK_FALSE(ok(f.db->claim_print_part(id, lease_of("host-c:3", later), later)).has_value());
+
+  // The run ends (cancelled): nobody draws the parts not done any more.
+  ok(f.db->cancel_print_job(id, kOperator, later));
+  for (const auto& part : ok(f.db->print_job(id)).parts)
+    if (!part.done()) CHECK(part.runner.empty());
+  CHECK(f.db->renew_print_part_leases(id, lease_of("host-b:2", later)).error().kind == ErrorKind::Conflict);
+}
+
+TEST_CASE("a command's claim of a job draws every part again: its files go to the command's folder",
+          "[contract][print][parts]") {
+  EACH_STORE_BACKEND_WITH(PartsFixture, f);
+  CHECK(ok(f.db->claim_print_part(f.job.id, lease_of("host-a:1", kStart), kStart)) == 1);
+  ok(f.db->finish_print_part(f.job.id, 1, "host-a:1", 6, 50, "aa", kStart));
+  ok(f.db->release_print_job(f.job.id, "host-a:1"));
+  const auto resumed = ok(f.db->claim_print_job(f.job.id, lease_of("batch:7", kStart), kStart));
+  CHECK_FALSE(resumed.parts[0].done());
+  CHECK(resumed.parts[0].sha256.empty());
+  CHECK(resumed.done == 0);
+}
+
+TEST_CASE("8 idle runners on their own connections claiming at once: each part goes to exactly one",
+          "[contract][print][parts][concurrency]") {
+  constexpr int kRunners = 8;
+  EACH_STORE_BACKEND_WITH(PartsFixture, f);
+  std::mutex results_mutex;
+  std::vector<int> claimed_parts;
+  std::vector<std::string> failures;
+  std::latch start(kRunners);
+  std::vector<std::thread> threads;
+  // No Catch assertions inside the threads: Catch2 v2 is not thread-safe.
+  for (int runner = 0; runner < kRunners; ++runner) {
+    threads.emplace_back([&, runner] {
+      auto connection = f.database->connect();
+      start.arrive_and_wait();
+      const std::string owner = "helper-" + std::to_string(runner) + ":1";
+      auto claimed = connection.ok() ? connection.value()->claim_print_part_to_help(lease_of(owner, kStart), kStart)
+                                     : Result<std::optional<store::PrintPartClaim>>(connection.take_error());
+      std::lock_guard lock(results_mutex);
+      if (!claimed.ok())
+        failures.push_back(claimed.error().describe());
+      else if (claimed.value())
+        claimed_parts.push_back(claimed.value()->n);
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  INFO((failures.empty() ? std::string() : failures.front()));
+  CHECK(failures.empty());
+  std::sort(claimed_parts.begin(), claimed_parts.end());
+  CHECK(claimed_parts == std::vector<int>{1, 2, 3});
 }
 
 TEST_CASE("every connection answers the readiness check", "[contract][bulk]") {
