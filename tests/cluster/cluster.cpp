@@ -72,15 +72,16 @@ void Cluster::add_account(const std::string& username, const std::string& passwo
   ok(seeding_app().store->create_account(account, seeding_app().clock->now()));
 }
 
-void Cluster::start(int instances) {
+void Cluster::start(int instances, const nlohmann::json& configuration) {
   REQUIRE(m_instances.empty());
   const std::filesystem::path secrets = m_seeding->data_dir();
   m_seeding->stop();
 
   // Small pools: every instance shares two cores and one test server with the others.
-  const nlohmann::json config = {{"io_threads", 1},          {"render_threads", 1},
-                                 {"handler_threads", 4},     {"db_pool_size", 4},
-                                 {"trusted_proxies", {"127.0.0.1"}}, {"public_base", proxy_url()}};
+  nlohmann::json config = {{"io_threads", 1},          {"render_threads", 1},
+                           {"handler_threads", 4},     {"db_pool_size", 4},
+                           {"trusted_proxies", {"127.0.0.1"}}, {"public_base", proxy_url()}};
+  config.update(configuration);
   const std::filesystem::path config_file = m_folder.path() / "config.json";
   std::ofstream(config_file) << config.dump();
 

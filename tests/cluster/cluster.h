@@ -42,8 +42,9 @@ class Cluster {
   // An account with a password, for logins over HTTP.
   void add_account(const std::string& username, const std::string& password, workflow::Role role);
 
-  // Stops the seeding service and starts `instances` serve processes, each healthy on return.
-  void start(int instances);
+  // Stops the seeding service and starts `instances` serve processes, each healthy on return;
+  // `configuration`'s keys are added to every instance's configuration file.
+  void start(int instances, const nlohmann::json& configuration = nlohmann::json::object());
   // nginx on proxy_url() in front of every instance (scripts/lib/proxy-config.sh).
   void start_proxy();
 

@@ -10,7 +10,10 @@
 #include "store/secrets.h"
 
 #include <chrono>
+#include <csignal>
 #include <fstream>
+#include <memory>
+#include <set>
 #include <thread>
 
 using namespace sanfang;
@@ -113,6 +116,88 @@ TEST_CASE("an instance killed mid print job: another instance finishes it and ev
   CHECK(records.int64(0, 0) == 3 * kAgreements);
   CHECK(records.int64(0, 1) == 3 * kAgreements);
   CHECK(records.int64(0, 2) == kAgreements);
+}
+
+TEST_CASE("a print job's parts are drawn by every instance: another instance helps while the job's own is held up",
+          "[cluster][postgresql][print][parts]") {
+  constexpr int kAgreements = 240;
+  Cluster cluster;
+  cluster.signed_agreements(kAgreements);
+  const std::string school = cluster.token(Role::School);
+  cluster.start(2, {{"print_part_limit", 20}});
+
+  HttpClient first(cluster.base_url(0));
+  first.set_token(school);
+  const auto created = first.post_json("/api/v1/print-jobs", nlohmann::json::object());
+  REQUIRE(created.status == 202);
+  const std::int64_t id = created.json()["id"];
+  REQUIRE(created.json()["parts"].size() == kAgreements / 20);
+
+  // The instance that claimed the job is paused (as a busy or swapping machine would be): its
+  // lease lives on, so the other instance does not take the job over but helps with its parts.
+  nlohmann::json running;
+  const auto deadline = std::chrono::steady_clock::now() + kTimeout;
+  for (;;) {
+    running = first.get(job_path(id)).json();
+    if (running["state"] == "running" && running.contains("lease")) break;
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  const pid_t owner = owner_pid(running["lease"]["owner"]);
+  const int held_up = cluster.instance(0).pid() == owner ? 0 : 1;
+  const pid_t helper = cluster.instance(1 - held_up).pid();
+  auto connection = cluster.connect();
+  {
+    REQUIRE(::kill(owner, SIGSTOP) == 0);
+    // Resumed however this block ends, so that the instance can be stopped afterwards.
+    const std::unique_ptr<const pid_t, void (*)(const pid_t*)> resume(&owner, [](const pid_t* pid) { ::kill(*pid, SIGCONT); });
+    for (;;) {
+      const auto helped = ok(connection.exec(
+          "SELECT count(*) FROM print_job_parts WHERE job_id = $1 AND finished_at IS NOT NULL AND runner LIKE $2",
+          store::pg::Params().add(id).add("%:" + std::to_string(helper) + "/%")));
+      if (helped.int64(0, 0) >= 2) break;
+      REQUIRE(std::chrono::steady_clock::now() < deadline);
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+
+  HttpClient other(cluster.base_url(1 - held_up));
+  other.set_token(school);
+  nlohmann::json job;
+  for (;;) {
+    job = other.get(job_path(id)).json();
+    if (job["state"] == "done") break;
+    REQUIRE(job["state"] != "failed");
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  INFO(job.dump());
+  CHECK(job["failures"] == 0);
+  CHECK(job["done"] == kAgreements);
+  CHECK(job["errors"].empty());
+  std::set<std::string> runners;
+  int pages = 0;
+  for (const auto& part : job["parts"]) {
+    runners.insert(part["runner"].get<std::string>());
+    // Every part is downloadable from either instance, byte for byte.
+    const auto pdf = first.get(part["url"].get<std::string>());
+    REQUIRE(pdf.status == 200);
+    CHECK(store::sha256_hex(pdf.body) == part["sha256"]);
+    const testing::PdfProbe probe(pdf.body);
+    CHECK(probe.pages() == 6 * part["agreements"].get<int>());
+    pages += probe.pages();
+  }
+  CHECK(pages == job["pages"].get<int>());
+  CHECK(runners.size() >= 2);
+
+  // Every agreement printed once per copy, none twice and none void.
+  const auto records = ok(connection.exec(
+      "SELECT count(*), count(DISTINCT (agreement_id, copy)), count(*) FILTER (WHERE voided_at IS NULL)"
+      " FROM print_records WHERE job_id = $1",
+      store::pg::Params().add(id)));
+  CHECK(records.int64(0, 0) == 3 * kAgreements);
+  CHECK(records.int64(0, 1) == 3 * kAgreements);
+  CHECK(records.int64(0, 2) == 3 * kAgreements);
 }
 
 TEST_CASE("three instances starting together expire due invitations once: one instance sweeps, each expiry audited once",
