@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Print-room benchmarks (issue 4), on an already built tree (scripts/build.sh):
-#   1. `sanfang batch` of N signed agreements (default 10,000; and 1,000 to compare peak memory);
+# Print-room benchmarks, on an already built tree (scripts/build.sh):
+#   1. `sanfang batch` of N signed agreements (default 10,000; and 1,000 to compare peak memory),
+#      into parts on every core (-o DIR/) and into one file on one core (-o FILE.pdf);
 #   2. wrk against a running service: a cached signed PDF by serial (portal key, keep-alive) and
 #      the verification page of a QR code.
 # Usage: scripts/bench-print.sh [N]   (needs wrk; the data folders go to a temporary directory)
@@ -27,6 +28,10 @@ account_field() {
 for n in 1000 "$count"; do
   echo "== sanfang batch: $n agreements"
   "$sanfang" bench-seed --data "$work/seed-$n" --agreements "$n" | tail -1
+  echo "-- in parts on every core (-o DIR/)"
+  /usr/bin/time -f "   elapsed %e s, peak RSS %M KB, CPU %P" \
+    "$sanfang" batch --data "$work/seed-$n" -o "$work/parts-$n/" 2>&1 | grep -v '^batch #' || true
+  echo "-- one file on one core (-o FILE.pdf; every copy now a reprint)"
   /usr/bin/time -f "   elapsed %e s, peak RSS %M KB, CPU %P" \
     "$sanfang" batch --data "$work/seed-$n" -o "$work/batch-$n.pdf" 2>&1 | grep -v '^batch #' || true
 done

@@ -97,11 +97,23 @@ bool names_folder(const std::string& output) {
   return output.ends_with('/') || std::filesystem::is_directory(output, ec);
 }
 
-// The output's folder must exist before a job is created for it: a typo changes nothing.
+// The folder a path names, without trailing slashes ("out/" → "out").
+std::filesystem::path without_trailing_slashes(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
+}
+
+// The output's folder must exist before a job is created for it: a typo changes nothing. A
+// folder of parts may be new when its parent exists (it is made once the job is).
 Status check_output(const std::filesystem::path& output, bool folder_of_parts) {
   std::error_code ec;
   if (folder_of_parts) {
-    if (!std::filesystem::is_directory(output, ec)) return Error::invalid("-o", output.string() + " is not a folder");
+    const std::filesystem::path folder = without_trailing_slashes(output.string());
+    const std::filesystem::path parent = folder.parent_path().empty() ? std::filesystem::path(".") : folder.parent_path();
+    if (std::filesystem::exists(folder, ec) && !std::filesystem::is_directory(folder, ec))
+      return Error::invalid("-o", output.string() + " is not a folder");
+    if (!std::filesystem::is_directory(folder, ec) && !std::filesystem::is_directory(parent, ec))
+      return Error::invalid("-o", parent.string() + " is not a folder");
     return {};
   }
   const std::filesystem::path folder = output.parent_path().empty() ? std::filesystem::path(".") : output.parent_path();
@@ -243,6 +255,11 @@ int batch_command(const std::vector<std::string>& raw_args) {
     auto created = app::queue_print_job(use_cases, workflow::PrintJobOrigin::Cli, by, std::move(*request));
     if (!created) return fail(created.error());
     job_id = created->id;
+  }
+  if (folder_of_parts) {
+    std::error_code made;
+    std::filesystem::create_directory(output, made);
+    if (made) return fail(Error::make(ErrorKind::Io, "cannot make " + output.string() + ": " + made.message(), "-o"));
   }
   auto claim = [&] { return (*store)->claim_print_job(job_id, {owner, clock.now() + run_options.lease}, clock.now()); };
   auto job = claim();

@@ -45,9 +45,11 @@ constexpr Command kCommands[] = {
 )", sanfang::cli::school_command},
     {"batch", R"(  batch [--data DIR] [--db URL] [--college CODE] [--major NAME] [--signed-from DATE] [--signed-to DATE]
         [--serials S1,S2,...] [--copies 1,2,3] [--separators] [--operator NAME] [--threads N]
-        [--resume ID] -o OUT.pdf
+        [--resume ID] -o OUT.pdf|DIR/
                  the print room's batch: signed agreements in print order (college, major,
-                 student number) into one PDF, with a progress bar; records every copy printed
+                 student number) into one PDF, or DIR/ (made if needed) holding one PDF per
+                 part on every core and a manifest.json, with a progress bar; records every
+                 copy printed
 )", sanfang::cli::batch_command},
     {"bench-seed", R"(  bench-seed --data DIR [--db URL] --agreements N
                  a new data folder with N signed agreements, for benchmarks and load tests

@@ -89,7 +89,7 @@ TEST_CASE("batch into a folder writes one file per college and a manifest of the
   Folder folder;
   const fs::path data = folder / "data";
   REQUIRE(sanfang("bench-seed --data " + data.string() + " --agreements 9").exit_status == 0);
-  fs::create_directory(folder / "out");
+  // The folder is made: its parent exists.
   const Run batch = sanfang("batch --data " + data.string() + " --threads 2 -o " + (folder / "out").string() + "/");
   INFO(batch.output);
   REQUIRE(batch.exit_status == 0);
@@ -135,6 +135,11 @@ TEST_CASE("a refused batch names the option, writes no file and makes no job", "
   INFO(no_folder.output);
   CHECK(no_folder.exit_status == 1);
   CHECK(no_folder.output.find("-o") != std::string::npos);
+  const Run no_parent = sanfang("batch --data " + data.string() + " -o " + (folder / "missing" / "parts").string() + "/");
+  INFO(no_parent.output);
+  CHECK(no_parent.exit_status == 1);
+  CHECK(no_parent.output.find("is not a folder") != std::string::npos);
+  CHECK_FALSE(fs::exists(folder / "missing"));
   CHECK(sanfang("batch --data " + data.string() + " --resume 99 -o " + out.string()).exit_status == 1);
   for (const char* bad : {"--resume x", "--resume 0", "--resume 1 --college CS"})
     CHECK(sanfang("batch --data " + data.string() + " " + bad + " -o " + out.string()).exit_status == 2);
