@@ -16,6 +16,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <ctime>
 #include <fstream>
 #include <set>
@@ -216,7 +217,9 @@ TEST_CASE("kill -9 during a print job: the restarted service prints it whole, re
 
 TEST_CASE("a batch killed with -9 leaves a recognisable job that --resume finishes, recording nothing twice",
           "[api][crash][print]") {
-  constexpr int kAgreements = 120;
+  // Enough agreements that the batch draws for longer than its progress interval (500 ms), so that
+  // progress shows in the store well before the end.
+  constexpr int kAgreements = 400;
   const std::filesystem::path folder =
       std::filesystem::temp_directory_path() / ("sanfang-batch-crash-" + std::to_string(::getpid()));
   const std::filesystem::path data_dir = folder / "data";
@@ -234,7 +237,11 @@ TEST_CASE("a batch killed with -9 leaves a recognisable job that --resume finish
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   for (;;) {
     auto job = store->print_job(1);
-    if (job && job->state == workflow::PrintJobState::Running && job->done > 0) break;
+    if (job && job->state == workflow::PrintJobState::Running && job->done > 0) {
+      // Frozen at once, so that it cannot finish while the test looks; then killed.
+      ::kill(batch_pid, SIGSTOP);
+      break;
+    }
     if (job) REQUIRE(job->state != workflow::PrintJobState::Done);
     REQUIRE(std::chrono::steady_clock::now() < deadline);
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
