@@ -51,6 +51,44 @@ std::pair<int, long> logged(const std::filesystem::path& log_file, const std::st
   return {lines, count};
 }
 
+// Creates a print job of every signed agreement through `client` and waits until an instance's
+// runner has claimed it: the job as it then is (with its lease).
+nlohmann::json create_job_and_wait_for_runner(HttpClient& client, std::chrono::steady_clock::time_point deadline) {
+  const auto created = client.post_json("/api/v1/print-jobs", nlohmann::json::object());
+  REQUIRE(created.status == 202);
+  const std::int64_t id = created.json()["id"];
+  for (;;) {
+    const nlohmann::json running = client.get(job_path(id)).json();
+    if (running["state"] == "running" && running.contains("lease")) return running;
+    REQUIRE(running["state"] == "queued");
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+nlohmann::json wait_until_done(HttpClient& client, std::int64_t id, std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    const nlohmann::json job = client.get(job_path(id)).json();
+    if (job["state"] == "done") return job;
+    REQUIRE(job["state"] != "failed");
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+// Every agreement of the job printed once per copy, by this job, none twice and none void.
+void check_printed_once(Cluster& cluster, std::int64_t id, int agreements) {
+  auto connection = cluster.connect();
+  const auto records = ok(connection.exec(
+      "SELECT count(*), count(DISTINCT (agreement_id, copy)), count(DISTINCT agreement_id),"
+      " count(*) FILTER (WHERE voided_at IS NULL) FROM print_records WHERE job_id = $1",
+      store::pg::Params().add(id)));
+  CHECK(records.int64(0, 0) == 3 * agreements);
+  CHECK(records.int64(0, 1) == 3 * agreements);
+  CHECK(records.int64(0, 2) == agreements);
+  CHECK(records.int64(0, 3) == 3 * agreements);
+}
+
 }  // namespace
 
 TEST_CASE("an instance killed mid print job: another instance finishes it and every agreement is printed once",
@@ -65,19 +103,9 @@ TEST_CASE("an instance killed mid print job: another instance finishes it and ev
 
   HttpClient first(cluster.base_url(0));
   first.set_token(school);
-  const auto created = first.post_json("/api/v1/print-jobs", nlohmann::json::object());
-  REQUIRE(created.status == 202);
-  const std::int64_t id = created.json()["id"];
-
-  nlohmann::json running;
   const auto deadline = std::chrono::steady_clock::now() + kTimeout;
-  for (;;) {
-    running = first.get(job_path(id)).json();
-    if (running["state"] == "running" && running.contains("lease")) break;
-    REQUIRE(running["state"] == "queued");
-    REQUIRE(std::chrono::steady_clock::now() < deadline);
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  const nlohmann::json running = create_job_and_wait_for_runner(first, deadline);
+  const std::int64_t id = running["id"];
   const pid_t runner = owner_pid(running["lease"]["owner"]);
   const int victim = cluster.instance(0).pid() == runner ? 0 : 1;
   REQUIRE(cluster.instance(victim).pid() == runner);
@@ -86,14 +114,7 @@ TEST_CASE("an instance killed mid print job: another instance finishes it and ev
 
   HttpClient other(cluster.base_url(survivor));
   other.set_token(school);
-  nlohmann::json job;
-  for (;;) {
-    job = other.get(job_path(id)).json();
-    if (job["state"] == "done") break;
-    REQUIRE(job["state"] != "failed");
-    REQUIRE(std::chrono::steady_clock::now() < deadline);
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  const nlohmann::json job = wait_until_done(other, id, deadline);
   INFO(job.dump());
   // The killed run counts as the one failure; the survivor's run finished the job.
   CHECK(job["failures"] == 1);
@@ -107,15 +128,7 @@ TEST_CASE("an instance killed mid print job: another instance finishes it and ev
   REQUIRE(probe.valid());
   CHECK(probe.pages() == job["pages"].get<int>());
 
-  // Every agreement printed once per copy, by this job, none twice and none void.
-  auto connection = cluster.connect();
-  const auto records = ok(connection.exec(
-      "SELECT count(*), count(DISTINCT (agreement_id, copy)), count(DISTINCT agreement_id) FROM print_records"
-      " WHERE job_id = $1",
-      store::pg::Params().add(id)));
-  CHECK(records.int64(0, 0) == 3 * kAgreements);
-  CHECK(records.int64(0, 1) == 3 * kAgreements);
-  CHECK(records.int64(0, 2) == kAgreements);
+  check_printed_once(cluster, id, kAgreements);
 }
 
 TEST_CASE("a print job's parts are drawn by every instance: another instance helps while the job's own is held up",
@@ -128,21 +141,12 @@ TEST_CASE("a print job's parts are drawn by every instance: another instance hel
 
   HttpClient first(cluster.base_url(0));
   first.set_token(school);
-  const auto created = first.post_json("/api/v1/print-jobs", nlohmann::json::object());
-  REQUIRE(created.status == 202);
-  const std::int64_t id = created.json()["id"];
-  REQUIRE(created.json()["parts"].size() == kAgreements / 20);
-
-  // The instance that claimed the job is paused (as a busy or swapping machine would be): its
+  // The instance that claims the job is paused (as a busy or swapping machine would be): its
   // lease lives on, so the other instance does not take the job over but helps with its parts.
-  nlohmann::json running;
   const auto deadline = std::chrono::steady_clock::now() + kTimeout;
-  for (;;) {
-    running = first.get(job_path(id)).json();
-    if (running["state"] == "running" && running.contains("lease")) break;
-    REQUIRE(std::chrono::steady_clock::now() < deadline);
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  const nlohmann::json running = create_job_and_wait_for_runner(first, deadline);
+  const std::int64_t id = running["id"];
+  REQUIRE(running["parts"].size() == kAgreements / 20);
   const pid_t owner = owner_pid(running["lease"]["owner"]);
   const int held_up = cluster.instance(0).pid() == owner ? 0 : 1;
   const pid_t helper = cluster.instance(1 - held_up).pid();
@@ -163,14 +167,7 @@ TEST_CASE("a print job's parts are drawn by every instance: another instance hel
 
   HttpClient other(cluster.base_url(1 - held_up));
   other.set_token(school);
-  nlohmann::json job;
-  for (;;) {
-    job = other.get(job_path(id)).json();
-    if (job["state"] == "done") break;
-    REQUIRE(job["state"] != "failed");
-    REQUIRE(std::chrono::steady_clock::now() < deadline);
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  const nlohmann::json job = wait_until_done(other, id, deadline);
   INFO(job.dump());
   CHECK(job["failures"] == 0);
   CHECK(job["done"] == kAgreements);
@@ -190,14 +187,7 @@ TEST_CASE("a print job's parts are drawn by every instance: another instance hel
   CHECK(pages == job["pages"].get<int>());
   CHECK(runners.size() >= 2);
 
-  // Every agreement printed once per copy, none twice and none void.
-  const auto records = ok(connection.exec(
-      "SELECT count(*), count(DISTINCT (agreement_id, copy)), count(*) FILTER (WHERE voided_at IS NULL)"
-      " FROM print_records WHERE job_id = $1",
-      store::pg::Params().add(id)));
-  CHECK(records.int64(0, 0) == 3 * kAgreements);
-  CHECK(records.int64(0, 1) == 3 * kAgreements);
-  CHECK(records.int64(0, 2) == 3 * kAgreements);
+  check_printed_once(cluster, id, kAgreements);
 }
 
 TEST_CASE("three instances starting together expire due invitations once: one instance sweeps, each expiry audited once",

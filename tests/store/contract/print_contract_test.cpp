@@ -57,6 +57,34 @@ struct PrintFixture : ContractFixture {
   std::vector<workflow::Agreement> signed_agreements;
 };
 
+// Runs `claim(store, runner)` on `runners` threads at once, each on a connection of its own: what
+// each claimed (with its runner number), and the failures. No Catch assertions inside the
+// threads: Catch2 v2 is not thread-safe.
+template <typename T, typename Claim>
+std::pair<std::vector<std::pair<int, T>>, std::vector<std::string>> claim_at_once(PrintFixture& f, int runners,
+                                                                                 Claim claim) {
+  std::mutex results_mutex;
+  std::vector<std::pair<int, T>> claims;
+  std::vector<std::string> failures;
+  std::latch start(runners);
+  std::vector<std::thread> threads;
+  for (int runner = 0; runner < runners; ++runner) {
+    threads.emplace_back([&, runner] {
+      auto connection = f.database->connect();
+      start.arrive_and_wait();
+      auto claimed = connection.ok() ? claim(*connection.value(), runner)
+                                     : Result<std::optional<T>>(connection.take_error());
+      std::lock_guard lock(results_mutex);
+      if (!claimed.ok())
+        failures.push_back(claimed.error().describe());
+      else if (claimed.value())
+        claims.emplace_back(runner, std::move(*claimed.value()));
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  return {std::move(claims), std::move(failures)};
+}
+
 TEST_CASE("a print job lists the signed agreements by college, major and student number", "[contract][print]") {
   EACH_STORE_BACKEND_WITH(PrintFixture, f);
   const auto job = ok(f.db->create_print_job(request_for(), PrintJobOrigin::Service, kOperator, kStart));
@@ -371,28 +399,12 @@ TEST_CASE("runners on their own connections claiming at once: each job goes to e
   const auto first = ok(f.db->create_print_job(request_for("CS"), PrintJobOrigin::Service, kOperator, kStart));
   const auto second = ok(f.db->create_print_job(request_for("ME"), PrintJobOrigin::Service, kOperator, kStart));
 
-  std::mutex results_mutex;
+  const auto owner_of = [](int runner) { return "host-" + std::to_string(runner) + ":1"; };
+  const auto [claimed, failures] = claim_at_once<workflow::PrintJob>(f, kRunners, [&](store::Store& store, int runner) {
+    return store.claim_next_print_job(lease_of(owner_of(runner), kStart), kStart);
+  });
   std::vector<std::pair<std::string, std::int64_t>> claims;  // owner, job
-  std::vector<std::string> failures;
-  std::latch start(kRunners);
-  std::vector<std::thread> threads;
-  // No Catch assertions inside the threads: Catch2 v2 is not thread-safe.
-  for (int runner = 0; runner < kRunners; ++runner) {
-    threads.emplace_back([&, runner] {
-      auto connection = f.database->connect();
-      start.arrive_and_wait();
-      const std::string owner = "host-" + std::to_string(runner) + ":1";
-      auto claimed = connection.ok() ? connection.value()->claim_next_print_job(lease_of(owner, kStart), kStart)
-                                     : Result<std::optional<workflow::PrintJob>>(connection.take_error());
-      std::lock_guard lock(results_mutex);
-      if (!claimed.ok())
-        failures.push_back(claimed.error().describe());
-      else if (claimed.value())
-        claims.emplace_back(owner, claimed.value()->id);
-    });
-  }
-  for (auto& thread : threads) thread.join();
-
+  for (const auto& [runner, job] : claimed) claims.emplace_back(owner_of(runner), job.id);
   INFO((failures.empty() ? std::string() : failures.front()));
   CHECK(failures.empty());
   REQUIRE(claims.size() == 2);
@@ -534,27 +546,11 @@ TEST_CASE("8 idle runners on their own connections claiming at once: each part g
           "[contract][print][parts][concurrency]") {
   constexpr int kRunners = 8;
   EACH_STORE_BACKEND_WITH(PartsFixture, f);
-  std::mutex results_mutex;
+  const auto [claims, failures] = claim_at_once<store::PrintPartClaim>(f, kRunners, [](store::Store& store, int runner) {
+    return store.claim_print_part_to_help(lease_of("helper-" + std::to_string(runner) + ":1", kStart), kStart);
+  });
   std::vector<int> claimed_parts;
-  std::vector<std::string> failures;
-  std::latch start(kRunners);
-  std::vector<std::thread> threads;
-  // No Catch assertions inside the threads: Catch2 v2 is not thread-safe.
-  for (int runner = 0; runner < kRunners; ++runner) {
-    threads.emplace_back([&, runner] {
-      auto connection = f.database->connect();
-      start.arrive_and_wait();
-      const std::string owner = "helper-" + std::to_string(runner) + ":1";
-      auto claimed = connection.ok() ? connection.value()->claim_print_part_to_help(lease_of(owner, kStart), kStart)
-                                     : Result<std::optional<store::PrintPartClaim>>(connection.take_error());
-      std::lock_guard lock(results_mutex);
-      if (!claimed.ok())
-        failures.push_back(claimed.error().describe());
-      else if (claimed.value())
-        claimed_parts.push_back(claimed.value()->n);
-    });
-  }
-  for (auto& thread : threads) thread.join();
+  for (const auto& [runner, claim] : claims) claimed_parts.push_back(claim.n);
   INFO((failures.empty() ? std::string() : failures.front()));
   CHECK(failures.empty());
   std::sort(claimed_parts.begin(), claimed_parts.end());
