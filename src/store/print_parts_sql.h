@@ -10,18 +10,23 @@ inline constexpr const char* kPrintPartColumns =
     "SELECT n, college_code, first_position, agreements, pages, file_size, sha256, finished_at, drawn, runner,"
     " runner_expires_at FROM print_job_parts WHERE job_id = ? ORDER BY n";
 
-// The lowest-numbered part nobody draws: values job id, now.
+// The lowest-numbered part nobody draws, for the job's own runner: values job id, now.
 inline constexpr const char* kFreePrintPart =
     "SELECT n FROM print_job_parts WHERE job_id = ? AND finished_at IS NULL"
     " AND (runner = '' OR runner_expires_at IS NULL OR runner_expires_at <= ?) ORDER BY n LIMIT 1";
 
+// The lowest-numbered part nobody has started, for a helper: value job id. A part whose runner's
+// lease ran out may hold an agreement that kills runners; it is left to the job's own runner,
+// whose crash handling applies, so that such an agreement takes down one helper at most.
+inline constexpr const char* kUnstartedPrintPart =
+    "SELECT n FROM print_job_parts WHERE job_id = ? AND finished_at IS NULL AND runner = '' ORDER BY n LIMIT 1";
+
 // Running service jobs, oldest first, held by another runner under a live lease and with a part
-// nobody draws: values owner, now, now.
+// nobody has started: values owner, now.
 inline constexpr const char* kPrintJobsToHelp =
     "SELECT id FROM print_jobs WHERE state = 'running' AND origin = 'service' AND lease_owner <> ?"
     " AND lease_expires_at > ? AND EXISTS (SELECT 1 FROM print_job_parts p WHERE p.job_id = print_jobs.id"
-    " AND p.finished_at IS NULL AND (p.runner = '' OR p.runner_expires_at IS NULL OR p.runner_expires_at <= ?))"
-    " ORDER BY id";
+    " AND p.finished_at IS NULL AND p.runner = '') ORDER BY id";
 
 // A part taken by a runner: values owner, lease expiry, job id, n. Its progress starts again (the
 // job's sum follows at the next record of progress: a claim takes no lock on the job's row).

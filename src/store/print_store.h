@@ -123,10 +123,13 @@ class PrintStore {
   // each other); nullopt when there is none. Conflict naming state when the job is not running.
   virtual Result<std::optional<int>> claim_print_part(std::int64_t job_id, const PrintLease& lease,
                                                       workflow::Timestamp now) = 0;
-  // For an idle runner: claims a part, as claim_print_part, of the oldest running service job
-  // that another runner holds under a live lease and whose parts may be drawn side by side
-  // (workflow::parts_drawn_side_by_side). A `sanfang batch` job is never helped: its parts go to
-  // that command's folder.
+  // For an idle runner: claims the lowest-numbered part nobody has started of the oldest running
+  // service job that another runner holds under a live lease and whose parts may be drawn side by
+  // side (workflow::parts_drawn_side_by_side). A `sanfang batch` job is never helped: its parts go
+  // to that command's folder. A part whose runner's lease ran out is not helped with either: it
+  // may hold an agreement that kills runners, and is left to the job's own runner, whose crash
+  // handling applies (a failed run, then parts one at a time with crash marks) — so that such an
+  // agreement takes down one helper at most.
   virtual Result<std::optional<PrintPartClaim>> claim_print_part_to_help(const PrintLease& lease,
                                                                          workflow::Timestamp now) = 0;
   // Extends `lease.owner`'s leases on parts of the job; Conflict when the job is not running or

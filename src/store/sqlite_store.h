@@ -263,8 +263,9 @@ class SqliteStore final : public Store {
   // `into_folder`: the run's files go to a command's folder (claim_print_job).
   Result<workflow::PrintJob> claim_print_job_locked(std::int64_t id, const PrintLease& lease, workflow::Timestamp now,
                                                     bool into_folder);
+  // `helper`: only a part nobody has started (PrintStore::claim_print_part_to_help).
   Result<std::optional<int>> claim_print_part_locked(std::int64_t job_id, const PrintLease& lease,
-                                                     workflow::Timestamp now);
+                                                     workflow::Timestamp now, bool helper);
   // The job's progress from its parts'; nobody draws its parts not done (a run ended).
   Status sum_print_progress(std::int64_t job_id);
   Status clear_print_part_leases(std::int64_t job_id);

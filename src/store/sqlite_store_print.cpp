@@ -435,9 +435,10 @@ Status SqliteStore::record_print_progress(std::int64_t job_id, int n, int drawn)
 }
 
 Result<std::optional<int>> SqliteStore::claim_print_part_locked(std::int64_t job_id, const PrintLease& lease,
-                                                                Timestamp now) {
-  auto free = TRY(m_db.prepare(kFreePrintPart));
-  free.bind(1, job_id).bind(2, workflow::to_unix_seconds(now));
+                                                                Timestamp now, bool helper) {
+  auto free = TRY(m_db.prepare(helper ? kUnstartedPrintPart : kFreePrintPart));
+  free.bind(1, job_id);
+  if (!helper) free.bind(2, workflow::to_unix_seconds(now));
   if (!TRY(free.step())) return std::optional<int>();
   const int n = static_cast<int>(free.int64(0));
   free.reset();
@@ -454,7 +455,7 @@ Result<std::optional<int>> SqliteStore::claim_print_part(std::int64_t job_id, co
   if (!TRY(job.step())) return Error::make(ErrorKind::NotFound, "打印任务不存在");
   if (job.text(0) != "running" || job.text(1) != lease.owner) return state_conflict("打印任务已不由本进程运行");
   job.reset();
-  auto claimed = TRY(claim_print_part_locked(job_id, lease, now));
+  auto claimed = TRY(claim_print_part_locked(job_id, lease, now, /*helper=*/false));
   TRY(transaction.commit());
   return claimed;
 }
@@ -464,14 +465,14 @@ Result<std::optional<PrintPartClaim>> SqliteStore::claim_print_part_to_help(cons
   auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
   const std::int64_t now_seconds = workflow::to_unix_seconds(now);
   auto candidates = TRY(m_db.prepare(kPrintJobsToHelp));
-  candidates.bind(1, lease.owner).bind(2, now_seconds).bind(3, now_seconds);
+  candidates.bind(1, lease.owner).bind(2, now_seconds);
   std::vector<std::int64_t> ids;
   while (TRY(candidates.step())) ids.push_back(candidates.int64(0));
   candidates.reset();
   for (const std::int64_t id : ids) {
     PrintJob job = TRY(load_print_job(id));
     if (!workflow::parts_drawn_side_by_side(job)) continue;
-    const auto n = TRY(claim_print_part_locked(id, lease, now));
+    const auto n = TRY(claim_print_part_locked(id, lease, now, /*helper=*/true));
     if (!n) continue;
     TRY(transaction.commit());
     return std::optional<PrintPartClaim>(PrintPartClaim{std::move(job), *n});

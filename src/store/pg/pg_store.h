@@ -271,8 +271,9 @@ class PgStore final : public Store {
   Result<std::vector<workflow::PrintJob>> load_print_jobs(pg::Connection& c, const pg::Rows& ids);
   // The job's state, its row locked until the transaction ends.
   Result<workflow::PrintJobState> lock_print_job(pg::Connection& c, std::int64_t id);
+  // `helper`: only a part nobody has started (PrintStore::claim_print_part_to_help).
   Result<std::optional<int>> claim_locked_print_part(pg::Connection& c, std::int64_t job_id, const PrintLease& lease,
-                                                     workflow::Timestamp now);
+                                                     workflow::Timestamp now, bool helper);
   // The job's progress from its parts'.
   Status sum_print_progress(pg::Connection& c, std::int64_t job_id);
   // `into_folder`: the run's files go to a command's folder (claim_print_job).

@@ -426,10 +426,12 @@ Status PgStore::record_print_progress(std::int64_t job_id, int n, int drawn) {
 }
 
 Result<std::optional<int>> PgStore::claim_locked_print_part(Connection& c, std::int64_t job_id, const PrintLease& lease,
-                                                            Timestamp now) {
+                                                            Timestamp now, bool helper) {
   // SKIP LOCKED: a part another runner is claiming right now is passed over, not waited for.
-  auto free = TRY(c.exec(numbered_placeholders(kFreePrintPart) + " FOR UPDATE SKIP LOCKED",
-                         Params().add(job_id).add(workflow::to_unix_seconds(now))));
+  auto free = TRY(helper ? c.exec(numbered_placeholders(kUnstartedPrintPart) + " FOR UPDATE SKIP LOCKED",
+                                  Params().add(job_id))
+                         : c.exec(numbered_placeholders(kFreePrintPart) + " FOR UPDATE SKIP LOCKED",
+                                  Params().add(job_id).add(workflow::to_unix_seconds(now))));
   if (free.empty()) return std::optional<int>();
   const int n = static_cast<int>(free.int64(0, 0));
   TRY(c.run(numbered_placeholders(kTakePrintPart),
@@ -442,7 +444,7 @@ Result<std::optional<int>> PgStore::claim_print_part(std::int64_t job_id, const 
     auto job = TRY(c.exec("SELECT state, lease_owner FROM print_jobs WHERE id = $1 FOR UPDATE", Params().add(job_id)));
     if (job.empty()) return Error::make(ErrorKind::NotFound, "打印任务不存在");
     if (job.text(0, 0) != "running" || job.text(0, 1) != lease.owner) return not_held();
-    return claim_locked_print_part(c, job_id, lease, now);
+    return claim_locked_print_part(c, job_id, lease, now, /*helper=*/false);
   });
 }
 
@@ -450,7 +452,7 @@ Result<std::optional<PrintPartClaim>> PgStore::claim_print_part_to_help(const Pr
   return m_pool->transact([&](Connection& c) -> Result<std::optional<PrintPartClaim>> {
     const std::int64_t now_seconds = workflow::to_unix_seconds(now);
     auto candidates = TRY(c.exec(numbered_placeholders(kPrintJobsToHelp),
-                                 Params().add(lease.owner).add(now_seconds).add(now_seconds)));
+                                 Params().add(lease.owner).add(now_seconds)));
     for (int r = 0; r < candidates.size(); ++r) {
       const std::int64_t id = candidates.int64(r, 0);
       // A share lock, which helpers claiming at once all get, while a job being changed right now
@@ -460,7 +462,7 @@ Result<std::optional<PrintPartClaim>> PgStore::claim_print_part_to_help(const Pr
       if (locked.empty() || locked.text(0, 0) != "running") continue;
       PrintJob job = TRY(load_print_job(c, id));
       if (!workflow::parts_drawn_side_by_side(job)) continue;
-      const auto n = TRY(claim_locked_print_part(c, id, lease, now));
+      const auto n = TRY(claim_locked_print_part(c, id, lease, now, /*helper=*/true));
       if (n) return std::optional<PrintPartClaim>(PrintPartClaim{std::move(job), *n});
     }
     return std::optional<PrintPartClaim>();

@@ -430,7 +430,7 @@ struct PartsFixture : PrintFixture {
   workflow::PrintJob job;
 };
 
-TEST_CASE("each part of a running job is claimed once, and again by anyone once its runner's lease ran out",
+TEST_CASE("each part of a running job is claimed once, and again by the job's runner once its runner's lease ran out",
           "[contract][print][parts][lease]") {
   EACH_STORE_BACKEND_WITH(PartsFixture, f);
   const auto id = f.job.id;
@@ -452,6 +452,8 @@ TEST_CASE("each part of a running job is claimed once, and again by anyone once 
   CHECK_FALSE(ok(f.db->claim_print_part(id, lease_of("host-a:1", kStart + std::chrono::seconds(25)),
                                         kStart + std::chrono::seconds(25))).has_value());
   ok(f.db->renew_print_lease(id, lease_of("host-a:1", later)));
+  // A part whose runner died is not a helper's to take: it may hold what killed that runner.
+  CHECK_FALSE(ok(f.db->claim_print_part_to_help(lease_of("host-c:3", later), later)).has_value());
   CHECK(ok(f.db->claim_print_part(id, lease_of("host-a:1", later), later)) == 2);
   // Host b has lost its part: it can neither renew it nor record it.
   CHECK(f.db->renew_print_part_leases(id, lease_of("host-b:2", later)).error().kind == ErrorKind::Conflict);
