@@ -255,8 +255,7 @@ enum class PartOutcome { Done, Stopped, Cancelled };
 
 // One part into its own file on render thread `thread`, its agreements prepared on the calling
 // thread slice by slice. `mark_drawing`: the positions in flight are recorded before each slice
-// (crash marks, workflow/print_job.h) — only when one part is drawn at a time, since the store
-// keeps one range per job.
+// (crash marks, workflow::marks_drawing), in the part's own range.
 Result<PartOutcome> draw_part(RunState& run, const workflow::PrintJobPart& part, int thread,
                               const PrintDestination& output, bool mark_drawing) {
   const PrintContext& context = run.context;
@@ -321,7 +320,7 @@ Result<PartOutcome> draw_part(RunState& run, const workflow::PrintJobPart& part,
     if (mark_drawing) {
       // Recorded before the slice is prepared and drawn: everything in flight up to its end.
       const int from = in_flight.empty() ? next : in_flight.front().first;
-      if (auto marked = store.record_print_drawing(job.id, run.lease.owner(), from, next + count - 1); !marked) {
+      if (auto marked = store.record_print_drawing(job.id, part.n, run.lease.owner(), from, next + count - 1); !marked) {
         if (marked.error().kind == ErrorKind::Conflict) return PartOutcome::Stopped;
         return marked.take_error();
       }
@@ -443,10 +442,9 @@ constexpr auto kHelpersPoll = std::chrono::milliseconds(250);
 
 // The job's work of one run; every error is returned, for end_with_error to decide. The parts not
 // done yet are claimed and drawn on as many render threads as there are, while idle runners of
-// other instances may claim some too (PrintRunner); one at a time after a failed run, and then (as
-// whenever one part is drawn at a time) with crash marks, which point at one part's agreements.
-// The job is done when every part is: its runner waits for parts others draw, and draws any whose
-// runner let go of it or died.
+// other instances may claim some too (PrintRunner); after a failed run each part's runner records
+// what it is drawing (crash marks). The job is done when every part is: its runner waits for
+// parts others draw, and draws any whose runner let go of it or died.
 Result<PrintRunOutcome> draw_job(const PrintContext& context, const PrintJob& job, const LeaseKeeper& lease,
                                  const PrintDestination& output, const PrintRunOptions& options,
                                  const std::function<void(int done, int total)>& progress,
@@ -457,11 +455,10 @@ Result<PrintRunOutcome> draw_job(const PrintContext& context, const PrintJob& jo
     if (part.done()) already_done += part.agreements;
   TRY(run.set_others(already_done));
 
-  const bool side_by_side = workflow::parts_drawn_side_by_side(job);
   const int to_draw = static_cast<int>(job.parts.size()) - static_cast<int>(std::count_if(
                           job.parts.begin(), job.parts.end(), [](const workflow::PrintJobPart& p) { return p.done(); }));
-  const int workers = side_by_side ? std::max(1, std::min(context.renders->size(), to_draw)) : 1;
-  PartWorker worker(run, output, workers == 1);
+  const int workers = std::max(1, std::min(context.renders->size(), to_draw));
+  PartWorker worker(run, output, workflow::marks_drawing(job));
   const int first_thread = context.renders->size() - 1;
   {
     std::vector<std::thread> threads;
@@ -528,7 +525,7 @@ bool help_with_parts(const PrintContext& context, const std::string& owner, cons
       log::info("print_part_claimed", {{"job_id", job.id}, {"part", n}, {"owner", owner}});
       LeaseKeeper lease(*context.store, *context.clock, job.id, owner, options.lease, LeaseOn::Parts);
       RunState run(context, job, lease, options, no_progress, stop);
-      PartWorker worker(run, output, /*mark_drawing=*/false);
+      PartWorker worker(run, output, workflow::marks_drawing(job));
       if (worker.draw(n, thread)) {
         drew = true;
         continue;

@@ -17,9 +17,9 @@
 // Failures end (workflow/print_job.h): every run is claimed under a lease (jobs/print_lease.h);
 // an error ends the run — back to the queue with a growing delay when it is worth retrying, else
 // (or once the retries are used up) `failed` with its reason; an agreement that cannot be drawn is
-// listed and skipped; after a failed run the parts are drawn one at a time with the positions
-// being drawn recorded before each slice (the store keeps one range per job), so that the
-// agreement a runner keeps dying on is skipped after two crashes instead of looping forever.
+// listed and skipped; after a failed run every part's runner records the positions it is about
+// to draw before each slice (the store keeps a range per part), so that the agreement a runner
+// keeps dying on is skipped after two crashes instead of looping forever.
 #pragma once
 
 #include "core/code_lists.h"
@@ -80,7 +80,7 @@ struct PrintDestination {
 
 // Runs a job claimed under `lease` (Store::claim_print_job / claim_next_print_job) to the end of
 // this run, writing its parts' PDFs to `output`: the parts not done yet, drawn side by side on the
-// render threads (one at a time after a run that failed), each prepared on a thread of its own
+// render threads, each prepared on a thread of its own
 // (the calling thread for the first). `progress` is called with (done,
 // total) after every slice; `stop` asks it to end at the next slice. Every error ends in the store
 // (Retrying or Failed, see above) and is logged and counted; nothing is left `running` but a

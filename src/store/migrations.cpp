@@ -430,12 +430,17 @@ INSERT INTO print_job_parts(job_id, n, college_code, first_position, agreements,
   SELECT id, 1, '', 0, total, pages, file_size, sha256, CASE WHEN state = 'done' THEN finished_at END FROM print_jobs;
 )sql"},
       // Parts drawn side by side by several runners (workflow::PrintJobPart): who draws a part under
-      // a lease until when, and how much of it is drawn (the job's progress is their sum).
+      // a lease until when, how much of it is drawn (the job's progress is their sum), and the
+      // positions being drawn, for crash marks — per part now, so the job's single range goes.
       {12, R"sql(
 ALTER TABLE print_job_parts ADD COLUMN drawn INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE print_job_parts ADD COLUMN runner TEXT NOT NULL DEFAULT '';
 ALTER TABLE print_job_parts ADD COLUMN runner_expires_at INTEGER;
+ALTER TABLE print_job_parts ADD COLUMN drawing_from INTEGER;
+ALTER TABLE print_job_parts ADD COLUMN drawing_to INTEGER;
 UPDATE print_job_parts SET drawn = agreements WHERE finished_at IS NOT NULL;
+ALTER TABLE print_jobs DROP COLUMN drawing_from;
+ALTER TABLE print_jobs DROP COLUMN drawing_to;
 )sql"},
   };
   return kMigrations;

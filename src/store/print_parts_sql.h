@@ -31,7 +31,8 @@ inline constexpr const char* kPrintJobsToHelp =
 // A part taken by a runner: values owner, lease expiry, job id, n. Its progress starts again (the
 // job's sum follows at the next record of progress: a claim takes no lock on the job's row).
 inline constexpr const char* kTakePrintPart =
-    "UPDATE print_job_parts SET runner = ?, runner_expires_at = ?, drawn = 0 WHERE job_id = ? AND n = ?";
+    "UPDATE print_job_parts SET runner = ?, runner_expires_at = ?, drawn = 0, drawing_from = NULL, drawing_to = NULL"
+    " WHERE job_id = ? AND n = ?";
 
 // A runner's part leases extended: values expiry, job id, owner.
 inline constexpr const char* kRenewPrintPartLeases =
@@ -39,23 +40,24 @@ inline constexpr const char* kRenewPrintPartLeases =
 
 // A part let go of by its runner: values job id, n, owner.
 inline constexpr const char* kReleasePrintPart =
-    "UPDATE print_job_parts SET runner = '', runner_expires_at = NULL, drawn = 0"
+    "UPDATE print_job_parts SET runner = '', runner_expires_at = NULL, drawn = 0, drawing_from = NULL, drawing_to = NULL"
     " WHERE job_id = ? AND n = ? AND runner = ? AND finished_at IS NULL";
 
 // A run ended: nobody draws the parts not done. Value: job id.
 inline constexpr const char* kClearPrintPartLeases =
-    "UPDATE print_job_parts SET runner = '', runner_expires_at = NULL, drawn = 0 WHERE job_id = ? AND finished_at IS NULL";
+    "UPDATE print_job_parts SET runner = '', runner_expires_at = NULL, drawn = 0, drawing_from = NULL, drawing_to = NULL"
+    " WHERE job_id = ? AND finished_at IS NULL";
 
 // A job taken over: the parts of its old owner, and those whose runner's lease ran out, are free
 // again; helpers under live leases keep theirs. Values: job id, old owner, now.
 inline constexpr const char* kClearDeadPrintPartLeases =
-    "UPDATE print_job_parts SET runner = '', runner_expires_at = NULL, drawn = 0 WHERE job_id = ?"
-    " AND finished_at IS NULL AND (runner = ? OR runner_expires_at IS NULL OR runner_expires_at <= ?)";
+    "UPDATE print_job_parts SET runner = '', runner_expires_at = NULL, drawn = 0, drawing_from = NULL, drawing_to = NULL"
+    " WHERE job_id = ? AND finished_at IS NULL AND (runner = ? OR runner_expires_at IS NULL OR runner_expires_at <= ?)";
 
 // Every part to draw again, for a run whose files go elsewhere than the earlier run's. Value: job id.
 inline constexpr const char* kRestartPrintParts =
     "UPDATE print_job_parts SET finished_at = NULL, drawn = 0, pages = 0, file_size = 0, sha256 = '', runner = '',"
-    " runner_expires_at = NULL WHERE job_id = ?";
+    " runner_expires_at = NULL, drawing_from = NULL, drawing_to = NULL WHERE job_id = ?";
 
 // A part's progress: values drawn, job id, n.
 inline constexpr const char* kRecordPrintPartProgress =
@@ -69,7 +71,25 @@ inline constexpr const char* kSumPrintJobProgress =
 // A part drawn by the runner holding it: values pages, file size, sha256, now, job id, n, owner.
 inline constexpr const char* kFinishPrintPart =
     "UPDATE print_job_parts SET pages = ?, file_size = ?, sha256 = ?, finished_at = ?, drawn = agreements,"
-    " runner_expires_at = NULL WHERE job_id = ? AND n = ? AND runner = ? AND finished_at IS NULL";
+    " runner_expires_at = NULL, drawing_from = NULL, drawing_to = NULL"
+    " WHERE job_id = ? AND n = ? AND runner = ? AND finished_at IS NULL";
+
+// ---- crash marks (workflow/print_job.h) ----
+
+// The positions a part's runner is about to draw: values from, to, job id, n, owner, job id.
+inline constexpr const char* kRecordPrintPartDrawing =
+    "UPDATE print_job_parts SET drawing_from = ?, drawing_to = ? WHERE job_id = ? AND n = ? AND runner = ?"
+    " AND finished_at IS NULL AND EXISTS (SELECT 1 FROM print_jobs WHERE id = ? AND state = 'running')";
+
+// What the dead runners of a job taken over were drawing — its old owner's parts, and parts whose
+// runner's lease ran out: values job id, old owner, now.
+inline constexpr const char* kDeadPrintPartRanges =
+    "SELECT drawing_from, drawing_to FROM print_job_parts WHERE job_id = ? AND finished_at IS NULL"
+    " AND drawing_from IS NOT NULL AND (runner = ? OR runner_expires_at IS NULL OR runner_expires_at <= ?)";
+
+// What the runner of one part was drawing: values job id, n.
+inline constexpr const char* kPrintPartDrawing =
+    "SELECT runner, drawing_from, drawing_to FROM print_job_parts WHERE job_id = ? AND n = ?";
 
 // Whether a job has part n: values job id, n.
 inline constexpr const char* kPrintPartExists = "SELECT 1 FROM print_job_parts WHERE job_id = ? AND n = ?";

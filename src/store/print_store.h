@@ -86,7 +86,8 @@ class PrintStore {
   //
   // Either claim starts a run: state running under `lease`, earlier errors cleared and records
   // live again. A job that was still running had lost its runner: that counts as a failure, and
-  // every position recorded as being drawn gets a crash mark. Parts done in an earlier run stay
+  // every position its dead runners recorded as being drawn (the old owner's parts, and parts
+  // whose runner's lease ran out) gets a crash mark. Parts done in an earlier run stay
   // done (their files are blobs) — except for claim_print_job and for `sanfang batch` jobs, whose
   // files went to a command's folder: those runs draw every part again.
   virtual Result<workflow::PrintJob> claim_print_job(std::int64_t id, const PrintLease& lease,
@@ -96,9 +97,11 @@ class PrintStore {
   virtual Status renew_print_lease(std::int64_t id, const PrintLease& lease) = 0;
   // Ends a lease at `now` when it is still held by `owner`, a process known to be dead.
   virtual Status break_print_lease(std::int64_t id, std::string_view owner, workflow::Timestamp now) = 0;
-  // The positions [from, to] are about to be drawn (written before each slice); Conflict when
-  // `owner` no longer holds the job.
-  virtual Status record_print_drawing(std::int64_t id, std::string_view owner, int from, int to) = 0;
+  // The positions [from, to] of part `n` are about to be drawn by `owner` (written before each
+  // slice, after a run that failed: workflow::marks_drawing); Conflict when `owner` no longer
+  // holds the part or the job no longer runs. Each part keeps its own range, so parts are drawn
+  // side by side with crash marks too.
+  virtual Status record_print_drawing(std::int64_t id, int n, std::string_view owner, int from, int to) = 0;
   // A clean stop (the service shuts down): running → queued, resumed by the next claim without
   // counting a failure.
   virtual Status release_print_job(std::int64_t id, std::string_view owner) = 0;
@@ -120,16 +123,17 @@ class PrintStore {
   //
   // Claims for `lease.owner` the lowest-numbered part of running job `job_id` that is not done and
   // not held under a live lease (on PostgreSQL: FOR UPDATE SKIP LOCKED, so runners never wait for
-  // each other); nullopt when there is none. Conflict naming state when the job is not running.
+  // each other); nullopt when there is none. A part whose runner's lease ran out had a runner that
+  // died: the positions it recorded as being drawn get crash marks. Conflict naming state when
+  // the job is not running.
   virtual Result<std::optional<int>> claim_print_part(std::int64_t job_id, const PrintLease& lease,
                                                       workflow::Timestamp now) = 0;
   // For an idle runner: claims the lowest-numbered part nobody has started of the oldest running
-  // service job that another runner holds under a live lease and whose parts may be drawn side by
-  // side (workflow::parts_drawn_side_by_side). A `sanfang batch` job is never helped: its parts go
-  // to that command's folder. A part whose runner's lease ran out is not helped with either: it
-  // may hold an agreement that kills runners, and is left to the job's own runner, whose crash
-  // handling applies (a failed run, then parts one at a time with crash marks) — so that such an
-  // agreement takes down one helper at most.
+  // service job that another runner holds under a live lease. A `sanfang batch` job is never
+  // helped: its parts go to that command's folder. A part whose runner's lease ran out is not
+  // helped with either: it may hold an agreement that kills runners, and is left to the job's own
+  // runner, whose claim marks what the dead runner was drawing — so that such an agreement takes
+  // down one helper at most.
   virtual Result<std::optional<PrintPartClaim>> claim_print_part_to_help(const PrintLease& lease,
                                                                          workflow::Timestamp now) = 0;
   // Extends `lease.owner`'s leases on parts of the job; Conflict when the job is not running or

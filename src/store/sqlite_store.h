@@ -177,7 +177,7 @@ class SqliteStore final : public Store {
   Result<workflow::PrintJob> claim_print_job(std::int64_t id, const PrintLease& lease, workflow::Timestamp now) override;
   Status renew_print_lease(std::int64_t id, const PrintLease& lease) override;
   Status break_print_lease(std::int64_t id, std::string_view owner, workflow::Timestamp now) override;
-  Status record_print_drawing(std::int64_t id, std::string_view owner, int from, int to) override;
+  Status record_print_drawing(std::int64_t id, int n, std::string_view owner, int from, int to) override;
   Status release_print_job(std::int64_t id, std::string_view owner) override;
   Status retry_print_job(std::int64_t id, std::string_view owner, std::string_view reason,
                          workflow::Timestamp retry_at) override;
@@ -268,6 +268,8 @@ class SqliteStore final : public Store {
                                                      workflow::Timestamp now, bool helper);
   // The job's progress from its parts'; nobody draws its parts not done (a run ended).
   Status sum_print_progress(std::int64_t job_id);
+  // One more crash on each position of [from, to].
+  Status mark_print_crashes(std::int64_t job_id, std::int64_t from, std::int64_t to);
   Status clear_print_part_leases(std::int64_t job_id);
   Status void_print_records(std::int64_t job_id, std::optional<std::int64_t> agreement_id, workflow::Timestamp now);
 

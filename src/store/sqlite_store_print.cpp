@@ -280,7 +280,7 @@ Result<std::vector<workflow::PrintItem>> SqliteStore::print_items(std::int64_t j
 Result<PrintJob> SqliteStore::claim_print_job_locked(std::int64_t id, const PrintLease& lease, Timestamp now,
                                                     bool into_folder) {
   auto row = TRY(m_db.prepare(
-      "SELECT state, lease_owner, lease_expires_at, drawing_from, drawing_to, origin FROM print_jobs WHERE id = ?"));
+      "SELECT state, lease_owner, lease_expires_at, origin FROM print_jobs WHERE id = ?"));
   row.bind(1, id);
   if (!TRY(row.step())) return Error::make(ErrorKind::NotFound, "打印任务不存在");
   const auto state = workflow::print_job_state_from_string(row.text(0));
@@ -291,24 +291,22 @@ Result<PrintJob> SqliteStore::claim_print_job_locked(std::int64_t id, const Prin
   const std::int64_t now_seconds = workflow::to_unix_seconds(now);
   if (!owner.empty() && owner != lease.owner && expires && *expires > now_seconds)
     return state_conflict("打印任务正由 " + owner + " 运行");
-  const auto drawing_from = row.optional_int64(3);
-  const auto drawing_to = row.optional_int64(4);
-  const bool restart_parts = into_folder || row.text(5) == "cli";
+  const bool restart_parts = into_folder || row.text(3) == "cli";
+  row.reset();
 
   // Still running: its runner died without finishing, failing or letting go of it.
   const bool taken_over = *state == PrintJobState::Running;
-  if (taken_over && drawing_from && drawing_to) {
-    auto mark = TRY(m_db.prepare(
-        "INSERT INTO print_job_crashes(job_id, position, crashes) VALUES (?, ?, 1)"
-        " ON CONFLICT(job_id, position) DO UPDATE SET crashes = crashes + 1"));
-    for (std::int64_t position = *drawing_from; position <= *drawing_to; ++position) {
-      TRY(mark.bind(1, id).bind(2, position).run());
-      mark.reset();
-    }
+  if (taken_over) {
+    auto ranges = TRY(m_db.prepare(kDeadPrintPartRanges));
+    ranges.bind(1, id).bind(2, owner).bind(3, now_seconds);
+    std::vector<std::pair<std::int64_t, std::int64_t>> drawing;
+    while (TRY(ranges.step())) drawing.emplace_back(ranges.int64(0), ranges.int64(1));
+    ranges.reset();
+    for (const auto& [from, to] : drawing) TRY(mark_print_crashes(id, from, to));
   }
   auto update = TRY(m_db.prepare(
       "UPDATE print_jobs SET state = 'running', done = 0, started_at = ?, lease_owner = ?, lease_expires_at = ?,"
-      " retry_at = NULL, drawing_from = NULL, drawing_to = NULL, failures = failures + ?,"
+      " retry_at = NULL, failures = failures + ?,"
       " last_error = CASE WHEN ? THEN ? ELSE last_error END WHERE id = ?"));
   TRY(update.bind(1, now_seconds)
           .bind(2, lease.owner)
@@ -381,20 +379,30 @@ Status SqliteStore::break_print_lease(std::int64_t id, std::string_view owner, T
   return update.bind(1, seconds).bind(2, id).bind(3, owner).bind(4, seconds).run();
 }
 
-Status SqliteStore::record_print_drawing(std::int64_t id, std::string_view owner, int from, int to) {
+Status SqliteStore::record_print_drawing(std::int64_t id, int n, std::string_view owner, int from, int to) {
   std::lock_guard lock(m_mutex);
-  auto update = TRY(m_db.prepare(
-      "UPDATE print_jobs SET drawing_from = ?, drawing_to = ? WHERE id = ? AND lease_owner = ? AND state = 'running'"));
-  TRY(update.bind(1, from).bind(2, to).bind(3, id).bind(4, owner).run());
-  if (m_db.changes() == 0) return state_conflict("打印任务已不由本进程运行");
+  auto update = TRY(m_db.prepare(kRecordPrintPartDrawing));
+  TRY(update.bind(1, from).bind(2, to).bind(3, id).bind(4, n).bind(5, owner).bind(6, id).run());
+  if (m_db.changes() == 0) return state_conflict("这部分已不由本进程打印");
+  return {};
+}
+
+Status SqliteStore::mark_print_crashes(std::int64_t job_id, std::int64_t from, std::int64_t to) {
+  auto mark = TRY(m_db.prepare(
+      "INSERT INTO print_job_crashes(job_id, position, crashes) VALUES (?, ?, 1)"
+      " ON CONFLICT(job_id, position) DO UPDATE SET crashes = crashes + 1"));
+  for (std::int64_t position = from; position <= to; ++position) {
+    TRY(mark.bind(1, job_id).bind(2, position).run());
+    mark.reset();
+  }
   return {};
 }
 
 Status SqliteStore::release_print_job(std::int64_t id, std::string_view owner) {
   std::lock_guard lock(m_mutex);
   auto update = TRY(m_db.prepare(
-      "UPDATE print_jobs SET state = 'queued', done = 0, lease_owner = '', lease_expires_at = NULL,"
-      " drawing_from = NULL, drawing_to = NULL WHERE id = ? AND lease_owner = ? AND state = 'running'"));
+      "UPDATE print_jobs SET state = 'queued', done = 0, lease_owner = '', lease_expires_at = NULL"
+      " WHERE id = ? AND lease_owner = ? AND state = 'running'"));
   auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
   TRY(update.bind(1, id).bind(2, owner).run());
   if (m_db.changes() == 0) return state_conflict("打印任务已不由本进程运行");
@@ -407,8 +415,8 @@ Status SqliteStore::retry_print_job(std::int64_t id, std::string_view owner, std
   std::lock_guard lock(m_mutex);
   auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
   auto update = TRY(m_db.prepare(
-      "UPDATE print_jobs SET state = 'queued', done = 0, failures = failures + 1, retry_at = ?, last_error = ?,"
-      " drawing_from = NULL, drawing_to = NULL WHERE id = ? AND lease_owner = ? AND state = 'running'"));
+      "UPDATE print_jobs SET state = 'queued', done = 0, failures = failures + 1, retry_at = ?, last_error = ?"
+      " WHERE id = ? AND lease_owner = ? AND state = 'running'"));
   TRY(update.bind(1, workflow::to_unix_seconds(retry_at)).bind(2, reason).bind(3, id).bind(4, owner).run());
   if (m_db.changes() == 0) return state_conflict("打印任务已不由本进程运行");
   TRY(clear_print_part_leases(id));
@@ -442,6 +450,15 @@ Result<std::optional<int>> SqliteStore::claim_print_part_locked(std::int64_t job
   if (!TRY(free.step())) return std::optional<int>();
   const int n = static_cast<int>(free.int64(0));
   free.reset();
+  // A runner held it and let its lease run out: it died, perhaps on what it was drawing.
+  auto drawing = TRY(m_db.prepare(kPrintPartDrawing));
+  drawing.bind(1, job_id).bind(2, n);
+  if (TRY(drawing.step()) && !drawing.text(0).empty() && !drawing.is_null(1)) {
+    const std::int64_t from = drawing.int64(1);
+    const std::int64_t to = drawing.int64(2);
+    drawing.reset();
+    TRY(mark_print_crashes(job_id, from, to));
+  }
   auto take = TRY(m_db.prepare(kTakePrintPart));
   TRY(take.bind(1, lease.owner).bind(2, workflow::to_unix_seconds(lease.expires_at)).bind(3, job_id).bind(4, n).run());
   return std::optional<int>(n);
@@ -470,10 +487,9 @@ Result<std::optional<PrintPartClaim>> SqliteStore::claim_print_part_to_help(cons
   while (TRY(candidates.step())) ids.push_back(candidates.int64(0));
   candidates.reset();
   for (const std::int64_t id : ids) {
-    PrintJob job = TRY(load_print_job(id));
-    if (!workflow::parts_drawn_side_by_side(job)) continue;
     const auto n = TRY(claim_print_part_locked(id, lease, now, /*helper=*/true));
     if (!n) continue;
+    PrintJob job = TRY(load_print_job(id));
     TRY(transaction.commit());
     return std::optional<PrintPartClaim>(PrintPartClaim{std::move(job), *n});
   }
@@ -553,8 +569,7 @@ Status SqliteStore::fail_print_job(std::int64_t id, std::string_view message, Ti
       "INSERT OR REPLACE INTO print_job_errors(job_id, position, serial, message) VALUES (?, -1, '', ?)"));
   TRY(insert.bind(1, id).bind(2, message).run());
   auto update = TRY(m_db.prepare(
-      "UPDATE print_jobs SET state = 'failed', finished_at = ?, last_error = ?, drawing_from = NULL, drawing_to = NULL"
-      " WHERE id = ?"));
+      "UPDATE print_jobs SET state = 'failed', finished_at = ?, last_error = ? WHERE id = ?"));
   TRY(update.bind(1, workflow::to_unix_seconds(now)).bind(2, message).bind(3, id).run());
   TRY(clear_print_part_leases(id));
   TRY(void_print_records(id, std::nullopt, now));

@@ -203,7 +203,7 @@ bool must_skip(const PrintJob& job, int position) {
   return found != job.crashes.end() && found->second >= kCrashesBeforeSkip;
 }
 
-bool parts_drawn_side_by_side(const PrintJob& job) { return job.failures == 0 && job.crashes.empty(); }
+bool marks_drawing(const PrintJob& job) { return job.failures > 0 || !job.crashes.empty(); }
 
 std::string_view part_state(const PrintJob& job, const PrintJobPart& part) {
   return to_string(part.done() ? PrintJobState::Done : job.state);

@@ -11,10 +11,11 @@
 // renews while it runs; a job whose runner died (its lease expired) is taken over by the next
 // runner and counted as a failed run. An error worth retrying (the disk, the database) sends the
 // job back to the queue with a growing delay, at most RetryPolicy::max_retries times; anything
-// else, or one failure too many, ends it `failed` with its reason. The positions being drawn are
-// recorded before each slice, so a runner that dies there leaves a mark on those agreements: they
-// are drawn one at a time next time, and one that was being drawn when a runner died twice is
-// skipped and listed, instead of killing every run after it.
+// else, or one failure too many, ends it `failed` with its reason. After a failed run the
+// positions being drawn are recorded before each slice (per part, marks_drawing), so a runner
+// that dies there leaves a mark on those agreements: they are drawn one at a time next time, and
+// one that was being drawn when a runner died twice is skipped and listed, instead of killing
+// every run after it.
 #pragma once
 
 #include "core/result.h"
@@ -202,10 +203,11 @@ inline constexpr int kCrashesBeforeSkip = 2;
 // Drawn alone (so that a crash points at exactly one agreement): a runner died during its slice.
 bool is_suspect(const PrintJob& job, int position);
 bool must_skip(const PrintJob& job, int position);
-// Whether the job's parts may be drawn at once by several runners: not after a run that failed,
-// when they are drawn one at a time with crash marks (which the store keeps as one range per
-// job), so that a crash points at one agreement.
-bool parts_drawn_side_by_side(const PrintJob& job);
+// Whether the runners of the job record the positions they are about to draw before each slice
+// (each part keeps its own range, so parts are still drawn side by side): after a run that failed
+// or left crash marks, so that a runner dying again points at the agreement it was drawing. A
+// first run does without the writes.
+bool marks_drawing(const PrintJob& job);
 // A part's state: "done" once its file is, else the job's (queued, running, failed, cancelled).
 std::string_view part_state(const PrintJob& job, const PrintJobPart& part);
 // The error listed for a skipped agreement.

@@ -151,9 +151,11 @@ TEST_CASE("an agreement a runner died on twice is skipped, and the service takes
   const auto t0 = fixture.clock().now();
   const auto t1 = t0 + std::chrono::seconds(31);
   REQUIRE(store.claim_print_job(job.id, {"other-host:101", t0 + std::chrono::seconds(30)}, t0).ok());
-  REQUIRE(store.record_print_drawing(job.id, "other-host:101", 2, 2).ok());
+  REQUIRE(store.claim_print_part(job.id, {"other-host:101", t0 + std::chrono::seconds(30)}, t0).value() == 1);
+  REQUIRE(store.record_print_drawing(job.id, 1, "other-host:101", 2, 2).ok());
   REQUIRE(store.claim_print_job(job.id, {"other-host:102", t1 + std::chrono::seconds(30)}, t1).ok());
-  REQUIRE(store.record_print_drawing(job.id, "other-host:102", 2, 2).ok());
+  REQUIRE(store.claim_print_part(job.id, {"other-host:102", t1 + std::chrono::seconds(30)}, t1).value() == 1);
+  REQUIRE(store.record_print_drawing(job.id, 1, "other-host:102", 2, 2).ok());
 
   // The second runner's lease runs out; the service's queue takes the job over.
   fixture.clock().set(t1 + std::chrono::seconds(31));

@@ -193,7 +193,7 @@ class PgStore final : public Store {
                                              workflow::Timestamp now) override;
   Status renew_print_lease(std::int64_t id, const PrintLease& lease) override;
   Status break_print_lease(std::int64_t id, std::string_view owner, workflow::Timestamp now) override;
-  Status record_print_drawing(std::int64_t id, std::string_view owner, int from, int to) override;
+  Status record_print_drawing(std::int64_t id, int n, std::string_view owner, int from, int to) override;
   Status release_print_job(std::int64_t id, std::string_view owner) override;
   Status retry_print_job(std::int64_t id, std::string_view owner, std::string_view reason,
                          workflow::Timestamp retry_at) override;
@@ -276,6 +276,8 @@ class PgStore final : public Store {
                                                      workflow::Timestamp now, bool helper);
   // The job's progress from its parts'.
   Status sum_print_progress(pg::Connection& c, std::int64_t job_id);
+  // One more crash on each position of [from, to].
+  Status mark_print_crashes(pg::Connection& c, std::int64_t job_id, std::int64_t from, std::int64_t to);
   // `into_folder`: the run's files go to a command's folder (claim_print_job).
   Result<workflow::PrintJob> claim_locked_print_job(pg::Connection& c, std::int64_t id,
                                                     const PrintLease& lease, workflow::Timestamp now,

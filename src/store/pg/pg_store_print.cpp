@@ -291,7 +291,7 @@ Result<PrintJob> PgStore::claim_locked_print_job(Connection& c, std::int64_t id,
                                                  Timestamp now, bool into_folder) {
   // FOR UPDATE: of two runners claiming this job at once, the second waits and then sees the
   // first one's lease.
-  auto rows = TRY(c.exec("SELECT state, lease_owner, lease_expires_at, drawing_from, drawing_to, origin FROM print_jobs"
+  auto rows = TRY(c.exec("SELECT state, lease_owner, lease_expires_at, origin FROM print_jobs"
                          " WHERE id = $1 FOR UPDATE",
                          Params().add(id)));
   if (rows.empty()) return Error::make(ErrorKind::NotFound, "打印任务不存在");
@@ -302,19 +302,16 @@ Result<PrintJob> PgStore::claim_locked_print_job(Connection& c, std::int64_t id,
   const std::int64_t now_seconds = workflow::to_unix_seconds(now);
   if (!owner.empty() && owner != lease.owner && expires && *expires > now_seconds)
     return state_conflict("打印任务正由 " + owner + " 运行");
-  const auto drawing_from = rows.optional_int64(0, 3);
-  const auto drawing_to = rows.optional_int64(0, 4);
-  const bool restart_parts = into_folder || rows.text(0, 5) == "cli";
+  const bool restart_parts = into_folder || rows.text(0, 3) == "cli";
 
   // Still running: its runner died without finishing, failing or letting go of it.
   const bool taken_over = state == PrintJobState::Running;
-  if (taken_over && drawing_from && drawing_to)
-    TRY(c.run("INSERT INTO print_job_crashes(job_id, position, crashes)"
-              " SELECT $1, position, 1 FROM generate_series($2::int, $3::int) AS position"
-              " ON CONFLICT(job_id, position) DO UPDATE SET crashes = print_job_crashes.crashes + 1",
-              Params().add(id).add(*drawing_from).add(*drawing_to)));
+  if (taken_over) {
+    auto drawing = TRY(c.exec(numbered_placeholders(kDeadPrintPartRanges), Params().add(id).add(owner).add(now_seconds)));
+    for (int r = 0; r < drawing.size(); ++r) TRY(mark_print_crashes(c, id, drawing.int64(r, 0), drawing.int64(r, 1)));
+  }
   TRY(c.run("UPDATE print_jobs SET state = 'running', done = 0, started_at = $1, lease_owner = $2,"
-            " lease_expires_at = $3, retry_at = NULL, drawing_from = NULL, drawing_to = NULL,"
+            " lease_expires_at = $3, retry_at = NULL,"
             " failures = failures + $4, last_error = CASE WHEN $5 THEN $6 ELSE last_error END WHERE id = $7",
             Params()
                 .add(now_seconds)
@@ -378,21 +375,26 @@ Status PgStore::break_print_lease(std::int64_t id, std::string_view owner, Times
   });
 }
 
-Status PgStore::record_print_drawing(std::int64_t id, std::string_view owner, int from, int to) {
+Status PgStore::record_print_drawing(std::int64_t id, int n, std::string_view owner, int from, int to) {
   return m_pool->with_connection([&](Connection& c) -> Status {
-    auto updated = TRY(c.exec("UPDATE print_jobs SET drawing_from = $1, drawing_to = $2 WHERE id = $3"
-                              " AND lease_owner = $4 AND state = 'running'",
-                              Params().add(from).add(to).add(id).add(owner)));
-    if (updated.affected() == 0) return not_held();
+    auto updated = TRY(c.exec(numbered_placeholders(kRecordPrintPartDrawing),
+                              Params().add(from).add(to).add(id).add(n).add(owner).add(id)));
+    if (updated.affected() == 0) return state_conflict("这部分已不由本进程打印");
     return {};
   });
+}
+
+Status PgStore::mark_print_crashes(Connection& c, std::int64_t job_id, std::int64_t from, std::int64_t to) {
+  return c.run("INSERT INTO print_job_crashes(job_id, position, crashes)"
+               " SELECT $1, position, 1 FROM generate_series($2::int, $3::int) AS position"
+               " ON CONFLICT(job_id, position) DO UPDATE SET crashes = print_job_crashes.crashes + 1",
+               Params().add(job_id).add(from).add(to));
 }
 
 Status PgStore::release_print_job(std::int64_t id, std::string_view owner) {
   return m_pool->transact([&](Connection& c) -> Status {
     auto updated = TRY(c.exec("UPDATE print_jobs SET state = 'queued', done = 0, lease_owner = '',"
-                              " lease_expires_at = NULL, drawing_from = NULL, drawing_to = NULL"
-                              " WHERE id = $1 AND lease_owner = $2 AND state = 'running'",
+                              " lease_expires_at = NULL WHERE id = $1 AND lease_owner = $2 AND state = 'running'",
                               Params().add(id).add(owner)));
     if (updated.affected() == 0) return not_held();
     return c.run(numbered_placeholders(kClearPrintPartLeases), Params().add(id));
@@ -403,8 +405,7 @@ Status PgStore::retry_print_job(std::int64_t id, std::string_view owner, std::st
                                 Timestamp retry_at) {
   return m_pool->transact([&](Connection& c) -> Status {
     auto updated = TRY(c.exec("UPDATE print_jobs SET state = 'queued', done = 0, failures = failures + 1,"
-                              " retry_at = $1, last_error = $2, drawing_from = NULL, drawing_to = NULL"
-                              " WHERE id = $3 AND lease_owner = $4 AND state = 'running'",
+                              " retry_at = $1, last_error = $2 WHERE id = $3 AND lease_owner = $4 AND state = 'running'",
                               Params().add(workflow::to_unix_seconds(retry_at)).add(reason).add(id).add(owner)));
     if (updated.affected() == 0) return not_held();
     return c.run(numbered_placeholders(kClearPrintPartLeases), Params().add(id));
@@ -434,6 +435,10 @@ Result<std::optional<int>> PgStore::claim_locked_print_part(Connection& c, std::
                                   Params().add(job_id).add(workflow::to_unix_seconds(now))));
   if (free.empty()) return std::optional<int>();
   const int n = static_cast<int>(free.int64(0, 0));
+  // A runner held it and let its lease run out: it died, perhaps on what it was drawing.
+  auto drawing = TRY(c.exec(numbered_placeholders(kPrintPartDrawing), Params().add(job_id).add(n)));
+  if (!drawing.empty() && !drawing.text(0, 0).empty() && !drawing.is_null(0, 1))
+    TRY(mark_print_crashes(c, job_id, drawing.int64(0, 1), drawing.int64(0, 2)));
   TRY(c.run(numbered_placeholders(kTakePrintPart),
             Params().add(lease.owner).add(workflow::to_unix_seconds(lease.expires_at)).add(job_id).add(n)));
   return std::optional<int>(n);
@@ -460,10 +465,8 @@ Result<std::optional<PrintPartClaim>> PgStore::claim_print_part_to_help(const Pr
       // transactions wait for each other.
       auto locked = TRY(c.exec("SELECT state FROM print_jobs WHERE id = $1 FOR SHARE SKIP LOCKED", Params().add(id)));
       if (locked.empty() || locked.text(0, 0) != "running") continue;
-      PrintJob job = TRY(load_print_job(c, id));
-      if (!workflow::parts_drawn_side_by_side(job)) continue;
       const auto n = TRY(claim_locked_print_part(c, id, lease, now, /*helper=*/true));
-      if (n) return std::optional<PrintPartClaim>(PrintPartClaim{std::move(job), *n});
+      if (n) return std::optional<PrintPartClaim>(PrintPartClaim{TRY(load_print_job(c, id)), *n});
     }
     return std::optional<PrintPartClaim>();
   });
@@ -537,8 +540,7 @@ Status PgStore::fail_print_job(std::int64_t id, std::string_view message, Timest
     TRY(c.run("INSERT INTO print_job_errors(job_id, position, serial, message) VALUES ($1, -1, '', $2)"
               " ON CONFLICT(job_id, position) DO UPDATE SET serial = excluded.serial, message = excluded.message",
               Params().add(id).add(message)));
-    TRY(c.run("UPDATE print_jobs SET state = 'failed', finished_at = $1, last_error = $2, drawing_from = NULL,"
-              " drawing_to = NULL WHERE id = $3",
+    TRY(c.run("UPDATE print_jobs SET state = 'failed', finished_at = $1, last_error = $2 WHERE id = $3",
               Params().add(workflow::to_unix_seconds(now)).add(message).add(id)));
     TRY(c.run(numbered_placeholders(kClearPrintPartLeases), Params().add(id)));
     TRY(void_print_records(c, id, std::nullopt, now));

@@ -278,9 +278,17 @@ TEST_CASE("a claimed job belongs to its lease holder until the lease runs out", 
   ok(f.db->renew_print_lease(job.id, lease_of("host-a:1", kStart + std::chrono::seconds(20))));
   CHECK_FALSE(ok(f.db->claim_next_print_job(lease_of("host-b:2", kStart), kStart + std::chrono::seconds(40))).has_value());
 
-  // Host a dies while drawing positions 1..2; once the lease ran out, host b takes over: one
-  // failure counted, a crash mark on each position that was being drawn, same records.
-  ok(f.db->record_print_drawing(job.id, "host-a:1", 1, 2));
+  // Host a dies while drawing positions 1..2 of its first part (the other part's runner, host c,
+  // lives on); once the lease ran out, host b takes over: one failure counted, a crash mark on
+  // each position that was being drawn, same records.
+  CHECK(ok(f.db->claim_print_part(job.id, lease_of("host-a:1", kStart), kStart)) == 1);
+  ok(f.db->record_print_drawing(job.id, 1, "host-a:1", 1, 2));
+  CHECK(f.db->record_print_drawing(job.id, 1, "host-c:3", 1, 2).error().kind == ErrorKind::Conflict);
+  const auto helped = ok(f.db->claim_print_part_to_help(lease_of("host-c:3", kStart + std::chrono::seconds(30)),
+                                                        kStart + std::chrono::seconds(30)));
+  REQUIRE(helped.has_value());
+  ok(f.db->record_print_drawing(job.id, 2, "host-c:3", 3, 3));
+  ok(f.db->renew_print_part_leases(job.id, lease_of("host-c:3", kStart + std::chrono::seconds(60))));
   const auto later = kStart + std::chrono::seconds(60);
   const auto taken = ok(f.db->claim_next_print_job(lease_of("host-b:2", later), later));
   REQUIRE(taken.has_value());
@@ -290,7 +298,7 @@ TEST_CASE("a claimed job belongs to its lease holder until the lease runs out", 
   CHECK(taken->last_error == "打印进程意外中断");
   // The old owner has lost it: it can neither renew nor mark nor release.
   CHECK(f.db->renew_print_lease(job.id, lease_of("host-a:1", later)).error().kind == ErrorKind::Conflict);
-  CHECK(f.db->record_print_drawing(job.id, "host-a:1", 3, 3).error().kind == ErrorKind::Conflict);
+  CHECK(f.db->record_print_drawing(job.id, 1, "host-a:1", 1, 1).error().kind == ErrorKind::Conflict);
   CHECK(f.db->release_print_job(job.id, "host-a:1").error().kind == ErrorKind::Conflict);
   std::size_t records = 0;
   for (const auto& agreement : f.signed_agreements) records += ok(f.db->print_records(agreement.id)).size();
@@ -462,7 +470,7 @@ TEST_CASE("each part of a running job is claimed once, and again by the job's ru
   for (const auto& part : job.parts) CHECK(part.runner == "host-a:1");
 }
 
-TEST_CASE("an idle runner helps only with a service job held by a live runner whose run has not failed before",
+TEST_CASE("an idle runner helps only with a service job held by a live runner, also after a failed run",
           "[contract][print][parts][lease]") {
   EACH_STORE_BACKEND_WITH(PartsFixture, f);
   // Not its own job.
@@ -477,11 +485,16 @@ TEST_CASE("an idle runner helps only with a service job held by a live runner wh
   ok(f.db->release_print_job(f.job.id, "host-a:1"));
   CHECK_FALSE(ok(f.db->claim_print_part_to_help(lease_of("host-b:2", kStart), kStart)).has_value());
 
-  // Not after a run that failed: its parts are drawn one at a time with crash marks.
-  ok(f.db->claim_print_job(f.job.id, lease_of("host-a:1", kStart), kStart));
+  // After a run that failed too: each part keeps its own crash-mark range, and the helper learns
+  // from the job it gets that it must record what it draws.
+  ok(f.db->claim_next_print_job(lease_of("host-a:1", kStart), kStart));
   ok(f.db->retry_print_job(f.job.id, "host-a:1", "打印文件无法写入", kStart));
-  ok(f.db->claim_print_job(f.job.id, lease_of("host-a:1", kStart), kStart));
-  CHECK_FALSE(ok(f.db->claim_print_part_to_help(lease_of("host-b:2", kStart), kStart)).has_value());
+  ok(f.db->claim_next_print_job(lease_of("host-a:1", kStart), kStart));
+  const auto helped = ok(f.db->claim_print_part_to_help(lease_of("host-b:2", kStart), kStart));
+  REQUIRE(helped.has_value());
+  CHECK(helped->job.failures == 1);
+  CHECK(workflow::marks_drawing(helped->job));
+  ok(f.db->record_print_drawing(f.job.id, helped->n, "host-b:2", 0, 0));
 }
 
 TEST_CASE("a job's progress is the sum of its parts', and a part let go of starts again",
@@ -530,6 +543,24 @@ TEST_CASE("a run that ends frees the parts not done; a take-over keeps a live he
   for (const auto& part : ok(f.db->print_job(id)).parts)
     if (!part.done()) CHECK(part.runner.empty());
   CHECK(f.db->renew_print_part_leases(id, lease_of("host-b:2", later)).error().kind == ErrorKind::Conflict);
+}
+
+TEST_CASE("a helper that died leaves crash marks on what it was drawing when the job's runner takes its part",
+          "[contract][print][parts][lease]") {
+  EACH_STORE_BACKEND_WITH(PartsFixture, f);
+  const auto id = f.job.id;
+  const auto helped = ok(f.db->claim_print_part_to_help(lease_of("host-b:2", kStart), kStart));
+  REQUIRE(helped.has_value());
+  CHECK(helped->n == 1);
+  ok(f.db->record_print_drawing(id, 1, "host-b:2", 0, 1));
+  // Host b dies; host a (renewing) claims the part once b's lease ran out.
+  const auto later = kStart + std::chrono::seconds(40);
+  ok(f.db->renew_print_lease(id, lease_of("host-a:1", later)));
+  CHECK(ok(f.db->claim_print_part(id, lease_of("host-a:1", later), later)) == 1);
+  const auto job = ok(f.db->print_job(id));
+  CHECK(job.crashes == std::map<int, int>{{0, 1}, {1, 1}});
+  CHECK(job.failures == 0);  // the job's own run goes on
+  CHECK(workflow::marks_drawing(job));
 }
 
 TEST_CASE("a command's claim of a job draws every part again: its files go to the command's folder",

@@ -153,7 +153,8 @@ TEST_CASE("a running job is taken over by another instance only after its lease 
                                              {0, "打印室", workflow::Role::Print}, kStart));
   const store::PrintLease first{"host-a:100", kStart + std::chrono::seconds{30}};
   REQUIRE(ok(f.db->claim_next_print_job(first, kStart))->id == job.id);
-  ok(f.db->record_print_drawing(job.id, first.owner, 0, 0));
+  REQUIRE(ok(f.db->claim_print_part(job.id, first, kStart)) == 1);
+  ok(f.db->record_print_drawing(job.id, 1, first.owner, 0, 0));
 
   auto other = f.open_another();
   const store::PrintLease second{"host-b:200", kStart + std::chrono::minutes{5}};
