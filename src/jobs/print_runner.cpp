@@ -208,13 +208,14 @@ class RunState {
 
   // Counts `agreements` more of part `n` as drawn; writes the parts' progress to the store at
   // most once per interval (always with `force`) and learns there whether the job was cancelled
-  // meanwhile. `others`: agreements drawn elsewhere (parts done earlier or by other runners).
+  // meanwhile.
   Status add_done(int n, int agreements, bool force = false) {
     std::lock_guard lock(m_mutex);
     m_drawn[n] += agreements;
     m_changed.insert(n);
     return report(force);
   }
+  // Agreements drawn elsewhere: parts done in an earlier run or by other runners.
   Status set_others(int others) {
     std::lock_guard lock(m_mutex);
     m_others = others;
@@ -366,8 +367,9 @@ Result<PartOutcome> draw_part(RunState& run, const workflow::PrintJobPart& part,
   return PartOutcome::Done;
 }
 
-// Draws parts claimed one after another (Store::claim_print_part, or claim_print_part_to_help for
-// a helper) on render thread `thread` until none is left to claim, the run stops or a part fails.
+// Draws parts of the run's job on a render thread: those it claims one after another
+// (draw_free_parts, the job's own runner), or one claimed for it (draw, a helper's); remembers how
+// the run must end when a part stops or fails.
 class PartWorker {
  public:
   PartWorker(RunState& run, const PrintDestination& output, bool mark_drawing)
