@@ -43,7 +43,7 @@ for phase in "${phases[@]}"; do
       # TSan cannot see); plain malloc, which TSan intercepts, keeps Pango's allocations visible.
       export G_SLICE=always-malloc
       ctest --test-dir "$here/build-tsan" --output-on-failure -j"$jobs" \
-        -R '^jobs\.|^store\.contract\.(8 threads|8 idle runners|two concurrent|runners on their own)|^cli\.bench-seed makes signed agreements and batch prints|^cli\.batch into a folder'
+        -R '^jobs\.|^store\.contract\.(8 threads|8 idle runners|two concurrent|runners on their own)|^cli\.bench-seed makes signed agreements and batch prints|^cli\.batch into a folder|^cli\.bench draws distinct agreements'
       ;;
     *)
       echo "test-sanitizers: unknown phase $phase (asan or tsan)" >&2

@@ -9,18 +9,24 @@
 // is finished by the service or by `sanfang batch --resume ID` under the same records.
 #include "app/print_jobs.h"
 #include "cli/commands.h"
+#include "cli/drawing_processes.h"
 #include "cli/progress.h"
 #include "cli/resources.h"
 #include "core/atomic_file.h"
+#include "core/log.h"
 #include "jobs/agreement_documents.h"
 #include "jobs/print_runner.h"
 #include "workflow/print_job.h"
 
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <csignal>
+
 #include <atomic>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
@@ -35,7 +41,12 @@ constexpr const char* kUsage =
     "                     [--signed-to YYYY-MM-DD] [--serials S1,S2,...] [--copies 1,2,3] [--separators]\n"
     "                     [--operator NAME] [--threads N] [--config FILE] [--public-base URL] -o OUT.pdf|DIR/\n"
     "       sanfang batch [--data DIR] [--db URL] --resume JOB_ID [--threads N] [--config FILE] [--public-base URL]\n"
-    "                     -o OUT.pdf|DIR/\n";
+    "                     -o OUT.pdf|DIR/\n"
+    "       sanfang batch [--data DIR] [--db URL] --draw-parts-of JOB_ID [--config FILE] [--public-base URL] -o DIR/\n"
+    "                     (a drawing process: what a batch into a folder starts on each of its other cores)\n";
+
+// What a drawing process is given of the batch's options: where the store is and how to render.
+constexpr const char* kDrawingOptions[] = {"--data", "--db", "--config", "--public-base", "--layout", "--fonts"};
 
 // The options that describe a new job: a resumed job keeps the request it was created with.
 constexpr const char* kRequestOptions[] = {"--college", "--major", "--signed-from", "--signed-to",
@@ -80,9 +91,10 @@ void watch_for_interrupt(std::atomic<bool>& stop) {
   }).detach();
 }
 
-double peak_rss_mb() {
+// Peak memory of this process, and of its largest drawing process (0 without any).
+double peak_rss_mb(int who = RUSAGE_SELF) {
   rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
+  getrusage(who, &usage);
   return usage.ru_maxrss / 1024.0;
 }
 
@@ -167,18 +179,82 @@ bool wait_for_retry(store::Store& store, const workflow::Clock& clock, std::int6
   return !stop;
 }
 
+// Starts a drawing process on each core but this one, up to one per part still to draw; none
+// for a job in one part.
+Result<std::unique_ptr<DrawingProcesses>> start_drawing_processes(const ParsedArgs& args, const workflow::PrintJob& job,
+                                                                   int cores, const std::filesystem::path& folder) {
+  const int to_draw = static_cast<int>(std::count_if(job.parts.begin(), job.parts.end(),
+                                                     [](const workflow::PrintJobPart& p) { return !p.done(); }));
+  const int count = std::min(cores, to_draw) - 1;
+  if (count <= 0) return std::unique_ptr<DrawingProcesses>();
+  std::vector<std::string> arguments{"batch", "--draw-parts-of", std::to_string(job.id), "-o", folder.string() + "/"};
+  for (const char* option : kDrawingOptions) {
+    if (!args.has(option)) continue;
+    arguments.push_back(option);
+    arguments.push_back(args.get(option));
+  }
+  return DrawingProcesses::start(count, arguments);
+}
+
+// `--draw-parts-of JOB`: one drawing process (cli/drawing_processes.h). It helps only while the
+// batch that started it runs the job, and stops with it.
+int draw_parts_of(const ParsedArgs& args) {
+  // The batch dying (even with -9) stops this process too; its part is drawn again by whoever runs
+  // the job next.
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  log::set_min_level(log::Level::Warn);  // the batch's progress bar speaks for it
+  auto job_id = args.get_int("--draw-parts-of", 0);
+  if (!job_id || *job_id <= 0 || !args.has("-o")) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  const std::filesystem::path folder = without_trailing_slashes(args.get("-o"));
+  auto options = service_options(args);
+  if (!options) return fail(options.error());
+  auto resources = load_resources(args);
+  if (!resources) return fail(resources.error());
+  auto store = open_command_store(store_location(args, options->school_code), /*create=*/false);
+  if (!store) return fail(store.error());
+  auto job = (*store)->print_job(*job_id);
+  if (!job) return fail(job.error());
+  if (job->lease_owner != jobs::parent_process_lease_owner())
+    return fail(Error::invalid("--draw-parts-of", "job " + std::to_string(*job_id) + " is not run by the batch that started this process"));
+  auto key = store::load_checked_key(**store, options->data_dir);
+  if (!key) return fail(key.error());
+  render::RenderOptions render_options;
+  render_options.public_base_url = options->public_base.empty()
+                                       ? "http://" + options->host + ":" + std::to_string(options->port)
+                                       : options->public_base;
+  render_options.key = *key;
+  block_termination_signals();  // before the render thread starts: only the watcher sees them
+  auto pool = jobs::RenderPool::create(resources->fonts, resources->layout, render_options, {1});
+  if (!pool) return fail(pool.error());
+  std::atomic<bool> stop{false};
+  watch_for_interrupt(stop);
+  workflow::SystemClock clock;
+  workflow::SchoolProfile school = options->school;
+  school.code = options->school_code;
+  const jobs::PrintContext context{store->get(), &clock, resources->codes, school, pool->get()};
+  const jobs::PrintDestination destination{
+      [&](std::int64_t, const workflow::PrintJobPart& part) { return folder / part_file_name(part); }, false};
+  jobs::help_with_parts(context, jobs::new_runner_lease_owner(), destination, jobs::PrintRunOptions{}, stop, *job_id);
+  return 0;
+}
+
 }  // namespace
 
 int batch_command(const std::vector<std::string>& raw_args) {
   auto args = parse_args(raw_args,
                          with_store_options({"-o", "--college", "--major", "--signed-from", "--signed-to", "--serials", "--copies",
-                          "--operator", "--threads", "--config", "--public-base", "--layout", "--fonts", "--resume"}),
+                          "--operator", "--threads", "--config", "--public-base", "--layout", "--fonts", "--resume",
+                          "--draw-parts-of"}),
                          {"--separators"});
   if (!args || !args->positional.empty() || !args->has("-o")) {
     if (!args) std::fprintf(stderr, "sanfang batch: %s\n", args.error().describe().c_str());
     std::fputs(kUsage, stderr);
     return 2;
   }
+  if (args->has("--draw-parts-of")) return draw_parts_of(*args);
   const bool resume = args->has("--resume");
   if (resume) {
     for (const char* option : kRequestOptions) {
@@ -225,9 +301,11 @@ int batch_command(const std::vector<std::string>& raw_args) {
                                        ? "http://" + options->host + ":" + std::to_string(options->port)
                                        : options->public_base;
   render_options.key = *key;
-  block_termination_signals();  // before the render threads start: only the watcher sees them
-  auto pool = jobs::RenderPool::create(resources->fonts, resources->layout, render_options, {*threads});
+  block_termination_signals();  // before the render thread starts: only the watcher sees them
+  // One render thread here; the other cores draw in processes of their own (drawing_processes.h).
+  auto pool = jobs::RenderPool::create(resources->fonts, resources->layout, render_options, {1});
   if (!pool) return fail(pool.error());
+  const int cores = *threads > 0 ? *threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
   const char* user = std::getenv("USER");
   store::PrintOperator by{0, args->get("--operator", std::string("命令行 ") + (user ? user : "")), workflow::Role::Print};
@@ -281,8 +359,17 @@ int batch_command(const std::vector<std::string>& raw_args) {
                                                  return folder_of_parts ? output / part_file_name(part) : output;
                                                },
                                                false};
+      std::unique_ptr<DrawingProcesses> drawing;
+      if (folder_of_parts) {
+        auto started = start_drawing_processes(*args, *job, cores, without_trailing_slashes(output.string()));
+        if (!started) return fail(started.error());
+        drawing = std::move(*started);
+      }
       outcome = jobs::run_claimed_print_job(context, *job, lease, destination, run_options,
                                             [&](int done, int) { progress.update(done); }, stop);
+      // Done: the others found no part left and end by themselves; otherwise they are stopped.
+      if (drawing && outcome == jobs::PrintRunOutcome::Done) drawing->wait();
+      drawing.reset();
       if (outcome != jobs::PrintRunOutcome::Retrying) break;
       std::fprintf(stderr, "\nsanfang batch: job %lld failed for now; it is tried again\n", static_cast<long long>(job_id));
       if (!wait_for_retry(**store, clock, job_id, stop)) {
@@ -315,11 +402,14 @@ int batch_command(const std::vector<std::string>& raw_args) {
     if (auto written = write_manifest(**store, *finished, output); !written) return fail(written.error());
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   progress.finish(finished->total);
+  std::string memory = std::to_string(std::lround(peak_rss_mb())) + " MB";
+  if (const double drawing = peak_rss_mb(RUSAGE_CHILDREN); drawing > 0)
+    memory += " (and " + std::to_string(std::lround(drawing)) + " MB per drawing process)";
   std::printf("sanfang batch: job %lld: %d agreements, %d pages, %.1f MB in %zu file%s in %s in %.1f s (%.1f ms per "
-              "agreement), peak memory %.0f MB\n",
+              "agreement), peak memory %s\n",
               static_cast<long long>(finished->id), finished->total, finished->pages, finished->file_size / 1048576.0,
               finished->parts.size(), finished->parts.size() == 1 ? "" : "s", output.c_str(), seconds,
-              seconds * 1000 / finished->total, peak_rss_mb());
+              seconds * 1000 / finished->total, memory.c_str());
   for (const auto& error : finished->errors)
     std::fprintf(stderr, "sanfang batch: not printed: %s: %s\n", error.serial.c_str(), error.message.c_str());
   return finished->errors.empty() ? 0 : 1;

@@ -48,8 +48,9 @@ constexpr Command kCommands[] = {
         [--resume ID] -o OUT.pdf|DIR/
                  the print room's batch: signed agreements in print order (college, major,
                  student number) into one PDF, or DIR/ (made if needed) holding one PDF per
-                 part on every core and a manifest.json, with a progress bar; records every
-                 copy printed
+                 part on every core (--threads N: this process and a drawing process on each
+                 other core) and a manifest.json, with a progress bar; records every copy
+                 printed
 )", sanfang::cli::batch_command},
     {"bench-seed", R"(  bench-seed --data DIR [--db URL] --agreements N
                  a new data folder with N signed agreements, for benchmarks and load tests

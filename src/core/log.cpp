@@ -13,6 +13,7 @@ namespace {
 
 std::mutex g_mutex;
 std::function<void(const std::string&)> g_sink;  // guarded by g_mutex
+std::atomic<Level> g_min_level{Level::Info};
 std::array<std::atomic<unsigned long long>, std::size(kBackgroundTasks)> g_failures{};
 
 std::string now_rfc3339() {
@@ -50,7 +51,10 @@ std::string_view to_string(BackgroundTask task) {
   return "unknown";
 }
 
+void set_min_level(Level level) { g_min_level = level; }
+
 void write(Level level, std::string_view event, const nlohmann::json& fields) {
+  if (level < g_min_level.load()) return;
   nlohmann::json line = {{"time", now_rfc3339()}, {"level", to_string(level)}, {"event", event}};
   if (fields.is_object()) {
     for (const auto& [name, value] : fields.items()) {

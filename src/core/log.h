@@ -42,6 +42,9 @@ void background_failure(BackgroundTask task, std::string_view event, const nlohm
 // How many failures of `task` this process has seen.
 unsigned long long background_failures(BackgroundTask task);
 
+// Lines below `level` are dropped: a command's helper process keeps only what needs attention.
+void set_min_level(Level level);
+
 // Where lines go instead of stderr (each without its newline); an empty function restores stderr.
 void set_sink(std::function<void(const std::string& line)> sink);
 

@@ -21,6 +21,8 @@ std::string host_name() {
 
 std::string this_process_lease_owner() { return host_name() + ":" + std::to_string(::getpid()); }
 
+std::string parent_process_lease_owner() { return host_name() + ":" + std::to_string(::getppid()); }
+
 std::string new_runner_lease_owner() {
   static std::atomic<int> runners{0};
   return this_process_lease_owner() + "/" + std::to_string(++runners);

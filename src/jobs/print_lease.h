@@ -26,6 +26,9 @@ inline constexpr std::chrono::seconds kLeaseDefault{30};
 // "host:pid" of this process.
 std::string this_process_lease_owner();
 
+// "host:pid" of the process that started this one.
+std::string parent_process_lease_owner();
+
 // "host:pid/N" for the N-th print runner of this process: each runner holds leases of its own, so
 // that two services in one process (tests of several instances) take jobs over from each other
 // exactly as two processes would.

@@ -215,10 +215,9 @@ class RunState {
     m_changed.insert(n);
     return report(force);
   }
-  // Agreements drawn elsewhere: parts done in an earlier run or by other runners.
-  Status set_others(int others) {
+  // Writes progress now and looks at what other runners drew.
+  Status refresh() {
     std::lock_guard lock(m_mutex);
-    m_others = others;
     return report(true);
   }
 
@@ -236,7 +235,12 @@ class RunState {
     m_last_report = SteadyClock::now();
     for (const int n : m_changed) TRY(context.store->record_print_progress(job.id, n, m_drawn[n]));
     m_changed.clear();
-    if (TRY(context.store->print_job(job.id)).state == workflow::PrintJobState::Cancelled) m_cancelled = true;
+    const PrintJob now = TRY(context.store->print_job(job.id));
+    if (now.state == workflow::PrintJobState::Cancelled) m_cancelled = true;
+    // Agreements drawn elsewhere: parts done in an earlier run, and those other runners draw.
+    m_others = 0;
+    for (const workflow::PrintJobPart& part : now.parts)
+      if (!m_drawn.count(part.n)) m_others += part.drawn;
     return {};
   }
 
@@ -245,7 +249,7 @@ class RunState {
   std::mutex m_mutex;
   std::map<int, int> m_drawn;  // part → agreements drawn in this run
   std::set<int> m_changed;     // parts whose progress the store has not seen yet
-  int m_others = 0;
+  int m_others = 0;            // agreements of the other parts, as the store saw them last
   SteadyClock::time_point m_last_report = SteadyClock::now();
   std::atomic<bool> m_cancelled{false};
   std::atomic<bool> m_failed{false};
@@ -452,10 +456,7 @@ Result<PrintRunOutcome> draw_job(const PrintContext& context, const PrintJob& jo
                                  const std::function<void(int done, int total)>& progress,
                                  const std::atomic<bool>& stop) {
   RunState run(context, job, lease, options, progress, stop);
-  int already_done = 0;
-  for (const workflow::PrintJobPart& part : job.parts)
-    if (part.done()) already_done += part.agreements;
-  TRY(run.set_others(already_done));
+  TRY(run.refresh());
 
   const int to_draw = static_cast<int>(job.parts.size()) - static_cast<int>(std::count_if(
                           job.parts.begin(), job.parts.end(), [](const workflow::PrintJobPart& p) { return p.done(); }));
@@ -477,14 +478,15 @@ Result<PrintRunOutcome> draw_job(const PrintContext& context, const PrintJob& jo
     if (run.stopping()) return run.cancelled() ? PrintRunOutcome::Cancelled : PrintRunOutcome::Stopped;
     const PrintJob now = TRY(context.store->print_job(job.id));
     if (now.state == workflow::PrintJobState::Cancelled) return PrintRunOutcome::Cancelled;
-    int elsewhere = 0;
     bool all_done = true;
     for (const workflow::PrintJobPart& part : now.parts) {
       all_done = all_done && part.done();
-      if (part.runner != lease.owner()) elsewhere += part.drawn;
+      // A runner of this machine that died (a drawing process killed) need not be waited for.
+      if (!part.done() && !part.runner.empty() && part.runner != lease.owner() && lease_owner_is_dead(part.runner))
+        TRY(context.store->break_print_part_lease(job.id, part.n, part.runner, context.clock->now()));
     }
     if (all_done) break;
-    TRY(run.set_others(elsewhere));
+    TRY(run.refresh());
     if (!worker.draw_free_parts(first_thread)) continue;
     std::this_thread::sleep_for(kHelpersPoll);
   }
@@ -504,18 +506,16 @@ Result<PrintRunOutcome> draw_job(const PrintContext& context, const PrintJob& jo
   return PrintRunOutcome::Done;
 }
 
-// An idle runner's work (Store::claim_print_part_to_help): parts of jobs other runners hold, one
-// per render thread, until none is left to claim. A part not drawn here (an error, a stop) is let
-// go of for another runner; the job's own runner draws it if nobody else does. True when a part
-// was drawn.
+}  // namespace
+
 bool help_with_parts(const PrintContext& context, const std::string& owner, const PrintDestination& output,
-                     const PrintRunOptions& options, const std::atomic<bool>& stop) {
+                     const PrintRunOptions& options, const std::atomic<bool>& stop, std::optional<std::int64_t> only_job) {
   const std::function<void(int, int)> no_progress;
   std::atomic<bool> drew{false};
   auto help = [&](int thread) {
     while (!stop) {
       const workflow::Timestamp now = context.clock->now();
-      auto claimed = context.store->claim_print_part_to_help({owner, now + options.lease}, now);
+      auto claimed = context.store->claim_print_part_to_help({owner, now + options.lease}, now, only_job);
       if (!claimed) {
         log::background_failure(log::BackgroundTask::PrintQueue, "print_part_claim_failed",
                                 {{"error", claimed.error().describe()}});
@@ -547,6 +547,8 @@ bool help_with_parts(const PrintContext& context, const std::string& owner, cons
   for (std::thread& thread : threads) thread.join();
   return drew;
 }
+
+namespace {
 
 // Ends the job `failed` with `reason`; a store that cannot even record that is logged (the lease
 // then runs out and the next runner tries again).

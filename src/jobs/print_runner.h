@@ -37,6 +37,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace sanfang::jobs {
@@ -90,6 +91,14 @@ PrintRunOutcome run_claimed_print_job(const PrintContext& context, const workflo
                                       const PrintRunOptions& options,
                                       const std::function<void(int done, int total)>& progress,
                                       const std::atomic<bool>& stop);
+
+// An idle runner's work (Store::claim_print_part_to_help): parts nobody has started of jobs
+// other runners hold — of `only_job` alone when given — one per render thread, until none is left
+// to claim. A part not drawn here (an error, a stop) is let go of for another runner; the job's
+// own runner draws it if nobody else does. True when a part was drawn.
+bool help_with_parts(const PrintContext& context, const std::string& owner, const PrintDestination& output,
+                     const PrintRunOptions& options, const std::atomic<bool>& stop,
+                     std::optional<std::int64_t> only_job = std::nullopt);
 
 // The service's print queue: one background thread that claims jobs one after another, oldest
 // first — queued service jobs when due, and jobs of any origin whose runner died (an expired

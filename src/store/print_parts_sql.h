@@ -28,6 +28,14 @@ inline constexpr const char* kPrintJobsToHelp =
     " AND lease_expires_at > ? AND EXISTS (SELECT 1 FROM print_job_parts p WHERE p.job_id = print_jobs.id"
     " AND p.finished_at IS NULL AND p.runner = '') ORDER BY id";
 
+// One running job of any origin held by another runner under a live lease, with a part nobody
+// has started: values job id, owner, now. For the drawing processes of a `sanfang batch`, which
+// help with that command's own job only.
+inline constexpr const char* kPrintJobToHelp =
+    "SELECT id FROM print_jobs WHERE id = ? AND state = 'running' AND lease_owner <> ?"
+    " AND lease_expires_at > ? AND EXISTS (SELECT 1 FROM print_job_parts p WHERE p.job_id = print_jobs.id"
+    " AND p.finished_at IS NULL AND p.runner = '') ORDER BY id";
+
 // A part taken by a runner: values owner, lease expiry, job id, n. Its progress starts again (the
 // job's sum follows at the next record of progress: a claim takes no lock on the job's row).
 inline constexpr const char* kTakePrintPart =
@@ -37,6 +45,11 @@ inline constexpr const char* kTakePrintPart =
 // A runner's part leases extended: values expiry, job id, owner.
 inline constexpr const char* kRenewPrintPartLeases =
     "UPDATE print_job_parts SET runner_expires_at = ? WHERE job_id = ? AND runner = ? AND finished_at IS NULL";
+
+// A part's lease ended now, its runner being known dead: values now, job id, n, runner.
+inline constexpr const char* kBreakPrintPartLease =
+    "UPDATE print_job_parts SET runner_expires_at = ?"
+    " WHERE job_id = ? AND n = ? AND runner = ? AND finished_at IS NULL";
 
 // A part let go of by its runner: values job id, n, owner.
 inline constexpr const char* kReleasePrintPart =

@@ -134,8 +134,15 @@ class PrintStore {
   // helped with either: it may hold an agreement that kills runners, and is left to the job's own
   // runner, whose claim marks what the dead runner was drawing — so that such an agreement takes
   // down one helper at most.
-  virtual Result<std::optional<PrintPartClaim>> claim_print_part_to_help(const PrintLease& lease,
-                                                                         workflow::Timestamp now) = 0;
+  // With `only_job`, that job alone and whatever its origin: how the drawing processes a
+  // `sanfang batch` starts help with its own job.
+  virtual Result<std::optional<PrintPartClaim>> claim_print_part_to_help(
+      const PrintLease& lease, workflow::Timestamp now, std::optional<std::int64_t> only_job = std::nullopt) = 0;
+  // Ends at `now` the lease `runner`, a process known to be dead, holds on part `n`, so that the
+  // job's runner takes the part (and marks what it was drawing) at once rather than when the
+  // lease runs out. Nothing changes when `runner` no longer holds it.
+  virtual Status break_print_part_lease(std::int64_t job_id, int n, std::string_view runner,
+                                        workflow::Timestamp now) = 0;
   // Extends `lease.owner`'s leases on parts of the job; Conflict when the job is not running or
   // the owner holds none of its parts any more.
   virtual Status renew_print_part_leases(std::int64_t job_id, const PrintLease& lease) = 0;

@@ -186,8 +186,9 @@ class SqliteStore final : public Store {
                               workflow::Timestamp now) override;
   Result<std::optional<int>> claim_print_part(std::int64_t job_id, const PrintLease& lease,
                                               workflow::Timestamp now) override;
-  Result<std::optional<PrintPartClaim>> claim_print_part_to_help(const PrintLease& lease,
-                                                                 workflow::Timestamp now) override;
+  Result<std::optional<PrintPartClaim>> claim_print_part_to_help(const PrintLease& lease, workflow::Timestamp now,
+                                                                 std::optional<std::int64_t> only_job = std::nullopt) override;
+  Status break_print_part_lease(std::int64_t job_id, int n, std::string_view runner, workflow::Timestamp now) override;
   Status renew_print_part_leases(std::int64_t job_id, const PrintLease& lease) override;
   Status release_print_part(std::int64_t job_id, int n, std::string_view owner) override;
   Status finish_print_part(std::int64_t job_id, int n, std::string_view owner, int pages, std::int64_t file_size,

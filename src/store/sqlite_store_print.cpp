@@ -477,12 +477,14 @@ Result<std::optional<int>> SqliteStore::claim_print_part(std::int64_t job_id, co
   return claimed;
 }
 
-Result<std::optional<PrintPartClaim>> SqliteStore::claim_print_part_to_help(const PrintLease& lease, Timestamp now) {
+Result<std::optional<PrintPartClaim>> SqliteStore::claim_print_part_to_help(const PrintLease& lease, Timestamp now,
+                                                                          std::optional<std::int64_t> only_job) {
   std::lock_guard lock(m_mutex);
   auto transaction = TRY(sqlite::WriteTransaction::begin(m_db));
   const std::int64_t now_seconds = workflow::to_unix_seconds(now);
-  auto candidates = TRY(m_db.prepare(kPrintJobsToHelp));
-  candidates.bind(1, lease.owner).bind(2, now_seconds);
+  auto candidates = TRY(m_db.prepare(only_job ? kPrintJobToHelp : kPrintJobsToHelp));
+  if (only_job) candidates.bind(1, *only_job).bind(2, lease.owner).bind(3, now_seconds);
+  else candidates.bind(1, lease.owner).bind(2, now_seconds);
   std::vector<std::int64_t> ids;
   while (TRY(candidates.step())) ids.push_back(candidates.int64(0));
   candidates.reset();
@@ -503,6 +505,12 @@ Status SqliteStore::renew_print_part_leases(std::int64_t job_id, const PrintLeas
   TRY(renew.bind(1, workflow::to_unix_seconds(lease.expires_at)).bind(2, job_id).bind(3, lease.owner).run());
   if (m_db.changes() == 0) return state_conflict("这部分已不由本进程打印");
   return {};
+}
+
+Status SqliteStore::break_print_part_lease(std::int64_t job_id, int n, std::string_view runner, Timestamp now) {
+  std::lock_guard lock(m_mutex);
+  auto broken = TRY(m_db.prepare(kBreakPrintPartLease));
+  return broken.bind(1, workflow::to_unix_seconds(now)).bind(2, job_id).bind(3, n).bind(4, runner).run();
 }
 
 Status SqliteStore::release_print_part(std::int64_t job_id, int n, std::string_view owner) {

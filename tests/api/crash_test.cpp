@@ -284,3 +284,132 @@ TEST_CASE("a batch killed with -9 leaves a recognisable job that --resume finish
   CHECK(run_process({SANFANG_BIN, "audit", "verify", "--data", data_dir.string()}) == 0);
   std::filesystem::remove_all(folder);
 }
+
+namespace {
+
+// The pid in a runner's lease owner, "host:pid/N"; 0 for another form.
+pid_t runner_pid(const std::string& runner) {
+  const std::size_t colon = runner.rfind(':');
+  if (colon == std::string::npos) return 0;
+  return static_cast<pid_t>(std::atoi(runner.substr(colon + 1).c_str()));
+}
+
+// Each agreement of job 1 printed once per copy, none voided.
+void check_printed_once(store::SqliteStore& store, int agreements) {
+  const auto items = require_ok(store.print_items(1, 0, agreements));
+  REQUIRE(items.size() == static_cast<std::size_t>(agreements));
+  for (const auto& item : items) {
+    const auto records = require_ok(store.print_records(item.agreement_id));
+    CHECK(records.size() == 3);
+    for (const auto& record : records) CHECK_FALSE(record.voided);
+  }
+}
+
+// A seeded data folder for the batch tests below: 8 colleges, so a job of 8 parts.
+struct SeededBatch {
+  static constexpr int kAgreements = 400;
+  std::filesystem::path folder;
+  std::filesystem::path data_dir;
+  std::unique_ptr<store::SqliteStore> store;
+
+  explicit SeededBatch(const std::string& name)
+      : folder(std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()))), data_dir(folder / "data") {
+    std::filesystem::remove_all(folder);
+    REQUIRE(run_process({SANFANG_BIN, "bench-seed", "--data", data_dir.string(), "--agreements", std::to_string(kAgreements)}) == 0);
+    store::SqliteStoreOptions options;
+    options.data_dir = data_dir;
+    options.school_code = "10731";
+    store = require_ok(store::SqliteStore::open(options));
+  }
+  ~SeededBatch() {
+    store.reset();
+    std::filesystem::remove_all(folder);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a batch into a folder draws parts in a process per core: its drawing process goes on while the batch is held up",
+          "[api][crash][print][parts]") {
+  SeededBatch seeded("sanfang-batch-processes");
+  Process batch({SANFANG_BIN, "batch", "--data", seeded.data_dir.string(), "--threads", "2", "-o", (seeded.folder / "out/").string()});
+  const pid_t batch_pid = batch.pid();
+  // Held up once its first part is drawn: the drawing process must draw the parts still free.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  for (;;) {
+    auto job = seeded.store->print_job(1);
+    if (job && job->state == workflow::PrintJobState::Running && job->done > 0) {
+      ::kill(batch_pid, SIGSTOP);
+      break;
+    }
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // Every part is then drawn, or held by the frozen batch.
+  for (;;) {
+    const auto job = require_ok(seeded.store->print_job(1));
+    const bool rest_drawn = std::all_of(job.parts.begin(), job.parts.end(), [&](const workflow::PrintJobPart& part) {
+      return part.done() || runner_pid(part.runner) == batch_pid;
+    });
+    if (rest_drawn) break;
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ::kill(batch_pid, SIGCONT);
+  REQUIRE(batch.wait() == 0);
+
+  const auto done = require_ok(seeded.store->print_job(1));
+  CHECK(done.state == workflow::PrintJobState::Done);
+  REQUIRE(done.parts.size() == 8);
+  std::set<pid_t> processes;
+  for (const auto& part : done.parts) {
+    CAPTURE(part.n, part.runner);
+    CHECK(part.done());
+    processes.insert(runner_pid(part.runner));
+    CHECK(std::filesystem::file_size(seeded.folder / "out" / ("part-00" + std::to_string(part.n) + "-" + part.college_code + ".pdf")) ==
+          static_cast<std::uintmax_t>(part.file_size));
+  }
+  CHECK(processes.size() == 2);
+  CHECK(processes.count(batch_pid) == 1);
+  CHECK(std::filesystem::exists(seeded.folder / "out" / "manifest.json"));
+  check_printed_once(*seeded.store, SeededBatch::kAgreements);
+}
+
+TEST_CASE("a drawing process killed with -9: the batch draws its part itself and finishes the job, recording nothing twice",
+          "[api][crash][print][parts]") {
+  SeededBatch seeded("sanfang-batch-helper-killed");
+  Process batch({SANFANG_BIN, "batch", "--data", seeded.data_dir.string(), "--threads", "2", "-o", (seeded.folder / "out/").string()});
+  const pid_t batch_pid = batch.pid();
+  // The drawing process is frozen while it holds a part not drawn yet, then killed.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  int killed_part = 0;
+  while (killed_part == 0) {
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    const auto job = seeded.store->print_job(1);  // made by the batch once it starts
+    if (job) REQUIRE(job->state != workflow::PrintJobState::Done);
+    pid_t helper = 0;
+    if (job)
+      for (const auto& part : job->parts)
+        if (!part.done() && !part.runner.empty() && runner_pid(part.runner) != batch_pid) helper = runner_pid(part.runner);
+    if (helper == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      continue;
+    }
+    ::kill(helper, SIGSTOP);
+    for (const auto& part : require_ok(seeded.store->print_job(1)).parts)
+      if (!part.done() && runner_pid(part.runner) == helper) killed_part = part.n;
+    ::kill(helper, killed_part ? SIGKILL : SIGCONT);
+  }
+  REQUIRE(batch.wait() == 0);
+
+  const auto done = require_ok(seeded.store->print_job(1));
+  CHECK(done.state == workflow::PrintJobState::Done);
+  CHECK(done.failures == 0);
+  for (const auto& part : done.parts) {
+    CAPTURE(part.n, part.runner);
+    CHECK(part.done());
+    if (part.n == killed_part) CHECK(runner_pid(part.runner) == batch_pid);
+  }
+  CHECK(std::filesystem::exists(seeded.folder / "out" / "manifest.json"));
+  check_printed_once(*seeded.store, SeededBatch::kAgreements);
+}

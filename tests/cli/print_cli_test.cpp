@@ -115,6 +115,15 @@ TEST_CASE("batch into a folder writes one file per college and a manifest of the
   CHECK(agreements == 9);
 }
 
+TEST_CASE("bench draws distinct agreements alone, in one PDF and in parts on two render threads", "[cli][print][bench]") {
+  const Run bench = sanfang("bench --agreements 4 --runs 1");
+  INFO(bench.output);
+  REQUIRE(bench.exit_status == 0);
+  CHECK(bench.output.find("4 distinct agreements") != std::string::npos);
+  CHECK(bench.output.find("render threads") != std::string::npos);
+  CHECK(bench.output.find("peak RSS") != std::string::npos);
+}
+
 TEST_CASE("a refused batch names the option, writes no file and makes no job", "[cli][print][bad-input]") {
   Folder folder;
   const fs::path data = folder / "data";

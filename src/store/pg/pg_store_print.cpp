@@ -453,11 +453,14 @@ Result<std::optional<int>> PgStore::claim_print_part(std::int64_t job_id, const 
   });
 }
 
-Result<std::optional<PrintPartClaim>> PgStore::claim_print_part_to_help(const PrintLease& lease, Timestamp now) {
+Result<std::optional<PrintPartClaim>> PgStore::claim_print_part_to_help(const PrintLease& lease, Timestamp now,
+                                                                      std::optional<std::int64_t> only_job) {
   return m_pool->transact([&](Connection& c) -> Result<std::optional<PrintPartClaim>> {
     const std::int64_t now_seconds = workflow::to_unix_seconds(now);
-    auto candidates = TRY(c.exec(numbered_placeholders(kPrintJobsToHelp),
-                                 Params().add(lease.owner).add(now_seconds)));
+    auto candidates = TRY(only_job ? c.exec(numbered_placeholders(kPrintJobToHelp),
+                                            Params().add(*only_job).add(lease.owner).add(now_seconds))
+                                   : c.exec(numbered_placeholders(kPrintJobsToHelp),
+                                            Params().add(lease.owner).add(now_seconds)));
     for (int r = 0; r < candidates.size(); ++r) {
       const std::int64_t id = candidates.int64(r, 0);
       // A share lock, which helpers claiming at once all get, while a job being changed right now
@@ -479,6 +482,13 @@ Status PgStore::renew_print_part_leases(std::int64_t job_id, const PrintLease& l
                               Params().add(workflow::to_unix_seconds(lease.expires_at)).add(job_id).add(lease.owner)));
     if (renewed.affected() == 0) return state_conflict("这部分已不由本进程打印");
     return {};
+  });
+}
+
+Status PgStore::break_print_part_lease(std::int64_t job_id, int n, std::string_view runner, Timestamp now) {
+  return m_pool->with_connection([&](Connection& c) -> Status {
+    return c.run(numbered_placeholders(kBreakPrintPartLease),
+                 Params().add(workflow::to_unix_seconds(now)).add(job_id).add(n).add(runner));
   });
 }
 

@@ -563,6 +563,50 @@ TEST_CASE("a helper that died leaves crash marks on what it was drawing when the
   CHECK(workflow::marks_drawing(job));
 }
 
+TEST_CASE("a helper known dead has its part's lease broken at once: the job's runner takes the part and marks it",
+          "[contract][print][parts][lease]") {
+  EACH_STORE_BACKEND_WITH(PartsFixture, f);
+  const auto id = f.job.id;
+  const auto helped = ok(f.db->claim_print_part_to_help(lease_of("host-b:2", kStart), kStart));
+  REQUIRE(helped.has_value());
+  ok(f.db->record_print_drawing(id, helped->n, "host-b:2", 0, 0));
+  // Only the runner that holds the part is broken: naming another changes nothing.
+  ok(f.db->break_print_part_lease(id, helped->n, "host-c:3", kStart));
+  CHECK(ok(f.db->claim_print_part(id, lease_of("host-a:1", kStart), kStart)) != helped->n);
+  // Host b's process is gone: its lease ends now, not 30 s later.
+  ok(f.db->break_print_part_lease(id, helped->n, "host-b:2", kStart));
+  CHECK(ok(f.db->claim_print_part(id, lease_of("host-a:1", kStart), kStart)) == helped->n);
+  const auto job = ok(f.db->print_job(id));
+  CHECK(job.crashes == std::map<int, int>{{0, 1}});
+  CHECK(job.failures == 0);
+  // A part already drawn keeps its runner and its file.
+  ok(f.db->finish_print_part(id, helped->n, "host-a:1", 6, 50, "aa", kStart));
+  ok(f.db->break_print_part_lease(id, helped->n, "host-a:1", kStart));
+  for (const auto& part : ok(f.db->print_job(id)).parts)
+    if (part.n == helped->n) CHECK(part.done());
+}
+
+TEST_CASE("a batch's drawing processes help with that job alone, whatever its origin", "[contract][print][parts][lease]") {
+  EACH_STORE_BACKEND_WITH(PartsFixture, f);
+  PrintRequest request = request_for();
+  request.part_limit = 2;
+  const auto batch = ok(f.db->create_print_job(request, PrintJobOrigin::Cli, kOperator, kStart));
+  ok(f.db->release_print_job(f.job.id, "host-a:1"));
+  ok(f.db->claim_print_job(batch.id, lease_of("batch:7", kStart), kStart));
+  // Not helped by idle runners in general; helped when named.
+  CHECK_FALSE(ok(f.db->claim_print_part_to_help(lease_of("batch:8/1", kStart), kStart)).has_value());
+  const auto helped = ok(f.db->claim_print_part_to_help(lease_of("batch:8/1", kStart), kStart, batch.id));
+  REQUIRE(helped.has_value());
+  CHECK(helped->job.id == batch.id);
+  CHECK(helped->n == 1);
+  // Naming another job (not running) or its own job gives nothing.
+  CHECK_FALSE(ok(f.db->claim_print_part_to_help(lease_of("batch:8/1", kStart), kStart, f.job.id)).has_value());
+  CHECK_FALSE(ok(f.db->claim_print_part_to_help(lease_of("batch:7", kStart), kStart, batch.id)).has_value());
+  // Nor once the batch's lease ran out: the batch died and the job waits to be taken over.
+  const auto expired = kStart + std::chrono::seconds(31);
+  CHECK_FALSE(ok(f.db->claim_print_part_to_help(lease_of("batch:8/1", expired), expired, batch.id)).has_value());
+}
+
 TEST_CASE("a command's claim of a job draws every part again: its files go to the command's folder",
           "[contract][print][parts]") {
   EACH_STORE_BACKEND_WITH(PartsFixture, f);

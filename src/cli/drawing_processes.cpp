@@ -1,0 +1,90 @@
+#include "cli/drawing_processes.h"
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+extern char** environ;
+
+namespace sanfang::cli {
+
+Result<std::unique_ptr<DrawingProcesses>> DrawingProcesses::start(int count, const std::vector<std::string>& arguments) {
+  std::error_code ec;
+  const std::string program = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  if (ec) return Error::make(ErrorKind::Internal, "cannot find this program: " + ec.message());
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(program.c_str()));
+  for (const std::string& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
+  argv.push_back(nullptr);
+
+  // The batch blocks SIGTERM and SIGINT for its signal watcher; a drawing process starts with
+  // none blocked and sets up its own watcher.
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
+
+  std::unique_ptr<DrawingProcesses> processes(new DrawingProcesses());
+  for (int i = 0; i < count; ++i) {
+    pid_t pid = 0;
+    const int failed = posix_spawn(&pid, program.c_str(), nullptr, &attributes, argv.data(), environ);
+    if (failed != 0) {
+      posix_spawnattr_destroy(&attributes);
+      return Error::make(ErrorKind::Internal, std::string("cannot start a drawing process: ") + std::strerror(failed));
+    }
+    std::lock_guard lock(processes->m_mutex);
+    processes->m_children.push_back({pid, false});
+  }
+  posix_spawnattr_destroy(&attributes);
+  for (std::size_t i = 0; i < processes->m_children.size(); ++i)
+    processes->m_reapers.emplace_back([raw = processes.get(), i] { raw->reap(i); });
+  return processes;
+}
+
+// Waits for one child without reaping it, then reaps it under the lock, so that the destructor
+// never signals a pid that was reaped (and may have been reused). A process gone at once lets
+// the batch's runner take its part without waiting for the part's lease to run out.
+void DrawingProcesses::reap(std::size_t index) {
+  pid_t pid = 0;
+  {
+    std::lock_guard lock(m_mutex);
+    pid = m_children[index].pid;
+  }
+  siginfo_t info{};
+  while (waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR) {
+  }
+  std::lock_guard lock(m_mutex);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  m_children[index].ended = true;
+  // SIGTERM: the batch itself asked it to stop.
+  if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM)
+    std::fprintf(stderr, "\nsanfang batch: drawing process %d ended by signal %d; a part it was drawing is drawn here\n",
+                 static_cast<int>(pid), WTERMSIG(status));
+  else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+    std::fprintf(stderr, "\nsanfang batch: drawing process %d ended with status %d\n", static_cast<int>(pid),
+                 WEXITSTATUS(status));
+}
+
+void DrawingProcesses::wait() {
+  for (std::thread& reaper : m_reapers)
+    if (reaper.joinable()) reaper.join();
+}
+
+DrawingProcesses::~DrawingProcesses() {
+  {
+    std::lock_guard lock(m_mutex);
+    for (const Child& child : m_children)
+      if (!child.ended) kill(child.pid, SIGTERM);
+  }
+  wait();
+}
+
+}  // namespace sanfang::cli
