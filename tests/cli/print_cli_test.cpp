@@ -95,6 +95,8 @@ TEST_CASE("batch into a folder writes one file per college and a manifest of the
   REQUIRE(batch.exit_status == 0);
   CHECK(batch.output.find("9 agreements, 54 pages") != std::string::npos);
   CHECK(batch.output.find("in 8 files") != std::string::npos);
+  // A drawing process that ended badly (a sanitizer's report included) is named on stderr.
+  CHECK(batch.output.find("batch: drawing process") == std::string::npos);
 
   std::ifstream in(folder / "out" / "manifest.json");
   const nlohmann::json manifest = nlohmann::json::parse(in);
