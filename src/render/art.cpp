@@ -3,7 +3,6 @@
 #include "render/plan.h"
 #include "render/text_template.h"
 
-#include <pango/pangocairo.h>
 
 #include <algorithm>
 #include <cmath>
@@ -87,10 +86,8 @@ class PanelRecorder {
     for (const auto& item : block.items) {
       const std::string text = TRY(expand(item, path));
       auto fitted = TRY(m_composer.fit(text, unbounded, block.style, Align::Justify, Fit::Wrap, false, path));
-      PangoRectangle logical;
-      pango_layout_get_extents(fitted.layout.get(), nullptr, &logical);
       fitted.y = y;
-      y += logical.height / double(PANGO_SCALE) + block.gap;
+      y += fitted.height + block.gap;
       if (y - block.gap > block.box.y + block.box.h) {
         return Error::invalid(path, "layout: paragraphs overflow their box");
       }
@@ -186,8 +183,6 @@ Result<SurfacePtr> record_watermark(Composer& composer, const LayoutSpec& layout
   const Watermark& wm = layout.watermark;
   Box unbounded{0, 0, 1e6, 1e6};
   auto fitted = TRY(composer.fit(wm.text, unbounded, wm.style, Align::Left, Fit::Line, false, "$.watermark"));
-  PangoRectangle logical;
-  pango_layout_get_extents(fitted.layout.get(), nullptr, &logical);
   // Constant opacity is a PDF graphics-state alpha, not a transparency group: no rasterised
   // fallback regions.
   cairo_set_source_rgba(cr.get(), wm.color.r, wm.color.g, wm.color.b, wm.opacity);
@@ -195,8 +190,7 @@ Result<SurfacePtr> record_watermark(Composer& composer, const LayoutSpec& layout
     cairo_save(cr.get());
     cairo_translate(cr.get(), (slot + 0.5) * layout.panel_width, layout.panel_height / 2);
     cairo_rotate(cr.get(), wm.angle_degrees * std::numbers::pi / 180);
-    cairo_move_to(cr.get(), -logical.width / 2.0 / PANGO_SCALE, -logical.height / 2.0 / PANGO_SCALE);
-    pango_cairo_show_layout(cr.get(), fitted.layout.get());
+    draw_glyph_runs(cr.get(), fitted.runs, -fitted.width / 2, -fitted.height / 2);
     cairo_restore(cr.get());
   }
   return surface;
@@ -239,12 +233,6 @@ Rgb resolve_color(const ColorRef& color, const CopySpec& copy) {
   if (!color.accent) return color.rgb;
   auto lighten = [&](double c) { return c + (1 - c) * color.tint; };
   return {lighten(copy.accent.r), lighten(copy.accent.g), lighten(copy.accent.b)};
-}
-
-void draw_fitted(cairo_t* cr, const FittedText& text, const Rgb& color) {
-  cairo_move_to(cr, text.x, text.y);
-  cairo_set_source_rgb(cr, color.r, color.g, color.b);
-  pango_cairo_show_layout(cr, text.layout.get());
 }
 
 Result<StaticArt> StaticArt::record(Composer& composer, const LayoutSpec& layout) {

@@ -15,7 +15,6 @@
 namespace sanfang::render {
 
 Rgb resolve_color(const ColorRef& color, const CopySpec& copy);
-void draw_fitted(cairo_t* cr, const FittedText& text, const Rgb& color);
 
 class StaticArt {
  public:

@@ -87,49 +87,51 @@ PangoLayoutPtr Composer::new_layout(const TextStyle& style, Align align) {
   return layout;
 }
 
+void draw_fitted(cairo_t* cr, const FittedText& text, const Rgb& color) {
+  cairo_set_source_rgb(cr, color.r, color.g, color.b);
+  draw_glyph_runs(cr, text.runs, text.x, text.y);
+}
+
 Result<FittedText> Composer::fit(std::string_view text, const Box& box, const std::string& style_name, Align align,
                                  Fit fit, bool vcenter, std::string_view field) {
   const TextStyle& style = m_layout.styles.at(style_name);
-  FittedText fitted;
-  fitted.layout = new_layout(style, align);
-  TRY(fit_into(fitted.layout.get(), text, box, style, font_for(style_name), align, fit, vcenter, field, fitted));
-  return fitted;
+  PangoLayoutPtr layout = new_layout(style, align);
+  return fit_into(layout.get(), text, box, style, font_for(style_name), align, fit, vcenter, field);
 }
 
 Result<FittedText> Composer::fit(std::string_view text, const Box& box, const TextStyle& style, Align align, Fit fit,
                                  bool vcenter, std::string_view field) {
   FontDescriptionPtr font = make_font(style);
-  FittedText fitted;
-  fitted.layout = new_layout(style, align);
-  TRY(fit_into(fitted.layout.get(), text, box, style, font.get(), align, fit, vcenter, field, fitted));
-  return fitted;
+  PangoLayoutPtr layout = new_layout(style, align);
+  return fit_into(layout.get(), text, box, style, font.get(), align, fit, vcenter, field);
 }
 
-Result<const FittedText*> Composer::fit_slot(std::size_t slot_index, std::string_view text, const Box& box,
-                                             const std::string& style_name, Align align, Fit fit, bool vcenter,
-                                             std::string_view field) {
+Result<std::shared_ptr<const FittedText>> Composer::fit_slot(std::size_t slot_index, std::string_view text,
+                                                             const Box& box, const std::string& style_name, Align align,
+                                                             Fit fit, bool vcenter, std::string_view field) {
   if (slot_index >= m_slots.size()) m_slots.resize(slot_index + 1);
   Slot& slot = m_slots[slot_index];
-  const FittedText* drawn = text.empty() ? nullptr : &slot.fitted;
-  if (slot.valid && slot.text == text) return drawn;
+  if (slot.valid && slot.text == text) return slot.fitted;
   slot.valid = false;
+  slot.fitted.reset();
   slot.text.assign(text);
   if (text.empty()) {
     // Nothing to shape or draw; an empty value cannot overflow a box sized for its style.
     slot.valid = true;
-    return drawn;
+    return slot.fitted;
   }
   const TextStyle& style = m_layout.styles.at(style_name);
-  if (!slot.fitted.layout) slot.fitted.layout = new_layout(style, align);
-  TRY(fit_into(slot.fitted.layout.get(), text, box, style, font_for(style_name), align, fit, vcenter, field,
-               slot.fitted));
+  if (!slot.layout) slot.layout = new_layout(style, align);
+  FittedText fitted = TRY(fit_into(slot.layout.get(), text, box, style, font_for(style_name), align, fit, vcenter, field));
+  slot.fitted = std::make_shared<const FittedText>(std::move(fitted));
   slot.valid = true;
-  return drawn;
+  return slot.fitted;
 }
 
-Status Composer::fit_into(PangoLayout* layout, std::string_view raw_text, const Box& box, const TextStyle& style,
-                          const PangoFontDescription* font, Align align, Fit fit, bool vcenter, std::string_view field,
-                          FittedText& fitted) {
+Result<FittedText> Composer::fit_into(PangoLayout* layout, std::string_view raw_text, const Box& box,
+                                      const TextStyle& style, const PangoFontDescription* font, Align align, Fit fit,
+                                      bool vcenter, std::string_view field) {
+  FittedText fitted;
   const std::string text = align == Align::Justify ? make_spaces_unexpandable(raw_text) : std::string(raw_text);
   // A reused layout keeps the wrapping width of its previous text; start unwrapped.
   pango_layout_set_width(layout, -1);
@@ -195,7 +197,13 @@ Status Composer::fit_into(PangoLayout* layout, std::string_view raw_text, const 
     fitted.x = box.x;
   }
   fitted.y = vcenter ? box.y + (box.h - e.height) / 2 : box.y;
-  return {};
+  fitted.width = e.width;
+  fitted.height = e.height;
+  LaidOutText laid_out = read_glyph_runs(layout);
+  fitted.runs = std::move(laid_out.runs);
+  fitted.lines = std::move(laid_out.lines);
+  fitted.text = text;
+  return fitted;
 }
 
 }  // namespace sanfang::render

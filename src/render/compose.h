@@ -1,5 +1,6 @@
-// Compose: fits one text into one box — the "shape and break lines" stage. The output is a
-// laid-out PangoLayout plus where to draw it; drawing happens later, once per copy.
+// Compose: fits one text into one box — the "shape and break lines" stage. The output is plain
+// data (render/glyph_runs.h): positioned glyph runs plus where to draw them; drawing happens
+// later, once per copy, and needs nothing of Pango.
 //
 // Fitting rules (SPEC "The document"): a value too wide for its box is shrunk down to its
 // style's floor size, then wrapped at the floor size; a value that still does not fit is an
@@ -9,10 +10,11 @@
 
 #include "core/result.h"
 #include "render/fonts.h"
+#include "render/glyph_runs.h"
 #include "render/handles.h"
 #include "render/layout_spec.h"
 
-#include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -20,10 +22,16 @@
 namespace sanfang::render {
 
 struct FittedText {
-  PangoLayoutPtr layout;
-  double x = 0, y = 0;  // where the layout's top-left corner goes, panel coordinates
-  double size = 0;      // the font size finally used
+  std::string text;              // as laid out: a justified text's spaces are thin ones
+  std::vector<TextLine> lines;   // in `text`
+  std::vector<GlyphRun> runs;    // relative to (x, y)
+  double x = 0, y = 0;           // where the text's top-left corner goes, panel coordinates
+  double width = 0, height = 0;  // its logical extent
+  double size = 0;               // the font size finally used
 };
+
+// Draws `text` at its place in `color`.
+void draw_fitted(cairo_t* cr, const FittedText& text, const Rgb& color);
 
 class Composer {
  public:
@@ -41,18 +49,19 @@ class Composer {
   // names that place (the caller numbers its dynamic texts, copy variants included) and the box,
   // style, alignment and fit must be the same on every call for a slot. The slot keeps its
   // PangoLayout and last result, so a value equal to the previous one (the school's fields in a
-  // school's batch, the coded values) is neither shaped nor measured again, and a changed one
-  // reuses the layout object. Trade-off: one live layout per slot for the Composer's lifetime
-  // (about 60 for the default layout, a few hundred kilobytes with their glyph runs) instead of
-  // some 50 layouts created and freed per agreement. The result (null for an empty value, which
-  // draws nothing) is valid until the slot's next call.
-  Result<const FittedText*> fit_slot(std::size_t slot, std::string_view text, const Box& box,
-                                     const std::string& style, Align align, Fit fit, bool vcenter,
-                                     std::string_view field);
+  // school's batch, the coded values) is neither shaped nor measured again (the same result is
+  // handed on), and a changed one reuses the layout object. Trade-off: one live layout per slot
+  // for the Composer's lifetime (about 60 for the default layout, a few hundred kilobytes with
+  // their glyph runs) instead of some 50 layouts created and freed per agreement. The result is
+  // immutable and lives as long as anyone holds it; null for an empty value, which draws nothing.
+  Result<std::shared_ptr<const FittedText>> fit_slot(std::size_t slot, std::string_view text, const Box& box,
+                                                     const std::string& style, Align align, Fit fit, bool vcenter,
+                                                     std::string_view field);
 
  private:
   struct Slot {
-    FittedText fitted;
+    PangoLayoutPtr layout;
+    std::shared_ptr<const FittedText> fitted;
     std::string text;
     bool valid = false;  // false until a fit succeeds, and after one fails
   };
@@ -62,14 +71,14 @@ class Composer {
   PangoLayoutPtr new_layout(const TextStyle& style, Align align);
   // Fits `text` into `layout`, whose alignment and spacing new_layout() has set for `style`;
   // `font` is make_font(style).
-  Status fit_into(PangoLayout* layout, std::string_view text, const Box& box, const TextStyle& style,
-                  const PangoFontDescription* font, Align align, Fit fit, bool vcenter, std::string_view field,
-                  FittedText& fitted);
+  Result<FittedText> fit_into(PangoLayout* layout, std::string_view text, const Box& box, const TextStyle& style,
+                              const PangoFontDescription* font, Align align, Fit fit, bool vcenter,
+                              std::string_view field);
 
   FontContext& m_fonts;
   const LayoutSpec& m_layout;
   std::unordered_map<std::string, FontDescriptionPtr> m_font_cache;
-  std::deque<Slot> m_slots;  // a deque: growing it keeps the fitted texts already handed out in place
+  std::vector<Slot> m_slots;
 };
 
 // Justified CJK text spreads its slack between ideographs only when a line has no expandable

@@ -40,10 +40,10 @@ std::string reprint_mark(int times_printed_before) {
 
 // The "break lines" stage for one agreement: every dynamic text fitted, once — or once per drawn
 // copy when its template names a copy property. Index: [text][copy or 0]; null for an empty
-// value or a copy not drawn. The fitted texts live in the Composer's slots, valid until the next
-// agreement is composed.
+// value or a copy not drawn. The fitted texts are immutable and shared with the Composer's slots,
+// which hand the same one on while a value does not change.
 struct ComposedAgreement {
-  std::vector<std::vector<const FittedText*>> texts;
+  std::vector<std::vector<std::shared_ptr<const FittedText>>> texts;
   std::vector<std::string> shared_text;           // [text]: the value of a shared text, else empty
   std::vector<std::vector<QrSymbol>> qr_by_copy;  // [copy][qr block]: one stencil per placement
   std::vector<std::string> url_by_copy;
@@ -207,7 +207,7 @@ struct PdfStream::Impl {
     for (std::size_t i = 0; i < renderer.plan.texts.size(); ++i) {
       const DynamicText& d = renderer.plan.texts[i];
       if (!on_panel(d, panel) || is_shared(d)) continue;
-      const FittedText* fitted = composed.texts[i][d.per_copy ? copy_index : 0];
+      const FittedText* fitted = composed.texts[i][d.per_copy ? copy_index : 0].get();
       if (fitted) draw_fitted(c, *fitted, resolve_color(layout.styles.at(d.style).color, copy));
     }
     const auto& symbols = composed.qr_by_copy[copy_index];

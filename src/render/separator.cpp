@@ -2,8 +2,6 @@
 
 #include "render/art.h"
 
-#include <pango/pangocairo.h>
-
 namespace sanfang::render {
 
 namespace {
@@ -34,17 +32,11 @@ TextStyle style(const std::string& family, bool bold, double size, double min_si
   return s;
 }
 
-double height(const FittedText& text) {
-  PangoRectangle logical;
-  pango_layout_get_extents(text.layout.get(), nullptr, &logical);
-  return logical.height / double(PANGO_SCALE);
-}
-
 // Drops lines from the end until a "……" line fits below the last one kept, then adds it.
 Status end_with_ellipsis(Composer& composer, const TextStyle& line_style, const Box& box, double bottom,
                          std::vector<FittedText>& front, std::size_t first_line) {
   FittedText ellipsis = TRY(composer.fit(kEllipsis, box, line_style, Align::Left, Fit::Wrap, false, kField));
-  while (ellipsis.y + height(ellipsis) > bottom && front.size() > first_line) {
+  while (ellipsis.y + ellipsis.height > bottom && front.size() > first_line) {
     ellipsis.y = front.back().y;
     front.pop_back();
   }
@@ -68,18 +60,18 @@ Result<std::vector<FittedText>> compose_separator(Composer& composer, const Font
                                    Align::Left, Fit::Line, false, kField)));
 
   // One blank line of the body size between the heading and the lines.
-  double y = kMargin + height(front.back()) + kLineSize;
+  double y = kMargin + front.back().height + kLineSize;
   const TextStyle line_style = style(family, false, kLineSize, kLineSize);
   const std::size_t first_line = front.size();
   for (const auto& line : sheet.lines) {
     // Unbounded height: a long line wraps, and the page bottom is checked here instead.
     const Box box{kMargin, y, width, 1e6};
     FittedText fitted = TRY(composer.fit(line, box, line_style, Align::Left, Fit::Wrap, false, kField));
-    if (y + height(fitted) > bottom) {
+    if (y + fitted.height > bottom) {
       TRY(end_with_ellipsis(composer, line_style, box, bottom, front, first_line));
       break;
     }
-    y += height(fitted);
+    y += fitted.height;
     front.push_back(std::move(fitted));
   }
   return front;
