@@ -4,6 +4,9 @@
 // per copy one A3 landscape sheet, printed duplex (flip on the short edge) and folded to an A4
 // booklet — odd page = outside face (panel 4 | panel 1), even page = inside face (panel 2 |
 // panel 3), as the layout's imposition says.
+// Per agreement the stages are files of their own, each handing plain data to the next:
+// agreement_composition (values expanded and fitted: glyph runs, QR symbols) → impose (faces of
+// the sheet) → pdf_writer (pages, metadata, the file); the static art is recorded once (art).
 //
 // Threading: a Renderer is confined to one thread (it owns a Pango font map and context);
 // make one per worker. The FontSet and LayoutSpec it reads are shared read-only. Several streams
@@ -24,6 +27,7 @@
 #include "render/document.h"
 #include "render/fonts.h"
 #include "render/layout_spec.h"
+#include "render/pdf_writer.h"
 #include "render/separator.h"
 
 #include <functional>
@@ -42,9 +46,6 @@ struct RenderOptions {
   // Needed for documents with a serial; a preview needs none.
   std::optional<core::VerificationKey> key;
 };
-
-// Receives PDF bytes as they are produced; returning false aborts the render with an Io error.
-using ByteSink = std::function<bool(std::string_view bytes)>;
 
 struct StreamOptions {
   std::string title_suffix;  // appended to the layout's title in the PDF metadata
