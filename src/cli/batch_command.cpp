@@ -196,6 +196,29 @@ Result<std::unique_ptr<DrawingProcesses>> start_drawing_processes(const ParsedAr
   return DrawingProcesses::start(count, arguments);
 }
 
+// What drawing needs, in the batch and in its drawing processes alike: the store, and one render
+// thread (the other cores draw in processes of their own, drawing_processes.h).
+struct DrawingSetup {
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<jobs::RenderPool> pool;
+};
+
+Result<DrawingSetup> open_for_drawing(const ParsedArgs& args, const api::ServiceOptions& options,
+                                      const Resources& resources) {
+  DrawingSetup setup;
+  setup.store = TRY(open_command_store(store_location(args, options.school_code), /*create=*/false));
+  // The QR codes printed here must verify on every instance of a shared database, and point
+  // where the service answers: the same base as `sanfang serve`.
+  render::RenderOptions render_options;
+  render_options.key = TRY(store::load_checked_key(*setup.store, options.data_dir));
+  render_options.public_base_url = options.public_base.empty()
+                                       ? "http://" + options.host + ":" + std::to_string(options.port)
+                                       : options.public_base;
+  block_termination_signals();  // before the render thread starts: only the watcher sees them
+  setup.pool = TRY(jobs::RenderPool::create(resources.fonts, resources.layout, render_options, {1}));
+  return setup;
+}
+
 // `--draw-parts-of JOB`: one drawing process (cli/drawing_processes.h). It helps only while the
 // batch that started it runs the job, and stops with it.
 int draw_parts_of(const ParsedArgs& args) {
@@ -213,28 +236,18 @@ int draw_parts_of(const ParsedArgs& args) {
   if (!options) return fail(options.error());
   auto resources = load_resources(args);
   if (!resources) return fail(resources.error());
-  auto store = open_command_store(store_location(args, options->school_code), /*create=*/false);
-  if (!store) return fail(store.error());
-  auto job = (*store)->print_job(*job_id);
+  auto drawing = open_for_drawing(args, *options, *resources);
+  if (!drawing) return fail(drawing.error());
+  auto job = drawing->store->print_job(*job_id);
   if (!job) return fail(job.error());
   if (job->lease_owner != jobs::parent_process_lease_owner())
     return fail(Error::invalid("--draw-parts-of", "job " + std::to_string(*job_id) + " is not run by the batch that started this process"));
-  auto key = store::load_checked_key(**store, options->data_dir);
-  if (!key) return fail(key.error());
-  render::RenderOptions render_options;
-  render_options.public_base_url = options->public_base.empty()
-                                       ? "http://" + options->host + ":" + std::to_string(options->port)
-                                       : options->public_base;
-  render_options.key = *key;
-  block_termination_signals();  // before the render thread starts: only the watcher sees them
-  auto pool = jobs::RenderPool::create(resources->fonts, resources->layout, render_options, {1});
-  if (!pool) return fail(pool.error());
   std::atomic<bool> stop{false};
   watch_for_interrupt(stop);
   workflow::SystemClock clock;
   workflow::SchoolProfile school = options->school;
   school.code = options->school_code;
-  const jobs::PrintContext context{store->get(), &clock, resources->codes, school, pool->get()};
+  const jobs::PrintContext context{drawing->store.get(), &clock, resources->codes, school, drawing->pool.get()};
   const jobs::PrintDestination destination{
       [&](std::int64_t, const workflow::PrintJobPart& part) { return folder / part_file_name(part); }, false};
   jobs::help_with_parts(context, jobs::new_runner_lease_owner(), destination, jobs::PrintRunOptions{}, stop, *job_id);
@@ -289,45 +302,32 @@ int batch_command(const std::vector<std::string>& raw_args) {
     request->one_file = !folder_of_parts;
   }
 
-  auto store = open_command_store(store_location(*args, options->school_code), /*create=*/false);
-  if (!store) return fail(store.error());
-  // The QR codes printed here must verify on every instance of a shared database.
-  auto key = store::load_checked_key(**store, options->data_dir);
-  if (!key) return fail(key.error());
-
-  // The QR codes must point where the service answers: the same base as `sanfang serve`.
-  render::RenderOptions render_options;
-  render_options.public_base_url = options->public_base.empty()
-                                       ? "http://" + options->host + ":" + std::to_string(options->port)
-                                       : options->public_base;
-  render_options.key = *key;
-  block_termination_signals();  // before the render thread starts: only the watcher sees them
-  // One render thread here; the other cores draw in processes of their own (drawing_processes.h).
-  auto pool = jobs::RenderPool::create(resources->fonts, resources->layout, render_options, {1});
-  if (!pool) return fail(pool.error());
+  auto drawing = open_for_drawing(*args, *options, *resources);
+  if (!drawing) return fail(drawing.error());
+  store::Store& store = *drawing->store;
   const int cores = *threads > 0 ? *threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
   const char* user = std::getenv("USER");
   store::PrintOperator by{0, args->get("--operator", std::string("命令行 ") + (user ? user : "")), workflow::Role::Print};
   workflow::SystemClock clock;
   const workflow::WorkflowOptions workflow_options;
-  const jobs::RendererPrintCheck print_check(**pool);
+  const jobs::RendererPrintCheck print_check(*drawing->pool);
   std::vector<int> copy_numbers;
   for (const auto& copy : resources->layout->copies) copy_numbers.push_back(copy.number);
-  app::Context use_cases{**store, clock, workflow_options, *resources->codes, print_check};
+  app::Context use_cases{store, clock, workflow_options, *resources->codes, print_check};
   use_cases.copy_numbers = copy_numbers;
   const jobs::PrintRunOptions run_options;
   const std::string owner = jobs::this_process_lease_owner();
   std::int64_t job_id = *resume_id;
   if (resume) {
-    auto existing = (*store)->print_job(job_id);
+    auto existing = store.print_job(job_id);
     if (!existing) return fail(existing.error());
     if (existing->parts.size() > 1 && !folder_of_parts)
       return fail(Error::invalid("-o", "job " + std::to_string(job_id) + " is in " +
                                            std::to_string(existing->parts.size()) + " parts: give a folder, -o DIR/"));
     // A batch killed on this machine need not wait for its lease to run out.
     if (!existing->lease_owner.empty() && jobs::lease_owner_is_dead(existing->lease_owner))
-      if (auto broken = (*store)->break_print_lease(job_id, existing->lease_owner, clock.now()); !broken)
+      if (auto broken = store.break_print_lease(job_id, existing->lease_owner, clock.now()); !broken)
         return fail(broken.error());
   } else {
     auto created = app::queue_print_job(use_cases, workflow::PrintJobOrigin::Cli, by, std::move(*request));
@@ -339,7 +339,7 @@ int batch_command(const std::vector<std::string>& raw_args) {
     std::filesystem::create_directory(output, made);
     if (made) return fail(Error::make(ErrorKind::Io, "cannot make " + output.string() + ": " + made.message(), "-o"));
   }
-  auto claim = [&] { return (*store)->claim_print_job(job_id, {owner, clock.now() + run_options.lease}, clock.now()); };
+  auto claim = [&] { return store.claim_print_job(job_id, {owner, clock.now() + run_options.lease}, clock.now()); };
   auto job = claim();
   if (!job) return fail(job.error());
 
@@ -347,13 +347,13 @@ int batch_command(const std::vector<std::string>& raw_args) {
   watch_for_interrupt(stop);
   workflow::SchoolProfile school = options->school;
   school.code = options->school_code;
-  const jobs::PrintContext context{store->get(), &clock, resources->codes, school, pool->get()};
+  const jobs::PrintContext context{&store, &clock, resources->codes, school, drawing->pool.get()};
   Progress progress("batch #" + std::to_string(job->id), job->total, isatty(STDERR_FILENO) == 1);
   const auto started = std::chrono::steady_clock::now();
   jobs::PrintRunOutcome outcome;
   bool lease_lost = false;
   {
-    jobs::LeaseKeeper lease(**store, clock, job_id, owner, run_options.lease);
+    jobs::LeaseKeeper lease(store, clock, job_id, owner, run_options.lease);
     for (;;) {
       const jobs::PrintDestination destination{[&](std::int64_t, const workflow::PrintJobPart& part) {
                                                  return folder_of_parts ? output / part_file_name(part) : output;
@@ -372,7 +372,7 @@ int batch_command(const std::vector<std::string>& raw_args) {
       drawing.reset();
       if (outcome != jobs::PrintRunOutcome::Retrying) break;
       std::fprintf(stderr, "\nsanfang batch: job %lld failed for now; it is tried again\n", static_cast<long long>(job_id));
-      if (!wait_for_retry(**store, clock, job_id, stop)) {
+      if (!wait_for_retry(store, clock, job_id, stop)) {
         outcome = jobs::PrintRunOutcome::Stopped;
         break;
       }
@@ -387,11 +387,11 @@ int batch_command(const std::vector<std::string>& raw_args) {
     return 1;
   }
   if (outcome == jobs::PrintRunOutcome::Stopped || outcome == jobs::PrintRunOutcome::Cancelled) {
-    if (outcome == jobs::PrintRunOutcome::Stopped) (void)(*store)->cancel_print_job(job_id, by, clock.now());
+    if (outcome == jobs::PrintRunOutcome::Stopped) (void)store.cancel_print_job(job_id, by, clock.now());
     std::fprintf(stderr, "\nsanfang batch: job %lld cancelled; nothing written\n", static_cast<long long>(job_id));
     return 1;
   }
-  auto finished = (*store)->print_job(job_id);
+  auto finished = store.print_job(job_id);
   if (!finished) return fail(finished.error());
   if (outcome == jobs::PrintRunOutcome::Failed) {
     std::fprintf(stderr, "\nsanfang batch: job %lld failed: %s; nothing written\n", static_cast<long long>(job_id),
@@ -399,7 +399,7 @@ int batch_command(const std::vector<std::string>& raw_args) {
     return 1;
   }
   if (folder_of_parts)
-    if (auto written = write_manifest(**store, *finished, output); !written) return fail(written.error());
+    if (auto written = write_manifest(store, *finished, output); !written) return fail(written.error());
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   progress.finish(finished->total);
   std::string memory = std::to_string(std::lround(peak_rss_mb())) + " MB";
