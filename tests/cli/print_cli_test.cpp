@@ -158,6 +158,16 @@ TEST_CASE("a refused batch names the option, writes no file and makes no job", "
   const Run first = sanfang("batch --data " + data.string() + " -o " + out.string());
   INFO(first.output);
   CHECK(first.output.find("job 1:") != std::string::npos);
+  // A drawing process is only ever a running batch's own: started by hand it is refused and
+  // draws nothing.
+  const fs::path parts = folder / "parts";
+  const Run by_hand = sanfang("batch --data " + data.string() + " --draw-parts-of 1 -o " + parts.string() + "/");
+  INFO(by_hand.output);
+  CHECK(by_hand.exit_status == 1);
+  CHECK(by_hand.output.find("--draw-parts-of") != std::string::npos);
+  CHECK(sanfang("batch --data " + data.string() + " --draw-parts-of 99 -o " + parts.string() + "/").exit_status == 1);
+  CHECK(sanfang("batch --data " + data.string() + " --draw-parts-of x -o " + parts.string() + "/").exit_status == 2);
+  CHECK_FALSE(fs::exists(parts));
 }
 
 TEST_CASE("bench-seed refuses a folder that holds something else", "[cli][print][bad-input]") {
