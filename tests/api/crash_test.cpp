@@ -55,6 +55,17 @@ long post(const std::string& url, const std::string& token, const std::string& b
   return status;
 }
 
+// Each agreement of job `id` printed once per copy, none voided.
+void check_printed_once(store::SqliteStore& store, std::int64_t id, int agreements) {
+  const auto items = require_ok(store.print_items(id, 0, agreements));
+  REQUIRE(items.size() == static_cast<std::size_t>(agreements));
+  for (const auto& item : items) {
+    const auto records = require_ok(store.print_records(item.agreement_id));
+    CHECK(records.size() == 3);
+    for (const auto& record : records) CHECK_FALSE(record.voided);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("kill -9 during a signing load loses nothing: audit chain intact, serials only on signed agreements",
@@ -203,13 +214,7 @@ TEST_CASE("kill -9 during a print job: the restarted service prints it whole, re
   options.data_dir = data_dir;
   options.school_code = "10731";
   auto store = require_ok(store::SqliteStore::open(options));
-  const auto items = require_ok(store->print_items(id, 0, kAgreements));
-  REQUIRE(items.size() == kAgreements);
-  for (const auto& item : items) {
-    const auto records = require_ok(store->print_records(item.agreement_id));
-    CHECK(records.size() == 3);
-    for (const auto& record : records) CHECK_FALSE(record.voided);
-  }
+  check_printed_once(*store, id, kAgreements);
   store.reset();
   CHECK(run_process({SANFANG_BIN, "audit", "verify", "--data", data_dir.string()}) == 0);
   std::filesystem::remove_all(data_dir);
@@ -269,13 +274,7 @@ TEST_CASE("a batch killed with -9 leaves a recognisable job that --resume finish
     REQUIRE(doc);
     CHECK(doc->pages() == 6 * kAgreements);
   }
-  const auto items = require_ok(store->print_items(1, 0, kAgreements));
-  REQUIRE(items.size() == kAgreements);
-  for (const auto& item : items) {
-    const auto records = require_ok(store->print_records(item.agreement_id));
-    CHECK(records.size() == 3);
-    for (const auto& record : records) CHECK_FALSE(record.voided);
-  }
+  check_printed_once(*store, 1, kAgreements);
   // A finished job cannot be resumed, and nothing changes.
   CHECK(run_process({SANFANG_BIN, "batch", "--data", data_dir.string(), "--resume", "1", "-o", (folder / "again.pdf").string()}) == 1);
   CHECK_FALSE(std::filesystem::exists(folder / "again.pdf"));
@@ -292,17 +291,6 @@ pid_t runner_pid(const std::string& runner) {
   const std::size_t colon = runner.rfind(':');
   if (colon == std::string::npos) return 0;
   return static_cast<pid_t>(std::atoi(runner.substr(colon + 1).c_str()));
-}
-
-// Each agreement of job 1 printed once per copy, none voided.
-void check_printed_once(store::SqliteStore& store, int agreements) {
-  const auto items = require_ok(store.print_items(1, 0, agreements));
-  REQUIRE(items.size() == static_cast<std::size_t>(agreements));
-  for (const auto& item : items) {
-    const auto records = require_ok(store.print_records(item.agreement_id));
-    CHECK(records.size() == 3);
-    for (const auto& record : records) CHECK_FALSE(record.voided);
-  }
 }
 
 // A seeded data folder for the batch tests below: 8 colleges, so a job of 8 parts.
@@ -372,7 +360,7 @@ TEST_CASE("a batch into a folder draws parts in a process per core: its drawing 
   CHECK(processes.size() == 2);
   CHECK(processes.count(batch_pid) == 1);
   CHECK(std::filesystem::exists(seeded.folder / "out" / "manifest.json"));
-  check_printed_once(*seeded.store, SeededBatch::kAgreements);
+  check_printed_once(*seeded.store, 1, SeededBatch::kAgreements);
 }
 
 TEST_CASE("a drawing process killed with -9: the batch draws its part itself and finishes the job, recording nothing twice",
@@ -411,5 +399,5 @@ TEST_CASE("a drawing process killed with -9: the batch draws its part itself and
     if (part.n == killed_part) CHECK(runner_pid(part.runner) == batch_pid);
   }
   CHECK(std::filesystem::exists(seeded.folder / "out" / "manifest.json"));
-  check_printed_once(*seeded.store, SeededBatch::kAgreements);
+  check_printed_once(*seeded.store, 1, SeededBatch::kAgreements);
 }
