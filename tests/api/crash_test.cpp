@@ -313,6 +313,12 @@ struct SeededBatch {
     store.reset();
     std::filesystem::remove_all(folder);
   }
+
+  // `sanfang batch` of every agreement into FOLDER/out/ on two cores: the batch and one drawing
+  // process.
+  Process start_on_two_cores() const {
+    return Process({SANFANG_BIN, "batch", "--data", data_dir.string(), "--threads", "2", "-o", (folder / "out/").string()});
+  }
 };
 
 }  // namespace
@@ -320,7 +326,7 @@ struct SeededBatch {
 TEST_CASE("a batch into a folder draws parts in a process per core: its drawing process goes on while the batch is held up",
           "[api][crash][print][parts]") {
   SeededBatch seeded("sanfang-batch-processes");
-  Process batch({SANFANG_BIN, "batch", "--data", seeded.data_dir.string(), "--threads", "2", "-o", (seeded.folder / "out/").string()});
+  Process batch = seeded.start_on_two_cores();
   const pid_t batch_pid = batch.pid();
   // Held up once its first part is drawn: the drawing process must draw the parts still free.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
@@ -366,7 +372,7 @@ TEST_CASE("a batch into a folder draws parts in a process per core: its drawing 
 TEST_CASE("a drawing process killed with -9: the batch draws its part itself and finishes the job, recording nothing twice",
           "[api][crash][print][parts]") {
   SeededBatch seeded("sanfang-batch-helper-killed");
-  Process batch({SANFANG_BIN, "batch", "--data", seeded.data_dir.string(), "--threads", "2", "-o", (seeded.folder / "out/").string()});
+  Process batch = seeded.start_on_two_cores();
   const pid_t batch_pid = batch.pid();
   // The drawing process is frozen while it holds a part not drawn yet, then killed.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);

@@ -435,6 +435,16 @@ struct PartsFixture : PrintFixture {
     job = ok(db->create_print_job(request, PrintJobOrigin::Service, kOperator, kStart));
     ok(db->claim_print_job(job.id, lease_of("host-a:1", kStart), kStart));
   }
+
+  // A helper, `owner`, takes a part and records that it draws positions [from, to] of it; the
+  // part's number.
+  int helper_draws(const std::string& owner, int from, int to) {
+    const auto helped = ok(db->claim_print_part_to_help(lease_of(owner, kStart), kStart));
+    REQUIRE(helped.has_value());
+    ok(db->record_print_drawing(job.id, helped->n, owner, from, to));
+    return helped->n;
+  }
+
   workflow::PrintJob job;
 };
 
@@ -549,10 +559,7 @@ TEST_CASE("a helper that died leaves crash marks on what it was drawing when the
           "[contract][print][parts][lease]") {
   EACH_STORE_BACKEND_WITH(PartsFixture, f);
   const auto id = f.job.id;
-  const auto helped = ok(f.db->claim_print_part_to_help(lease_of("host-b:2", kStart), kStart));
-  REQUIRE(helped.has_value());
-  CHECK(helped->n == 1);
-  ok(f.db->record_print_drawing(id, 1, "host-b:2", 0, 1));
+  CHECK(f.helper_draws("host-b:2", 0, 1) == 1);
   // Host b dies; host a (renewing) claims the part once b's lease ran out.
   const auto later = kStart + std::chrono::seconds(40);
   ok(f.db->renew_print_lease(id, lease_of("host-a:1", later)));
@@ -567,23 +574,21 @@ TEST_CASE("a helper known dead has its part's lease broken at once: the job's ru
           "[contract][print][parts][lease]") {
   EACH_STORE_BACKEND_WITH(PartsFixture, f);
   const auto id = f.job.id;
-  const auto helped = ok(f.db->claim_print_part_to_help(lease_of("host-b:2", kStart), kStart));
-  REQUIRE(helped.has_value());
-  ok(f.db->record_print_drawing(id, helped->n, "host-b:2", 0, 0));
+  const int helped = f.helper_draws("host-b:2", 0, 0);
   // Only the runner that holds the part is broken: naming another changes nothing.
-  ok(f.db->break_print_part_lease(id, helped->n, "host-c:3", kStart));
-  CHECK(ok(f.db->claim_print_part(id, lease_of("host-a:1", kStart), kStart)) != helped->n);
+  ok(f.db->break_print_part_lease(id, helped, "host-c:3", kStart));
+  CHECK(ok(f.db->claim_print_part(id, lease_of("host-a:1", kStart), kStart)) != helped);
   // Host b's process is gone: its lease ends now, not 30 s later.
-  ok(f.db->break_print_part_lease(id, helped->n, "host-b:2", kStart));
-  CHECK(ok(f.db->claim_print_part(id, lease_of("host-a:1", kStart), kStart)) == helped->n);
+  ok(f.db->break_print_part_lease(id, helped, "host-b:2", kStart));
+  CHECK(ok(f.db->claim_print_part(id, lease_of("host-a:1", kStart), kStart)) == helped);
   const auto job = ok(f.db->print_job(id));
   CHECK(job.crashes == std::map<int, int>{{0, 1}});
   CHECK(job.failures == 0);
   // A part already drawn keeps its runner and its file.
-  ok(f.db->finish_print_part(id, helped->n, "host-a:1", 6, 50, "aa", kStart));
-  ok(f.db->break_print_part_lease(id, helped->n, "host-a:1", kStart));
+  ok(f.db->finish_print_part(id, helped, "host-a:1", 6, 50, "aa", kStart));
+  ok(f.db->break_print_part_lease(id, helped, "host-a:1", kStart));
   for (const auto& part : ok(f.db->print_job(id)).parts)
-    if (part.n == helped->n) CHECK(part.done());
+    if (part.n == helped) CHECK(part.done());
 }
 
 TEST_CASE("a batch's drawing processes help with that job alone, whatever its origin", "[contract][print][parts][lease]") {
