@@ -9,7 +9,6 @@
 // is finished by the service or by `sanfang batch --resume ID` under the same records.
 #include "app/print_jobs.h"
 #include "cli/commands.h"
-#include "cli/drawing_processes.h"
 #include "cli/progress.h"
 #include "cli/resources.h"
 #include "core/atomic_file.h"
@@ -41,11 +40,16 @@ constexpr const char* kUsage =
     "                     [--operator NAME] [--threads N] [--config FILE] [--public-base URL] -o OUT.pdf|DIR/\n"
     "       sanfang batch [--data DIR] [--db URL] --resume JOB_ID [--threads N] [--config FILE] [--public-base URL]\n"
     "                     -o OUT.pdf|DIR/\n"
-    "       sanfang batch [--data DIR] [--db URL] --draw-parts-of JOB_ID [--config FILE] [--public-base URL] -o DIR/\n"
-    "                     (a drawing process: what a batch into a folder starts on each of its other cores)\n";
+    "       sanfang batch [--data DIR] [--db URL] --draw-parts-of JOB_ID [--into-store] [--config FILE]\n"
+    "                     [--public-base URL] -o DIR/\n"
+    "                     (a drawing process: what a batch into a folder, or the service's print queue\n"
+    "                     with --into-store, starts on each of its other cores)\n";
 
 // What a drawing process is given of the batch's options: where the store is and how to render.
 constexpr const char* kDrawingOptions[] = {"--data", "--db", "--config", "--public-base", "--layout", "--fonts"};
+
+// A drawing process of `sanfang batch -o DIR/` or of the service's print queue (--into-store).
+constexpr const char* kDrawingProcessFlag = "--into-store";
 
 // The options that describe a new job: a resumed job keeps the request it was created with.
 constexpr const char* kRequestOptions[] = {"--college", "--major", "--signed-from", "--signed-to",
@@ -178,21 +182,16 @@ bool wait_for_retry(store::Store& store, const workflow::Clock& clock, std::int6
   return !stop;
 }
 
-// Starts a drawing process on each core but this one, up to one per part still to draw; none
-// for a job in one part.
-Result<std::unique_ptr<DrawingProcesses>> start_drawing_processes(const ParsedArgs& args, const workflow::PrintJob& job,
-                                                                   int cores, const std::filesystem::path& folder) {
-  const int to_draw = static_cast<int>(std::count_if(job.parts.begin(), job.parts.end(),
-                                                     [](const workflow::PrintJobPart& p) { return !p.done(); }));
-  const int count = std::min(cores, to_draw) - 1;
-  if (count <= 0) return std::unique_ptr<DrawingProcesses>();
-  std::vector<std::string> arguments{"batch", "--draw-parts-of", std::to_string(job.id), "-o", folder.string() + "/"};
+// The drawing processes of a batch into `folder`: one on each core but this one
+// (jobs/drawing_processes.h).
+jobs::DrawingProcessCommand drawing_processes_into(const ParsedArgs& args, const std::filesystem::path& folder, int cores) {
+  jobs::DrawingProcessCommand command{{"batch", "-o", folder.string() + "/"}, cores - 1};
   for (const char* option : kDrawingOptions) {
     if (!args.has(option)) continue;
-    arguments.push_back(option);
-    arguments.push_back(args.get(option));
+    command.arguments.push_back(option);
+    command.arguments.push_back(args.get(option));
   }
-  return DrawingProcesses::start(count, arguments);
+  return command;
 }
 
 // What drawing needs, in the batch and in its drawing processes alike: the store, and one render
@@ -218,13 +217,13 @@ Result<DrawingSetup> open_for_drawing(const ParsedArgs& args, const api::Service
   return setup;
 }
 
-// `--draw-parts-of JOB`: one drawing process (cli/drawing_processes.h). It helps only while the
-// batch that started it runs the job, and stops with it.
+// `--draw-parts-of JOB`: one drawing process (jobs/drawing_processes.h). It helps only while the
+// process that started it — a batch, or a service's print queue — runs the job, and stops with it.
 int draw_parts_of(const ParsedArgs& args) {
-  // The batch dying (even with -9) stops this process too; its part is drawn again by whoever runs
-  // the job next.
+  // The runner dying (even with -9) stops this process too; its part is drawn again by whoever
+  // runs the job next.
   prctl(PR_SET_PDEATHSIG, SIGTERM);
-  log::set_min_level(log::Level::Warn);  // the batch's progress bar speaks for it
+  log::set_min_level(log::Level::Warn);  // the runner speaks for the job
   auto job_id = args.get_int("--draw-parts-of", 0);
   if (!job_id || *job_id <= 0 || !args.has("-o")) {
     std::fputs(kUsage, stderr);
@@ -239,16 +238,21 @@ int draw_parts_of(const ParsedArgs& args) {
   if (!drawing) return fail(drawing.error());
   auto job = drawing->store->print_job(*job_id);
   if (!job) return fail(job.error());
-  if (job->lease_owner != jobs::parent_process_lease_owner())
-    return fail(Error::invalid("--draw-parts-of", "job " + std::to_string(*job_id) + " is not run by the batch that started this process"));
+  if (!jobs::lease_owner_is_parent_process(job->lease_owner))
+    return fail(Error::invalid("--draw-parts-of", "job " + std::to_string(*job_id) + " is not run by the process that started this one"));
   std::atomic<bool> stop{false};
   watch_for_interrupt(stop);
   workflow::SystemClock clock;
   workflow::SchoolProfile school = options->school;
   school.code = options->school_code;
   const jobs::PrintContext context{drawing->store.get(), &clock, resources->codes, school, drawing->pool.get()};
-  const jobs::PrintDestination destination{
-      [&](std::int64_t, const workflow::PrintJobPart& part) { return folder / part_file_name(part); }, false};
+  // The runner's own destination: the queue's files become blobs in the store.
+  const bool into_store = args.has(kDrawingProcessFlag);
+  const jobs::PrintDestination destination{[&](std::int64_t id, const workflow::PrintJobPart& part) {
+                                             return into_store ? jobs::queue_part_file(folder, id, part.n)
+                                                               : folder / part_file_name(part);
+                                           },
+                                           into_store};
   jobs::help_with_parts(context, jobs::new_runner_lease_owner(), destination, jobs::PrintRunOptions{}, stop, *job_id);
   return 0;
 }
@@ -260,13 +264,17 @@ int batch_command(const std::vector<std::string>& raw_args) {
                          with_store_options({"-o", "--college", "--major", "--signed-from", "--signed-to", "--serials", "--copies",
                           "--operator", "--threads", "--config", "--public-base", "--layout", "--fonts", "--resume",
                           "--draw-parts-of"}),
-                         {"--separators"});
+                         {"--separators", kDrawingProcessFlag});
   if (!args || !args->positional.empty() || !args->has("-o")) {
     if (!args) std::fprintf(stderr, "sanfang batch: %s\n", args.error().describe().c_str());
     std::fputs(kUsage, stderr);
     return 2;
   }
   if (args->has("--draw-parts-of")) return draw_parts_of(*args);
+  if (args->has(kDrawingProcessFlag)) {
+    std::fprintf(stderr, "sanfang batch: %s is for drawing processes only (--draw-parts-of)\n", kDrawingProcessFlag);
+    return 2;
+  }
   const bool resume = args->has("--resume");
   if (resume) {
     for (const char* option : kRequestOptions) {
@@ -315,7 +323,8 @@ int batch_command(const std::vector<std::string>& raw_args) {
   for (const auto& copy : resources->layout->copies) copy_numbers.push_back(copy.number);
   app::Context use_cases{store, clock, workflow_options, *resources->codes, print_check};
   use_cases.copy_numbers = copy_numbers;
-  const jobs::PrintRunOptions run_options;
+  jobs::PrintRunOptions run_options;
+  if (folder_of_parts) run_options.drawing = drawing_processes_into(*args, without_trailing_slashes(output.string()), cores);
   const std::string owner = jobs::this_process_lease_owner();
   std::int64_t job_id = *resume_id;
   if (resume) {
@@ -358,17 +367,8 @@ int batch_command(const std::vector<std::string>& raw_args) {
                                                  return folder_of_parts ? output / part_file_name(part) : output;
                                                },
                                                false};
-      std::unique_ptr<DrawingProcesses> drawing;
-      if (folder_of_parts) {
-        auto started = start_drawing_processes(*args, *job, cores, without_trailing_slashes(output.string()));
-        if (!started) return fail(started.error());
-        drawing = std::move(*started);
-      }
       outcome = jobs::run_claimed_print_job(context, *job, lease, destination, run_options,
                                             [&](int done, int) { progress.update(done); }, stop);
-      // Done: the others found no part left and end by themselves; otherwise they are stopped.
-      if (drawing && outcome == jobs::PrintRunOutcome::Done) drawing->wait();
-      drawing.reset();
       if (outcome != jobs::PrintRunOutcome::Retrying) break;
       std::fprintf(stderr, "\nsanfang batch: job %lld failed for now; it is tried again\n", static_cast<long long>(job_id));
       if (!wait_for_retry(store, clock, job_id, stop)) {

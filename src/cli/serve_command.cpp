@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <thread>
 
 namespace sanfang::cli {
 
@@ -35,7 +36,9 @@ Status parse_listen(const std::string& text, api::ServiceOptions& options) {
 // "school_contact", "school_phone"}, and "trusted_proxies" (addresses or CIDR ranges of the
 // reverse proxies whose X-Forwarded-For names the client), and "wechat_page_base" (the official
 // account's binding page the binding QR code opens), "print_part_limit" (the most agreements in
-// one part of a print job), and "review_chain" (below); command-line options win over the file.
+// one part of a print job), "print_processes" (drawing processes beside the print queue's own
+// render thread for a job in parts; default one per core but one, 0 draws on the render threads),
+// and "review_chain" (below); command-line options win over the file.
 //
 // "review_chain": {"invitation": [...], "student_initiated": [...], "termination": [...]}, each
 // a list of "college" / "school" (workflow::check_review_chain); a chain not named keeps the
@@ -100,6 +103,11 @@ Status read_config(const std::string& path, api::ServiceOptions& options) {
       options.wechat_page_base = base;
     }
     else if (key == "review_chain") TRY(read_review_chains(*it, path + ": " + key, options.workflow));
+    else if (key == "print_processes") {
+      if (!it->is_number_integer() || it->get<std::int64_t>() < 0 || it->get<std::int64_t>() > 64)
+        return Error::invalid(path + ": " + key, "must be an integer from 0 to 64");
+      options.print.drawing.processes = it->get<int>();
+    }
     else if (key == "print_part_limit") {
       if (!it->is_number_integer() || it->get<std::int64_t>() < 1 || it->get<std::int64_t>() > 100'000)
         return Error::invalid(path + ": " + key, "must be an integer from 1 to 100000");
@@ -126,6 +134,15 @@ Result<api::ServiceOptions> service_options(const ParsedArgs& args) {
   const store::StoreLocation location = store_location(args);
   options.data_dir = location.data_dir;
   options.db = location.db;
+  // The print queue's drawing processes (jobs/drawing_processes.h): this program again, on the
+  // same store and settings; the queue adds where their parts go.
+  options.print.drawing.processes = static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) - 1;
+  options.print.drawing.arguments = {"batch"};
+  for (const char* option : {"--data", "--db", "--config", "--public-base"}) {
+    if (!args.has(option)) continue;
+    options.print.drawing.arguments.push_back(option);
+    options.print.drawing.arguments.push_back(args.get(option));
+  }
   if (args.has("--config")) TRY(read_config(args.get("--config"), options));
   if (args.has("--listen")) TRY(parse_listen(args.get("--listen"), options));
   if (args.has("--public-base")) options.public_base = args.get("--public-base");

@@ -17,11 +17,16 @@ std::string host_name() {
   return name;
 }
 
+// "host:pid" of a lease owner "host:pid" or "host:pid/N": the process decides for its runners.
+std::string_view owning_process(std::string_view owner) { return owner.substr(0, owner.find('/')); }
+
 }  // namespace
 
 std::string this_process_lease_owner() { return host_name() + ":" + std::to_string(::getpid()); }
 
-std::string parent_process_lease_owner() { return host_name() + ":" + std::to_string(::getppid()); }
+bool lease_owner_is_parent_process(std::string_view owner) {
+  return owning_process(owner) == host_name() + ":" + std::to_string(::getppid());
+}
 
 std::string new_runner_lease_owner() {
   static std::atomic<int> runners{0};
@@ -29,7 +34,7 @@ std::string new_runner_lease_owner() {
 }
 
 bool lease_owner_is_dead(std::string_view owner) {
-  owner = owner.substr(0, owner.find('/'));  // a runner of the process: the process decides
+  owner = owning_process(owner);
   const std::size_t colon = owner.rfind(':');
   if (colon == std::string_view::npos || owner.substr(0, colon) != host_name()) return false;
   const std::string_view digits = owner.substr(colon + 1);

@@ -26,8 +26,9 @@ inline constexpr std::chrono::seconds kLeaseDefault{30};
 // "host:pid" of this process.
 std::string this_process_lease_owner();
 
-// "host:pid" of the process that started this one.
-std::string parent_process_lease_owner();
+// True when `owner` ("host:pid" or "host:pid/N") is a runner of the process that started this
+// one: a drawing process only helps with its own runner's job.
+bool lease_owner_is_parent_process(std::string_view owner);
 
 // "host:pid/N" for the N-th print runner of this process: each runner holds leases of its own, so
 // that two services in one process (tests of several instances) take jobs over from each other

@@ -443,6 +443,24 @@ class PartWorker {
   std::optional<PartOutcome> m_ended;
 };
 
+// Drawing processes for the job's parts beside this process's own render thread, one per part
+// to draw but this thread's, at most `command.processes`; none (null) for a job in one part, or
+// when they cannot be started (the parts are then drawn on the render threads).
+std::unique_ptr<DrawingProcesses> start_drawing_processes(const DrawingProcessCommand& command, std::int64_t job_id,
+                                                          int parts_to_draw) {
+  const int count = std::min(command.processes, parts_to_draw - 1);
+  if (count <= 0) return nullptr;
+  std::vector<std::string> arguments = command.arguments;
+  arguments.insert(arguments.end(), {"--draw-parts-of", std::to_string(job_id)});
+  auto started = DrawingProcesses::start(count, arguments);
+  if (!started) {
+    log::background_failure(log::BackgroundTask::PrintJob, "drawing_processes_not_started",
+                            {{"job_id", job_id}, {"error", started.error().describe()}});
+    return nullptr;
+  }
+  return std::move(*started);
+}
+
 // How often the job's runner looks at parts that other runners draw while it waits for them.
 constexpr auto kHelpersPoll = std::chrono::milliseconds(250);
 
@@ -460,7 +478,10 @@ Result<PrintRunOutcome> draw_job(const PrintContext& context, const PrintJob& jo
 
   const int to_draw = static_cast<int>(job.parts.size()) - static_cast<int>(std::count_if(
                           job.parts.begin(), job.parts.end(), [](const workflow::PrintJobPart& p) { return p.done(); }));
-  const int workers = std::max(1, std::min(context.renders->size(), to_draw));
+  // The other cores' share in processes of their own when the runner has them; then this
+  // process draws on one render thread.
+  std::unique_ptr<DrawingProcesses> processes = start_drawing_processes(options.drawing, job.id, to_draw);
+  const int workers = processes ? 1 : std::max(1, std::min(context.renders->size(), to_draw));
   PartWorker worker(run, output, workflow::marks_drawing(job));
   const int first_thread = context.renders->size() - 1;
   {
@@ -491,6 +512,8 @@ Result<PrintRunOutcome> draw_job(const PrintContext& context, const PrintJob& jo
     std::this_thread::sleep_for(kHelpersPoll);
   }
 
+  // They found no part left and end by themselves.
+  if (processes) processes->wait();
   const PrintJob drawn = TRY(context.store->print_job(job.id));
   int pages = 0;
   std::int64_t size = 0;
@@ -671,8 +694,8 @@ void PrintRunner::stop() {
   if (m_thread.joinable()) m_thread.join();
 }
 
-std::filesystem::path PrintRunner::file_of(std::int64_t job_id, int part) const {
-  return m_folder / (std::to_string(job_id) + "-" + std::to_string(part) + ".pdf");
+std::filesystem::path queue_part_file(const std::filesystem::path& folder, std::int64_t job_id, int n) {
+  return folder / (std::to_string(job_id) + "-" + std::to_string(n) + ".pdf");
 }
 
 void PrintRunner::run() {
@@ -681,7 +704,11 @@ void PrintRunner::run() {
   constexpr auto kPoll = std::chrono::seconds(2);
   const std::string owner = new_runner_lease_owner();
   const PrintDestination destination{
-      [this](std::int64_t job_id, const workflow::PrintJobPart& part) { return file_of(job_id, part.n); }, true};
+      [this](std::int64_t job_id, const workflow::PrintJobPart& part) { return queue_part_file(m_folder, job_id, part.n); },
+      true};
+  PrintRunOptions options = m_options;
+  if (options.drawing.processes > 0)
+    options.drawing.arguments.insert(options.drawing.arguments.end(), {"--into-store", "-o", m_folder.string() + "/"});
   while (!m_stop) {
     break_dead_leases(*m_context.store, *m_context.clock);
     const workflow::Timestamp now = m_context.clock->now();
@@ -693,13 +720,13 @@ void PrintRunner::run() {
       const PrintJob& job = **claimed;
       log::info("print_job_claimed", {{"job_id", job.id}, {"owner", owner}, {"failures", job.failures}});
       LeaseKeeper lease(*m_context.store, *m_context.clock, job.id, owner, m_options.lease);
-      const PrintRunOutcome outcome = run_claimed_print_job(m_context, job, lease, destination, m_options, {}, m_stop);
+      const PrintRunOutcome outcome = run_claimed_print_job(m_context, job, lease, destination, options, {}, m_stop);
       if (outcome == PrintRunOutcome::Stopped && !lease.lost()) {
         if (auto released = m_context.store->release_print_job(job.id, owner); !released)
           log::warn("print_job_not_released", {{"job_id", job.id}, {"error", released.error().describe()}});
       }
       continue;  // the next job, if one is ready
-    } else if (help_with_parts(m_context, owner, destination, m_options, m_stop)) {
+    } else if (help_with_parts(m_context, owner, destination, options, m_stop)) {
       continue;
     }
     std::unique_lock lock(m_mutex);

@@ -2,11 +2,14 @@
 // order, with separator sheets and reprint marks — into one PDF on disk per part
 // (workflow::plan_print_parts: one per college, a large college split; one part for `one_file`).
 //
-// Where the work happens: the parts not done yet are shared out among as many workers as the pool
-// has render threads. A worker's thread reads its part's list from the store and turns agreements
-// into render documents (validation, code lists); its own render thread draws them into the part's
-// PDF stream, slice by slice. Between slices a render thread takes interactive renders first, so a
-// student's download waits for at most one slice. Every core is busy preparing or drawing.
+// Where the work happens: with drawing processes (PrintRunOptions::drawing, drawing_processes.h)
+// the runner draws parts on one render thread and a process on each other core draws the parts
+// nobody has started; without them the parts not done yet are shared out among as many workers
+// as the pool has render threads. A worker's thread reads its part's list from the store and turns
+// agreements into render documents (validation, code lists); its render thread draws them into
+// the part's PDF stream, slice by slice. Between slices a render thread takes interactive renders
+// first, so a student's download waits for at most one slice. Every core is busy preparing or
+// drawing.
 // Memory: per part in flight, a slice of documents, the output buffer and the renderer's per-file
 // state. Pages go to the file as they are drawn, and print files carry no link annotations or
 // structure tree (which cairo would keep until the end), so a job of 10,000 agreements needs no
@@ -24,6 +27,7 @@
 
 #include "core/code_lists.h"
 #include "core/result.h"
+#include "jobs/drawing_processes.h"
 #include "jobs/print_lease.h"
 #include "jobs/render_pool.h"
 #include "store/store.h"
@@ -58,6 +62,9 @@ struct PrintRunOptions {
   // How long a job stays with a runner that stopped renewing its lease.
   std::chrono::seconds lease = kLeaseDefault;
   workflow::RetryPolicy retry;
+  // Drawing processes for a job in parts; none by default (a process that is not this program's
+  // command line, such as a test, cannot start them).
+  DrawingProcessCommand drawing;
 };
 
 enum class PrintRunOutcome {
@@ -100,10 +107,16 @@ bool help_with_parts(const PrintContext& context, const std::string& owner, cons
                      const PrintRunOptions& options, const std::atomic<bool>& stop,
                      std::optional<std::int64_t> only_job = std::nullopt);
 
+// The file of part `n` of queue job `job_id` in the queue's `folder` ("JOB-N.pdf"), for the
+// queue's runner and its drawing processes alike.
+std::filesystem::path queue_part_file(const std::filesystem::path& folder, std::int64_t job_id, int n);
+
 // The service's print queue: one background thread that claims jobs one after another, oldest
 // first — queued service jobs when due, and jobs of any origin whose runner died (an expired
 // lease, or a dead process of this host) — and runs them. A job's PDF is written in `folder`
-// (this machine's) and stored as a blob when finished: downloads go through Store::blob_file.
+// (this machine's) and stored as a blob when finished: downloads go through Store::blob_file. Its
+// drawing processes (options.drawing: the command up to the destination, which the runner adds)
+// do the same with the parts they draw.
 class PrintRunner {
  public:
   static Result<std::unique_ptr<PrintRunner>> start(PrintContext context, std::filesystem::path folder,
@@ -118,7 +131,6 @@ class PrintRunner {
  private:
   PrintRunner(PrintContext context, std::filesystem::path folder, PrintRunOptions options);
   void run();
-  std::filesystem::path file_of(std::int64_t job_id, int part) const;
 
   PrintContext m_context;
   std::filesystem::path m_folder;

@@ -25,6 +25,8 @@
 using namespace sanfang;
 using sanfang::testing::DocumentsWorld;
 using sanfang::testing::free_port;
+using sanfang::testing::HttpClient;
+using sanfang::testing::HttpResult;
 using sanfang::testing::Process;
 using sanfang::testing::run_process;
 using sanfang::testing::wait_until_healthy;
@@ -406,4 +408,116 @@ TEST_CASE("a drawing process killed with -9: the batch draws its part itself and
   }
   CHECK(std::filesystem::exists(seeded.folder / "out" / "manifest.json"));
   check_printed_once(*seeded.store, 1, SeededBatch::kAgreements);
+}
+
+namespace {
+
+// `sanfang serve` on a seeded data folder with one drawing process for print jobs in parts, and
+// the print room's client.
+struct SeededService {
+  SeededBatch& seeded;
+  int port = free_port();
+  Process server;
+  HttpClient print_room;
+
+  explicit SeededService(SeededBatch& batch)
+      : seeded(batch),
+        server(start(batch, port)),
+        print_room("http://127.0.0.1:" + std::to_string(port)) {
+    wait_until_healthy("http://127.0.0.1:" + std::to_string(port), server);
+    std::ifstream in(seeded.data_dir / "bench-accounts.json");
+    const nlohmann::json accounts = nlohmann::json::parse(in);
+    for (const auto& account : accounts["accounts"])
+      if (account["role"] == "print") print_room.set_token(account["api_key"].get<std::string>());
+  }
+
+  static Process start(const SeededBatch& batch, int port) {
+    const std::filesystem::path config = batch.folder / "one-drawing-process.json";
+    std::ofstream(config) << R"({"print_processes": 1})";
+    return Process({SANFANG_BIN, "serve", "--data", batch.data_dir.string(), "--config", config.string(), "--listen",
+                    "127.0.0.1:" + std::to_string(port)});
+  }
+
+  // Queues a job of every agreement (8 parts, one per college) and returns its id.
+  std::int64_t queue_everything() {
+    const HttpResult queued = print_room.post_json("/api/v1/print-jobs", nlohmann::json::object());
+    INFO(queued.body);
+    REQUIRE(queued.status == 202);
+    return queued.json()["id"].get<std::int64_t>();
+  }
+
+  workflow::PrintJob wait_until_done(std::int64_t id) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(180);
+    for (;;) {
+      const auto job = require_ok(seeded.store->print_job(id));
+      if (job.state != workflow::PrintJobState::Queued && job.state != workflow::PrintJobState::Running) return job;
+      REQUIRE(std::chrono::steady_clock::now() < deadline);
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the service's print queue draws a job's parts in a drawing process beside its own, each stored for download",
+          "[api][crash][print][parts]") {
+  SeededBatch seeded("sanfang-queue-processes");
+  SeededService service(seeded);
+  const std::int64_t id = service.queue_everything();
+  const auto done = service.wait_until_done(id);
+  REQUIRE(done.state == workflow::PrintJobState::Done);
+  REQUIRE(done.parts.size() == 8);
+  std::set<pid_t> processes;
+  for (const auto& part : done.parts) {
+    CAPTURE(part.n, part.runner);
+    CHECK(part.done());
+    processes.insert(runner_pid(part.runner));
+    // Every part is the store's, whoever drew it: the drawing process's files became blobs too.
+    const HttpResult pdf = service.print_room.get("/api/v1/print-jobs/" + std::to_string(id) + "/parts/" +
+                                                  std::to_string(part.n) + "/pdf");
+    CHECK(pdf.status == 200);
+    CHECK(pdf.body.size() == static_cast<std::size_t>(part.file_size));
+  }
+  CHECK(processes.size() == 2);
+  CHECK(processes.count(service.server.pid()) == 1);
+  // The queue's folder keeps no part file: each went into the store.
+  CHECK(std::filesystem::is_empty(seeded.data_dir / "print-jobs"));
+  check_printed_once(*seeded.store, id, SeededBatch::kAgreements);
+  CHECK(service.server.terminate() == 0);
+}
+
+TEST_CASE("a drawing process of the service killed with -9: the queue draws its part itself, recording nothing twice",
+          "[api][crash][print][parts]") {
+  SeededBatch seeded("sanfang-queue-helper-killed");
+  SeededService service(seeded);
+  const pid_t server_pid = service.server.pid();
+  const std::int64_t id = service.queue_everything();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  int killed_part = 0;
+  while (killed_part == 0) {
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    const auto job = require_ok(seeded.store->print_job(id));
+    REQUIRE(job.state != workflow::PrintJobState::Done);
+    pid_t helper = 0;
+    for (const auto& part : job.parts)
+      if (!part.done() && !part.runner.empty() && runner_pid(part.runner) != server_pid) helper = runner_pid(part.runner);
+    if (helper == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      continue;
+    }
+    ::kill(helper, SIGSTOP);
+    for (const auto& part : require_ok(seeded.store->print_job(id)).parts)
+      if (!part.done() && runner_pid(part.runner) == helper) killed_part = part.n;
+    ::kill(helper, killed_part ? SIGKILL : SIGCONT);
+  }
+  const auto done = service.wait_until_done(id);
+  CHECK(done.state == workflow::PrintJobState::Done);
+  CHECK(done.failures == 0);
+  for (const auto& part : done.parts) {
+    CAPTURE(part.n, part.runner);
+    CHECK(part.done());
+    if (part.n == killed_part) CHECK(runner_pid(part.runner) == server_pid);
+  }
+  check_printed_once(*seeded.store, id, SeededBatch::kAgreements);
+  CHECK(service.server.terminate() == 0);
 }

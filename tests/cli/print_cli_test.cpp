@@ -95,8 +95,8 @@ TEST_CASE("batch into a folder writes one file per college and a manifest of the
   REQUIRE(batch.exit_status == 0);
   CHECK(batch.output.find("9 agreements, 54 pages") != std::string::npos);
   CHECK(batch.output.find("in 8 files") != std::string::npos);
-  // A drawing process that ended badly (a sanitizer's report included) is named on stderr.
-  CHECK(batch.output.find("batch: drawing process") == std::string::npos);
+  // A drawing process that ended badly (a sanitizer's report included) is logged on stderr.
+  CHECK(batch.output.find("drawing_process_ended") == std::string::npos);
 
   std::ifstream in(folder / "out" / "manifest.json");
   const nlohmann::json manifest = nlohmann::json::parse(in);
@@ -167,6 +167,9 @@ TEST_CASE("a refused batch names the option, writes no file and makes no job", "
   CHECK(by_hand.output.find("--draw-parts-of") != std::string::npos);
   CHECK(sanfang("batch --data " + data.string() + " --draw-parts-of 99 -o " + parts.string() + "/").exit_status == 1);
   CHECK(sanfang("batch --data " + data.string() + " --draw-parts-of x -o " + parts.string() + "/").exit_status == 2);
+  CHECK(sanfang("batch --data " + data.string() + " --draw-parts-of 1 --into-store -o " + parts.string() + "/").exit_status == 1);
+  // --into-store belongs to drawing processes: a batch of its own is refused.
+  CHECK(sanfang("batch --data " + data.string() + " --into-store -o " + parts.string() + "/").exit_status == 2);
   CHECK_FALSE(fs::exists(parts));
 }
 

@@ -1,17 +1,18 @@
-#include "cli/drawing_processes.h"
+#include "jobs/drawing_processes.h"
+
+#include "core/log.h"
 
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
 extern char** environ;
 
-namespace sanfang::cli {
+namespace sanfang::jobs {
 
 Result<std::unique_ptr<DrawingProcesses>> DrawingProcesses::start(int count, const std::vector<std::string>& arguments) {
   std::error_code ec;
@@ -22,26 +23,33 @@ Result<std::unique_ptr<DrawingProcesses>> DrawingProcesses::start(int count, con
   for (const std::string& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
   argv.push_back(nullptr);
 
-  // The batch blocks SIGTERM and SIGINT for its signal watcher; a drawing process starts with
-  // none blocked and sets up its own watcher.
+  // The runner's process blocks SIGTERM and SIGINT for its signal watcher; a drawing process
+  // starts with none blocked and sets up its own watcher.
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
   sigset_t none;
   sigemptyset(&none);
   posix_spawnattr_setsigmask(&attributes, &none);
   posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
+  // Nothing of the runner's process but the standard streams: a listening socket or a database
+  // file held by a drawing process would outlive the service that opened it.
+  posix_spawn_file_actions_t descriptors;
+  posix_spawn_file_actions_init(&descriptors);
+  posix_spawn_file_actions_addclosefrom_np(&descriptors, 3);
 
   std::unique_ptr<DrawingProcesses> processes(new DrawingProcesses());
   for (int i = 0; i < count; ++i) {
     pid_t pid = 0;
-    const int failed = posix_spawn(&pid, program.c_str(), nullptr, &attributes, argv.data(), environ);
+    const int failed = posix_spawn(&pid, program.c_str(), &descriptors, &attributes, argv.data(), environ);
     if (failed != 0) {
+      posix_spawn_file_actions_destroy(&descriptors);
       posix_spawnattr_destroy(&attributes);
       return Error::make(ErrorKind::Internal, std::string("cannot start a drawing process: ") + std::strerror(failed));
     }
     std::lock_guard lock(processes->m_mutex);
     processes->m_children.push_back({pid, false});
   }
+  posix_spawn_file_actions_destroy(&descriptors);
   posix_spawnattr_destroy(&attributes);
   for (std::size_t i = 0; i < processes->m_children.size(); ++i)
     processes->m_reapers.emplace_back([raw = processes.get(), i] { raw->reap(i); });
@@ -50,7 +58,7 @@ Result<std::unique_ptr<DrawingProcesses>> DrawingProcesses::start(int count, con
 
 // Waits for one child without reaping it, then reaps it under the lock, so that the destructor
 // never signals a pid that was reaped (and may have been reused). A process gone at once lets
-// the batch's runner take its part without waiting for the part's lease to run out.
+// the job's runner take its part without waiting for the part's lease to run out.
 void DrawingProcesses::reap(std::size_t index) {
   pid_t pid = 0;
   {
@@ -64,13 +72,14 @@ void DrawingProcesses::reap(std::size_t index) {
   int status = 0;
   waitpid(pid, &status, 0);
   m_children[index].ended = true;
-  // SIGTERM: the batch itself asked it to stop.
+  // SIGTERM: the runner itself asked it to stop.
   if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM)
-    std::fprintf(stderr, "\nsanfang batch: drawing process %d ended by signal %d; a part it was drawing is drawn here\n",
-                 static_cast<int>(pid), WTERMSIG(status));
+    log::background_failure(log::BackgroundTask::PrintJob, "drawing_process_ended",
+                            {{"pid", pid}, {"signal", WTERMSIG(status)},
+                             {"then", "a part it was drawing is drawn by the job's runner"}});
   else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-    std::fprintf(stderr, "\nsanfang batch: drawing process %d ended with status %d\n", static_cast<int>(pid),
-                 WEXITSTATUS(status));
+    log::background_failure(log::BackgroundTask::PrintJob, "drawing_process_ended",
+                            {{"pid", pid}, {"status", WEXITSTATUS(status)}});
 }
 
 void DrawingProcesses::wait() {
@@ -87,4 +96,4 @@ DrawingProcesses::~DrawingProcesses() {
   wait();
 }
 
-}  // namespace sanfang::cli
+}  // namespace sanfang::jobs
