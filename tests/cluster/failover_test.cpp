@@ -137,7 +137,9 @@ TEST_CASE("a print job's parts are drawn by every instance: another instance hel
   Cluster cluster;
   cluster.signed_agreements(kAgreements);
   const std::string school = cluster.token(Role::School);
-  cluster.start(2, {{"print_part_limit", 20}});
+  // Instances alone draw here: a paused instance's drawing processes would go on drawing the
+  // parts nobody has started (they are tested in api.*drawing process*).
+  cluster.start(2, {{"print_part_limit", 20}, {"print_processes", 0}});
 
   HttpClient first(cluster.base_url(0));
   first.set_token(school);
