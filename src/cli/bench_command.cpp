@@ -1,6 +1,7 @@
 #include "cli/commands.h"
 #include "cli/resources.h"
 #include "core/validate.h"
+#include "jobs/drawing_processes.h"
 #include "render/document.h"
 #include "render/renderer.h"
 
@@ -12,6 +13,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -50,10 +52,25 @@ Result<std::vector<render::AgreementDocument>> make_agreements(int count, const 
   return docs;
 }
 
+// Agreements [from, to) of `count` for share `share` of `shares`: what one part draws.
+std::pair<std::size_t, std::size_t> share_of(std::size_t count, int share, int shares) {
+  return {count * static_cast<std::size_t>(share) / static_cast<std::size_t>(shares),
+          count * static_cast<std::size_t>(share + 1) / static_cast<std::size_t>(shares)};
+}
+
+// `--share I/N`: "I/N" with 0 <= I < N <= 64.
+std::optional<std::pair<int, int>> parse_share(const std::string& text) {
+  int share = -1, shares = 0;
+  char slash = 0, rest = 0;
+  if (std::sscanf(text.c_str(), "%d%c%d%c", &share, &slash, &shares, &rest) != 3 || slash != '/') return std::nullopt;
+  if (shares < 1 || shares > 64 || share < 0 || share >= shares) return std::nullopt;
+  return std::pair{share, shares};
+}
+
 }  // namespace
 
 int bench_command(const std::vector<std::string>& raw_args) {
-  auto parsed = parse_args(raw_args, {"--agreements", "--runs", "--layout", "--fonts"}, {});
+  auto parsed = parse_args(raw_args, {"--agreements", "--runs", "--layout", "--fonts", "--share"}, {});
   if (!parsed) {
     std::fprintf(stderr, "sanfang bench: %s\n", parsed.error().describe().c_str());
     return 2;
@@ -79,6 +96,15 @@ int bench_command(const std::vector<std::string>& raw_args) {
   const double startup_ms = elapsed_ms(start);
   auto docs = make_agreements(*batch_size, *resources->codes);
   if (!docs) return fail(docs.error());
+  // `--share I/N`: one process of the parted job in processes below; it draws its share into a
+  // PDF of its own and says nothing.
+  if (parsed->has("--share")) {
+    const auto share = parse_share(parsed->get("--share"));
+    if (!share) return fail(Error::invalid("--share", "expects I/N with 0 <= I < N <= 64"));
+    const auto [from, to] = share_of(docs->size(), share->first, share->second);
+    auto status = (*renderer)->render(std::span(docs->data() + from, to - from), [](std::string_view) { return true; });
+    return status ? 0 : fail(status.error());
+  }
 
   std::vector<double> single_ms;
   std::size_t single_bytes = 0;
@@ -129,8 +155,7 @@ int bench_command(const std::vector<std::string>& raw_args) {
     std::vector<std::thread> threads;
     for (int part = 0; part < cores; ++part) {
       threads.emplace_back([&, part] {
-        const std::size_t from = docs->size() * static_cast<std::size_t>(part) / static_cast<std::size_t>(cores);
-        const std::size_t to = docs->size() * static_cast<std::size_t>(part + 1) / static_cast<std::size_t>(cores);
+        const auto [from, to] = share_of(docs->size(), part, cores);
         if (from == to) return;
         const auto index = static_cast<std::size_t>(part);
         statuses[index] = part_renderers[index]->render(std::span(docs->data() + from, to - from), [&](std::string_view chunk) {
@@ -147,6 +172,34 @@ int bench_command(const std::vector<std::string>& raw_args) {
     for (std::size_t part_bytes : bytes) parted_bytes += part_bytes;
   }
 
+  // The same parts in a process each, as `sanfang batch -o DIR/` and the print queue draw them
+  // (jobs/drawing_processes.h): each process starts up (fonts, layout, the agreements) and draws
+  // its share into a PDF of its own; the figure is the wall time until the last one ends.
+  std::vector<double> processes_ms;
+  for (int i = 0; i < *runs; ++i) {
+    start = Clock::now();
+    std::vector<std::unique_ptr<jobs::DrawingProcesses>> processes;
+    for (int part = 0; part < cores; ++part) {
+      std::vector<std::string> arguments{"bench", "--agreements", std::to_string(*batch_size), "--share",
+                                         std::to_string(part) + "/" + std::to_string(cores)};
+      for (const char* option : {"--layout", "--fonts"}) {
+        if (!parsed->has(option)) continue;
+        arguments.push_back(option);
+        arguments.push_back(parsed->get(option));
+      }
+      auto started = jobs::DrawingProcesses::start(1, arguments);
+      if (!started) return fail(started.error());
+      processes.push_back(std::move(*started));
+    }
+    int ended_badly = 0;
+    for (auto& process : processes) {
+      process->wait();
+      ended_badly += process->ended_badly();
+    }
+    processes_ms.push_back(elapsed_ms(start));
+    if (ended_badly > 0) return fail(Error::make(ErrorKind::Internal, "a drawing process of the bench ended badly"));
+  }
+
   const double n = *batch_size;
   std::printf("sanfang render benchmark (fonts loaded once, %d distinct agreements)\n", *batch_size);
   std::printf("  start-up (fonts, layout, static art):   %8.1f ms\n", startup_ms);
@@ -159,6 +212,9 @@ int bench_command(const std::vector<std::string>& raw_args) {
   std::printf("  in %d parts on %d render threads, median of %d: %8.1f ms   %7.1f KB\n", cores, cores, *runs,
               median(parted_ms), parted_bytes / 1024.0);
   std::printf("  per agreement in parts (wall):          %8.2f ms\n", median(parted_ms) / n);
+  std::printf("  in %d parts in %d processes, each starting up, median of %d: %8.1f ms\n", cores, cores, *runs,
+              median(processes_ms));
+  std::printf("  per agreement in processes (wall):      %8.2f ms\n", median(processes_ms) / n);
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   std::printf("  peak RSS:                               %8.1f MB\n", usage.ru_maxrss / 1024.0);

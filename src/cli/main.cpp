@@ -69,7 +69,8 @@ constexpr Command kCommands[] = {
                  is) into an empty PostgreSQL database, then check counts, chain and blobs there
 )", sanfang::cli::migrate_store_command},
     {"bench", R"(  bench [--agreements N] [--runs R]
-                 rendering benchmark: one agreement, and N agreements into one PDF
+                 rendering benchmark: one agreement, N agreements into one PDF, and the N in
+                 parts on a render thread and in a process per core (--share I/N: one of those)
 )", sanfang::cli::bench_command},
     {"import", R"(  import FILE.csv [--data DIR] [--db URL]
                  import or update students from the student-records CSV; prints a per-line

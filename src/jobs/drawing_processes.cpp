@@ -6,6 +6,7 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -73,6 +74,8 @@ void DrawingProcesses::reap(std::size_t index) {
   waitpid(pid, &status, 0);
   m_children[index].ended = true;
   // SIGTERM: the runner itself asked it to stop.
+  m_children[index].ended_badly = (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM) ||
+                                  (WIFEXITED(status) && WEXITSTATUS(status) != 0);
   if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM)
     log::background_failure(log::BackgroundTask::PrintJob, "drawing_process_ended",
                             {{"pid", pid}, {"signal", WTERMSIG(status)},
@@ -85,6 +88,11 @@ void DrawingProcesses::reap(std::size_t index) {
 void DrawingProcesses::wait() {
   for (std::thread& reaper : m_reapers)
     if (reaper.joinable()) reaper.join();
+}
+
+int DrawingProcesses::ended_badly() {
+  std::lock_guard lock(m_mutex);
+  return static_cast<int>(std::count_if(m_children.begin(), m_children.end(), [](const Child& c) { return c.ended_badly; }));
 }
 
 DrawingProcesses::~DrawingProcesses() {

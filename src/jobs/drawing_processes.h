@@ -52,6 +52,8 @@ class DrawingProcesses {
 
   // Waits until every process has ended by itself.
   void wait();
+  // How many of the processes that ended did so badly: killed (but by SIGTERM) or exit status not 0.
+  int ended_badly();
 
  private:
   DrawingProcesses() = default;
@@ -60,6 +62,7 @@ class DrawingProcesses {
   struct Child {
     pid_t pid = 0;
     bool ended = false;  // reaped: the pid may belong to another process now
+    bool ended_badly = false;
   };
   std::mutex m_mutex;
   std::vector<Child> m_children;

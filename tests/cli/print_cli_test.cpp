@@ -117,13 +117,20 @@ TEST_CASE("batch into a folder writes one file per college and a manifest of the
   CHECK(agreements == 9);
 }
 
-TEST_CASE("bench draws distinct agreements alone, in one PDF and in parts on two render threads", "[cli][print][bench]") {
+TEST_CASE("bench draws distinct agreements alone, in one PDF, in parts on two render threads and in processes",
+          "[cli][print][bench]") {
   const Run bench = sanfang("bench --agreements 4 --runs 1");
   INFO(bench.output);
   REQUIRE(bench.exit_status == 0);
   CHECK(bench.output.find("4 distinct agreements") != std::string::npos);
   CHECK(bench.output.find("render threads") != std::string::npos);
+  CHECK(bench.output.find("processes, each starting up") != std::string::npos);
+  // A drawing process that ended badly (a sanitizer's report included) fails the bench.
+  CHECK(bench.output.find("drawing_process_ended") == std::string::npos);
   CHECK(bench.output.find("peak RSS") != std::string::npos);
+  // A share is "I/N", I below N.
+  for (const char* bad : {"--share 2/2", "--share x", "--share 1/0", "--share 1/2x"})
+    CHECK(sanfang(std::string("bench --agreements 4 ") + bad).exit_status == 1);
 }
 
 TEST_CASE("a refused batch names the option, writes no file and makes no job", "[cli][print][bad-input]") {
