@@ -295,6 +295,55 @@ pid_t runner_pid(const std::string& runner) {
   return static_cast<pid_t>(std::atoi(runner.substr(colon + 1).c_str()));
 }
 
+// The processes that drew the parts of a finished job; each part must be done.
+std::set<pid_t> processes_that_drew(const workflow::PrintJob& job) {
+  std::set<pid_t> processes;
+  for (const auto& part : job.parts) {
+    CAPTURE(part.n, part.runner);
+    CHECK(part.done());
+    processes.insert(runner_pid(part.runner));
+  }
+  return processes;
+}
+
+// Kills with -9 a drawing process of job `id` — a runner other than process `runner` — while it
+// holds a part not drawn yet (frozen first, so that the part is still its own when it dies), and
+// returns that part's number.
+int kill_a_drawing_process_mid_part(store::SqliteStore& store, std::int64_t id, pid_t runner) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  for (;;) {
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    const auto job = store.print_job(id);  // made by a batch once it starts
+    if (job) REQUIRE(job->state != workflow::PrintJobState::Done);
+    pid_t helper = 0;
+    if (job)
+      for (const auto& part : job->parts)
+        if (!part.done() && !part.runner.empty() && runner_pid(part.runner) != runner) helper = runner_pid(part.runner);
+    if (helper == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      continue;
+    }
+    ::kill(helper, SIGSTOP);
+    int held = 0;
+    for (const auto& part : require_ok(store.print_job(id)).parts)
+      if (!part.done() && runner_pid(part.runner) == helper) held = part.n;
+    ::kill(helper, held ? SIGKILL : SIGCONT);
+    if (held) return held;
+  }
+}
+
+// After a drawing process was killed in part `killed_part`: the job is done, no run failed, and
+// the job's runner `runner` drew that part itself.
+void check_part_redrawn_by(const workflow::PrintJob& done, int killed_part, pid_t runner) {
+  CHECK(done.state == workflow::PrintJobState::Done);
+  CHECK(done.failures == 0);
+  for (const auto& part : done.parts) {
+    CAPTURE(part.n, part.runner);
+    CHECK(part.done());
+    if (part.n == killed_part) CHECK(runner_pid(part.runner) == runner);
+  }
+}
+
 // A seeded data folder for the batch tests below: 8 colleges, so a job of 8 parts.
 struct SeededBatch {
   static constexpr int kAgreements = 400;
@@ -357,14 +406,10 @@ TEST_CASE("a batch into a folder draws parts in a process per core: its drawing 
   const auto done = require_ok(seeded.store->print_job(1));
   CHECK(done.state == workflow::PrintJobState::Done);
   REQUIRE(done.parts.size() == 8);
-  std::set<pid_t> processes;
-  for (const auto& part : done.parts) {
-    CAPTURE(part.n, part.runner);
-    CHECK(part.done());
-    processes.insert(runner_pid(part.runner));
+  const std::set<pid_t> processes = processes_that_drew(done);
+  for (const auto& part : done.parts)
     CHECK(std::filesystem::file_size(seeded.folder / "out" / ("part-00" + std::to_string(part.n) + "-" + part.college_code + ".pdf")) ==
           static_cast<std::uintmax_t>(part.file_size));
-  }
   CHECK(processes.size() == 2);
   CHECK(processes.count(batch_pid) == 1);
   CHECK(std::filesystem::exists(seeded.folder / "out" / "manifest.json"));
@@ -376,36 +421,9 @@ TEST_CASE("a drawing process killed with -9: the batch draws its part itself and
   SeededBatch seeded("sanfang-batch-helper-killed");
   Process batch = seeded.start_on_two_cores();
   const pid_t batch_pid = batch.pid();
-  // The drawing process is frozen while it holds a part not drawn yet, then killed.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  int killed_part = 0;
-  while (killed_part == 0) {
-    REQUIRE(std::chrono::steady_clock::now() < deadline);
-    const auto job = seeded.store->print_job(1);  // made by the batch once it starts
-    if (job) REQUIRE(job->state != workflow::PrintJobState::Done);
-    pid_t helper = 0;
-    if (job)
-      for (const auto& part : job->parts)
-        if (!part.done() && !part.runner.empty() && runner_pid(part.runner) != batch_pid) helper = runner_pid(part.runner);
-    if (helper == 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-      continue;
-    }
-    ::kill(helper, SIGSTOP);
-    for (const auto& part : require_ok(seeded.store->print_job(1)).parts)
-      if (!part.done() && runner_pid(part.runner) == helper) killed_part = part.n;
-    ::kill(helper, killed_part ? SIGKILL : SIGCONT);
-  }
+  const int killed_part = kill_a_drawing_process_mid_part(*seeded.store, 1, batch_pid);
   REQUIRE(batch.wait() == 0);
-
-  const auto done = require_ok(seeded.store->print_job(1));
-  CHECK(done.state == workflow::PrintJobState::Done);
-  CHECK(done.failures == 0);
-  for (const auto& part : done.parts) {
-    CAPTURE(part.n, part.runner);
-    CHECK(part.done());
-    if (part.n == killed_part) CHECK(runner_pid(part.runner) == batch_pid);
-  }
+  check_part_redrawn_by(require_ok(seeded.store->print_job(1)), killed_part, batch_pid);
   CHECK(std::filesystem::exists(seeded.folder / "out" / "manifest.json"));
   check_printed_once(*seeded.store, 1, SeededBatch::kAgreements);
 }
@@ -467,11 +485,8 @@ TEST_CASE("the service's print queue draws a job's parts in a drawing process be
   const auto done = service.wait_until_done(id);
   REQUIRE(done.state == workflow::PrintJobState::Done);
   REQUIRE(done.parts.size() == 8);
-  std::set<pid_t> processes;
+  const std::set<pid_t> processes = processes_that_drew(done);
   for (const auto& part : done.parts) {
-    CAPTURE(part.n, part.runner);
-    CHECK(part.done());
-    processes.insert(runner_pid(part.runner));
     // Every part is the store's, whoever drew it: the drawing process's files became blobs too.
     const HttpResult pdf = service.print_room.get("/api/v1/print-jobs/" + std::to_string(id) + "/parts/" +
                                                   std::to_string(part.n) + "/pdf");
@@ -492,32 +507,8 @@ TEST_CASE("a drawing process of the service killed with -9: the queue draws its 
   SeededService service(seeded);
   const pid_t server_pid = service.server.pid();
   const std::int64_t id = service.queue_everything();
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  int killed_part = 0;
-  while (killed_part == 0) {
-    REQUIRE(std::chrono::steady_clock::now() < deadline);
-    const auto job = require_ok(seeded.store->print_job(id));
-    REQUIRE(job.state != workflow::PrintJobState::Done);
-    pid_t helper = 0;
-    for (const auto& part : job.parts)
-      if (!part.done() && !part.runner.empty() && runner_pid(part.runner) != server_pid) helper = runner_pid(part.runner);
-    if (helper == 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-      continue;
-    }
-    ::kill(helper, SIGSTOP);
-    for (const auto& part : require_ok(seeded.store->print_job(id)).parts)
-      if (!part.done() && runner_pid(part.runner) == helper) killed_part = part.n;
-    ::kill(helper, killed_part ? SIGKILL : SIGCONT);
-  }
-  const auto done = service.wait_until_done(id);
-  CHECK(done.state == workflow::PrintJobState::Done);
-  CHECK(done.failures == 0);
-  for (const auto& part : done.parts) {
-    CAPTURE(part.n, part.runner);
-    CHECK(part.done());
-    if (part.n == killed_part) CHECK(runner_pid(part.runner) == server_pid);
-  }
+  const int killed_part = kill_a_drawing_process_mid_part(*seeded.store, id, server_pid);
+  check_part_redrawn_by(service.wait_until_done(id), killed_part, server_pid);
   check_printed_once(*seeded.store, id, SeededBatch::kAgreements);
   CHECK(service.server.terminate() == 0);
 }
