@@ -694,6 +694,17 @@ void PrintRunner::stop() {
   if (m_thread.joinable()) m_thread.join();
 }
 
+std::string_view to_string(PrintRunOutcome outcome) {
+  switch (outcome) {
+    case PrintRunOutcome::Done: return "done";
+    case PrintRunOutcome::Cancelled: return "cancelled";
+    case PrintRunOutcome::Stopped: return "stopped";
+    case PrintRunOutcome::Retrying: return "retrying";
+    case PrintRunOutcome::Failed: return "failed";
+  }
+  return "unknown";
+}
+
 std::filesystem::path queue_part_file(const std::filesystem::path& folder, std::int64_t job_id, int n) {
   return folder / (std::to_string(job_id) + "-" + std::to_string(n) + ".pdf");
 }
@@ -720,7 +731,11 @@ void PrintRunner::run() {
       const PrintJob& job = **claimed;
       log::info("print_job_claimed", {{"job_id", job.id}, {"owner", owner}, {"failures", job.failures}});
       LeaseKeeper lease(*m_context.store, *m_context.clock, job.id, owner, m_options.lease);
+      const auto started = std::chrono::steady_clock::now();
       const PrintRunOutcome outcome = run_claimed_print_job(m_context, job, lease, destination, options, {}, m_stop);
+      log::info("print_job_run_ended",
+                {{"job_id", job.id}, {"outcome", to_string(outcome)}, {"agreements", job.total},
+                 {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()}});
       if (outcome == PrintRunOutcome::Stopped && !lease.lost()) {
         if (auto released = m_context.store->release_print_job(job.id, owner); !released)
           log::warn("print_job_not_released", {{"job_id", job.id}, {"error", released.error().describe()}});

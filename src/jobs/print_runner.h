@@ -42,6 +42,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <thread>
 
 namespace sanfang::jobs {
@@ -74,6 +75,9 @@ enum class PrintRunOutcome {
   Retrying,   // a transient error: the job is queued again until its retry_at
   Failed,     // the job is `failed` with its reason
 };
+
+// "done", "cancelled", "stopped", "retrying" or "failed", for logs.
+std::string_view to_string(PrintRunOutcome outcome);
 
 // Where a run's PDFs go: each part to `file_of(job id, part)` (a temporary file beside it until the part
 // is drawn). With `into_store` (the service's queue) a finished part's file then becomes a blob in

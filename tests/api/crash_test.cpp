@@ -452,8 +452,11 @@ struct SeededService {
   static Process start(const SeededBatch& batch, int port) {
     const std::filesystem::path config = batch.folder / "one-drawing-process.json";
     std::ofstream(config) << R"({"print_processes": 1})";
+    testing::ProcessOptions options;
+    options.stderr_file = batch.folder / "serve.log";
     return Process({SANFANG_BIN, "serve", "--data", batch.data_dir.string(), "--config", config.string(), "--listen",
-                    "127.0.0.1:" + std::to_string(port)});
+                    "127.0.0.1:" + std::to_string(port)},
+                   options);
   }
 
   // Queues a job of every agreement (8 parts, one per college) and returns its id.
@@ -499,6 +502,11 @@ TEST_CASE("the service's print queue draws a job's parts in a drawing process be
   CHECK(std::filesystem::is_empty(seeded.data_dir / "print-jobs"));
   check_printed_once(*seeded.store, id, SeededBatch::kAgreements);
   CHECK(service.server.terminate() == 0);
+  // The run is logged with its outcome and how long it took.
+  const std::string log = testing::read_file(service.server.stderr_file());
+  CHECK(log.find(R"("event":"print_job_run_ended")") != std::string::npos);
+  CHECK(log.find(R"("outcome":"done")") != std::string::npos);
+  CHECK(log.find("drawing_process_ended") == std::string::npos);
 }
 
 TEST_CASE("a drawing process of the service killed with -9: the queue draws its part itself, recording nothing twice",
