@@ -45,9 +45,6 @@ constexpr const char* kUsage =
     "                     (a drawing process: what a batch into a folder, or the service's print queue\n"
     "                     with --into-store, starts on each of its other cores)\n";
 
-// What a drawing process is given of the batch's options: where the store is and how to render.
-constexpr const char* kDrawingOptions[] = {"--data", "--db", "--config", "--public-base", "--layout", "--fonts"};
-
 // A drawing process of `sanfang batch -o DIR/` or of the service's print queue (--into-store).
 constexpr const char* kDrawingProcessFlag = "--into-store";
 
@@ -186,11 +183,8 @@ bool wait_for_retry(store::Store& store, const workflow::Clock& clock, std::int6
 // (jobs/drawing_processes.h).
 jobs::DrawingProcessCommand drawing_processes_into(const ParsedArgs& args, const std::filesystem::path& folder, int cores) {
   jobs::DrawingProcessCommand command{{"batch", "-o", folder.string() + "/"}, cores - 1};
-  for (const char* option : kDrawingOptions) {
-    if (!args.has(option)) continue;
-    command.arguments.push_back(option);
-    command.arguments.push_back(args.get(option));
-  }
+  // Where the store is and how to render.
+  args.pass_on({"--data", "--db", "--config", "--public-base", "--layout", "--fonts"}, command.arguments);
   return command;
 }
 

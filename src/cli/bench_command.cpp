@@ -182,11 +182,7 @@ int bench_command(const std::vector<std::string>& raw_args) {
     for (int part = 0; part < cores; ++part) {
       std::vector<std::string> arguments{"bench", "--agreements", std::to_string(*batch_size), "--share",
                                          std::to_string(part) + "/" + std::to_string(cores)};
-      for (const char* option : {"--layout", "--fonts"}) {
-        if (!parsed->has(option)) continue;
-        arguments.push_back(option);
-        arguments.push_back(parsed->get(option));
-      }
+      parsed->pass_on({"--layout", "--fonts"}, arguments);
       auto started = jobs::DrawingProcesses::start(1, arguments);
       if (!started) return fail(started.error());
       processes.push_back(std::move(*started));

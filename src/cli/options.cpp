@@ -11,6 +11,15 @@ std::string ParsedArgs::get(const std::string& name, const std::string& fallback
   return it == values.end() ? fallback : it->second;
 }
 
+void ParsedArgs::pass_on(std::initializer_list<const char*> names, std::vector<std::string>& arguments) const {
+  for (const char* name : names) {
+    const auto value = values.find(name);
+    if (value == values.end()) continue;
+    arguments.push_back(name);
+    arguments.push_back(value->second);
+  }
+}
+
 Result<int> ParsedArgs::get_int(const std::string& name, int fallback) const {
   auto it = values.find(name);
   if (it == values.end()) return fallback;

@@ -5,6 +5,7 @@
 #include "core/result.h"
 #include "store/open_store.h"
 
+#include <initializer_list>
 #include <map>
 #include <set>
 #include <string>
@@ -20,6 +21,9 @@ struct ParsedArgs {
   std::string get(const std::string& name, const std::string& fallback = {}) const;
   bool has(const std::string& name) const { return values.count(name) || flags.count(name); }
   Result<int> get_int(const std::string& name, int fallback) const;
+  // Appends each of `names` that was given, with its value, to `arguments`: how a command passes
+  // its options on to a process of this program it starts.
+  void pass_on(std::initializer_list<const char*> names, std::vector<std::string>& arguments) const;
 };
 
 // `with_value`: options that take a value (spelled with their dashes, e.g. "-o", "--page").

@@ -138,11 +138,7 @@ Result<api::ServiceOptions> service_options(const ParsedArgs& args) {
   // same store and settings; the queue adds where their parts go.
   options.print.drawing.processes = static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) - 1;
   options.print.drawing.arguments = {"batch"};
-  for (const char* option : {"--data", "--db", "--config", "--public-base"}) {
-    if (!args.has(option)) continue;
-    options.print.drawing.arguments.push_back(option);
-    options.print.drawing.arguments.push_back(args.get(option));
-  }
+  args.pass_on({"--data", "--db", "--config", "--public-base"}, options.print.drawing.arguments);
   if (args.has("--config")) TRY(read_config(args.get("--config"), options));
   if (args.has("--listen")) TRY(parse_listen(args.get("--listen"), options));
   if (args.has("--public-base")) options.public_base = args.get("--public-base");

@@ -723,14 +723,14 @@ void PrintRunner::run() {
   while (!m_stop) {
     break_dead_leases(*m_context.store, *m_context.clock);
     const workflow::Timestamp now = m_context.clock->now();
-    auto claimed = m_context.store->claim_next_print_job({owner, now + m_options.lease}, now);
+    auto claimed = m_context.store->claim_next_print_job({owner, now + options.lease}, now);
     if (!claimed) {
       log::background_failure(log::BackgroundTask::PrintQueue, "print_queue_claim_failed",
                               {{"error", claimed.error().describe()}});
     } else if (*claimed) {
       const PrintJob& job = **claimed;
       log::info("print_job_claimed", {{"job_id", job.id}, {"owner", owner}, {"failures", job.failures}});
-      LeaseKeeper lease(*m_context.store, *m_context.clock, job.id, owner, m_options.lease);
+      LeaseKeeper lease(*m_context.store, *m_context.clock, job.id, owner, options.lease);
       const auto started = std::chrono::steady_clock::now();
       const PrintRunOutcome outcome = run_claimed_print_job(m_context, job, lease, destination, options, {}, m_stop);
       log::info("print_job_run_ended",
