@@ -133,11 +133,10 @@ int bench_command(const std::vector<std::string>& raw_args) {
     if (!status) return fail(status.error());
   }
 
-  // The same agreements as a job in parts on a render thread per core, as the service's print
-  // runner draws them: one renderer per thread (as the render pool has), each drawing its share
-  // into a PDF of its own at the same time. `sanfang batch -o DIR/` draws in a process per core
-  // instead (jobs/drawing_processes.h); scripts/bench-print.sh times that. At least two threads,
-  // so that drawing side by side is exercised on any machine.
+  // The same agreements as a job in parts on a render thread per core, as the service draws them
+  // with `print_processes` 0: one renderer per thread (as the render pool has), each drawing its
+  // share into a PDF of its own at the same time. The figure in processes follows. At least two
+  // threads, so that drawing side by side is exercised on any machine.
   const int cores = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   std::vector<std::unique_ptr<render::Renderer>> part_renderers;
   part_renderers.push_back(std::move(*renderer));

@@ -91,10 +91,11 @@ struct PrintDestination {
 };
 
 // Runs a job claimed under `lease` (Store::claim_print_job / claim_next_print_job) to the end of
-// this run, writing its parts' PDFs to `output`: the parts not done yet, drawn side by side on the
-// render threads, each prepared on a thread of its own
-// (the calling thread for the first). `progress` is called with (done,
-// total) after every slice; `stop` asks it to end at the next slice. Every error ends in the store
+// this run, writing its parts' PDFs to `output`: the parts not done yet, drawn side by side — on
+// one render thread and in drawing processes when `options.drawing` asks for them (waited for when
+// the job is done, stopped otherwise), else on every render thread — each prepared on a thread of
+// its own (the calling thread for the first). `progress` is called with (done, total) after every
+// slice; `stop` asks it to end at the next slice. Every error ends in the store
 // (Retrying or Failed, see above) and is logged and counted; nothing is left `running` but a
 // stopped run, whose caller releases it or lets its lease run out.
 PrintRunOutcome run_claimed_print_job(const PrintContext& context, const workflow::PrintJob& job,
