@@ -29,6 +29,39 @@ SurfacePtr new_recording(double width, double height) {
 
 void set_color(cairo_t* cr, const Rgb& c) { cairo_set_source_rgb(cr, c.r, c.g, c.b); }
 
+// Rules are filled outlines, not strokes: a PDF fill and a butt-capped, mitred stroke of the same
+// outline print the same, but cairo's PDF surface works out a stroke's exact extents by turning
+// it into a polygon every time a page that paints the static art is analysed (once per page),
+// while a fill's extents are its path's bounds (−9 % of a batch's drawing). Paths go with the
+// nonzero rule, so frames and lines that overlap stay solid. The cost: viewers snap strokes, not
+// fills, to whole pixels, so on screen at low zoom a 0.5 pt rule can look lighter (as TeX's
+// rules, also fills, do); on paper nothing changes.
+
+// The frame a stroke of `width` centred on the box's edge would paint: the outer box clockwise,
+// the inner one counter-clockwise.
+void add_frame_path(cairo_t* cr, const Box& box, double width) {
+  const double h = width / 2;
+  cairo_rectangle(cr, box.x - h, box.y - h, box.w + width, box.h + width);
+  if (box.w <= width || box.h <= width) return;
+  cairo_move_to(cr, box.x + h, box.y + h);
+  cairo_line_to(cr, box.x + h, box.y + box.h - h);
+  cairo_line_to(cr, box.x + box.w - h, box.y + box.h - h);
+  cairo_line_to(cr, box.x + box.w - h, box.y + h);
+  cairo_close_path(cr);
+}
+
+// The quadrilateral a butt-capped stroke of `width` along the segment paints.
+void add_line_path(cairo_t* cr, double x1, double y1, double x2, double y2, double width) {
+  const double length = std::hypot(x2 - x1, y2 - y1);
+  if (length == 0) return;
+  const double nx = -(y2 - y1) / length * width / 2, ny = (x2 - x1) / length * width / 2;
+  cairo_move_to(cr, x1 + nx, y1 + ny);
+  cairo_line_to(cr, x2 + nx, y2 + ny);
+  cairo_line_to(cr, x2 - nx, y2 - ny);
+  cairo_line_to(cr, x1 - nx, y1 - ny);
+  cairo_close_path(cr);
+}
+
 // Static art is recorded in two layers so that the three copies share what they have in
 // common: the shared layer (black text, grid labels, terms — most of the ink, recorded once per
 // panel) and the copy layer (anything in the copy's accent colour or naming {copy.*}, recorded
@@ -107,10 +140,9 @@ class PanelRecorder {
       }
     }
     if (in_layer(g.rule_color)) {
-      for (const auto& c : cells) cairo_rectangle(m_cr, c.box.x, c.box.y, c.box.w, c.box.h);
-      cairo_set_line_width(m_cr, g.rule_width);
+      for (const auto& c : cells) add_frame_path(m_cr, c.box, g.rule_width);
       set_color(m_cr, resolve_color(g.rule_color, m_copy));
-      cairo_stroke(m_cr);
+      cairo_fill(m_cr);
     }
     for (const auto& c : cells) {
       const double pad = g.padding;
@@ -133,11 +165,9 @@ class PanelRecorder {
       case Block::Kind::Grid: return grid(b.grid, path);
       case Block::Kind::Line:
         if (!in_layer(b.line.color)) return {};
-        cairo_move_to(m_cr, b.line.x1, b.line.y1);
-        cairo_line_to(m_cr, b.line.x2, b.line.y2);
-        cairo_set_line_width(m_cr, b.line.width);
+        add_line_path(m_cr, b.line.x1, b.line.y1, b.line.x2, b.line.y2, b.line.width);
         set_color(m_cr, resolve_color(b.line.color, m_copy));
-        cairo_stroke(m_cr);
+        cairo_fill(m_cr);
         return {};
       case Block::Kind::Rect:
         if (b.rect.fill && in_layer(*b.rect.fill)) {
@@ -146,10 +176,9 @@ class PanelRecorder {
           cairo_fill(m_cr);
         }
         if (b.rect.stroke && in_layer(*b.rect.stroke)) {
-          cairo_rectangle(m_cr, b.rect.box.x, b.rect.box.y, b.rect.box.w, b.rect.box.h);
-          cairo_set_line_width(m_cr, b.rect.width);
+          add_frame_path(m_cr, b.rect.box, b.rect.width);
           set_color(m_cr, resolve_color(*b.rect.stroke, m_copy));
-          cairo_stroke(m_cr);
+          cairo_fill(m_cr);
         }
         return {};
       case Block::Kind::Qr: return {};  // per agreement
@@ -202,28 +231,21 @@ SurfacePtr record_marks(const LayoutSpec& layout) {
   const Marks& m = layout.marks;
   const double w = layout.sheet_width, h = layout.sheet_height, in = m.inset;
   cairo_set_source_rgb(cr.get(), 0, 0, 0);
-  cairo_set_line_width(cr.get(), m.width);
   // Crop marks: the trim box is the sheet inset by `inset`; at each corner two marks continue
   // its edges outwards, `length` long and ending at the sheet edge, so nothing is drawn inside
   // the trim.
   for (double corner_x : {in, w - in}) {
     for (double corner_y : {in, h - in}) {
       const double out_x = corner_x < w / 2 ? -1 : 1, out_y = corner_y < h / 2 ? -1 : 1;
-      cairo_move_to(cr.get(), corner_x + out_x * (in - m.length), corner_y);  // horizontal mark
-      cairo_line_to(cr.get(), corner_x + out_x * in, corner_y);
-      cairo_move_to(cr.get(), corner_x, corner_y + out_y * (in - m.length));  // vertical mark
-      cairo_line_to(cr.get(), corner_x, corner_y + out_y * in);
+      add_line_path(cr.get(), corner_x + out_x * (in - m.length), corner_y, corner_x + out_x * in, corner_y, m.width);
+      add_line_path(cr.get(), corner_x, corner_y + out_y * (in - m.length), corner_x, corner_y + out_y * in, m.width);
     }
   }
-  cairo_stroke(cr.get());
-  // Fold marks: dashed ticks on the centre line, top and bottom margins.
-  const double dashes[] = {2.0, 2.0};
-  cairo_set_dash(cr.get(), dashes, 2, 0);
-  cairo_move_to(cr.get(), w / 2, 0);
-  cairo_line_to(cr.get(), w / 2, in);
-  cairo_move_to(cr.get(), w / 2, h - in);
-  cairo_line_to(cr.get(), w / 2, h);
-  cairo_stroke(cr.get());
+  // Fold marks: dashed ticks (2 pt on, 2 pt off) on the centre line, top and bottom margins.
+  for (double top : {0.0, h - in}) {
+    for (double y = top; y < top + in; y += 4.0) add_line_path(cr.get(), w / 2, y, w / 2, std::min(y + 2.0, top + in), m.width);
+  }
+  cairo_fill(cr.get());
   return surface;
 }
 

@@ -88,19 +88,20 @@ std::string PdfProbe::label(int page) const {
   return std::string(bytes.begin(), bytes.end());
 }
 
-bool PdfProbe::blank(int page) const {
+double PdfProbe::dark_fraction(int page, unsigned char darker_than) const {
   std::unique_ptr<poppler::page> p(m_impl->doc->create_page(page - 1));
   poppler::page_renderer renderer;
   renderer.set_image_format(poppler::image::format_gray8);
   poppler::image image = renderer.render_page(p.get(), 36, 36);
+  std::size_t dark = 0;
   for (int y = 0; y < image.height(); ++y) {
     const char* row = image.const_data() + static_cast<std::size_t>(y) * image.bytes_per_row();
-    for (int x = 0; x < image.width(); ++x) {
-      if (static_cast<unsigned char>(row[x]) != 0xFF) return false;
-    }
+    for (int x = 0; x < image.width(); ++x) dark += static_cast<unsigned char>(row[x]) < darker_than;
   }
-  return true;
+  return static_cast<double>(dark) / (static_cast<double>(image.width()) * image.height());
 }
+
+bool PdfProbe::blank(int page) const { return dark_fraction(page, 0xFF) == 0; }
 
 std::string PdfProbe::info(const std::string& key) const {
   auto bytes = m_impl->doc->info_key(key).to_utf8();

@@ -31,6 +31,8 @@ class PdfProbe {
   std::string half_text(int page, bool right) const;
   std::string text(int page) const;  // the whole page, whitespace removed
   std::string label(int page) const;
+  // The share of the page's pixels, rendered at 36 dpi in grey, darker than `darker_than`.
+  double dark_fraction(int page, unsigned char darker_than) const;
   // True when the page rendered at 36 dpi has no pixel that is not white.
   bool blank(int page) const;
   std::string info(const std::string& key) const;

@@ -271,3 +271,15 @@ TEST_CASE("the PDF is well-formed: no image fallbacks, QR codes as image masks",
   CHECK(contains(pdf, "/ImageMask true"));
   CHECK_FALSE(contains(pdf, "/SMask"));  // no soft masks: nothing rasterised for transparency
 }
+
+// The art draws its rules as filled outlines (art.cpp): an outline wound the wrong way fills the
+// whole cell. Every page is ink on white paper: about 6 % of a face is darker than mid-grey at
+// 36 dpi, three quarters when the cells are filled.
+TEST_CASE("the table's rules frame white cells: no page is mostly ink", "[renderer]") {
+  const auto& f = RenderFixture::get();
+  PdfProbe probe(f.render({f.sample("typical")}));
+  for (int page = 1; page <= probe.pages(); ++page) {
+    INFO("page " << page);
+    CHECK(probe.dark_fraction(page, 128) < 0.2);
+  }
+}
