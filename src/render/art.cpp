@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numbers>
 
 namespace sanfang::render {
@@ -48,6 +49,45 @@ void add_frame_path(cairo_t* cr, const Box& box, double width) {
   cairo_line_to(cr, box.x + box.w - h, box.y + box.h - h);
   cairo_line_to(cr, box.x + box.w - h, box.y + h);
   cairo_close_path(cr);
+}
+
+// Spans along one line, in thousandths of a point (cells that meet share an edge exactly only
+// up to rounding), merged where they touch or overlap.
+using Spans = std::map<long long, std::vector<std::pair<long long, long long>>>;
+
+long long thousandths(double points) { return std::llround(points * 1000); }
+
+std::vector<std::pair<long long, long long>> merged(std::vector<std::pair<long long, long long>> spans) {
+  std::sort(spans.begin(), spans.end());
+  std::vector<std::pair<long long, long long>> out;
+  for (const auto& span : spans) {
+    if (!out.empty() && span.first <= out.back().second) out.back().second = std::max(out.back().second, span.second);
+    else out.push_back(span);
+  }
+  return out;
+}
+
+// A grid's rules: what stroking every cell's outline paints, as one strip per run of collinear
+// edges (a strip reaches width/2 past its ends, covering the corners a mitred join covers). A
+// table's full-width rule is one rectangle instead of a side of every cell it bounds: the path
+// is smaller than the cells' outlines were.
+void add_grid_rules_path(cairo_t* cr, const std::vector<GridCellBox>& cells, double width) {
+  Spans across, down;  // by y: spans of x; by x: spans of y
+  for (const auto& c : cells) {
+    const long long x1 = thousandths(c.box.x), x2 = thousandths(c.box.x + c.box.w);
+    const long long y1 = thousandths(c.box.y), y2 = thousandths(c.box.y + c.box.h);
+    across[y1].push_back({x1, x2});
+    across[y2].push_back({x1, x2});
+    down[x1].push_back({y1, y2});
+    down[x2].push_back({y1, y2});
+  }
+  const double h = width / 2;
+  for (const auto& [y, spans] : across) {
+    for (const auto& [from, to] : merged(spans)) cairo_rectangle(cr, from / 1000.0 - h, y / 1000.0 - h, (to - from) / 1000.0 + width, width);
+  }
+  for (const auto& [x, spans] : down) {
+    for (const auto& [from, to] : merged(spans)) cairo_rectangle(cr, x / 1000.0 - h, from / 1000.0 - h, width, (to - from) / 1000.0 + width);
+  }
 }
 
 // The quadrilateral a butt-capped stroke of `width` along the segment paints.
@@ -140,7 +180,7 @@ class PanelRecorder {
       }
     }
     if (in_layer(g.rule_color)) {
-      for (const auto& c : cells) add_frame_path(m_cr, c.box, g.rule_width);
+      add_grid_rules_path(m_cr, cells, g.rule_width);
       set_color(m_cr, resolve_color(g.rule_color, m_copy));
       cairo_fill(m_cr);
     }
