@@ -33,10 +33,10 @@ void set_color(cairo_t* cr, const Rgb& c) { cairo_set_source_rgb(cr, c.r, c.g, c
 // Rules are filled outlines, not strokes: a PDF fill and a butt-capped, mitred stroke of the same
 // outline print the same, but cairo's PDF surface works out a stroke's exact extents by turning
 // it into a polygon every time a page that paints the static art is analysed (once per page),
-// while a fill's extents are its path's bounds (−9 % of a batch's drawing). Paths go with the
-// nonzero rule, so frames and lines that overlap stay solid. The cost: viewers snap strokes, not
-// fills, to whole pixels, so on screen at low zoom a 0.5 pt rule can look lighter (as TeX's
-// rules, also fills, do); on paper nothing changes.
+// while a fill's extents are its path's bounds (9 % fewer instructions drawing a batch). Paths go
+// with the nonzero rule, so frames and lines that overlap stay solid. The cost: viewers snap
+// strokes, not fills, to whole pixels, so on screen at low zoom a 0.5 pt rule can look lighter
+// (as TeX's rules, also fills, do); on paper nothing changes.
 
 // The frame a stroke of `width` centred on the box's edge would paint: the outer box clockwise,
 // the inner one counter-clockwise.
