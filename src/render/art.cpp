@@ -38,44 +38,31 @@ void set_color(cairo_t* cr, const Rgb& c) { cairo_set_source_rgb(cr, c.r, c.g, c
 // strokes, not fills, to whole pixels, so on screen at low zoom a 0.5 pt rule can look lighter
 // (as TeX's rules, also fills, do); on paper nothing changes.
 
-// The frame a stroke of `width` centred on the box's edge would paint: the outer box clockwise,
-// the inner one counter-clockwise.
-void add_frame_path(cairo_t* cr, const Box& box, double width) {
-  const double h = width / 2;
-  cairo_rectangle(cr, box.x - h, box.y - h, box.w + width, box.h + width);
-  if (box.w <= width || box.h <= width) return;
-  cairo_move_to(cr, box.x + h, box.y + h);
-  cairo_line_to(cr, box.x + h, box.y + box.h - h);
-  cairo_line_to(cr, box.x + box.w - h, box.y + box.h - h);
-  cairo_line_to(cr, box.x + box.w - h, box.y + h);
-  cairo_close_path(cr);
-}
+using Span = std::pair<long long, long long>;  // from, to: thousandths of a point
 
-// Spans along one line, in thousandths of a point (cells that meet share an edge exactly only
-// up to rounding), merged where they touch or overlap.
-using Spans = std::map<long long, std::vector<std::pair<long long, long long>>>;
-
+// Cells that meet share an edge exactly only up to rounding: edges are compared in thousandths.
 long long thousandths(double points) { return std::llround(points * 1000); }
 
-std::vector<std::pair<long long, long long>> merged(std::vector<std::pair<long long, long long>> spans) {
+// The spans along one line, merged where they touch or overlap.
+std::vector<Span> merged(std::vector<Span> spans) {
   std::sort(spans.begin(), spans.end());
-  std::vector<std::pair<long long, long long>> out;
-  for (const auto& span : spans) {
+  std::vector<Span> out;
+  for (const Span& span : spans) {
     if (!out.empty() && span.first <= out.back().second) out.back().second = std::max(out.back().second, span.second);
     else out.push_back(span);
   }
   return out;
 }
 
-// A grid's rules: what stroking every cell's outline paints, as one strip per run of collinear
-// edges (a strip reaches width/2 past its ends, covering the corners a mitred join covers). A
-// table's full-width rule is one rectangle instead of a side of every cell it bounds: the path
-// is smaller than the cells' outlines were.
-void add_grid_rules_path(cairo_t* cr, const std::vector<GridCellBox>& cells, double width) {
-  Spans across, down;  // by y: spans of x; by x: spans of y
-  for (const auto& c : cells) {
-    const long long x1 = thousandths(c.box.x), x2 = thousandths(c.box.x + c.box.w);
-    const long long y1 = thousandths(c.box.y), y2 = thousandths(c.box.y + c.box.h);
+// What stroking the outline of every box with a mitred line `width` wide paints, as one strip per
+// run of collinear edges, each reaching width/2 past its ends (the corners the joins cover). A
+// table's full-width rule is one rectangle instead of a side of every cell it bounds, so the path
+// is smaller than the cells' outlines.
+void add_outline_rules_path(cairo_t* cr, const std::vector<Box>& boxes, double width) {
+  std::map<long long, std::vector<Span>> across, down;  // by y: spans of x; by x: spans of y
+  for (const Box& box : boxes) {
+    const long long x1 = thousandths(box.x), x2 = thousandths(box.x + box.w);
+    const long long y1 = thousandths(box.y), y2 = thousandths(box.y + box.h);
     across[y1].push_back({x1, x2});
     across[y2].push_back({x1, x2});
     down[x1].push_back({y1, y2});
@@ -180,7 +167,9 @@ class PanelRecorder {
       }
     }
     if (in_layer(g.rule_color)) {
-      add_grid_rules_path(m_cr, cells, g.rule_width);
+      std::vector<Box> boxes;
+      for (const auto& c : cells) boxes.push_back(c.box);
+      add_outline_rules_path(m_cr, boxes, g.rule_width);
       set_color(m_cr, resolve_color(g.rule_color, m_copy));
       cairo_fill(m_cr);
     }
@@ -216,7 +205,7 @@ class PanelRecorder {
           cairo_fill(m_cr);
         }
         if (b.rect.stroke && in_layer(*b.rect.stroke)) {
-          add_frame_path(m_cr, b.rect.box, b.rect.width);
+          add_outline_rules_path(m_cr, {b.rect.box}, b.rect.width);
           set_color(m_cr, resolve_color(*b.rect.stroke, m_copy));
           cairo_fill(m_cr);
         }
@@ -277,8 +266,8 @@ SurfacePtr record_marks(const LayoutSpec& layout) {
   for (double corner_x : {in, w - in}) {
     for (double corner_y : {in, h - in}) {
       const double out_x = corner_x < w / 2 ? -1 : 1, out_y = corner_y < h / 2 ? -1 : 1;
-      add_line_path(cr.get(), corner_x + out_x * (in - m.length), corner_y, corner_x + out_x * in, corner_y, m.width);
-      add_line_path(cr.get(), corner_x, corner_y + out_y * (in - m.length), corner_x, corner_y + out_y * in, m.width);
+      add_line_path(cr.get(), corner_x + out_x * (in - m.length), corner_y, corner_x + out_x * in, corner_y, m.width);  // horizontal mark
+      add_line_path(cr.get(), corner_x, corner_y + out_y * (in - m.length), corner_x, corner_y + out_y * in, m.width);  // vertical mark
     }
   }
   // Fold marks: dashed ticks (2 pt on, 2 pt off) on the centre line, top and bottom margins.
