@@ -275,9 +275,9 @@ TEST_CASE("the PDF is well-formed: no image fallbacks, QR codes as image masks",
   CHECK_FALSE(contains(pdf, "/SMask"));  // no soft masks: nothing rasterised for transparency
 }
 
-// The art draws its rules as filled outlines (art.cpp): an outline wound the wrong way fills the
-// whole cell. Every page is ink on white paper: about 6 % of a face is darker than mid-grey at
-// 36 dpi, three quarters when the cells are filled.
+// The art fills its rules (art.cpp): a strip with its width and length swapped, or an outline
+// wound the wrong way, fills whole cells. Every page is ink on white paper: about 6 % of a face is
+// darker than mid-grey at 36 dpi, three quarters when the cells are filled.
 TEST_CASE("the table's rules frame white cells: no page is mostly ink", "[renderer]") {
   const auto& f = RenderFixture::get();
   PdfProbe probe(f.render({f.sample("typical")}));
