@@ -32,7 +32,7 @@ extract_sc "$noto/NotoSansCJK-Regular.ttc"  "$out/NotoSansCJKsc-Regular.otf" &
 extract_sc "$noto/NotoSansCJK-Bold.ttc"     "$out/NotoSansCJKsc-Bold.otf" &
 wait
 # Common-character faces: a PDF that embeds a font pays for the size of the whole face (cairo
-# copies the font program and walks its 65,000-glyph cmap for every file), so the faces the
+# copies and parses the whole font program for every file), so the faces the
 # renderer tries first hold only what agreements print almost always — the 6,763 characters of
 # GB 2312, ASCII, Latin-1, CJK and fullwidth punctuation, and every character of the layouts and
 # code lists. Anything else (a rare surname) falls back to the full faces above.

@@ -60,7 +60,7 @@ class TwinFile {
   }
 
   // Replaces the cmap, in place, with one that maps nothing: a (3,1) format 4 subtable holding
-  // only the final segment (OpenType spec, "cmap — Character to Glyph Index Mapping Table"). The
+  // only the final segment (OpenType spec, "cmap - Character to Glyph Index Mapping Table"). The
   // face keeps a Unicode cmap, so FreeType does not make one up from the CFF's charset (it does
   // for a face without any), and both of cairo's reverse lookups end at once.
   // A collection ('ttcf') is not handled: it has one directory per face.
