@@ -47,20 +47,27 @@ std::string file_of(FT_Face twin) {
   return {};
 }
 
+// A composer over one body style, as the layout's values are fitted.
+struct BodyComposer {
+  FontContext fonts{RenderFixture::get().fonts};
+  LayoutSpec layout;
+  Composer composer{fonts, layout};
+  explicit BodyComposer(double size) {
+    TextStyle body;
+    body.family = "Noto Serif CJK SC";
+    body.size = size;
+    body.min_size = 7;
+    layout.styles["body"] = body;
+  }
+};
+
 }  // namespace
 
 TEST_CASE("glyphs are drawn with twins of the shaping faces that map no characters, outlines unchanged",
           "[compose][fonts]") {
-  FontContext fonts{RenderFixture::get().fonts};
-  LayoutSpec layout;
-  TextStyle body;
-  body.family = "Noto Serif CJK SC";
-  body.size = 10;
-  body.min_size = 7;
-  layout.styles["body"] = body;
-  Composer composer{fonts, layout};
+  BodyComposer body(10);
   // 王 from the common face, 堃 (outside GB 2312) from the full face: both kinds of file.
-  auto fitted = composer.fit("王堃", {0, 0, 100, 20}, "body", Align::Left, Fit::Line, true, "student.name");
+  auto fitted = body.composer.fit("王堃", {0, 0, 100, 20}, "body", Align::Left, Fit::Line, true, "student.name");
   REQUIRE(fitted);
   REQUIRE(fitted->runs.size() == 2);
 
@@ -95,16 +102,9 @@ TEST_CASE("glyphs are drawn with twins of the shaping faces that map no characte
 }
 
 TEST_CASE("a PDF names every glyph drawn with a twin face by the text it was drawn for", "[renderer][fonts]") {
-  FontContext fonts{RenderFixture::get().fonts};
-  LayoutSpec layout;
-  TextStyle body;
-  body.family = "Noto Serif CJK SC";
-  body.size = 12;
-  body.min_size = 7;
-  layout.styles["body"] = body;
-  Composer composer{fonts, layout};
+  BodyComposer body(12);
   const std::string text = "王堃 签约 ABC 2026";
-  auto fitted = composer.fit(text, {0, 0, 400, 30}, "body", Align::Left, Fit::Line, true, "student.name");
+  auto fitted = body.composer.fit(text, {0, 0, 400, 30}, "body", Align::Left, Fit::Line, true, "student.name");
   REQUIRE(fitted);
 
   std::string pdf;
