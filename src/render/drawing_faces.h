@@ -13,8 +13,11 @@
 // A side effect: with no character known, cairo no longer splits a face's Latin glyphs into a
 // separate 8-bit font, so a PDF embeds one font per face (smaller, fewer objects).
 // Trade-offs: one FreeType face and library per face file per thread (parsed tables, a few
-// hundred KB for a full face, made the first time a thread draws with it); a glyph drawn without
-// text would reach the PDF without a Unicode value (the renderer draws none).
+// hundred KB for a full face, made the first time a thread draws with it), the file mapped once
+// more (its pages count twice in the resident size), and a reference to every scaled font drawn
+// (one per face and size); a glyph new at a size is loaded by FreeType twice, for Pango's extents
+// and for drawing. A glyph drawn without text would reach the PDF without a Unicode value (the
+// renderer draws none).
 #pragma once
 
 #include "render/handles.h"
