@@ -6,7 +6,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 
 packages=(
   build-essential cmake pkg-config ninja-build
-  libcairo2-dev libpango1.0-dev libharfbuzz-dev libfontconfig-dev libqrencode-dev
+  libcairo2-dev libpango1.0-dev libharfbuzz-dev libfontconfig-dev libfreetype-dev libqrencode-dev
   libpoppler-cpp-dev nlohmann-json3-dev libssl-dev libsqlite3-dev libpq-dev postgresql libpistache-dev libhttp-parser-dev
   libsodium-dev libzbar-dev libcurl4-openssl-dev libyaml-cpp-dev catch2
   fonts-noto-cjk fonts-hanazono libharfbuzz-bin
