@@ -199,7 +199,7 @@ Result<FittedText> Composer::fit_into(PangoLayout* layout, std::string_view raw_
   fitted.y = vcenter ? box.y + (box.h - e.height) / 2 : box.y;
   fitted.width = e.width;
   fitted.height = e.height;
-  LaidOutText laid_out = read_glyph_runs(layout, m_fonts.drawing_faces());
+  LaidOutText laid_out = read_glyph_runs(layout);
   fitted.runs = std::move(laid_out.runs);
   fitted.lines = std::move(laid_out.lines);
   fitted.text = text;

@@ -1,12 +1,5 @@
 #include "render/drawing_faces.h"
 
-#include <cairo-ft.h>
-#include <fontconfig/fontconfig.h>
-#include <ft2build.h>
-#include FT_FREETYPE_H
-#include <pango/pangocairo.h>
-#include <pango/pangofc-font.h>
-
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -14,20 +7,23 @@
 
 #include <cstdint>
 #include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <utility>
 
 namespace sanfang::render {
 
 namespace {
 
-// A twin face's FreeType objects and the mapped file they read. Each twin has its own FreeType
-// library: cairo may drop the last reference to a face on any thread, and a library must not be
-// used by two threads at once.
-class TwinFile {
+// A drawing face's FreeType objects and the mapped file they read. Each face has its own
+// FreeType library, used by nothing else: cairo serialises its use of a face, not of a library.
+class MappedFace {
  public:
-  TwinFile() = default;
-  TwinFile(const TwinFile&) = delete;
-  TwinFile& operator=(const TwinFile&) = delete;
-  ~TwinFile() {
+  MappedFace() = default;
+  MappedFace(const MappedFace&) = delete;
+  MappedFace& operator=(const MappedFace&) = delete;
+  ~MappedFace() {
     if (m_face) FT_Done_Face(m_face);
     if (m_library) FT_Done_FreeType(m_library);
     if (m_bytes != MAP_FAILED) munmap(m_bytes, m_size);
@@ -98,56 +94,19 @@ class TwinFile {
   FT_Face m_face = nullptr;
 };
 
-const cairo_user_data_key_t kTwinFileKey{};
-
 }  // namespace
 
-cairo_font_face_t* DrawingFaces::twin(const std::string& file, int index) {
-  auto key = std::make_pair(file, index);
-  if (auto found = m_twins.find(key); found != m_twins.end()) return found->second.get();
-  FontFacePtr face;
-  auto twin_file = std::make_unique<TwinFile>();
-  if (twin_file->open(file, index)) {
-    face.reset(cairo_ft_font_face_create_for_ft_face(twin_file->face(), 0));
-    if (cairo_font_face_set_user_data(face.get(), &kTwinFileKey, twin_file.get(),
-                                      [](void* p) { delete static_cast<TwinFile*>(p); }) == CAIRO_STATUS_SUCCESS) {
-      twin_file.release();  // the face owns it now
-    } else {
-      face.reset();
-    }
+FT_Face drawing_face(const std::string& file, int index) {
+  // Never destroyed: cairo may hold a face until the process ends (drawing_faces.h).
+  static auto* const faces = new std::map<std::pair<std::string, int>, std::unique_ptr<MappedFace>>;
+  static std::mutex lock;
+  std::lock_guard guard(lock);
+  auto [at, made] = faces->try_emplace({file, index});
+  if (made) {
+    auto face = std::make_unique<MappedFace>();
+    if (face->open(file, index)) at->second = std::move(face);
   }
-  return m_twins.emplace(std::move(key), std::move(face)).first->second.get();
-}
-
-ScaledFontPtr DrawingFaces::scaled_font_for(PangoFont* font) {
-  cairo_scaled_font_t* shaped = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font));
-  if (auto found = m_scaled.find(shaped); found != m_scaled.end())
-    return ScaledFontPtr(cairo_scaled_font_reference(found->second.second.get()));
-
-  ScaledFontPtr drawing;
-  FcPattern* pattern = PANGO_IS_FC_FONT(font) ? pango_fc_font_get_pattern(PANGO_FC_FONT(font)) : nullptr;
-  FcChar8* file = nullptr;
-  int index = 0;
-  FcBool embolden = FcFalse;
-  FcMatrix* matrix = nullptr;
-  const bool plain = pattern && FcPatternGetString(pattern, FC_FILE, 0, &file) == FcResultMatch &&
-                     FcPatternGetInteger(pattern, FC_INDEX, 0, &index) == FcResultMatch &&
-                     !(FcPatternGetBool(pattern, FC_EMBOLDEN, 0, &embolden) == FcResultMatch && embolden) &&
-                     FcPatternGetMatrix(pattern, FC_MATRIX, 0, &matrix) != FcResultMatch;
-  if (cairo_font_face_t* face = plain ? twin(reinterpret_cast<const char*>(file), index) : nullptr) {
-    cairo_matrix_t font_matrix;
-    cairo_matrix_t ctm;
-    cairo_scaled_font_get_font_matrix(shaped, &font_matrix);
-    cairo_scaled_font_get_ctm(shaped, &ctm);
-    FontOptionsPtr options(cairo_font_options_create());
-    cairo_scaled_font_get_font_options(shaped, options.get());
-    drawing.reset(cairo_scaled_font_create(face, &font_matrix, &ctm, options.get()));
-    if (cairo_scaled_font_status(drawing.get()) != CAIRO_STATUS_SUCCESS) drawing.reset();
-  }
-  if (!drawing) drawing.reset(cairo_scaled_font_reference(shaped));
-  ScaledFontPtr result(cairo_scaled_font_reference(drawing.get()));
-  m_scaled.emplace(shaped, std::make_pair(ScaledFontPtr(cairo_scaled_font_reference(shaped)), std::move(drawing)));
-  return result;
+  return at->second ? at->second->face() : nullptr;
 }
 
 }  // namespace sanfang::render

@@ -1,7 +1,9 @@
 #include "render/fonts.h"
 
 #include "core/validate.h"
+#include "render/drawing_faces.h"
 
+#include <fontconfig/fcfreetype.h>
 #include <pango/pangocairo.h>
 #include <pango/pangofc-fontmap.h>
 
@@ -23,23 +25,28 @@ bool is_exempt_from_coverage(char32_t cp) {
          (cp >= 0xE0100 && cp <= 0xE01EF);     // ideographic variation selectors (IVS)
 }
 
-// Adds the face to the private config. A common face is a subset of a full face and carries its
-// names; fontconfig must know it by the manifest's family instead, so that it can be asked for
-// apart. Its patterns (those this file added) are renamed in the application font set.
+// Adds the face to the private config, with the drawing face cairo is to read it through
+// (drawing_faces.h). A common face is a subset of a full face and carries its names; fontconfig
+// must know it by the manifest's family instead, so that it can be asked for apart. Its patterns
+// (those this file added) are renamed in the application font set.
 Status add_face(FcConfig* config, const FontFace& face) {
   const FcFontSet* before = FcConfigGetFonts(config, FcSetApplication);
   const int first = before ? before->nfont : 0;
   if (!FcConfigAppFontAddFile(config, reinterpret_cast<const FcChar8*>(face.file.c_str())))
     return Error::make(ErrorKind::Io, "fontconfig could not add " + face.file.string());
-  if (face.role != "common") return {};
   FcFontSet* fonts = FcConfigGetFonts(config, FcSetApplication);
   if (!fonts || fonts->nfont == first) return Error::make(ErrorKind::Io, "fontconfig found no face in " + face.file.string());
   const auto* family = reinterpret_cast<const FcChar8*>(face.family.c_str());
   for (int i = first; i < fonts->nfont; ++i) {
-    FcPatternDel(fonts->fonts[i], FC_FAMILY);
-    FcPatternDel(fonts->fonts[i], FC_FAMILYLANG);
-    FcPatternAddString(fonts->fonts[i], FC_FAMILY, family);
-    FcPatternAddString(fonts->fonts[i], FC_FAMILYLANG, reinterpret_cast<const FcChar8*>("en"));
+    FcPattern* pattern = fonts->fonts[i];
+    int index = 0;
+    FcPatternGetInteger(pattern, FC_INDEX, 0, &index);
+    if (FT_Face drawing = drawing_face(face.file.string(), index)) FcPatternAddFTFace(pattern, FC_FT_FACE, drawing);
+    if (face.role != "common") continue;
+    FcPatternDel(pattern, FC_FAMILY);
+    FcPatternDel(pattern, FC_FAMILYLANG);
+    FcPatternAddString(pattern, FC_FAMILY, family);
+    FcPatternAddString(pattern, FC_FAMILYLANG, reinterpret_cast<const FcChar8*>("en"));
   }
   return {};
 }

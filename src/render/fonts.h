@@ -8,7 +8,6 @@
 #pragma once
 
 #include "core/result.h"
-#include "render/drawing_faces.h"
 #include "render/handles.h"
 
 #include <filesystem>
@@ -68,14 +67,11 @@ class FontContext {
   explicit FontContext(std::shared_ptr<const FontSet> fonts);
   PangoContext* pango() const { return m_context.get(); }
   const FontSet& fonts() const { return *m_fonts; }
-  // The faces this thread draws glyphs with (drawing_faces.h).
-  DrawingFaces& drawing_faces() { return m_drawing_faces; }
 
  private:
   std::shared_ptr<const FontSet> m_fonts;
   FontMapPtr m_font_map;
   PangoContextPtr m_context;
-  DrawingFaces m_drawing_faces;
 };
 
 }  // namespace sanfang::render

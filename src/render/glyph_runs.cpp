@@ -11,9 +11,9 @@ namespace {
 // One run's glyphs and clusters, as pangocairo's renderer draws a glyph item (pango 1.50,
 // pangocairo-render.c draw_glyph_item / show_text_glyphs): positions accumulate the glyphs'
 // advances from the run's origin; every cluster counts the glyphs actually drawn.
-GlyphRun read_run(PangoLayoutRun* run, const char* text, int origin_x, int baseline, DrawingFaces& faces) {
+GlyphRun read_run(PangoLayoutRun* run, const char* text, int origin_x, int baseline) {
   GlyphRun out;
-  out.font = faces.scaled_font_for(run->item->analysis.font);
+  out.font.reset(cairo_scaled_font_reference(pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(run->item->analysis.font))));
   const PangoGlyphString* glyphs = run->glyphs;
   out.glyphs.reserve(static_cast<std::size_t>(glyphs->num_glyphs));
   int x_position = 0;
@@ -43,7 +43,7 @@ GlyphRun read_run(PangoLayoutRun* run, const char* text, int origin_x, int basel
 
 }  // namespace
 
-LaidOutText read_glyph_runs(PangoLayout* layout, DrawingFaces& faces) {
+LaidOutText read_glyph_runs(PangoLayout* layout) {
   LaidOutText out;
   const char* text = pango_layout_get_text(layout);
   for (GSList* l = pango_layout_get_lines_readonly(layout); l; l = l->next) {
@@ -56,7 +56,7 @@ LaidOutText read_glyph_runs(PangoLayout* layout, DrawingFaces& faces) {
     if (!run) continue;  // the end of a line
     PangoRectangle logical;
     pango_layout_iter_get_run_extents(iter, nullptr, &logical);
-    out.runs.push_back(read_run(run, text, logical.x, pango_layout_iter_get_baseline(iter), faces));
+    out.runs.push_back(read_run(run, text, logical.x, pango_layout_iter_get_baseline(iter)));
   } while (pango_layout_iter_next_run(iter));
   pango_layout_iter_free(iter);
   return out;

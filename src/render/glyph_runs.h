@@ -11,7 +11,6 @@
 // longest term paragraph) in exchange for stages that share nothing mutable.
 #pragma once
 
-#include "render/drawing_faces.h"
 #include "render/handles.h"
 
 #include <cairo.h>
@@ -41,10 +40,9 @@ struct LaidOutText {
   std::vector<TextLine> lines;
 };
 
-// The runs and lines of `layout`, each run with the font of `faces` its glyphs are drawn with.
-// Glyphs Pango leaves empty (zero-width characters) are not drawn; a text whose fonts miss a
-// glyph never gets here (Composer refuses it).
-LaidOutText read_glyph_runs(PangoLayout* layout, DrawingFaces& faces);
+// The runs and lines of `layout`. Glyphs Pango leaves empty (zero-width characters) are not
+// drawn; a text whose fonts miss a glyph never gets here (Composer refuses it).
+LaidOutText read_glyph_runs(PangoLayout* layout);
 
 // Draws `runs` with their top-left corner at (x, y) in the current source.
 void draw_glyph_runs(cairo_t* cr, const std::vector<GlyphRun>& runs, double x, double y);

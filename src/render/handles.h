@@ -18,7 +18,6 @@ struct CairoDeleter {
   void operator()(cairo_pattern_t* p) const { cairo_pattern_destroy(p); }
   void operator()(cairo_font_options_t* p) const { cairo_font_options_destroy(p); }
   void operator()(cairo_scaled_font_t* p) const { cairo_scaled_font_destroy(p); }
-  void operator()(cairo_font_face_t* p) const { cairo_font_face_destroy(p); }
 };
 struct GObjectDeleter {
   void operator()(gpointer p) const { g_object_unref(p); }
@@ -41,7 +40,6 @@ using SurfacePtr = std::unique_ptr<cairo_surface_t, CairoDeleter>;
 using PatternPtr = std::unique_ptr<cairo_pattern_t, CairoDeleter>;
 using FontOptionsPtr = std::unique_ptr<cairo_font_options_t, CairoDeleter>;
 using ScaledFontPtr = std::unique_ptr<cairo_scaled_font_t, CairoDeleter>;
-using FontFacePtr = std::unique_ptr<cairo_font_face_t, CairoDeleter>;
 using FontMapPtr = std::unique_ptr<PangoFontMap, GObjectDeleter>;
 using PangoContextPtr = std::unique_ptr<PangoContext, GObjectDeleter>;
 using PangoLayoutPtr = std::unique_ptr<PangoLayout, GObjectDeleter>;
