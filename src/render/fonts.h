@@ -40,7 +40,7 @@ class FontSet {
   //
   // Trade-off: a PDF embeds a subset of every face it uses, and cairo 1.16 pays for the size of
   // the whole face each time (it copies and parses the font program; its cmap walk is avoided by
-  // drawing_faces.h), several ms per file for a 25 MB Noto face. A small face of the characters
+  // drawing_faces.h), several ms per file for a 17 MB Noto face. A small face of the characters
   // agreements print almost always (scripts/prepare-fonts.sh) removes that cost; a rare character
   // still comes from the full face, and a document using one embeds subsets of both.
   std::string_view common_family_for(std::string_view family) const;
