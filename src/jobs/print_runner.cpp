@@ -276,10 +276,9 @@ Result<PartOutcome> draw_part(RunState& run, const workflow::PrintJobPart& part,
 
   RenderPool& pool = *context.renders;
   TRY(on_render_thread<Status>(pool, thread, [shared, id = job.id, n = part.n, parts = job.parts.size()](render::Renderer& renderer) -> Status {
-        render::StreamOptions stream_options;
-        stream_options.title_suffix = "打印任务 #" + std::to_string(id);
-        if (parts > 1) stream_options.title_suffix += " 第 " + std::to_string(n) + " 部分";
-        stream_options.links = false;
+        std::string title_suffix = "打印任务 #" + std::to_string(id);
+        if (parts > 1) title_suffix += " 第 " + std::to_string(n) + " 部分";
+        const render::StreamOptions stream_options = render::StreamOptions::for_print(std::move(title_suffix));
         JobStream* raw = shared.get();
         auto stream = renderer.begin([raw](std::string_view bytes) { return !raw->abandoned && raw->output->write(bytes); },
                                      stream_options);

@@ -20,12 +20,14 @@ cairo_status_t write_to_sink(void* closure, const unsigned char* data, unsigned 
 
 }  // namespace
 
-PdfWriter::PdfWriter(ByteSink sink, bool links) : m_sink(std::move(sink)), m_links(links) {}
+PdfWriter::PdfWriter(ByteSink sink, bool links, Deflate deflate)
+    : m_sink(std::move(sink)), m_links(links), m_deflate(deflate) {}
 
 PdfWriter::~PdfWriter() = default;
 
-Result<std::unique_ptr<PdfWriter>> PdfWriter::open(ByteSink sink, double width, double height, bool links) {
-  std::unique_ptr<PdfWriter> writer(new PdfWriter(std::move(sink), links));
+Result<std::unique_ptr<PdfWriter>> PdfWriter::open(ByteSink sink, double width, double height, bool links,
+                                                   Deflate deflate) {
+  std::unique_ptr<PdfWriter> writer(new PdfWriter(std::move(sink), links, deflate));
   writer->m_surface.reset(cairo_pdf_surface_create_for_stream(write_to_sink, &writer->m_sink, width, height));
   writer->m_cr.reset(cairo_create(writer->m_surface.get()));
   // One structure element around the whole file. Without any, cairo 1.16 still reserves
@@ -41,6 +43,7 @@ Result<std::unique_ptr<PdfWriter>> PdfWriter::open(ByteSink sink, double width, 
 void PdfWriter::label_page(const std::string& label) { cairo_pdf_surface_set_page_label(m_surface.get(), label.c_str()); }
 
 Status PdfWriter::end_page() {
+  const ScopedDeflate deflate(m_deflate);
   cairo_show_page(m_cr.get());
   ++m_pages;
   return output_status(cairo_status(m_cr.get()));
@@ -57,6 +60,7 @@ Status PdfWriter::finish(const PdfMetadata& metadata) {
   cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, metadata.date.c_str());
   if (m_links) cairo_tag_end(m_cr.get(), "Document");
   m_cr.reset();
+  const ScopedDeflate deflate(m_deflate);
   cairo_surface_finish(surface);
   const cairo_status_t status = cairo_surface_status(surface);
   m_surface.reset();

@@ -7,6 +7,7 @@
 
 #include "core/result.h"
 #include "render/handles.h"
+#include "render/pdf_deflate.h"
 
 #include <cairo.h>
 
@@ -30,7 +31,9 @@ class PdfWriter {
  public:
   // A new file of pages `width` × `height` points. With `links`, a structure tree is written
   // (cairo 1.16 reserves its objects for link annotations and must write it; tech-notes §2.3).
-  static Result<std::unique_ptr<PdfWriter>> open(ByteSink sink, double width, double height, bool links);
+  // Its streams are deflated as `deflate` says (cairo writes them in end_page() and finish()).
+  static Result<std::unique_ptr<PdfWriter>> open(ByteSink sink, double width, double height, bool links,
+                                                 Deflate deflate);
   ~PdfWriter();
   PdfWriter(const PdfWriter&) = delete;
   PdfWriter& operator=(const PdfWriter&) = delete;
@@ -45,10 +48,11 @@ class PdfWriter {
   Status finish(const PdfMetadata& metadata);
 
  private:
-  PdfWriter(ByteSink sink, bool links);
+  PdfWriter(ByteSink sink, bool links, Deflate deflate);
 
   ByteSink m_sink;  // cairo writes through a pointer to it: the writer never moves
   bool m_links;
+  Deflate m_deflate;
   SurfacePtr m_surface;
   CairoPtr m_cr;
   int m_pages = 0;

@@ -144,13 +144,22 @@ const FontContext& Renderer::font_context() const { return m_impl->font_context;
 
 Result<std::unique_ptr<PdfStream>> Renderer::begin(ByteSink sink, StreamOptions options) {
   const LayoutSpec& layout = *m_impl->layout;
-  auto writer = TRY(PdfWriter::open(std::move(sink), layout.sheet_width, layout.sheet_height, options.links));
+  auto writer = TRY(PdfWriter::open(std::move(sink), layout.sheet_width, layout.sheet_height, options.links,
+                                    options.deflate));
   auto impl = std::make_unique<PdfStream::Impl>(*m_impl, std::move(options), std::move(writer));
   return std::unique_ptr<PdfStream>(new PdfStream(std::move(impl)));
 }
 
-Status Renderer::render(std::span<const AgreementDocument> documents, ByteSink sink) {
-  auto stream = TRY(begin(std::move(sink)));
+StreamOptions StreamOptions::for_print(std::string title_suffix) {
+  StreamOptions options;
+  options.title_suffix = std::move(title_suffix);
+  options.links = false;
+  options.deflate = Deflate::Small;
+  return options;
+}
+
+Status Renderer::render(std::span<const AgreementDocument> documents, ByteSink sink, StreamOptions options) {
+  auto stream = TRY(begin(std::move(sink), std::move(options)));
   for (const auto& doc : documents) TRY(stream->add(doc));
   return stream->finish();
 }

@@ -54,6 +54,13 @@ struct StreamOptions {
   // with the structure tree they belong to — until finish(); without them a stream's memory
   // stays flat over a 10,000-agreement batch.
   bool links = true;
+  // zlib's effort on the file's streams (pdf_deflate.h): Fast for a document someone waits for,
+  // Small for a print job's file.
+  Deflate deflate = Deflate::Fast;
+
+  // A print job's file (print queue, `sanfang batch`, the benchmark's batches): no links, the
+  // smallest streams.
+  static StreamOptions for_print(std::string title_suffix);
 };
 
 class PdfStream;
@@ -71,7 +78,7 @@ class Renderer {
   Result<std::unique_ptr<PdfStream>> begin(ByteSink sink, StreamOptions options = {});
 
   // Convenience: all `documents` into one PDF, each starting on a new sheet.
-  Status render(std::span<const AgreementDocument> documents, ByteSink sink);
+  Status render(std::span<const AgreementDocument> documents, ByteSink sink, StreamOptions options = {});
   Result<std::string> render_to_string(std::span<const AgreementDocument> documents);
 
   const LayoutSpec& layout() const;
