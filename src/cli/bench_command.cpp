@@ -102,7 +102,8 @@ int bench_command(const std::vector<std::string>& raw_args) {
     const auto share = parse_share(parsed->get("--share"));
     if (!share) return fail(Error::invalid("--share", "expects I/N with 0 <= I < N <= 64"));
     const auto [from, to] = share_of(docs->size(), share->first, share->second);
-    auto status = (*renderer)->render(std::span(docs->data() + from, to - from), [](std::string_view) { return true; });
+    auto status = (*renderer)->render(std::span(docs->data() + from, to - from), [](std::string_view) { return true; },
+                                      render::StreamOptions::for_print(""));
     return status ? 0 : fail(status.error());
   }
 
@@ -125,10 +126,13 @@ int bench_command(const std::vector<std::string>& raw_args) {
   for (int i = 0; i < *runs; ++i) {
     batch_bytes = 0;
     start = Clock::now();
-    auto status = (*renderer)->render(*docs, [&](std::string_view bytes) {
-      batch_bytes += bytes.size();
-      return true;
-    });
+    auto status = (*renderer)->render(
+        *docs,
+        [&](std::string_view bytes) {
+          batch_bytes += bytes.size();
+          return true;
+        },
+        render::StreamOptions::for_print(""));
     batch_ms.push_back(elapsed_ms(start));
     if (!status) return fail(status.error());
   }
@@ -157,10 +161,13 @@ int bench_command(const std::vector<std::string>& raw_args) {
         const auto [from, to] = share_of(docs->size(), part, cores);
         if (from == to) return;
         const auto index = static_cast<std::size_t>(part);
-        statuses[index] = part_renderers[index]->render(std::span(docs->data() + from, to - from), [&](std::string_view chunk) {
-          bytes[index] += chunk.size();
-          return true;
-        });
+        statuses[index] = part_renderers[index]->render(
+            std::span(docs->data() + from, to - from),
+            [&](std::string_view chunk) {
+              bytes[index] += chunk.size();
+              return true;
+            },
+            render::StreamOptions::for_print(""));
       });
     }
     for (std::thread& thread : threads) thread.join();
@@ -200,7 +207,7 @@ int bench_command(const std::vector<std::string>& raw_args) {
   std::printf("  start-up (fonts, layout, static art):   %8.1f ms\n", startup_ms);
   std::printf("  one agreement (its own PDF), median of %d: %6.2f ms   %7.1f KB\n", single_runs, median(single_ms),
               single_bytes / 1024.0);
-  std::printf("  %d agreements in one PDF, median of %d:  %8.1f ms   %7.1f KB\n", *batch_size, *runs, median(batch_ms),
+  std::printf("  %d agreements in one print file, median of %d: %8.1f ms   %7.1f KB\n", *batch_size, *runs, median(batch_ms),
               batch_bytes / 1024.0);
   std::printf("  per agreement in the batch:             %8.2f ms   %7.1f KB\n", median(batch_ms) / n,
               batch_bytes / 1024.0 / n);
