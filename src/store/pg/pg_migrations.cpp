@@ -452,6 +452,12 @@ UPDATE print_job_parts SET drawn = agreements WHERE finished_at IS NOT NULL;
 ALTER TABLE print_jobs DROP COLUMN drawing_from;
 ALTER TABLE print_jobs DROP COLUMN drawing_to;
 )sql"},
+      // Lookups that scanned whole tables: a college's students (staff lists, statistics) and an
+      // account's audit entries (the audit log by actor, the employer registration limit).
+      {13, R"sql(
+CREATE INDEX students_by_college ON students(college_code, student_no);
+CREATE INDEX audit_log_by_actor ON audit_log(actor_account_id, id);
+)sql"},
   };
   return kMigrations;
 }
