@@ -427,7 +427,13 @@ struct Server::Impl {
   // Answers the request at once, or hands it to a handler thread (true).
   bool start(const std::shared_ptr<Connection>& connection, Pending pending) {
     if (!pending.request) {
-      answer(*connection, pending.refusal, false, true);
+      // Refused while it was read (framing, size, time): nothing of it can be trusted to name it,
+      // so it gets an id of its own, in the answer and in the log, as every other answer has.
+      const std::string request_id = request_id_of(HttpRequest{});
+      log::warn("request_refused", {{"request_id", request_id},
+                                    {"status", pending.refusal.status},
+                                    {"peer", connection->peer_address}});
+      answer(*connection, with_request_id(pending.refusal, request_id), false, true);
       return false;
     }
     const FramedRequest& framed = *pending.request;
@@ -474,8 +480,10 @@ struct Server::Impl {
       answer(*connection, dispatch(app, *route, *request), head, close);
       finish(connection);
     };
-    job.expired = [this, connection, head, close] {
-      answer(*connection, problem_response(Error::make(ErrorKind::Busy, "服务繁忙，请稍后重试")), head, close);
+    job.expired = [this, connection, request, head, close] {
+      answer(*connection,
+             with_request_id(problem_response(Error::make(ErrorKind::Busy, "服务繁忙，请稍后重试")), request_id_of(*request)),
+             head, close);
       finish(connection);
     };
     if (!handlers.try_submit(std::move(job))) {

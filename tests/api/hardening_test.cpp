@@ -167,13 +167,17 @@ std::vector<RawResponse> parse_all(const std::string& stream) {
   return reader.responses;
 }
 
-// A problem+json answer with `status` whose detail is Chinese text, not an exception's words.
+// A problem+json answer with `status` whose detail is Chinese text, not an exception's words, and
+// which carries a request id.
 void require_problem(const RawResponse& response, int status) {
   INFO("body: " << response.body);
   CHECK(response.status == status);
   CHECK(response.headers.at("content-type") == "application/problem+json");
   const json body = json::parse(response.body);
   CHECK(body["status"] == status);
+  // Refused before any route, or answered by one: the answer names its request id all the same.
+  REQUIRE(response.headers.count("x-request-id") == 1);
+  CHECK(body["request_id"] == response.headers.at("x-request-id"));
   const std::string detail = body["detail"];
   CHECK_FALSE(detail.empty());
   for (const char* internal : {"exception", "Invalid", "invalid", "what()", "std::", "strtol", "Error"}) {
