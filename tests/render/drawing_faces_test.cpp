@@ -15,25 +15,10 @@
 
 using namespace sanfang;
 using namespace sanfang::render;
+using sanfang::testing::FileFace;
 using sanfang::testing::RenderFixture;
 
 namespace {
-
-// A face opened from its file as Pango opens it, with its own FreeType library.
-struct FileFace {
-  FT_Library library = nullptr;
-  FT_Face face = nullptr;
-  explicit FileFace(const std::string& file) {
-    REQUIRE(FT_Init_FreeType(&library) == 0);
-    REQUIRE(FT_New_Face(library, file.c_str(), 0, &face) == 0);
-  }
-  ~FileFace() {
-    FT_Done_Face(face);
-    FT_Done_FreeType(library);
-  }
-  FileFace(const FileFace&) = delete;
-  FileFace& operator=(const FileFace&) = delete;
-};
 
 // The project face file with the twin's PostScript name and glyph count.
 std::string file_of(FT_Face twin) {

@@ -166,6 +166,16 @@ QpdfCheck qpdf_check(const std::string& pdf) {
   return check;
 }
 
+FileFace::FileFace(const std::string& file, int index) {
+  REQUIRE(FT_Init_FreeType(&library) == 0);
+  REQUIRE(FT_New_Face(library, file.c_str(), index, &face) == 0);
+}
+
+FileFace::~FileFace() {
+  FT_Done_Face(face);
+  FT_Done_FreeType(library);
+}
+
 const RenderFixture& RenderFixture::get() {
   static const RenderFixture fixture = [] {
     RenderFixture f;

@@ -9,6 +9,9 @@
 #include "render/layout_spec.h"
 #include "render/renderer.h"
 
+#include <ft2build.h>
+#include FT_FREETYPE_H
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -61,6 +64,16 @@ struct RenderFixture {
   // The verification URL a copy's QR code must carry (copy: the number printed, 1-based).
   std::string expected_url(const render::AgreementDocument& doc, int copy) const;
   std::string render(const std::vector<render::AgreementDocument>& docs) const;
+};
+
+// A face of a font file opened as Pango opens it, with a FreeType library of its own.
+struct FileFace {
+  FT_Library library = nullptr;
+  FT_Face face = nullptr;
+  explicit FileFace(const std::string& file, int index = 0);
+  ~FileFace();
+  FileFace(const FileFace&) = delete;
+  FileFace& operator=(const FileFace&) = delete;
 };
 
 std::string strip_whitespace(const std::string& utf8);

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+using sanfang::testing::FileFace;
 using sanfang::testing::RenderFixture;
 
 namespace {
@@ -25,24 +26,6 @@ namespace {
 // Where scripts/prepare-fonts.sh takes the faces from (fonts-noto-cjk), and the SC face's index.
 constexpr const char* kDebianNoto = "/usr/share/fonts/opentype/noto/";
 constexpr int kScFace = 2;
-
-struct Library {
-  FT_Library library = nullptr;
-  Library() { REQUIRE(FT_Init_FreeType(&library) == 0); }
-  ~Library() { FT_Done_FreeType(library); }
-  Library(const Library&) = delete;
-  Library& operator=(const Library&) = delete;
-};
-
-struct Face {
-  FT_Face face = nullptr;
-  Face(FT_Library library, const std::string& file, int index) {
-    REQUIRE(FT_New_Face(library, file.c_str(), index, &face) == 0);
-  }
-  ~Face() { FT_Done_Face(face); }
-  Face(const Face&) = delete;
-  Face& operator=(const Face&) = delete;
-};
 
 using BufferPtr = std::unique_ptr<hb_buffer_t, decltype(&hb_buffer_destroy)>;
 using FontPtr = std::unique_ptr<hb_font_t, decltype(&hb_font_destroy)>;
@@ -107,9 +90,8 @@ Outline outline_of(FT_Face face, hb_codepoint_t glyph) {
 // How many glyphs of the prepared face's shaping differ from the Debian face's, over the scripts
 // Pango may itemise the face's characters into.
 int differing_glyphs(const std::string& prepared_file, const std::string& debian_file) {
-  Library library;
-  Face prepared(library.library, prepared_file, 0);
-  Face debian(library.library, debian_file, kScFace);
+  const FileFace prepared(prepared_file);
+  const FileFace debian(debian_file, kScFace);
   const std::vector<std::uint32_t> text = mapped_characters(prepared.face);
   REQUIRE(text.size() > 8000);
   // Each pairing of a prepared glyph with a Debian glyph is compared once.
@@ -159,11 +141,10 @@ TEST_CASE("the prepared Noto faces shape zh-CN text glyph for glyph as the Debia
 }
 
 TEST_CASE("the prepared faces leave out the forms of other languages and vertical text", "[fonts]") {
-  Library library;
   for (const Prepared& face : prepared_noto_faces()) {
     INFO(face.file);
-    Face prepared(library.library, face.file, 0);
-    Face debian(library.library, face.debian, kScFace);
+    const FileFace prepared(face.file);
+    const FileFace debian(face.debian, kScFace);
     // The glyphs reached only through JAN/KOR/ZHT/ZHH `locl`, `aalt` or `vert` go: the full
     // faces keep about 45,000 of 65,000, and every character.
     CHECK(prepared.face->num_glyphs < debian.face->num_glyphs * 3 / 4);

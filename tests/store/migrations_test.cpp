@@ -1,8 +1,9 @@
 // The SQLite schema's migrations. The agreements area's behaviour, which every backend shares, is
 // in contract/agreements_contract_test.cpp.
-#include <sqlite3.h>
-
 #include "store/migrations.h"
+#include "store/sqlite_handle.h"
+
+#include <chrono>
 #include "store_fixture.h"
 
 using namespace sanfang;
@@ -10,29 +11,30 @@ using namespace sanfang::test;
 
 namespace {
 
+// `read` of `sql` prepared on the file, opened with the store's own connection wrapper.
+template <typename Read>
+auto read_query(const std::filesystem::path& file, const std::string& sql, Read read) {
+  auto db = store::sqlite::Database::open(file, std::chrono::seconds(1));
+  REQUIRE(db);
+  auto statement = db->prepare(sql);
+  REQUIRE(statement);
+  return read(*statement);
+}
+
 int count_rows(const std::filesystem::path& file, const char* sql) {
-  sqlite3* raw = nullptr;
-  REQUIRE(sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, &sqlite3_close);
-  sqlite3_stmt* raw_statement = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db.get(), sql, -1, &raw_statement, nullptr) == SQLITE_OK);
-  std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> statement(raw_statement, &sqlite3_finalize);
-  REQUIRE(sqlite3_step(statement.get()) == SQLITE_ROW);
-  return sqlite3_column_int(statement.get(), 0);
+  return read_query(file, sql, [](store::sqlite::Statement& statement) {
+    REQUIRE(ok(statement.step()));
+    return static_cast<int>(statement.int64(0));
+  });
 }
 
 // SQLite's plan for `sql`: the detail of every step, one per line.
 std::string query_plan(const std::filesystem::path& file, const std::string& sql) {
-  sqlite3* raw = nullptr;
-  REQUIRE(sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, &sqlite3_close);
-  sqlite3_stmt* raw_statement = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db.get(), ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &raw_statement, nullptr) == SQLITE_OK);
-  std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> statement(raw_statement, &sqlite3_finalize);
-  std::string plan;
-  while (sqlite3_step(statement.get()) == SQLITE_ROW)
-    plan += std::string(reinterpret_cast<const char*>(sqlite3_column_text(statement.get(), 3))) + "\n";
-  return plan;
+  return read_query(file, "EXPLAIN QUERY PLAN " + sql, [](store::sqlite::Statement& statement) {
+    std::string plan;
+    while (ok(statement.step())) plan += statement.text(3) + "\n";
+    return plan;
+  });
 }
 
 }  // namespace
