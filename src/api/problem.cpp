@@ -37,6 +37,7 @@ const char* title_for(int status) {
     case 409: return "状态冲突";
     case 413: return "请求内容过大";
     case 415: return "不支持的内容类型";
+    case 417: return "无法满足请求的期望";
     case 422: return "内容无法打印";
     case 429: return "请求过于频繁";
     case 431: return "请求头过大";

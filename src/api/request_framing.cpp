@@ -37,6 +37,8 @@ RequestFramer::RequestFramer(std::size_t max_body_bytes) : m_max_body_bytes(max_
 
 std::optional<FramingRefusal> RequestFramer::feed(std::string_view bytes, std::vector<FramedRequest>& complete) {
   if (m_refusal) return m_refusal;
+  // http-parser takes zero bytes as the end of the stream, which a read of nothing is not.
+  if (bytes.empty()) return std::nullopt;
   static const http_parser_settings callbacks = [] {
     http_parser_settings s{};
     s.on_message_begin = &RequestFramer::on_message_begin;
@@ -65,6 +67,12 @@ std::optional<FramingRefusal> RequestFramer::feed(std::string_view bytes, std::v
   return m_refusal;
 }
 
+bool RequestFramer::take_continue() {
+  const bool wanted = m_continue_wanted && m_in_request && !m_refusal;
+  m_continue_wanted = false;
+  return wanted;
+}
+
 int RequestFramer::refuse(int status, std::string type, std::string detail) {
   m_refusal = FramingRefusal{status, std::move(type), std::move(detail)};
   return -1;  // any non-zero return stops http_parser_execute
@@ -87,6 +95,7 @@ int RequestFramer::on_message_begin(http_parser* parser) {
   framer.m_value.clear();
   framer.m_in_value = false;
   framer.m_in_request = true;
+  framer.m_continue_wanted = false;
   return 0;
 }
 
@@ -121,6 +130,18 @@ int RequestFramer::on_headers_complete(http_parser* parser) {
     }
     framer.m_current.body.reserve(parser->content_length);
   }
+  if (auto expect = framer.m_current.headers.find("expect"); expect != framer.m_current.headers.end()) {
+    // RFC 9110 §10.1.1: 100-continue is the only expectation defined; it is case-insensitive.
+    std::string value = expect->second;
+    value.erase(0, value.find_first_not_of(" \t"));
+    value.erase(value.find_last_not_of(" \t") + 1);
+    std::transform(value.begin(), value.end(), value.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (value != "100-continue") return framer.refuse(417, "expectation_failed", "不支持请求头 Expect 的期望值");
+    // No 100 to an HTTP/1.0 client, nor for a request without content.
+    const bool http11 = parser->http_major > 1 || (parser->http_major == 1 && parser->http_minor >= 1);
+    const bool has_body = chunked || ((parser->flags & F_CONTENTLENGTH) != 0 && parser->content_length > 0);
+    framer.m_continue_wanted = http11 && has_body;
+  }
   return 0;
 }
 
@@ -138,6 +159,7 @@ int RequestFramer::on_body(http_parser* parser, const char* at, std::size_t leng
   if (length > framer.m_max_body_bytes - framer.m_current.body.size()) {
     return framer.refuse(413, "too_large", "请求内容超过上限");
   }
+  framer.m_continue_wanted = false;  // the client is sending the body already
   framer.m_current.body.append(at, length);
   return 0;
 }
@@ -148,6 +170,7 @@ int RequestFramer::on_message_complete(http_parser* parser) {
   framer.m_complete->push_back(std::move(framer.m_current));
   framer.m_current = FramedRequest{};
   framer.m_in_request = false;
+  framer.m_continue_wanted = false;
   return 0;
 }
 

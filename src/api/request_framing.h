@@ -50,6 +50,13 @@ class RequestFramer {
   // Whether part of a request has arrived and the rest has not (for the read timeout).
   bool in_request() const { return m_in_request; }
 
+  // True once per request that asked for `Expect: 100-continue` (HTTP/1.1, with a body) and
+  // whose headers were accepted, while none of its body has arrived: the client waits for an
+  // interim 100 (Continue) before it sends the body (RFC 9110 §10.1.1). Other expectations are
+  // refused with 417; a body over the limit announced with the expectation gets 413 instead of
+  // the 100, so the client never sends it.
+  bool take_continue();
+
  private:
   static int on_message_begin(http_parser* parser);
   static int on_url(http_parser* parser, const char* at, std::size_t length);
@@ -70,6 +77,7 @@ class RequestFramer {
   std::string m_field, m_value;
   bool m_in_value = false;
   bool m_in_request = false;
+  bool m_continue_wanted = false;
   std::vector<FramedRequest>* m_complete = nullptr;
   std::optional<FramingRefusal> m_refusal;
 };

@@ -543,8 +543,21 @@ struct Server::Impl {
         connection->waiting.push_back(refusal_pending(problem_response(refusal->status, refusal->type, refusal->detail)));
         connection->closing = true;
       }
+      if (connection->framer.take_continue()) send_continue(*connection, peer);
     }
     pump(connection);
+  }
+
+  // The interim 100 (Continue) a request with `Expect: 100-continue` waits for before it sends
+  // its body (curl and PHP wait a second for it with any body over 1 KB). Sent only when no
+  // answer to an earlier request on the connection is still to be written, as an interim answer
+  // belongs to the request answered next; otherwise, and while the service is not accepting
+  // requests, the client sends its body when it stops waiting. Called with the connection's
+  // mutex held, on the reactor thread.
+  void send_continue(Connection& connection, const std::shared_ptr<Tcp::Peer>& peer) {
+    if (!accepting || connection.closing || connection.busy || !connection.waiting.empty()) return;
+    static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    connection.transport->asyncWrite(peer->fd(), RawBuffer(kContinue, kContinue.size()));
   }
 
   void track(const std::shared_ptr<Connection>& connection) {

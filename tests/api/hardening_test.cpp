@@ -1,6 +1,7 @@
 // The HTTP layer under hostile and unusual input, over raw sockets against a real service:
-// oversized and malformed framing, problem+json for every error, HEAD, pipelining, a bounded
-// handler pool, the read timeout, and /healthz staying prompt while the service is under attack.
+// oversized and malformed framing, problem+json for every error, HEAD, pipelining,
+// `Expect: 100-continue`, a bounded handler pool, the read timeout, and /healthz staying prompt
+// while the service is under attack.
 #include "service_fixture.h"
 
 #include "store/store.h"
@@ -347,6 +348,68 @@ TEST_CASE("Pipelined requests in one write are all answered, in order", "[api][h
     CHECK(responses[1].body.find("openapi") != std::string::npos);
     CHECK(responses[2].body == R"({"status":"ok"})");
   }
+}
+
+TEST_CASE("A request expecting 100-continue is told to go on before it sends its body, then answered",
+          "[api][hardening]") {
+  ServiceFixture fixture;
+  create_account(fixture, "centre", "correct-horse");
+  const std::string login = R"({"username":"centre","password":"correct-horse"})";
+  RawSocket socket(fixture.service().port());
+  SECTION("with Content-Length") {
+    REQUIRE(socket.send(post_head("/api/v1/auth/login", "Content-Length: " + std::to_string(login.size()) +
+                                                            "\r\nExpect: 100-Continue\r\n")));
+    CHECK(socket.read_responses(1)[0].status == 100);
+    REQUIRE(socket.send(login));
+  }
+  SECTION("chunked") {
+    REQUIRE(socket.send(post_head("/api/v1/auth/login", "Transfer-Encoding: chunked\r\nExpect: 100-continue\r\n")));
+    CHECK(socket.read_responses(1)[0].status == 100);
+    char size[20];
+    std::snprintf(size, sizeof size, "%zx\r\n", login.size());
+    REQUIRE(socket.send(size + login + "\r\n0\r\n\r\n"));
+  }
+  const auto answer = socket.read_responses(1);
+  CHECK(answer[0].status == 200);
+  CHECK(json::parse(answer[0].body).contains("token"));
+}
+
+TEST_CASE("An expectation other than 100-continue is refused with 417 before the body is read", "[api][hardening]") {
+  ServiceFixture fixture;
+  create_account(fixture, "centre", "correct-horse");
+  const std::string login = R"({"username":"centre","password":"correct-horse"})";
+  RawSocket socket(fixture.service().port());
+  // The body is never sent: the answer cannot have waited for it, and no sign-in happened.
+  REQUIRE(socket.send(post_head("/api/v1/auth/login", "Content-Length: " + std::to_string(login.size()) +
+                                                          "\r\nExpect: 200-ok\r\n")));
+  const auto responses = parse_all(socket.read_until_closed());
+  REQUIRE(responses.size() == 1);
+  require_problem(responses[0], 417);
+  CHECK(json::parse(responses[0].body)["type"].get<std::string>().find("expectation_failed") != std::string::npos);
+}
+
+TEST_CASE("A body over the limit announced with 100-continue gets 413, never the 100", "[api][hardening]") {
+  ServiceFixture fixture;
+  RawSocket socket(fixture.service().port());
+  REQUIRE(socket.send(post_head("/api/v1/auth/login", "Content-Length: 52428800\r\nExpect: 100-continue\r\n")));
+  const auto responses = parse_all(socket.read_until_closed());
+  REQUIRE(responses.size() == 1);
+  require_problem(responses[0], 413);
+}
+
+TEST_CASE("An HTTP/1.0 request expecting 100-continue gets no interim answer", "[api][hardening]") {
+  ServiceFixture fixture;
+  const std::string body = R"({"username":"nobody","password":"wrong-password"})";
+  RawSocket socket(fixture.service().port());
+  // RFC 9110 §10.1.1: no 100 (Continue) to an HTTP/1.0 client. The body follows after a pause
+  // in which a wrongly sent 100 would already be on its way.
+  REQUIRE(socket.send("POST /api/v1/auth/login HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                      "Content-Length: " + std::to_string(body.size()) + "\r\nExpect: 100-continue\r\n\r\n"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  REQUIRE(socket.send(body));
+  const auto responses = parse_all(socket.read_until_closed());
+  REQUIRE(responses.size() == 1);
+  CHECK(responses[0].status == 401);
 }
 
 TEST_CASE("A request whose bytes stop arriving answers 408 after the read timeout", "[api][hardening]") {
