@@ -11,6 +11,7 @@
 #include <pistache/peer.h>
 #include <pistache/transport.h>
 
+#include <signal.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -642,6 +643,16 @@ Server::Server(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 Server::~Server() { stop(0); }
 
 Result<std::unique_ptr<Server>> Server::start(App& app, RouteTable routes) {
+  // Pistache sends stored files with sendfile(2), which has no MSG_NOSIGNAL: a write to a
+  // connection the client has closed or reset raises SIGPIPE, whose default action ends the
+  // process — every request in flight with it. Ignored, the write fails with EPIPE and Pistache
+  // drops that connection. Drawing processes get the default back (drawing_processes.cpp).
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  if (::sigaction(SIGPIPE, &ignore, nullptr) != 0) {
+    return Error::make(ErrorKind::Internal, "cannot ignore SIGPIPE");
+  }
   for (const Route& route : routes.routes()) {
     if (route.method != "GET" && route.method != "POST" && route.method != "PUT" && route.method != "PATCH" &&
         route.method != "DELETE") {

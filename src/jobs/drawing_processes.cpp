@@ -25,13 +25,18 @@ Result<std::unique_ptr<DrawingProcesses>> DrawingProcesses::start(int count, con
   argv.push_back(nullptr);
 
   // The runner's process blocks SIGTERM and SIGINT for its signal watcher; a drawing process
-  // starts with none blocked and sets up its own watcher.
+  // starts with none blocked and sets up its own watcher. A service ignores SIGPIPE (server.h);
+  // a drawing process has no sockets and takes the default action again.
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
   sigset_t none;
   sigemptyset(&none);
   posix_spawnattr_setsigmask(&attributes, &none);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   // Nothing of the runner's process but the standard streams: a listening socket or a database
   // file held by a drawing process would outlive the service that opened it.
   posix_spawn_file_actions_t descriptors;

@@ -12,10 +12,6 @@ using nlohmann::json;
 
 namespace {
 
-HttpResult patch_json(HttpClient& client, const std::string& path, const json& body) {
-  return client.request("PATCH", path, body.dump(), {{"Content-Type", "application/json"}});
-}
-
 std::string account_path(std::int64_t id, const std::string& suffix = {}) {
   return "/api/v1/accounts/" + std::to_string(id) + suffix;
 }

@@ -2,6 +2,7 @@
 // oversized and malformed framing, problem+json for every error, HEAD, pipelining,
 // `Expect: 100-continue`, a bounded handler pool, the read timeout, and /healthz staying prompt
 // while the service is under attack.
+#include "documents_support.h"
 #include "service_fixture.h"
 
 #include "store/store.h"
@@ -104,7 +105,28 @@ class RawSocket {
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     REQUIRE(::connect(m_fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
   }
-  ~RawSocket() { ::close(m_fd); }
+  ~RawSocket() {
+    if (m_fd >= 0) ::close(m_fd);
+  }
+
+  // Closes the connection with a reset (RST), as a client that goes away mid-transfer does: what
+  // the server writes to it afterwards fails.
+  void reset() {
+    linger abort{1, 0};
+    REQUIRE(::setsockopt(m_fd, SOL_SOCKET, SO_LINGER, &abort, sizeof abort) == 0);
+    ::close(m_fd);
+    m_fd = -1;
+  }
+
+  // Waits for some bytes of an answer and returns how many arrived.
+  std::size_t read_some() {
+    pollfd poll_fd{m_fd, POLLIN, 0};
+    REQUIRE(::poll(&poll_fd, 1, 10000) == 1);
+    char buffer[4096];
+    const ssize_t got = ::recv(m_fd, buffer, sizeof buffer, 0);
+    REQUIRE(got > 0);
+    return static_cast<std::size_t>(got);
+  }
 
   // A send that makes no progress for this long fails (the server stopped reading).
   void set_send_timeout(std::chrono::milliseconds limit) {
@@ -410,6 +432,32 @@ TEST_CASE("An HTTP/1.0 request expecting 100-continue gets no interim answer", "
   const auto responses = parse_all(socket.read_until_closed());
   REQUIRE(responses.size() == 1);
   CHECK(responses[0].status == 401);
+}
+
+TEST_CASE("Regression: a client that resets the connection during a file download does not end the service",
+          "[api][hardening]") {
+  // Stored PDFs go out with sendfile(2), which has no MSG_NOSIGNAL: writing to a connection the
+  // client has reset raised SIGPIPE, whose default action ended the whole service (seen under wrk,
+  // and what a student closing the page mid-download does).
+  ServiceFixture fixture;
+  DocumentsWorld world(fixture.app());
+  world.add_verified_student("2022001", "张三");
+  const auto agreement = world.sign(world.in_review("2022001"));
+  const std::string request = "GET /api/v1/agreements/" + std::to_string(agreement.id) +
+                              "/pdf HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                              world.token(workflow::Role::Student, "2022001") + "\r\n\r\n";
+  std::string pipelined;
+  for (int i = 0; i < 8; ++i) pipelined += request;
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    RawSocket socket(fixture.service().port());
+    REQUIRE(socket.send(pipelined));
+    // Gone before (or while) the answers are written.
+    if (attempt % 2) socket.read_some();
+    socket.reset();
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  HttpClient client(fixture.base_url());
+  CHECK(client.get("/healthz").status == 200);
 }
 
 TEST_CASE("A request whose bytes stop arriving answers 408 after the read timeout", "[api][hardening]") {
