@@ -271,29 +271,21 @@ struct Server::Impl {
       std::error_code error;
       const std::uintmax_t size = std::filesystem::file_size(response.file, error);
       if (error) return answer(connection, problem_response(404, "not_found", "文件已不存在"), head, close);
+      // The whole file is a range of it. Not Pistache's FileBuffer: it sends with sendfile(2) and
+      // closes the file only after the last byte went out, so every download a client broke off
+      // kept a descriptor open for good.
+      const ByteRange range = response.file_range ? *response.file_range : ByteRange{0, size};
       if (head) {
-        std::string text = response_head(response, response.file_range ? response.file_range->length : size, close);
+        std::string text = response_head(response, range.length, close);
         written = connection.transport->asyncWrite(fd, RawBuffer(text, text.size()));
-      } else if (response.file_range) {
-        auto last = send_file_range(connection, fd, response_head(response, response.file_range->length, close),
-                                    response.file, *response.file_range);
+      } else {
+        auto last = send_file_range(connection, fd, response_head(response, range.length, close), response.file, range);
         if (!last) {
-          // Cut off: the client must not take what arrived for the whole range.
+          // Cut off: the client must not take what arrived for the whole file or range.
           ::shutdown(fd, SHUT_RDWR);
           return;
         }
         written.emplace(std::move(*last));
-      } else {
-        // FileBuffer opens the file now; Pistache sends it with sendfile(2) and closes it.
-        std::optional<FileBuffer> file;
-        try {
-          file.emplace(response.file.string());
-        } catch (const std::exception&) {
-          return answer(connection, problem_response(404, "not_found", "文件已不存在"), head, close);
-        }
-        std::string text = response_head(response, file->size(), close);
-        connection.transport->asyncWrite(fd, RawBuffer(text, text.size()), MSG_MORE);
-        written = connection.transport->asyncWrite(fd, *file);
       }
     } else if (response.body_pieces) {
       std::string text = response_head(response, std::nullopt, close);
@@ -361,11 +353,11 @@ struct Server::Impl {
     }
   }
 
-  // Sends `range` of `file` after `head` with a stated length (a 206 answer). Pistache's
-  // FileBuffer sends only whole files, so the range is read in pieces, each written once the one
-  // before is on the wire: a slow client holds one piece in memory. The promise of the last
-  // write, or nullopt when the file could not be read or the client stopped reading. Runs on a
-  // handler thread, as stream_pieces.
+  // Sends `range` of `file` (all of it, or a 206 answer's part) after `head` with a stated
+  // length. The range is read in pieces, each written once the one before is on the wire: a slow
+  // client holds one piece in memory, and the file is closed when this returns, whatever the
+  // client did. The promise of the last write, or nullopt when the file could not be read or the
+  // client stopped reading. Runs on a handler thread, as stream_pieces.
   std::optional<Async::Promise<ssize_t>> send_file_range(Connection& connection, Fd fd, std::string head,
                                                          const std::filesystem::path& file, ByteRange range) {
     constexpr std::uintmax_t kPiece = 1 << 20;
@@ -643,10 +635,12 @@ Server::Server(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 Server::~Server() { stop(0); }
 
 Result<std::unique_ptr<Server>> Server::start(App& app, RouteTable routes) {
-  // Pistache sends stored files with sendfile(2), which has no MSG_NOSIGNAL: a write to a
-  // connection the client has closed or reset raises SIGPIPE, whose default action ends the
-  // process — every request in flight with it. Ignored, the write fails with EPIPE and Pistache
-  // drops that connection. Drawing processes get the default back (drawing_processes.cpp).
+  // A write to a connection the client has closed or reset raises SIGPIPE unless the call
+  // says MSG_NOSIGNAL, and its default action ends the process — every request in flight with
+  // it. Pistache's sendfile(2) path could not say it (it ended the service under wrk before files
+  // were sent in pieces); no write here should depend on every library remembering the flag.
+  // Ignored, the write fails with EPIPE and that connection is dropped. Drawing processes get
+  // the default back (drawing_processes.cpp).
   struct sigaction ignore {};
   ignore.sa_handler = SIG_IGN;
   sigemptyset(&ignore.sa_mask);

@@ -7,8 +7,8 @@
 // - A full handler queue or a request that waited past its deadline answers 503 with Retry-After;
 //   /healthz, /readyz and /metrics are answered on the reactor thread and stay prompt.
 // - HEAD is answered wherever GET is, with GET's headers and no body.
-// - A client that goes away mid-answer costs its connection only: start() sets SIGPIPE to be
-//   ignored for the process (files go out with sendfile(2), which cannot be told MSG_NOSIGNAL).
+// - A client that goes away mid-answer costs its connection only: files are read and written
+//   in pieces that close with the answer, and start() sets SIGPIPE to be ignored for the process.
 // Trade-offs: a connection's requests never run in parallel; an idle keep-alive connection is
 // closed (by Pistache) 30 s after its last request began, not after its last answer.
 #pragma once
