@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config ninja-build
   libcairo2-dev libpango1.0-dev libharfbuzz-dev libfontconfig-dev libfreetype-dev libqrencode-dev
   libpoppler-cpp-dev nlohmann-json3-dev libssl-dev libsqlite3-dev libpq-dev postgresql libpistache-dev libhttp-parser-dev
-  libsodium-dev libzbar-dev libcurl4-openssl-dev libyaml-cpp-dev catch2 zlib1g-dev
+  libsodium-dev libzbar-dev libcurl4-openssl-dev libyaml-cpp-dev catch2 zlib1g-dev libdeflate-dev
   fonts-noto-cjk fonts-hanazono libharfbuzz-bin python3-fonttools
   poppler-utils zbar-tools qpdf wrk curl jq
   libjpeg62-turbo-dev libpng-dev libarchive-dev libgmime-3.0-dev

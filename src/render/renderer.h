@@ -54,8 +54,8 @@ struct StreamOptions {
   // with the structure tree they belong to — until finish(); without them a stream's memory
   // stays flat over a 10,000-agreement batch.
   bool links = true;
-  // zlib's effort on the file's streams (pdf_deflate.h): Fast for a document someone waits for,
-  // Small for a print job's file.
+  // How hard the file's streams are deflated (pdf_deflate.h): Fast for a document someone waits
+  // for, Small for a print job's file.
   Deflate deflate = Deflate::Fast;
 
   // A print job's file (print queue, `sanfang batch`, the benchmark's batches): no links, the
