@@ -1,5 +1,7 @@
 #include "render/pdf_writer.h"
 
+#include "render/pdf_numbers.h"
+
 #include <cairo-pdf.h>
 
 namespace sanfang::render {
@@ -44,6 +46,7 @@ void PdfWriter::label_page(const std::string& label) { cairo_pdf_surface_set_pag
 
 Status PdfWriter::end_page() {
   const ScopedDeflate deflate(m_deflate);
+  const ScopedPdfNumbers numbers;
   cairo_show_page(m_cr.get());
   ++m_pages;
   return output_status(cairo_status(m_cr.get()));
@@ -61,6 +64,7 @@ Status PdfWriter::finish(const PdfMetadata& metadata) {
   if (m_links) cairo_tag_end(m_cr.get(), "Document");
   m_cr.reset();
   const ScopedDeflate deflate(m_deflate);
+  const ScopedPdfNumbers numbers;
   cairo_surface_finish(surface);
   const cairo_status_t status = cairo_surface_status(surface);
   m_surface.reset();
