@@ -226,6 +226,17 @@ Result<SurfacePtr> record_panel(Composer& composer, const LayoutSpec& layout, co
                                 const Panel& panel) {
   SurfacePtr surface = new_recording(layout.panel_width, layout.panel_height);
   CairoPtr cr(cairo_create(surface.get()));
+  // The copy layer is the first thing painted on its panel, and starts with the paper's white over
+  // the whole panel: nothing changes on paper or on screen, but cairo's PDF surface, which analyses
+  // every page by adding each operation's extents to a region (cairo-analysis-surface.c,
+  // _add_operation), then finds every later operation on the panel inside a region that is one
+  // rectangle, at no cost. Without it the region grows by a rectangle per text and each addition
+  // walks it: 3 % of the instructions drawing agreements.
+  if (layer == Layer::Copy) {
+    cairo_rectangle(cr.get(), 0, 0, layout.panel_width, layout.panel_height);
+    cairo_set_source_rgb(cr.get(), 1, 1, 1);
+    cairo_fill(cr.get());
+  }
   PanelRecorder recorder(composer, layout, copy, layer, cr.get());
   TRY(recorder.draw(panel.blocks, "$.panels." + std::to_string(panel.number)));
   TRY(recorder.draw(layout.every_panel, "$.every_panel"));
